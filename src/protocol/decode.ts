@@ -1,0 +1,170 @@
+import * as v from 'valibot';
+import { deviceAnnouncementSchema, helloBodySchema } from './bodies.ts';
+import { FrameError } from './errors.ts';
+import type { Frame } from './frames.ts';
+import {
+  ERROR_HEADER,
+  FrameType,
+  INPUT_HEADER,
+  MAX_CONTROL_FRAME_BYTES,
+  MAX_REPORT_BYTES,
+  PING_LENGTH,
+  REQUEST_HEADER,
+  type ReplyStatus,
+  ReplyStatus as Status,
+} from './layout.ts';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const knownStatuses = new Set<number>(Object.values(Status));
+
+function need(bytes: Uint8Array, length: number, what: string): void {
+  if (bytes.length < length) {
+    throw new FrameError('truncated', `${what} frame needs at least ${length} bytes, got ${bytes.length}`);
+  }
+}
+
+function view(bytes: Uint8Array): DataView {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+function reportData(bytes: Uint8Array, header: number, what: string): Uint8Array {
+  const data = bytes.subarray(header);
+  if (data.length > MAX_REPORT_BYTES) {
+    throw new FrameError('too-large', `${what} carries ${data.length} bytes; the cap is ${MAX_REPORT_BYTES}`);
+  }
+  return data;
+}
+
+function jsonBody<T>(bytes: Uint8Array, offset: number, schema: v.GenericSchema<T>, what: string): T {
+  let value: unknown;
+  try {
+    value = JSON.parse(utf8.decode(bytes.subarray(offset)));
+  } catch (cause) {
+    throw new FrameError('bad-body', `${what} body is not UTF-8 JSON (${String(cause)})`);
+  }
+  const result = v.safeParse(schema, value);
+  if (!result.success) {
+    const issue = result.issues[0];
+    const path = issue.path?.map((p) => String(p.key)).join('.') ?? '';
+    throw new FrameError('bad-body', `${what} body is invalid at '${path}': ${issue.message}`);
+  }
+  return result.output;
+}
+
+function decodeRequest(bytes: Uint8Array, type: number): Frame {
+  need(bytes, REQUEST_HEADER, 'request');
+  const device = bytes[1]!;
+  const reportId = bytes[2]!;
+  const requestId = view(bytes).getUint32(4, true);
+  switch (type) {
+    case FrameType.OutputReport:
+      return {
+        type: 'output',
+        device,
+        reportId,
+        requestId,
+        data: reportData(bytes, REQUEST_HEADER, 'output'),
+      };
+    case FrameType.FeatureGet:
+      if (bytes.length !== REQUEST_HEADER) throw new FrameError('bad-field', 'feature-get carries no data');
+      return { type: 'feature-get', device, reportId, requestId };
+    case FrameType.FeatureSet:
+      return {
+        type: 'feature-set',
+        device,
+        reportId,
+        requestId,
+        data: reportData(bytes, REQUEST_HEADER, 'feature-set'),
+      };
+    default: {
+      const status = bytes[3]!;
+      if (!knownStatuses.has(status)) throw new FrameError('bad-field', `unknown reply status ${status}`);
+      const data = reportData(bytes, REQUEST_HEADER, 'reply');
+      return { type: 'reply', device, reportId, requestId, status: status as ReplyStatus, data };
+    }
+  }
+}
+
+function decodeInput(bytes: Uint8Array): Frame {
+  need(bytes, INPUT_HEADER, 'input report');
+  const timestampMs = view(bytes).getFloat64(4, true);
+  if (!Number.isFinite(timestampMs))
+    throw new FrameError('bad-field', 'input report timestamp is not finite');
+  return {
+    type: 'input',
+    device: bytes[1]!,
+    reportId: bytes[2]!,
+    timestampMs,
+    data: reportData(bytes, INPUT_HEADER, 'input report'),
+  };
+}
+
+function decodeControl(bytes: Uint8Array, type: number): Frame {
+  if (bytes.length > MAX_CONTROL_FRAME_BYTES) {
+    throw new FrameError(
+      'too-large',
+      `control frame of ${bytes.length} bytes; the cap is ${MAX_CONTROL_FRAME_BYTES}`,
+    );
+  }
+  if (type === FrameType.Hello) {
+    need(bytes, 4, 'hello');
+    const version = view(bytes).getUint16(2, true);
+    return { type: 'hello', version, body: jsonBody(bytes, 4, helloBodySchema, 'hello') };
+  }
+  need(bytes, 2, 'announce');
+  return {
+    type: 'announce',
+    device: bytes[1]!,
+    body: jsonBody(bytes, 2, deviceAnnouncementSchema, 'announce'),
+  };
+}
+
+function decodeError(bytes: Uint8Array): Frame {
+  need(bytes, ERROR_HEADER, 'error');
+  let message: string;
+  try {
+    message = utf8.decode(bytes.subarray(ERROR_HEADER, ERROR_HEADER + 1000));
+  } catch {
+    throw new FrameError('bad-body', 'error message is not UTF-8');
+  }
+  return { type: 'error', device: bytes[1]!, code: view(bytes).getUint16(2, true), message };
+}
+
+function decodePing(bytes: Uint8Array, type: number): Frame {
+  if (bytes.length !== PING_LENGTH)
+    throw new FrameError('truncated', `ping/pong frame must be ${PING_LENGTH} bytes`);
+  const dv = view(bytes);
+  return {
+    type: type === FrameType.Ping ? 'ping' : 'pong',
+    nonce: dv.getUint32(4, true),
+    timestampMs: dv.getFloat64(8, true),
+  };
+}
+
+/** Decodes one Ferry frame, or throws FrameError. Never throws anything else. */
+export function decodeFrame(bytes: Uint8Array): Frame {
+  if (bytes.length === 0) throw new FrameError('empty', 'empty frame');
+  const type = bytes[0]!;
+  switch (type) {
+    case FrameType.InputReport:
+      return decodeInput(bytes);
+    case FrameType.OutputReport:
+    case FrameType.FeatureGet:
+    case FrameType.FeatureSet:
+    case FrameType.Reply:
+      return decodeRequest(bytes, type);
+    case FrameType.Hello:
+    case FrameType.Announce:
+      return decodeControl(bytes, type);
+    case FrameType.DeviceGone:
+      if (bytes.length !== 2) throw new FrameError('truncated', 'device-gone frame must be 2 bytes');
+      return { type: 'device-gone', device: bytes[1]! };
+    case FrameType.Error:
+      return decodeError(bytes);
+    case FrameType.Ping:
+    case FrameType.Pong:
+      return decodePing(bytes, type);
+    default:
+      throw new FrameError('unknown-type', `unknown frame type 0x${type.toString(16).padStart(2, '0')}`);
+  }
+}

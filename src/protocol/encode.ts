@@ -1,0 +1,110 @@
+import type { DeviceAnnouncement, HelloBody } from './bodies.ts';
+import {
+  ERROR_HEADER,
+  FrameType,
+  INPUT_HEADER,
+  PING_LENGTH,
+  PROTOCOL_VERSION,
+  REQUEST_HEADER,
+  type ReplyStatus,
+} from './layout.ts';
+
+const utf8 = new TextEncoder();
+
+function jsonFrame(type: number, second: number, extraHeader: number[], body: unknown): Uint8Array {
+  const json = utf8.encode(JSON.stringify(body));
+  const header = [type, second, ...extraHeader];
+  const out = new Uint8Array(header.length + json.length);
+  out.set(header, 0);
+  out.set(json, header.length);
+  return out;
+}
+
+export function encodeHello(body: HelloBody, version = PROTOCOL_VERSION): Uint8Array {
+  return jsonFrame(FrameType.Hello, 0, [version & 0xff, version >> 8], body);
+}
+
+export function encodeAnnounce(device: number, body: DeviceAnnouncement): Uint8Array {
+  return jsonFrame(FrameType.Announce, device, [], body);
+}
+
+export function encodeDeviceGone(device: number): Uint8Array {
+  return Uint8Array.of(FrameType.DeviceGone, device);
+}
+
+/**
+ * Writes an input-report frame. On the per-report path pass a reusable `scratch` buffer: the frame is
+ * then a view into it, valid until the next call (RTCDataChannel.send copies synchronously).
+ */
+export function encodeInputReport(
+  device: number,
+  reportId: number,
+  timestampMs: number,
+  data: Uint8Array,
+  scratch?: Uint8Array,
+): Uint8Array {
+  const length = INPUT_HEADER + data.length;
+  const out = scratch && scratch.length >= length ? scratch.subarray(0, length) : new Uint8Array(length);
+  const view = new DataView(out.buffer, out.byteOffset, length);
+  out[0] = FrameType.InputReport;
+  out[1] = device;
+  out[2] = reportId;
+  out[3] = 0;
+  view.setFloat64(4, timestampMs, true);
+  out.set(data, INPUT_HEADER);
+  return out;
+}
+
+function requestFrame(
+  type: number,
+  device: number,
+  reportId: number,
+  fourth: number,
+  requestId: number,
+  data?: Uint8Array,
+): Uint8Array {
+  const out = new Uint8Array(REQUEST_HEADER + (data?.length ?? 0));
+  out[0] = type;
+  out[1] = device;
+  out[2] = reportId;
+  out[3] = fourth;
+  new DataView(out.buffer).setUint32(4, requestId, true);
+  if (data) out.set(data, REQUEST_HEADER);
+  return out;
+}
+
+export const encodeOutputReport = (device: number, reportId: number, requestId: number, data: Uint8Array) =>
+  requestFrame(FrameType.OutputReport, device, reportId, 0, requestId, data);
+
+export const encodeFeatureGet = (device: number, reportId: number, requestId: number) =>
+  requestFrame(FrameType.FeatureGet, device, reportId, 0, requestId);
+
+export const encodeFeatureSet = (device: number, reportId: number, requestId: number, data: Uint8Array) =>
+  requestFrame(FrameType.FeatureSet, device, reportId, 0, requestId, data);
+
+export const encodeReply = (
+  device: number,
+  reportId: number,
+  requestId: number,
+  status: ReplyStatus,
+  data: Uint8Array = new Uint8Array(0),
+) => requestFrame(FrameType.Reply, device, reportId, status, requestId, data);
+
+export function encodeError(device: number, code: number, message: string): Uint8Array {
+  const text = utf8.encode(message.slice(0, 1000));
+  const out = new Uint8Array(ERROR_HEADER + text.length);
+  out[0] = FrameType.Error;
+  out[1] = device;
+  new DataView(out.buffer).setUint16(2, code, true);
+  out.set(text, ERROR_HEADER);
+  return out;
+}
+
+export function encodePing(kind: 'ping' | 'pong', nonce: number, timestampMs: number): Uint8Array {
+  const out = new Uint8Array(PING_LENGTH);
+  const view = new DataView(out.buffer);
+  out[0] = kind === 'ping' ? FrameType.Ping : FrameType.Pong;
+  view.setUint32(4, nonce, true);
+  view.setFloat64(8, timestampMs, true);
+  return out;
+}

@@ -1,0 +1,24 @@
+import type { DeviceAnnouncement, HelloBody } from './bodies.ts';
+import type { ReplyStatus } from './layout.ts';
+
+/** Decoded frames. `data` fields are views into the received message (no copy). */
+export type Frame =
+  | { type: 'hello'; version: number; body: HelloBody }
+  | { type: 'announce'; device: number; body: DeviceAnnouncement }
+  | { type: 'device-gone'; device: number }
+  | { type: 'input'; device: number; reportId: number; timestampMs: number; data: Uint8Array }
+  | { type: 'output'; device: number; reportId: number; requestId: number; data: Uint8Array }
+  | { type: 'feature-get'; device: number; reportId: number; requestId: number }
+  | { type: 'feature-set'; device: number; reportId: number; requestId: number; data: Uint8Array }
+  | {
+      type: 'reply';
+      device: number;
+      reportId: number;
+      requestId: number;
+      status: ReplyStatus;
+      data: Uint8Array;
+    }
+  | { type: 'error'; device: number; code: number; message: string }
+  | { type: 'ping' | 'pong'; nonce: number; timestampMs: number };
+
+export type FrameOf<T extends Frame['type']> = Extract<Frame, { type: T }>;

@@ -1,0 +1,25 @@
+export type { CollectionBody, DeviceAnnouncement, HelloBody } from './bodies.ts';
+export { decodeFrame } from './decode.ts';
+export {
+  encodeAnnounce,
+  encodeDeviceGone,
+  encodeError,
+  encodeFeatureGet,
+  encodeFeatureSet,
+  encodeHello,
+  encodeInputReport,
+  encodeOutputReport,
+  encodePing,
+  encodeReply,
+} from './encode.ts';
+export { FrameError, type FrameErrorCode } from './errors.ts';
+export type { Frame, FrameOf } from './frames.ts';
+export {
+  ErrorCode,
+  FrameType,
+  INPUT_HEADER,
+  MAX_CONTROL_FRAME_BYTES,
+  MAX_REPORT_BYTES,
+  PROTOCOL_VERSION,
+  ReplyStatus,
+} from './layout.ts';

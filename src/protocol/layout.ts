@@ -1,0 +1,63 @@
+/**
+ * Ferry's wire format, declared once. Every multi-byte field is LITTLE-ENDIAN.
+ *
+ * Byte 0 of every frame is its type, byte 1 the device channel (several devices share one peer
+ * connection). Per-report frames are fixed binary headers followed by the report bytes; only the
+ * rare control frames (hello, device announcement) carry a validated JSON body.
+ *
+ *   HELLO          type u8 | 0 u8 | version u16 | json utf8 (HelloBody)
+ *   ANNOUNCE       type u8 | device u8 | json utf8 (DeviceAnnouncement)
+ *   DEVICE_GONE    type u8 | device u8
+ *   INPUT_REPORT   type u8 | device u8 | reportId u8 | flags u8 | timestampMs f64 | data
+ *   OUTPUT_REPORT  type u8 | device u8 | reportId u8 | 0 u8    | requestId u32  | data
+ *   FEATURE_GET    type u8 | device u8 | reportId u8 | 0 u8    | requestId u32
+ *   FEATURE_SET    type u8 | device u8 | reportId u8 | 0 u8    | requestId u32  | data
+ *   REPLY          type u8 | device u8 | reportId u8 | status u8 | requestId u32 | data
+ *   ERROR          type u8 | device u8 | code u16 | message utf8
+ *   PING / PONG    type u8 | 0 u8 | 0 u16 | nonce u32 | timestampMs f64
+ */
+export const PROTOCOL_VERSION = 1;
+
+export const FrameType = {
+  Hello: 0x01,
+  Announce: 0x02,
+  DeviceGone: 0x03,
+  InputReport: 0x10,
+  OutputReport: 0x11,
+  FeatureGet: 0x12,
+  FeatureSet: 0x13,
+  Reply: 0x14,
+  Error: 0x7d,
+  Ping: 0x7e,
+  Pong: 0x7f,
+} as const;
+export type FrameType = (typeof FrameType)[keyof typeof FrameType];
+
+export const INPUT_HEADER = 12;
+export const REQUEST_HEADER = 8;
+export const PING_LENGTH = 16;
+export const ERROR_HEADER = 4;
+
+/** A HID report is at most 16 KiB (Linux HID_MAX_BUFFER_SIZE); control frames may carry big collections. */
+export const MAX_REPORT_BYTES = 16 * 1024;
+export const MAX_CONTROL_FRAME_BYTES = 256 * 1024;
+
+/** Outcome of a request to the real device, carried in REPLY. */
+export const ReplyStatus = {
+  Ok: 0,
+  DeviceError: 1,
+  NotAllowed: 2,
+  Timeout: 3,
+  NoSuchDevice: 4,
+  Unsupported: 5,
+} as const;
+export type ReplyStatus = (typeof ReplyStatus)[keyof typeof ReplyStatus];
+
+/** Codes carried by ERROR frames. */
+export const ErrorCode = {
+  MalformedFrame: 1,
+  AuthFailed: 2,
+  VersionMismatch: 3,
+  PipelineMismatch: 4,
+  Internal: 5,
+} as const;

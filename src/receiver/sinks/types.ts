@@ -1,0 +1,55 @@
+/**
+ * The contract between the headless receiver and the sinks that make a shared device real on this
+ * machine (log, uhid, usbip, usbredir). A sink never sees the network: it gets one `RemoteHidDevice`
+ * per share and talks to the real device only through it.
+ */
+
+/** WebHID's `HIDCollectionInfo`, as plain data (see src/hid for the full type). */
+export type HidCollections = readonly unknown[];
+
+export interface RemoteHidDeviceInfo {
+  readonly vendorId: number;
+  readonly productId: number;
+  readonly productName: string;
+  /** Exactly the `HIDDevice.collections` the sharer's browser reported. */
+  readonly collections: HidCollections;
+  /** A report descriptor rebuilt from `collections` (src/hid synthesizeReportDescriptor). */
+  readonly reportDescriptor: Uint8Array;
+  /** True when the descriptor declares report ids (the id byte then leads every report on the wire). */
+  readonly usesReportIds: boolean;
+}
+
+export type InputListener = (reportId: number, data: Uint8Array, timestampMs: number) => void;
+
+/** Why a request to the real device failed; sinks map it to their own error status. */
+export class RemoteDeviceError extends Error {
+  constructor(
+    readonly code: 'timeout' | 'closed' | 'device-error' | 'unsupported',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RemoteDeviceError';
+  }
+}
+
+export interface RemoteHidDevice {
+  readonly info: RemoteHidDeviceInfo;
+  /** Input reports as they arrive; `data` excludes the report id byte. Returns an unsubscribe. */
+  onInput(listener: InputListener): () => void;
+  /** Fires once when the share ends; in-flight requests have already been rejected with 'closed'. */
+  onClose(listener: () => void): () => void;
+  /** `data` excludes the report id byte. Rejects with RemoteDeviceError. */
+  sendOutputReport(reportId: number, data: Uint8Array): Promise<void>;
+  /** Resolves to the report data WITHOUT the report id byte. Rejects with RemoteDeviceError. */
+  getFeatureReport(reportId: number): Promise<Uint8Array>;
+  setFeatureReport(reportId: number, data: Uint8Array): Promise<void>;
+}
+
+/** A place where shared devices become real. One sink instance can host many devices. */
+export interface Sink {
+  readonly name: string;
+  /** Present the device; resolves once it is visible on this machine (or rejects with the reason). */
+  attach(device: RemoteHidDevice): Promise<void>;
+  /** Shut the sink down: every presented device disappears and pending host requests complete with errors. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,160 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  type DeviceAnnouncement,
+  decodeFrame,
+  encodeAnnounce,
+  encodeDeviceGone,
+  encodeError,
+  encodeFeatureGet,
+  encodeFeatureSet,
+  encodeHello,
+  encodeInputReport,
+  encodeOutputReport,
+  encodePing,
+  encodeReply,
+  FrameError,
+  FrameType,
+  MAX_REPORT_BYTES,
+  ReplyStatus,
+} from '../../../src/protocol/index.ts';
+
+const hello = {
+  role: 'receiver' as const,
+  name: 'ci-box',
+  capabilities: ['hid'],
+  pipeline: '',
+  auth: { method: 'link' as const, proof: 'abc' },
+};
+
+const announcement: DeviceAnnouncement = {
+  kind: 'hid',
+  vendorId: 0x046d,
+  productId: 0xc626,
+  productName: 'SpaceNavigator',
+  collections: [
+    {
+      usagePage: 1,
+      usage: 8,
+      type: 1,
+      children: [],
+      inputReports: [],
+      outputReports: [],
+      featureReports: [],
+    },
+  ],
+};
+
+describe('frame round trips', () => {
+  it('hello and announce', () => {
+    expect(decodeFrame(encodeHello(hello))).toEqual({ type: 'hello', version: 1, body: hello });
+    expect(decodeFrame(encodeAnnounce(3, announcement))).toEqual({
+      type: 'announce',
+      device: 3,
+      body: announcement,
+    });
+    expect(decodeFrame(encodeDeviceGone(9))).toEqual({ type: 'device-gone', device: 9 });
+  });
+
+  it('input reports keep id, timestamp and bytes, also through a reused scratch buffer', () => {
+    const scratch = new Uint8Array(128);
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 255 }),
+        fc.integer({ min: 0, max: 255 }),
+        fc.double({ noNaN: true, noDefaultInfinity: true }),
+        fc.uint8Array({ maxLength: 100 }),
+        (device, reportId, timestampMs, data) => {
+          const frame = decodeFrame(encodeInputReport(device, reportId, timestampMs, data, scratch));
+          expect(frame).toEqual({ type: 'input', device, reportId, timestampMs, data });
+        },
+      ),
+    );
+  });
+
+  it('requests and replies', () => {
+    const data = Uint8Array.of(1, 2, 3);
+    expect(decodeFrame(encodeOutputReport(1, 4, 77, data))).toEqual({
+      type: 'output',
+      device: 1,
+      reportId: 4,
+      requestId: 77,
+      data,
+    });
+    expect(decodeFrame(encodeFeatureGet(0, 5, 0xffffffff))).toEqual({
+      type: 'feature-get',
+      device: 0,
+      reportId: 5,
+      requestId: 0xffffffff,
+    });
+    expect(decodeFrame(encodeFeatureSet(0, 5, 2, data))).toMatchObject({ type: 'feature-set', data });
+    expect(decodeFrame(encodeReply(0, 5, 2, ReplyStatus.Timeout))).toMatchObject({
+      type: 'reply',
+      status: ReplyStatus.Timeout,
+      data: new Uint8Array(0),
+    });
+    expect(decodeFrame(encodeError(2, 3, 'nope'))).toEqual({
+      type: 'error',
+      device: 2,
+      code: 3,
+      message: 'nope',
+    });
+    expect(decodeFrame(encodePing('pong', 9, 1.5))).toEqual({ type: 'pong', nonce: 9, timestampMs: 1.5 });
+  });
+});
+
+describe('malformed frames', () => {
+  const rejects = (bytes: Uint8Array, code: string) => {
+    expect(() => decodeFrame(bytes)).toThrowError(FrameError);
+    try {
+      decodeFrame(bytes);
+    } catch (error) {
+      expect((error as FrameError).code).toBe(code);
+    }
+  };
+
+  it('rejects each kind of damage with its own code', () => {
+    rejects(new Uint8Array(0), 'empty');
+    rejects(Uint8Array.of(0x55), 'unknown-type');
+    rejects(Uint8Array.of(FrameType.InputReport, 0, 1), 'truncated');
+    rejects(encodeInputReport(0, 0, 0, new Uint8Array(MAX_REPORT_BYTES + 1)), 'too-large');
+    rejects(Uint8Array.of(FrameType.Hello, 0, 1, 0, 0x7b), 'bad-body');
+    rejects(encodeHello({ ...hello, role: 'king' as 'sharer' }), 'bad-body');
+    rejects(encodeReply(0, 1, 1, 99 as ReplyStatus), 'bad-field');
+    const nan = encodeInputReport(0, 0, Number.NaN, new Uint8Array(1));
+    rejects(nan, 'bad-field');
+  });
+
+  it('every truncation of a valid frame is rejected or decoded, never anything else', () => {
+    const frames = [
+      encodeHello(hello),
+      encodeAnnounce(1, announcement),
+      encodeInputReport(0, 1, 5, Uint8Array.of(1, 2)),
+      encodeFeatureGet(0, 1, 1),
+      encodePing('ping', 1, 1),
+    ];
+    for (const frame of frames) {
+      for (let n = 0; n < frame.length; n++) {
+        try {
+          decodeFrame(frame.subarray(0, n));
+        } catch (error) {
+          expect(error).toBeInstanceOf(FrameError);
+        }
+      }
+    }
+  });
+
+  it('random bytes only ever raise FrameError', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), fc.integer({ min: 0, max: 0x7f }), (bytes, type) => {
+        const frame = Uint8Array.of(type, ...bytes);
+        try {
+          decodeFrame(frame);
+        } catch (error) {
+          expect(error).toBeInstanceOf(FrameError);
+        }
+      }),
+      { numRuns: 5000 },
+    );
+  });
+});
