@@ -1,0 +1,138 @@
+import { hostname } from 'node:os';
+import wrtc from '@roamhq/wrtc';
+import qrcode from 'qrcode-terminal';
+import WebSocket from 'ws';
+import {
+  buildShareLink,
+  buildShortCode,
+  type ChannelAuth,
+  createCodeWords,
+  createShareSecret,
+  parseJoinTarget,
+  ReceiverSession,
+  SignalingClient,
+  simplePeerLinks,
+  type WebSocketConstructor,
+} from '../transport/index.ts';
+import { DEFAULT_SERVER, endpointsFrom } from './endpoints.ts';
+import { asRemoteHidDevice } from './hid-device.ts';
+import { LogSink } from './sinks/log-sink.ts';
+import type { Sink } from './sinks/types.ts';
+
+export interface ReceiveOptions {
+  target: string | undefined;
+  signal: string | undefined;
+  name: string | undefined;
+  json: boolean;
+  ice: string[];
+  statsIntervalMs: number;
+  pairTimeoutMs: number;
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+/** How a receive run ended: 0 when the share ended normally, 1 when pairing failed. */
+export interface ReceiveResult {
+  exitCode: number;
+  reason: string;
+}
+
+function formatRate(bytesPerSecond: number): string {
+  return bytesPerSecond >= 1024 ? `${(bytesPerSecond / 1024).toFixed(1)} KiB/s` : `${bytesPerSecond} B/s`;
+}
+
+async function startSession(session: ReceiverSession, options: ReceiveOptions, origin: string) {
+  if (options.target !== undefined) {
+    const target = parseJoinTarget(options.target);
+    if (target.kind === 'link') await session.join({ sessionId: target.sessionId });
+    else await session.join({ nameplate: target.nameplate });
+    return;
+  }
+  const { sessionId, nameplate } = await session.host();
+  return { sessionId, nameplate, origin };
+}
+
+function authFor(target: string | undefined, hostedSecret: string, hostedCode: string): ChannelAuth {
+  if (target === undefined) return { link: hostedSecret, code: hostedCode };
+  const parsed = parseJoinTarget(target);
+  return parsed.kind === 'link' ? { link: parsed.secret } : { code: parsed.words.join('-') };
+}
+
+/**
+ * `ferry receive`: pairs with a sharer (joining its session, or creating one and printing the link),
+ * then hands every shared device to the sink until the share ends or the user presses Ctrl-C.
+ */
+export async function receive(options: ReceiveOptions, stop: AbortSignal): Promise<ReceiveResult> {
+  const server = options.signal ?? (options.target?.includes('://') ? options.target : DEFAULT_SERVER);
+  const { signalUrl, appOrigin } = endpointsFrom(server);
+  const secret = createShareSecret();
+  const words = createCodeWords();
+  const signaling = new SignalingClient(WebSocket as unknown as WebSocketConstructor);
+  const session = new ReceiverSession({
+    signaling,
+    links: simplePeerLinks(wrtc),
+    iceServers: options.ice.map((urls) => ({ urls })),
+    name: options.name ?? hostname(),
+    auth: authFor(options.target, secret, words.join('-')),
+  });
+  const sink: Sink = new LogSink({ json: options.json, write: options.out });
+
+  return new Promise<ReceiveResult>((resolve) => {
+    let settled = false;
+    let devices = 0;
+    const finish = (exitCode: number, reason: string) => {
+      if (settled) return;
+      settled = true;
+      clearInterval(stats);
+      clearTimeout(pairTimer);
+      session.close(reason);
+      void sink.close().then(() => resolve({ exitCode, reason }));
+    };
+    const stats = setInterval(() => {
+      session.meter.tick();
+      const { reportsPerSecond, bytesPerSecond, reports } = session.meter;
+      options.err(
+        `ferry: ${devices} device(s), ${reportsPerSecond} reports/s, ${formatRate(bytesPerSecond)}, ${reports} reports`,
+      );
+    }, options.statsIntervalMs);
+    let pairTimer: ReturnType<typeof setTimeout> | undefined;
+
+    stop.addEventListener('abort', () => finish(0, 'interrupted'));
+    session.on('connected', ({ sharerName }) => {
+      clearTimeout(pairTimer);
+      options.err(`ferry: paired with ${sharerName}`);
+    });
+    session.on('device', (device) => {
+      devices += 1;
+      device.onClose(() => {
+        devices -= 1;
+      });
+      sink.attach(asRemoteHidDevice(device)).catch((error: Error) => options.err(`ferry: ${error.message}`));
+    });
+    session.on('problem', (error) => {
+      options.err(`ferry: ${error.message}`);
+      if (!session.connected) finish(1, error.message);
+    });
+    session.on('ended', ({ reason }) => finish(session.connected || devices > 0 ? 0 : 1, reason));
+
+    signaling
+      .connect(signalUrl)
+      .then(() => startSession(session, options, appOrigin))
+      .then((hosted) => {
+        if (!hosted) {
+          pairTimer = setTimeout(
+            () => finish(1, 'the sharer did not connect in time'),
+            options.pairTimeoutMs,
+          );
+          return;
+        }
+        const link = buildShareLink(hosted.origin, hosted.sessionId, secret);
+        options.out(link);
+        options.err(
+          `ferry: open this link on the computer that has the device, or type the code ${buildShortCode(hosted.nameplate, words)}`,
+        );
+        qrcode.generate(link, { small: true }, (qr) => options.err(qr));
+      })
+      .catch((error: Error) => finish(1, error.message));
+  });
+}

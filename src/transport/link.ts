@@ -1,0 +1,39 @@
+/**
+ * A message link to one peer: the only thing sessions know about WebRTC. Keeping simple-peer behind
+ * this small interface lets it be measured and swapped (see docs/webrtc.md).
+ */
+export type LinkState = 'connecting' | 'open' | 'closed';
+
+export interface Link {
+  readonly state: LinkState;
+  /** Bytes queued in the data channel and not yet handed to the network. */
+  readonly bufferedAmount: number;
+  send(message: Uint8Array): void;
+  onOpen(listener: () => void): void;
+  onMessage(listener: (message: Uint8Array) => void): void;
+  onClose(listener: (reason: string) => void): void;
+  close(): void;
+}
+
+/** The DTLS certificate fingerprints of both ends, read from the SDP, to bind authentication to this link. */
+export interface LinkFingerprints {
+  local: string;
+  remote: string;
+}
+
+/** A link whose signaling travels through Ferry's signaling server. */
+export interface SignaledLink extends Link {
+  /** Feed a signal message (offer, answer, candidate) received from the peer. */
+  signal(data: object): void;
+  /** Fires for every signal message this end wants delivered to the peer. */
+  onSignal(listener: (data: object) => void): void;
+  /** Known once both descriptions have been exchanged. */
+  fingerprints(): LinkFingerprints | undefined;
+}
+
+export interface LinkOptions {
+  initiator: boolean;
+  iceServers: RTCIceServer[];
+}
+
+export type LinkFactory = (options: LinkOptions) => SignaledLink;

@@ -1,0 +1,158 @@
+import type { Frame } from '../protocol/index.ts';
+import type { PeerInfo } from '../protocol/signaling.ts';
+import type { LinkFactory } from './link.ts';
+import { type ChannelAuth, PeerChannel } from './peer-channel.ts';
+import { RateMeter } from './rate-meter.ts';
+import { RemoteDevice } from './remote-device.ts';
+import { type SignalingClient, TypedEmitter } from './signaling-client.ts';
+
+export interface ReceiverOptions {
+  signaling: SignalingClient;
+  links: LinkFactory;
+  iceServers: RTCIceServer[];
+  name: string;
+  auth: ChannelAuth;
+  requestTimeoutMs?: number;
+}
+
+interface ReceiverEvents {
+  /** The sharer proved the secret; devices follow. */
+  connected: { sharerName: string };
+  device: RemoteDevice;
+  'device-gone': RemoteDevice;
+  /** The session is over: the sharer left or closed, or the link failed. */
+  ended: { reason: string };
+  problem: Error;
+}
+
+/**
+ * The receiving side of a session, shared by the browser receiver view and the headless receiver:
+ * it waits for the sharer's link, checks the sharer's proof, and turns announcements into RemoteDevices.
+ */
+export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
+  sessionId = '';
+  readonly meter = new RateMeter();
+  private channel: PeerChannel | undefined;
+  private readonly devices = new Map<number, RemoteDevice>();
+  private ended = false;
+  /** Only the session's sharer may open a link to us; other receivers' signals are ignored. */
+  private sharerId: string | undefined;
+
+  constructor(private readonly options: ReceiverOptions) {
+    super();
+    const { signaling } = options;
+    signaling.on('signal', ({ from, data }) => {
+      if (from === this.sharerId) this.linkFor(from).link.signal(data);
+    });
+    signaling.on('peer-joined', (peer) => {
+      if (peer.role === 'sharer') this.sharerId = peer.peerId;
+    });
+    signaling.on('peer-left', ({ peerId }) => {
+      if (this.channel?.peerId === peerId) this.end('the sharer left');
+    });
+    signaling.on('close', () => {
+      if (!this.channel?.ready) this.end('signaling closed before the sharer connected');
+    });
+  }
+
+  /** Receiver first: creates the session a sharer will join. */
+  async host(): Promise<{ sessionId: string; nameplate: string }> {
+    const created = await this.options.signaling.create('receiver', this.options.name);
+    this.sessionId = created.sessionId;
+    return { sessionId: created.sessionId, nameplate: created.nameplate };
+  }
+
+  /** Sharer first: joins the sharer's session; the sharer then calls us. */
+  async join(target: { sessionId: string } | { nameplate: string }): Promise<PeerInfo | undefined> {
+    const joined = await this.options.signaling.join(target, 'receiver', this.options.name);
+    this.sessionId = joined.sessionId;
+    const sharer = joined.peers.find((peer) => peer.role === 'sharer');
+    this.sharerId = sharer?.peerId;
+    return sharer;
+  }
+
+  get connected(): boolean {
+    return this.channel?.ready ?? false;
+  }
+
+  close(reason = 'closed'): void {
+    this.end(reason);
+    this.options.signaling.close();
+  }
+
+  private linkFor(peerId: string): PeerChannel {
+    if (this.channel && this.channel.peerId === peerId) return this.channel;
+    // One sharer per session: a signal from a new sharer id means the old one left and another joined.
+    this.channel?.close('replaced');
+    const link = this.options.links({ initiator: false, iceServers: this.options.iceServers });
+    link.onSignal((data) => this.options.signaling.signal(peerId, data as Record<string, unknown>));
+    const channel = new PeerChannel(peerId, link, {
+      role: 'receiver',
+      name: this.options.name,
+      sessionId: this.sessionId,
+      auth: this.options.auth,
+      capabilities: ['hid'],
+      pipeline: '',
+    });
+    channel.on('ready', (hello) => this.emit('connected', { sharerName: hello.name }));
+    channel.on('frame', (frame) => this.handleFrame(frame));
+    channel.on('problem', (error) => this.emit('problem', error));
+    channel.on('closed', (reason) => {
+      if (this.channel === channel) this.end(reason);
+    });
+    this.channel = channel;
+    return channel;
+  }
+
+  private handleFrame(frame: Frame): void {
+    switch (frame.type) {
+      case 'input':
+        this.meter.add(frame.data.length);
+        this.devices.get(frame.device)?.deliverInput(frame.reportId, frame.data, frame.timestampMs);
+        break;
+      case 'reply':
+        this.devices.get(frame.device)?.deliverReply(frame.requestId, frame.status, frame.data);
+        break;
+      case 'announce':
+        this.announce(frame.device, frame);
+        break;
+      case 'device-gone':
+        this.removeDevice(frame.device);
+        break;
+      case 'error':
+        this.emit('problem', new Error(`sharer: ${frame.message}`));
+        break;
+      default:
+        break;
+    }
+  }
+
+  private announce(index: number, frame: Extract<Frame, { type: 'announce' }>): void {
+    this.removeDevice(index);
+    const channel = this.channel;
+    const device = new RemoteDevice(
+      index,
+      frame.body,
+      (bytes) => channel?.send(bytes),
+      this.options.requestTimeoutMs,
+    );
+    this.devices.set(index, device);
+    this.emit('device', device);
+  }
+
+  private removeDevice(index: number): void {
+    const device = this.devices.get(index);
+    if (!device) return;
+    this.devices.delete(index);
+    device.close();
+    this.emit('device-gone', device);
+  }
+
+  private end(reason: string): void {
+    if (this.ended) return;
+    this.ended = true;
+    for (const index of [...this.devices.keys()]) this.removeDevice(index);
+    this.channel?.close(reason);
+    this.emit('ended', { reason });
+  }
+}

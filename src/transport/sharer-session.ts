@@ -1,0 +1,221 @@
+import type { HidSource } from '../devices/index.ts';
+import {
+  type DeviceAnnouncement,
+  encodeAnnounce,
+  encodeDeviceGone,
+  encodeInputReport,
+  encodeReply,
+  type Frame,
+  ReplyStatus,
+} from '../protocol/index.ts';
+import type { PeerInfo } from '../protocol/signaling.ts';
+import type { LinkFactory, LinkState } from './link.ts';
+import { type ChannelAuth, PeerChannel } from './peer-channel.ts';
+import { RateMeter } from './rate-meter.ts';
+import { type SignalingClient, TypedEmitter } from './signaling-client.ts';
+
+export interface PeerStatus {
+  peerId: string;
+  name: string;
+  state: LinkState | 'verifying';
+}
+
+export interface SharerStatus {
+  peers: PeerStatus[];
+  reportsPerSecond: number;
+  bytesPerSecond: number;
+  reportsSent: number;
+  lastError: string | undefined;
+}
+
+export interface SharerOptions {
+  signaling: SignalingClient;
+  links: LinkFactory;
+  iceServers: RTCIceServer[];
+  name: string;
+  auth: ChannelAuth;
+  capabilities?: string[];
+}
+
+interface SharerEvents {
+  status: SharerStatus;
+  /** A receiver that passed authentication. */
+  receiver: PeerStatus;
+}
+
+/**
+ * The sharer's side of a session: one peer channel per receiver, every shared device announced to each
+ * authenticated receiver, input reports fanned out, requests from receivers carried to the device.
+ */
+export class SharerSession extends TypedEmitter<SharerEvents> {
+  private sessionId = '';
+  private readonly channels = new Map<string, PeerChannel>();
+  private readonly names = new Map<string, string>();
+  private readonly devices = new Map<number, HidSource>();
+  private readonly unsubscribers = new Map<number, Array<() => void>>();
+  private readonly meter = new RateMeter();
+  private readonly scratch = new Uint8Array(16 * 1024 + 64);
+  private lastError: string | undefined;
+  private statusTimer: ReturnType<typeof setInterval> | undefined;
+  private nextDevice = 0;
+
+  constructor(private readonly options: SharerOptions) {
+    super();
+    const { signaling } = options;
+    signaling.on('peer-joined', (peer) => this.connectTo(peer));
+    signaling.on('peer-left', ({ peerId }) => this.channels.get(peerId)?.close('left the session'));
+    signaling.on('signal', ({ from, data }) => this.channels.get(from)?.link.signal(data));
+    signaling.on('error', (error) => this.fail(error.message));
+  }
+
+  /** Sharer first: creates a session. Returns its id and nameplate. */
+  async host(): Promise<{ sessionId: string; nameplate: string }> {
+    const created = await this.options.signaling.create('sharer', this.options.name);
+    this.sessionId = created.sessionId;
+    this.startStatus();
+    return { sessionId: created.sessionId, nameplate: created.nameplate };
+  }
+
+  /** Receiver first: joins the session a receiver created and connects to the receivers there. */
+  async join(target: { sessionId: string } | { nameplate: string }): Promise<PeerInfo[]> {
+    const joined = await this.options.signaling.join(target, 'sharer', this.options.name);
+    this.sessionId = joined.sessionId;
+    this.startStatus();
+    for (const peer of joined.peers) this.connectTo(peer);
+    return joined.peers;
+  }
+
+  /** Shares a device with every receiver, now and later. Returns its channel number. */
+  addDevice(source: HidSource): number {
+    const index = this.nextDevice++;
+    this.devices.set(index, source);
+    const stopInput = source.onInput((reportId, data, timestampMs) => {
+      this.forwardInput(index, reportId, data, timestampMs);
+    });
+    const stopDisconnect = source.onDisconnect(() => this.removeDevice(index));
+    this.unsubscribers.set(index, [stopInput, stopDisconnect]);
+    for (const channel of this.readyChannels()) channel.send(encodeAnnounce(index, announcementOf(source)));
+    return index;
+  }
+
+  removeDevice(index: number): void {
+    if (!this.devices.delete(index)) return;
+    for (const stop of this.unsubscribers.get(index) ?? []) stop();
+    this.unsubscribers.delete(index);
+    for (const channel of this.readyChannels()) channel.send(encodeDeviceGone(index));
+  }
+
+  status(): SharerStatus {
+    return {
+      peers: [...this.channels.values()].map((channel) => this.peerStatus(channel)),
+      reportsPerSecond: this.meter.reportsPerSecond,
+      bytesPerSecond: this.meter.bytesPerSecond,
+      reportsSent: this.meter.reports,
+      lastError: this.lastError,
+    };
+  }
+
+  close(): void {
+    clearInterval(this.statusTimer);
+    for (const index of [...this.devices.keys()]) this.removeDevice(index);
+    for (const channel of this.channels.values()) channel.close('sharer closed');
+    this.options.signaling.close();
+  }
+
+  private connectTo(peer: PeerInfo): void {
+    if (peer.role !== 'receiver' || this.channels.has(peer.peerId)) return;
+    const link = this.options.links({ initiator: true, iceServers: this.options.iceServers });
+    link.onSignal((data) => this.options.signaling.signal(peer.peerId, data as Record<string, unknown>));
+    const channel = new PeerChannel(peer.peerId, link, {
+      role: 'sharer',
+      name: this.options.name,
+      sessionId: this.sessionId,
+      auth: this.options.auth,
+      capabilities: this.options.capabilities ?? ['hid'],
+      pipeline: '',
+    });
+    this.channels.set(peer.peerId, channel);
+    this.names.set(peer.peerId, peer.name);
+    channel.on('ready', () => this.welcome(channel));
+    channel.on('frame', (frame) => void this.handleFrame(channel, frame));
+    channel.on('problem', (error) => this.fail(`${peer.name}: ${error.message}`));
+    channel.on('closed', () => {
+      this.channels.delete(peer.peerId);
+      this.publishStatus();
+    });
+    this.publishStatus();
+  }
+
+  private welcome(channel: PeerChannel): void {
+    for (const [index, source] of this.devices) channel.send(encodeAnnounce(index, announcementOf(source)));
+    this.emit('receiver', this.peerStatus(channel));
+    this.publishStatus();
+  }
+
+  private forwardInput(device: number, reportId: number, data: Uint8Array, timestampMs: number): void {
+    const frame = encodeInputReport(device, reportId, timestampMs, data, this.scratch);
+    for (const channel of this.channels.values()) {
+      if (channel.ready) channel.send(frame);
+    }
+    this.meter.add(data.length);
+  }
+
+  private async handleFrame(channel: PeerChannel, frame: Frame): Promise<void> {
+    if (frame.type !== 'output' && frame.type !== 'feature-get' && frame.type !== 'feature-set') return;
+    const { device, reportId, requestId } = frame;
+    const source = this.devices.get(device);
+    if (!source) {
+      channel.send(encodeReply(device, reportId, requestId, ReplyStatus.NoSuchDevice));
+      return;
+    }
+    try {
+      const data = await this.perform(source, frame);
+      channel.send(encodeReply(device, reportId, requestId, ReplyStatus.Ok, data));
+    } catch (error) {
+      this.fail(`${frame.type} ${reportId}: ${error instanceof Error ? error.message : String(error)}`);
+      channel.send(encodeReply(device, reportId, requestId, ReplyStatus.DeviceError));
+    }
+  }
+
+  private async perform(source: HidSource, frame: Frame): Promise<Uint8Array | undefined> {
+    if (frame.type === 'output') await source.sendReport(frame.reportId, frame.data.slice());
+    else if (frame.type === 'feature-set') await source.sendFeatureReport(frame.reportId, frame.data.slice());
+    else if (frame.type === 'feature-get') return source.receiveFeatureReport(frame.reportId);
+    return undefined;
+  }
+
+  private readyChannels(): PeerChannel[] {
+    return [...this.channels.values()].filter((channel) => channel.ready);
+  }
+
+  private peerStatus(channel: PeerChannel): PeerStatus {
+    const state = channel.link.state === 'open' && !channel.ready ? 'verifying' : channel.link.state;
+    return { peerId: channel.peerId, name: this.names.get(channel.peerId) ?? '', state };
+  }
+
+  private fail(message: string): void {
+    this.lastError = message;
+    this.publishStatus();
+  }
+
+  private startStatus(): void {
+    this.statusTimer ??= setInterval(() => {
+      this.meter.tick();
+      this.publishStatus();
+    }, 1000);
+  }
+
+  private publishStatus(): void {
+    this.emit('status', this.status());
+  }
+}
+
+function announcementOf(source: HidSource): DeviceAnnouncement {
+  return {
+    kind: 'hid',
+    vendorId: source.vendorId,
+    productId: source.productId,
+    productName: source.productName,
+    collections: source.collections as DeviceAnnouncement['collections'],
+  };
+}
