@@ -15,6 +15,9 @@ function usesReportIds(collections: readonly CollectionBody[]): boolean {
   return collections.some(ids);
 }
 
+/** `navigator.hid`, or any EventTarget that fires WebHID's `disconnect` events. */
+export type ConnectionEvents = Pick<EventTarget, 'addEventListener' | 'removeEventListener'>;
+
 /**
  * Adapts a WebHID `HIDDevice` (real, the demo device, or the tests' fake) to HidSource.
  * The device is injected, never taken from a global, so any HIDDevice-shaped object works.
@@ -25,7 +28,7 @@ export class WebHidSource implements HidSource {
 
   constructor(
     private readonly device: HIDDevice,
-    private readonly hid: Pick<HID, 'addEventListener' | 'removeEventListener'>,
+    private readonly hid: ConnectionEvents,
   ) {
     this.collections = device.collections as unknown as CollectionBody[];
     this.numbered = usesReportIds(this.collections);
@@ -41,7 +44,7 @@ export class WebHidSource implements HidSource {
     return this.device.productName;
   }
 
-  static async open(device: HIDDevice, hid: Pick<HID, 'addEventListener' | 'removeEventListener'>) {
+  static async open(device: HIDDevice, hid: ConnectionEvents) {
     try {
       if (!device.opened) await device.open();
     } catch (error) {
@@ -60,8 +63,8 @@ export class WebHidSource implements HidSource {
   }
 
   onDisconnect(listener: () => void): () => void {
-    const handler = (event: HIDConnectionEvent) => {
-      if (event.device === this.device) listener();
+    const handler = (event: Event) => {
+      if ((event as HIDConnectionEvent).device === this.device) listener();
     };
     this.hid.addEventListener('disconnect', handler);
     return () => this.hid.removeEventListener('disconnect', handler);

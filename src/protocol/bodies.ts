@@ -22,9 +22,10 @@ const reportItemSchema = v.object({
   hasNull: v.boolean(),
   hasPreferredState: v.boolean(),
   wrap: v.boolean(),
-  usages: v.pipe(v.array(u32), v.maxLength(4096)),
-  usageMinimum: u32,
-  usageMaximum: u32,
+  // Like Chrome, an item carries either `usages` or a usage range, not both.
+  usages: v.optional(v.pipe(v.array(u32), v.maxLength(4096))),
+  usageMinimum: v.optional(u32),
+  usageMaximum: v.optional(u32),
   reportSize: int(0, 256),
   reportCount: int(0, 65535),
   unitExponent: int(-8, 7),

@@ -49,6 +49,8 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
   remote: HelloBody | undefined;
   private badFrames = 0;
   private ended = false;
+  /** What the peer said when it refused us, so the session can tell the user why it ended. */
+  private refusal: string | undefined;
   /** Messages that arrived while the peer's hello was being verified (WebCrypto is async). */
   private held: Uint8Array[] | undefined;
 
@@ -103,7 +105,10 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
     }
     if (this.remote) this.emit('frame', frame);
     else if (frame.type === 'hello') void this.verifyHello(frame.version, frame.body);
-    else if (frame.type === 'error') this.emit('problem', new Error(`peer error: ${frame.message}`));
+    else if (frame.type === 'error') {
+      this.refusal = frame.message;
+      this.emit('problem', new Error(`peer error: ${frame.message}`));
+    }
     else this.rejectFrame(new FrameError('bad-field', `expected hello first, got ${frame.type}`));
   }
 
@@ -153,7 +158,7 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
   private end(reason: string): void {
     if (this.ended) return;
     this.ended = true;
-    this.emit('closed', reason);
+    this.emit('closed', this.refusal ?? reason);
   }
 }
 

@@ -42,7 +42,12 @@ class SimplePeerLink implements SignaledLink {
 
   send(message: Uint8Array): void {
     if (this.current !== 'open') return;
-    this.peer.send(message);
+    try {
+      this.peer.send(message);
+    } catch (error) {
+      // The channel closed under us (its close event is on its way); the message is moot.
+      this.closeReason = error instanceof Error ? error.message : String(error);
+    }
   }
 
   onOpen(listener: () => void): void {

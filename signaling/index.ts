@@ -1,0 +1,1 @@
+export { createFerryServer, type FerryServer, type FerryServerOptions } from './server.ts';

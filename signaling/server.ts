@@ -1,0 +1,134 @@
+/**
+ * Ferry's one server process: the static web app, GET /healthz, and the signaling WebSocket at /signal.
+ * It pairs peers and relays their WebRTC signals; it never sees share secrets or device data.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type WebSocket, WebSocketServer } from 'ws';
+import { CLOSE_CODES, MAX_MESSAGE_BYTES } from '../src/protocol/signaling.ts';
+import { acceptConnection } from './connection.ts';
+import { Rooms } from './rooms.ts';
+import { createStaticHandler, type RequestHandler, sendStatus } from './static.ts';
+
+export interface FerryServerOptions {
+  /** 0 picks a free port (tests). */
+  port?: number;
+  /** Loopback by default: listening on other interfaces must be asked for (`0.0.0.0`). */
+  host?: string;
+  /** The built web app (Vite's dist/). Without it only /healthz and /signal are served. */
+  staticDir?: string;
+  maxReceivers?: number;
+  maxSessions?: number;
+  sessionTtlMs?: number;
+  idleTimeoutMs?: number;
+  /** A socket that misses one pong within this interval is terminated. */
+  pingIntervalMs?: number;
+  /** Error replies a socket may earn before it is closed. */
+  maxBadMessages?: number;
+}
+
+export interface FerryServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const MINUTE = 60_000;
+
+export async function createFerryServer(options: FerryServerOptions = {}): Promise<FerryServer> {
+  const sessionTtlMs = options.sessionTtlMs ?? 10 * MINUTE;
+  const idleTimeoutMs = options.idleTimeoutMs ?? 60 * MINUTE;
+  const rooms = new Rooms({
+    maxReceivers: options.maxReceivers ?? 4,
+    maxSessions: options.maxSessions ?? 10_000,
+    sessionTtlMs,
+    idleTimeoutMs,
+  });
+  const serveStatic = options.staticDir === undefined ? undefined : createStaticHandler(options.staticDir);
+  const server = createServer((request, response) => {
+    handleHttp(request, response, rooms, serveStatic).catch(() => response.destroy());
+  });
+  const wss = new WebSocketServer({ server, path: '/signal', maxPayload: MAX_MESSAGE_BYTES });
+  wss.on('connection', (socket) => acceptConnection(socket, rooms, options.maxBadMessages ?? 20));
+
+  // Sweep often enough that expiry lands within about a quarter of the shortest limit.
+  const sweepEveryMs = Math.max(10, Math.min(sessionTtlMs, idleTimeoutMs, MINUTE) / 4);
+  const timers = [
+    setInterval(() => rooms.sweep(), sweepEveryMs),
+    startHeartbeat(wss, options.pingIntervalMs ?? 30_000),
+  ];
+  for (const timer of timers) timer.unref();
+
+  const port = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
+  return {
+    url: `http://${urlHost(options.host ?? '127.0.0.1')}:${port}`,
+    port,
+    async close() {
+      for (const timer of timers) clearInterval(timer);
+      await closeSockets(wss);
+      wss.close();
+      await new Promise<void>((done) => {
+        server.close(() => done());
+        server.closeAllConnections(); // idle keep-alive HTTP clients would otherwise hold close() open
+      });
+    },
+  };
+}
+
+async function handleHttp(
+  request: IncomingMessage,
+  response: ServerResponse,
+  rooms: Rooms,
+  serveStatic: RequestHandler | undefined,
+): Promise<void> {
+  const path = (request.url ?? '/').split('?', 1)[0];
+  if (request.method !== 'GET' && request.method !== 'HEAD') return sendStatus(response, 405);
+  if (path === '/healthz') {
+    response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+    response.end(JSON.stringify({ ok: true, sessions: rooms.size }));
+    return;
+  }
+  if (path === '/signal') return sendStatus(response, 426); // plain GET on the WebSocket endpoint
+  if (serveStatic === undefined) return sendStatus(response, 404);
+  await serveStatic(request, response);
+}
+
+/** Pings every socket each interval and terminates the ones that did not answer the previous ping. */
+function startHeartbeat(wss: WebSocketServer, intervalMs: number): NodeJS.Timeout {
+  const answered = new WeakSet<WebSocket>();
+  wss.on('connection', (socket) => {
+    answered.add(socket);
+    socket.on('pong', () => answered.add(socket));
+  });
+  return setInterval(() => {
+    for (const socket of wss.clients) {
+      if (!answered.delete(socket)) socket.terminate();
+      else socket.ping();
+    }
+  }, intervalMs);
+}
+
+/** Closes every socket politely, then terminates those that have not finished closing shortly after. */
+async function closeSockets(wss: WebSocketServer): Promise<void> {
+  const sockets = [...wss.clients];
+  const closed = sockets.map((socket) => new Promise((done) => socket.once('close', done)));
+  for (const socket of sockets) socket.close(CLOSE_CODES.serverShutdown, 'server shutting down');
+  const grace = new Promise((done) => setTimeout(done, 500).unref());
+  await Promise.race([Promise.all(closed), grace]);
+  for (const socket of sockets) socket.terminate();
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolvePort((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
+}
