@@ -108,8 +108,7 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
     else if (frame.type === 'error') {
       this.refusal = frame.message;
       this.emit('problem', new Error(`peer error: ${frame.message}`));
-    }
-    else this.rejectFrame(new FrameError('bad-field', `expected hello first, got ${frame.type}`));
+    } else this.rejectFrame(new FrameError('bad-field', `expected hello first, got ${frame.type}`));
   }
 
   private async verifyHello(version: number, body: HelloBody): Promise<void> {

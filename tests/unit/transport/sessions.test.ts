@@ -97,7 +97,9 @@ describe('sharer and receiver sessions over real signaling and WebRTC', () => {
     ]);
 
     const outputs: number[][] = [];
-    device.addEventListener('output', (event) => outputs.push([...(event as Event & { data: Uint8Array }).data]));
+    device.addEventListener('output', (event) =>
+      outputs.push([...(event as Event & { data: Uint8Array }).data]),
+    );
     await remote.sendOutputReport(5, new Uint8Array(31).fill(7));
     expect(outputs).toEqual([new Array(31).fill(7)]);
 
@@ -107,7 +109,9 @@ describe('sharer and receiver sessions over real signaling and WebRTC', () => {
     await expect(remote.getFeatureReport(0x42)).rejects.toBeInstanceOf(RemoteDeviceError);
   });
 
-  it('a receiver with the wrong secret is refused and never sees the device', { timeout: 20_000 }, async () => {
+  it('a receiver with the wrong secret is refused and never sees the device', {
+    timeout: 20_000,
+  }, async () => {
     const server = await startServer();
     const { receiver, sessionId } = await pair(server, 'wrong-secret');
     const devices: RemoteDevice[] = [];
