@@ -80,21 +80,24 @@ export async function receive(options: ReceiveOptions, stop: AbortSignal): Promi
   return new Promise<ReceiveResult>((resolve) => {
     let settled = false;
     let devices = 0;
-    const finish = (exitCode: number, reason: string) => {
-      if (settled) return;
-      settled = true;
-      clearInterval(stats);
-      clearTimeout(pairTimer);
-      session.close(reason);
-      void sink.close().then(() => resolve({ exitCode, reason }));
-    };
-    const stats = setInterval(() => {
+    const printStats = () => {
       session.meter.tick();
       const { reportsPerSecond, bytesPerSecond, reports } = session.meter;
       options.err(
         `ferry: ${devices} device(s), ${reportsPerSecond} reports/s, ${formatRate(bytesPerSecond)}, ${reports} reports`,
       );
-    }, options.statsIntervalMs);
+    };
+    const finish = (exitCode: number, reason: string) => {
+      if (settled) return;
+      settled = true;
+      clearInterval(stats);
+      printStats();
+      options.err(`ferry: ended: ${reason}`);
+      clearTimeout(pairTimer);
+      session.close(reason);
+      void sink.close().then(() => resolve({ exitCode, reason }));
+    };
+    const stats = setInterval(printStats, options.statsIntervalMs);
     let pairTimer: ReturnType<typeof setTimeout> | undefined;
 
     stop.addEventListener('abort', () => finish(0, 'interrupted'));
@@ -126,7 +129,7 @@ export async function receive(options: ReceiveOptions, stop: AbortSignal): Promi
           );
           return;
         }
-        const link = buildShareLink(hosted.origin, hosted.sessionId, secret);
+        const link = buildShareLink(hosted.origin, hosted.sessionId, secret, 'receiver');
         options.out(link);
         options.err(
           `ferry: open this link on the computer that has the device, or type the code ${buildShortCode(hosted.nameplate, words)}`,

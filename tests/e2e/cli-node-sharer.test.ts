@@ -1,0 +1,142 @@
+import wrtc from '@roamhq/wrtc';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { createFerryServer, type FerryServer } from '../../signaling/index.ts';
+import { SimulatedHidDevice, WebHidSource } from '../../src/devices/index.ts';
+import { collectionsFromDescriptor, usesReportIds } from '../../src/hid/index.ts';
+import type { CollectionBody } from '../../src/protocol/index.ts';
+import {
+  type ChannelAuth,
+  parseShareLink,
+  SharerSession,
+  SignalingClient,
+  simplePeerLinks,
+  type WebSocketConstructor,
+} from '../../src/transport/index.ts';
+import { loadCorpusDevice } from '../support/corpus.ts';
+import { type FerryProcess, startFerryReceive } from '../support/ferry-process.ts';
+
+/**
+ * `ferry receive` as a real process against a sharer session running in Node (the browser sharer is
+ * covered by the Chromium tests): the printed hid-recorder lines must be exactly the bytes sent.
+ */
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function server(): Promise<FerryServer> {
+  const started = await createFerryServer({ port: 0 });
+  cleanups.push(() => started.close());
+  return started;
+}
+
+function receiveProcess(args: string[]): FerryProcess {
+  const ferry = startFerryReceive(args);
+  cleanups.push(() => ferry.child.kill('SIGKILL'));
+  return ferry;
+}
+
+async function sharerWith(url: string, auth: ChannelAuth) {
+  const corpus = loadCorpusDevice('sony-dualshock3-usb');
+  const collections = collectionsFromDescriptor(corpus.descriptor);
+  const device = new SimulatedHidDevice({
+    vendorId: corpus.vendorId,
+    productId: corpus.productId,
+    productName: corpus.name,
+    collections: collections as unknown as CollectionBody[],
+  });
+  await device.open();
+  const signaling = new SignalingClient(WebSocket as unknown as WebSocketConstructor);
+  await signaling.connect(`${url.replace('http', 'ws')}/signal`);
+  const sharer = new SharerSession({
+    signaling,
+    links: simplePeerLinks(wrtc),
+    iceServers: [],
+    name: 'desk',
+    auth,
+  });
+  cleanups.push(() => sharer.close());
+  sharer.addDevice(await WebHidSource.open(device as unknown as HIDDevice, new EventTarget()));
+  const reports = corpus.recording.slice(0, 200).map((r) => r.report);
+  const numbered = usesReportIds(collections);
+  const play = () => {
+    for (const report of reports) {
+      if (numbered) device.emitInput(report[0]!, report.subarray(1));
+      else device.emitInput(0, report);
+    }
+  };
+  const expected = reports.map(
+    (r) => `${r.length} ${[...r].map((b) => b.toString(16).padStart(2, '0')).join(' ')}`,
+  );
+  return { sharer, play, expected };
+}
+
+const eventBody = (line: string) => line.replace(/^E: \d{6}\.\d{6} /, '');
+
+describe('ferry receive (a real process)', () => {
+  it('sharer first: joins by link and prints exactly the reports sent, then exits 0 when the sharer closes', async () => {
+    const { url } = await server();
+    const { sharer, play, expected } = await sharerWith(url, { link: 'A'.repeat(22) });
+    const { sessionId } = await sharer.host();
+    const ferry = receiveProcess([`${url}/s/${sessionId}#${'A'.repeat(22)}`, '--stats', '1']);
+    await ferry.waitForLine((line) => line.startsWith('R: '));
+    expect(ferry.stdout).toContain('N: Sony PLAYSTATION(R)3 Controller (DualShock 3)');
+    expect(ferry.stdout).toContain('I: 3 054c 0268');
+    play();
+    await expect
+      .poll(() => ferry.stdout.filter((l) => l.startsWith('E: ')).length, { timeout: 15_000 })
+      .toBe(200);
+    expect(ferry.stdout.filter((l) => l.startsWith('E: ')).map(eventBody)).toEqual(expected);
+    sharer.close();
+    expect(await ferry.exited).toBe(0);
+    expect(ferry.stderr.join('\n')).toMatch(/200 reports/);
+    expect(ferry.stderr.join('\n')).toMatch(/ended: /);
+  });
+
+  it('receiver first: prints a /r/ link first, a sharer joins it, --json lines carry the reports, Ctrl-C exits 0', async () => {
+    const { url } = await server();
+    const ferry = receiveProcess(['--signal', url, '--json', '--name', 'ci-box']);
+    const link = await ferry.waitForLine(() => true);
+    expect(ferry.stdout[0]).toBe(link);
+    const parsed = parseShareLink(link);
+    expect(parsed.createdBy).toBe('receiver');
+    const { sharer, play, expected } = await sharerWith(url, { link: parsed.secret });
+    const peers = await sharer.join({ sessionId: parsed.sessionId });
+    expect(peers.map((p) => p.name)).toEqual(['ci-box']);
+    const device = JSON.parse(await ferry.waitForLine((line) => line.includes('"device"')));
+    expect(device).toMatchObject({
+      type: 'device',
+      vendorId: 0x054c,
+      productId: 0x0268,
+      usesReportIds: true,
+    });
+    play();
+    const inputs = () =>
+      ferry.stdout.filter((line) => line.includes('"input"')).map((line) => JSON.parse(line));
+    await expect.poll(() => inputs().length, { timeout: 15_000 }).toBe(200);
+    const asRecorder = inputs().map(({ reportId, data }) => {
+      const bytes = [reportId, ...(data.match(/../g) ?? []).map((h: string) => Number.parseInt(h, 16))];
+      return `${bytes.length} ${bytes.map((b) => b.toString(16).padStart(2, '0')).join(' ')}`;
+    });
+    expect(asRecorder).toEqual(expected);
+    ferry.child.kill('SIGINT');
+    expect(await ferry.exited).toBe(0);
+  });
+
+  it('fails with a reason and a non-zero exit for an unknown session', async () => {
+    const { url } = await server();
+    const ferry = receiveProcess([`${url}/s/${'B'.repeat(22)}#${'A'.repeat(22)}`]);
+    expect(await ferry.exited).not.toBe(0);
+    expect(ferry.stderr.join('\n')).toMatch(/pairing failed: .*session/i);
+  });
+
+  it('fails with a reason when the secret is wrong', async () => {
+    const { url } = await server();
+    const { sharer } = await sharerWith(url, { link: 'A'.repeat(22) });
+    const { sessionId } = await sharer.host();
+    const ferry = receiveProcess([`${url}/s/${sessionId}#${'C'.repeat(22)}`]);
+    expect(await ferry.exited).not.toBe(0);
+    expect(ferry.stderr.join('\n')).toMatch(/secret did not match/);
+  });
+});
