@@ -11,6 +11,11 @@ interface CliOptions {
   port: number;
   host: string;
   static: string;
+  ice: string[];
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 function parsePort(value: string): number {
@@ -27,6 +32,7 @@ const options = new Command()
   .option('--port <number>', 'port to listen on (env PORT)', parsePort, parsePort(process.env.PORT ?? '8080'))
   .option('--host <address>', 'address to bind; use 0.0.0.0 to accept other machines', '127.0.0.1')
   .option('--static <dir>', 'built web app to serve', 'dist')
+  .option('--ice <url>', 'a STUN/TURN server for the web app, e.g. stun:stun.example.org (repeatable)', collect, [])
   .parse()
   .opts<CliOptions>();
 
@@ -37,6 +43,7 @@ const server = await createFerryServer({
   port: options.port,
   host: options.host,
   staticDir: hasApp ? options.static : undefined,
+  iceServers: options.ice.map((urls) => ({ urls })),
 });
 const shownHost = ['127.0.0.1', '::1', '0.0.0.0', '::'].includes(options.host) ? 'localhost' : options.host;
 console.log(`Ferry is running at http://${shownHost}:${server.port}`);

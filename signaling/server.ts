@@ -25,6 +25,8 @@ export interface FerryServerOptions {
   pingIntervalMs?: number;
   /** Error replies a socket may earn before it is closed. */
   maxBadMessages?: number;
+  /** STUN/TURN servers the web app should use, served as /config.json (none are needed on one LAN). */
+  iceServers?: RTCIceServer[];
 }
 
 export interface FerryServer {
@@ -46,7 +48,8 @@ export async function createFerryServer(options: FerryServerOptions = {}): Promi
   });
   const serveStatic = options.staticDir === undefined ? undefined : createStaticHandler(options.staticDir);
   const server = createServer((request, response) => {
-    handleHttp(request, response, rooms, serveStatic).catch(() => response.destroy());
+    const config = JSON.stringify({ iceServers: options.iceServers ?? [] });
+    handleHttp(request, response, rooms, serveStatic, config).catch(() => response.destroy());
   });
   const wss = new WebSocketServer({ server, path: '/signal', maxPayload: MAX_MESSAGE_BYTES });
   wss.on('connection', (socket) => acceptConnection(socket, rooms, options.maxBadMessages ?? 20));
@@ -80,12 +83,18 @@ async function handleHttp(
   response: ServerResponse,
   rooms: Rooms,
   serveStatic: RequestHandler | undefined,
+  config: string,
 ): Promise<void> {
   const path = (request.url ?? '/').split('?', 1)[0];
   if (request.method !== 'GET' && request.method !== 'HEAD') return sendStatus(response, 405);
   if (path === '/healthz') {
     response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
     response.end(JSON.stringify({ ok: true, sessions: rooms.size }));
+    return;
+  }
+  if (path === '/config.json') {
+    response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+    response.end(config);
     return;
   }
   if (path === '/signal') return sendStatus(response, 426); // plain GET on the WebSocket endpoint

@@ -217,3 +217,14 @@ describe('signaling server: expiry', () => {
     expect(await health.json()).toEqual({ ok: true, sessions: 0 });
   });
 });
+
+describe('/config.json', () => {
+  it('tells the web app which ICE servers to use, none by default', async () => {
+    const plain = await startServer({});
+    expect(await (await fetch(`${plain.url}/config.json`)).json()).toEqual({ iceServers: [] });
+    const withStun = await startServer({ iceServers: [{ urls: 'stun:stun.example.org' }] });
+    expect(await (await fetch(`${withStun.url}/config.json`)).json()).toEqual({
+      iceServers: [{ urls: 'stun:stun.example.org' }],
+    });
+  });
+});
