@@ -1,0 +1,132 @@
+import wrtc from '@roamhq/wrtc';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { createFerryServer } from '../../../signaling/index.ts';
+import { SimulatedHidDevice, WebHidSource } from '../../../src/devices/index.ts';
+import { collectionsFromDescriptor } from '../../../src/hid/index.ts';
+import { type CollectionBody, encodeInputReport, type Frame } from '../../../src/protocol/index.ts';
+import {
+  ReceiverSession,
+  type RemoteDevice,
+  SharerSession,
+  SignalingClient,
+  simplePeerLinks,
+  type WebSocketConstructor,
+} from '../../../src/transport/index.ts';
+import { PeerChannel } from '../../../src/transport/peer-channel.ts';
+import { loadCorpusDevice } from '../../support/corpus.ts';
+
+const links = simplePeerLinks(wrtc);
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function connect(url: string): Promise<SignalingClient> {
+  const client = new SignalingClient(WebSocket as unknown as WebSocketConstructor);
+  await client.connect(`${url.replace('http', 'ws')}/signal`);
+  cleanups.push(() => client.close());
+  return client;
+}
+
+async function setup() {
+  const server = await createFerryServer({ port: 0 });
+  cleanups.push(() => server.close());
+  const corpus = loadCorpusDevice('logitech-m105-mouse-usb');
+  const device = new SimulatedHidDevice({
+    vendorId: corpus.vendorId,
+    productId: corpus.productId,
+    productName: corpus.name,
+    collections: collectionsFromDescriptor(corpus.descriptor) as unknown as CollectionBody[],
+  });
+  await device.open();
+  const sharer = new SharerSession({
+    signaling: await connect(server.url),
+    links,
+    iceServers: [],
+    name: 'desk',
+    auth: { link: 'S'.repeat(22) },
+  });
+  cleanups.push(() => sharer.close());
+  sharer.addDevice(await WebHidSource.open(device as unknown as HIDDevice, new EventTarget()));
+  const { sessionId } = await sharer.host();
+
+  const good = new ReceiverSession({
+    signaling: await connect(server.url),
+    links,
+    iceServers: [],
+    name: 'good',
+    auth: { link: 'S'.repeat(22) },
+  });
+  cleanups.push(() => good.close());
+  const goodDevice = new Promise<RemoteDevice>((resolve) => good.on('device', resolve));
+  await good.join({ sessionId });
+  const received: number[][] = [];
+  (await goodDevice).onInput((_id, data) => received.push([...data]));
+  return { server, device, sharer, sessionId, received };
+}
+
+/** A receiver that authenticates properly and then misbehaves at the frame level. */
+async function rogueReceiver(url: string, sessionId: string) {
+  const signaling = await connect(url);
+  const frames: Frame[] = [];
+  let channel: PeerChannel | undefined;
+  signaling.on('signal', ({ from, data }) => {
+    if (!channel) {
+      const link = links({ initiator: false, iceServers: [] });
+      link.onSignal((out) => signaling.signal(from, out as Record<string, unknown>));
+      channel = new PeerChannel(from, link, {
+        role: 'receiver',
+        name: 'rogue',
+        sessionId,
+        auth: { link: 'S'.repeat(22) },
+        capabilities: [],
+        pipeline: '',
+      });
+      channel.on('frame', (frame) => frames.push(frame));
+    }
+    channel.link.signal(data);
+  });
+  await signaling.join({ sessionId }, 'receiver', 'rogue');
+  await expect.poll(() => channel?.ready, { timeout: 10_000 }).toBe(true);
+  cleanups.push(() => channel?.close());
+  return { channel: channel!, frames };
+}
+
+describe('one bad peer never takes down another', () => {
+  it('malformed frames get error frames, and after too many the rogue link is closed; the good receiver keeps receiving', async () => {
+    const { server, device, sessionId, received } = await setup();
+    const rogue = await rogueReceiver(server.url, sessionId);
+    rogue.channel.send(Uint8Array.of(0x55, 1, 2));
+    rogue.channel.send(Uint8Array.of(0x10, 0, 1)); // a truncated input report
+    // An input frame from a receiver is well-formed but meaningless there: it is ignored.
+    rogue.channel.send(encodeInputReport(0, 0, 1, Uint8Array.of(1)));
+    await expect.poll(() => rogue.frames.filter((f) => f.type === 'error').length).toBe(2);
+    expect(rogue.frames.find((f) => f.type === 'error')).toMatchObject({
+      message: 'unknown frame type 0x55',
+    });
+
+    device.emitInput(0, Uint8Array.of(1, 2, 3, 4));
+    await expect.poll(() => received.length).toBe(1);
+
+    const closed = new Promise<string>((resolve) => rogue.channel.on('closed', resolve));
+    for (let i = 0; i < 30; i++) rogue.channel.send(Uint8Array.of(0xee));
+    expect(await closed).toBeTruthy();
+
+    device.emitInput(0, Uint8Array.of(5, 6, 7, 8));
+    await expect.poll(() => received.length).toBe(2);
+    expect(received[1]).toEqual([5, 6, 7, 8]);
+  }, 30_000);
+
+  it('a receiver that vanishes mid-stream does not disturb the other', async () => {
+    const { server, device, sessionId, received, sharer } = await setup();
+    const rogue = await rogueReceiver(server.url, sessionId);
+    const streaming = setInterval(() => device.emitInput(0, Uint8Array.of(0, 1, 0, 0)), 2);
+    cleanups.push(() => clearInterval(streaming));
+    await expect.poll(() => rogue.frames.length).toBeGreaterThan(10);
+    rogue.channel.link.close();
+    await expect.poll(() => sharer.status().peers.length, { timeout: 10_000 }).toBe(1);
+    const before = received.length;
+    await expect.poll(() => received.length - before).toBeGreaterThan(20);
+  }, 30_000);
+});
