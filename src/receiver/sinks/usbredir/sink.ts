@@ -1,0 +1,67 @@
+/**
+ * The usbredir sink: each shared HID device is offered to one usb-guest (QEMU `-device usb-redir`)
+ * on its own TCP port, this side playing the usb-host. Loopback unless `host` says otherwise.
+ */
+import type { RemoteHidDevice, Sink } from '../types.ts';
+import { consoleLogger, type Logger } from '../usb/peer-link.ts';
+import { createHidFunction, type ReportSizesOf } from '../usb/usb-hid-device.ts';
+import { UsbredirDeviceServer } from './device-server.ts';
+
+export const USBREDIR_DEFAULT_PORT = 4000;
+
+export interface UsbredirSinkOptions {
+  /** Default 127.0.0.1. usbredir has no authentication either. */
+  readonly host?: string;
+  /** The first device's port (default 4000); the n-th concurrent device gets port + n - 1. 0 = any free port. */
+  readonly port?: number;
+  readonly reportSizes?: ReportSizesOf;
+  readonly logger?: Logger;
+}
+
+export interface UsbredirEndpoint {
+  readonly productName: string;
+  readonly host: string;
+  readonly port: number;
+}
+
+export class UsbredirSink implements Sink {
+  readonly name = 'usbredir';
+  /** By slot (port offset), so a re-shared device usually gets its old port back. */
+  private readonly servers = new Map<number, { server: UsbredirDeviceServer; productName: string }>();
+
+  constructor(private readonly options: UsbredirSinkOptions = {}) {}
+
+  endpoints(): UsbredirEndpoint[] {
+    return [...this.servers.values()].flatMap(({ server, productName }) => {
+      const endpoint = server.endpoint;
+      return endpoint === undefined ? [] : [{ productName, ...endpoint }];
+    });
+  }
+
+  /** Resolves once the device's port is listening (a guest may connect at any time after). */
+  async attach(device: RemoteHidDevice): Promise<void> {
+    const slot = this.freeSlot();
+    const basePort = this.options.port ?? USBREDIR_DEFAULT_PORT;
+    const fn = createHidFunction(device, `ferry-redir-${slot + 1}`, this.options.reportSizes);
+    const endpoint = { host: this.options.host ?? '127.0.0.1', port: basePort === 0 ? 0 : basePort + slot };
+    const server = await UsbredirDeviceServer.listen(fn, endpoint, this.options.logger ?? consoleLogger);
+    const entry = { server, productName: device.info.productName };
+    this.servers.set(slot, entry);
+    device.onClose(() => {
+      if (this.servers.get(slot) === entry) this.servers.delete(slot);
+      void server.close();
+    });
+  }
+
+  async close(): Promise<void> {
+    const servers = [...this.servers.values()];
+    this.servers.clear();
+    await Promise.all(servers.map(({ server }) => server.close()));
+  }
+
+  private freeSlot(): number {
+    let slot = 0;
+    while (this.servers.has(slot)) slot++;
+    return slot;
+  }
+}
