@@ -32,7 +32,12 @@ const options = new Command()
   .option('--port <number>', 'port to listen on (env PORT)', parsePort, parsePort(process.env.PORT ?? '8080'))
   .option('--host <address>', 'address to bind; use 0.0.0.0 to accept other machines', '127.0.0.1')
   .option('--static <dir>', 'built web app to serve', 'dist')
-  .option('--ice <url>', 'a STUN/TURN server for the web app, e.g. stun:stun.example.org (repeatable)', collect, [])
+  .option(
+    '--ice <url>',
+    'a STUN/TURN server for the web app, e.g. stun:stun.example.org (repeatable)',
+    collect,
+    [],
+  )
   .parse()
   .opts<CliOptions>();
 

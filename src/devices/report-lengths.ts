@@ -1,20 +1,15 @@
+import { type HidCollectionInfo, type HidReportType, modelFromCollections } from '../hid/index.ts';
 import type { CollectionBody } from '../protocol/index.ts';
 
-type ReportKind = 'inputReports' | 'outputReports' | 'featureReports';
-
-/** Byte length (without the id byte) of every report of one kind, from WebHID-shaped collections. */
+/**
+ * Byte length (without the id byte) of every report of one type, from WebHID-shaped collections.
+ * The HID engine works it out: Chrome lists a report in every ancestor collection, so a naive sum over
+ * the tree would count it several times.
+ */
 export function reportByteLengths(
   collections: readonly CollectionBody[],
-  kind: ReportKind,
+  type: HidReportType,
 ): Map<number, number> {
-  const bits = new Map<number, number>();
-  const visit = (collection: CollectionBody) => {
-    for (const report of collection[kind]) {
-      const size = report.items.reduce((sum, item) => sum + item.reportSize * item.reportCount, 0);
-      bits.set(report.reportId, (bits.get(report.reportId) ?? 0) + size);
-    }
-    collection.children.forEach(visit);
-  };
-  collections.forEach(visit);
-  return new Map([...bits].map(([id, size]) => [id, Math.ceil(size / 8)]));
+  const model = modelFromCollections(collections as unknown as HidCollectionInfo[]);
+  return new Map([...model.reports[type]].map(([id, layout]) => [id, layout.byteLength]));
 }

@@ -7,6 +7,12 @@ type Wrtc = NonNullable<SimplePeer.Options['wrtc']>;
 /** Ferry's one data channel: reliable and ordered, carrying binary frames. */
 const CHANNEL_NAME = 'ferry';
 
+/**
+ * simple-peer hands incoming messages up before it fires 'connect', so a reply can be due while the
+ * link still says 'connecting'. Such early sends wait here (a bounded few) and go out on 'connect'.
+ */
+const MAX_EARLY_SENDS = 64;
+
 class SimplePeerLink implements SignaledLink {
   private readonly peer: SimplePeer.Instance;
   private current: LinkState = 'connecting';
@@ -14,6 +20,7 @@ class SimplePeerLink implements SignaledLink {
   private remoteFingerprint: string | undefined;
   private readonly closeListeners: Array<(reason: string) => void> = [];
   private closeReason = 'closed';
+  private early: Uint8Array[] = [];
 
   constructor(options: LinkOptions, wrtc: Wrtc | undefined) {
     this.peer = new SimplePeer({
@@ -25,6 +32,7 @@ class SimplePeerLink implements SignaledLink {
     });
     this.peer.on('connect', () => {
       this.current = 'open';
+      for (const message of this.early.splice(0)) this.send(message);
     });
     this.peer.on('error', (error: Error) => {
       this.closeReason = error.message;
@@ -41,6 +49,10 @@ class SimplePeerLink implements SignaledLink {
   }
 
   send(message: Uint8Array): void {
+    if (this.current === 'connecting') {
+      if (this.early.length < MAX_EARLY_SENDS) this.early.push(message.slice());
+      return;
+    }
     if (this.current !== 'open') return;
     try {
       this.peer.send(message);
@@ -90,6 +102,7 @@ class SimplePeerLink implements SignaledLink {
   private finish(): void {
     if (this.current === 'closed') return;
     this.current = 'closed';
+    this.early = [];
     for (const listener of this.closeListeners.splice(0)) listener(this.closeReason);
   }
 }

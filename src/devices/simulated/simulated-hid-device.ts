@@ -29,8 +29,8 @@ export class SimulatedHidDevice extends EventTarget {
     this.productId = spec.productId;
     this.productName = spec.productName;
     this.collections = spec.collections;
-    this.outputLengths = reportByteLengths(spec.collections, 'outputReports');
-    for (const [id, length] of reportByteLengths(spec.collections, 'featureReports')) {
+    this.outputLengths = reportByteLengths(spec.collections, 'output');
+    for (const [id, length] of reportByteLengths(spec.collections, 'feature')) {
       this.features.set(id, new Uint8Array(length));
     }
   }

@@ -1,0 +1,117 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { ReceiverSession, type RemoteDevice, type ShortCode } from '../../transport/index.ts';
+import { describeError } from '../lib/messages.ts';
+import { connectToServer } from './connection.ts';
+
+/** What a receiver came by: a share link, or a short code typed in. */
+export type ReceiveTarget = { sessionId: string; secret: string } | { code: ShortCode };
+
+export type ReceivePhase = 'connecting' | 'waiting' | 'connected' | 'ended' | 'failed';
+
+/**
+ * Owns the receiver's session while the host element is connected: joins, follows the sharer's
+ * devices, and closes everything when the element goes away or joins again.
+ */
+export class ReceiverController implements ReactiveController {
+  phase: ReceivePhase = 'connecting';
+  sharerName: string | undefined;
+  devices: RemoteDevice[] = [];
+  /** Why the share ended or failed, or the latest problem, in plain words. */
+  message: string | undefined;
+  private session: ReceiverSession | undefined;
+  private target: ReceiveTarget | undefined;
+  private name = '';
+  /** Bumped on every join, so a late reply from an abandoned join changes nothing. */
+  private attempt = 0;
+
+  constructor(private readonly host: ReactiveControllerHost) {
+    host.addController(this);
+  }
+
+  /** Joins (again, if already joined: e.g. under a new name). */
+  join(target: ReceiveTarget, name: string): void {
+    this.target = target;
+    this.name = name;
+    this.close();
+    void this.connect(++this.attempt);
+  }
+
+  hostConnected(): void {
+    if (this.target && !this.session) this.join(this.target, this.name);
+  }
+
+  hostDisconnected(): void {
+    this.attempt++;
+    this.close();
+  }
+
+  private async connect(attempt: number): Promise<void> {
+    this.reset('connecting');
+    try {
+      const kit = await connectToServer();
+      if (attempt !== this.attempt) return kit.signaling.close();
+      const session = new ReceiverSession({ ...kit, name: this.name, auth: authFor(this.target) });
+      this.session = session;
+      this.follow(session);
+      const sharer = await session.join(joinBy(this.target));
+      if (attempt !== this.attempt || this.phase !== 'connecting') return;
+      this.sharerName = sharer?.name;
+      this.setPhase('waiting');
+    } catch (error) {
+      if (attempt === this.attempt) this.fail(describeError(error));
+    }
+  }
+
+  private follow(session: ReceiverSession): void {
+    session.on('connected', ({ sharerName }) => {
+      this.sharerName = sharerName;
+      this.setPhase('connected');
+    });
+    session.on('device', (device) => this.update(() => (this.devices = [...this.devices, device])));
+    session.on('device-gone', (gone) =>
+      this.update(() => (this.devices = this.devices.filter((d) => d !== gone))),
+    );
+    session.on('problem', (error) => this.update(() => (this.message = error.message)));
+    session.on('ended', ({ reason }) => {
+      this.message = reason;
+      this.setPhase('ended');
+    });
+  }
+
+  private close(): void {
+    this.session?.close('the receiver left');
+    this.session = undefined;
+  }
+
+  private reset(phase: ReceivePhase): void {
+    this.sharerName = undefined;
+    this.devices = [];
+    this.message = undefined;
+    this.setPhase(phase);
+  }
+
+  private fail(message: string): void {
+    this.message = message;
+    this.setPhase('failed');
+  }
+
+  private setPhase(phase: ReceivePhase): void {
+    this.phase = phase;
+    this.host.requestUpdate();
+  }
+
+  private update(change: () => void): void {
+    change();
+    this.host.requestUpdate();
+  }
+}
+
+function authFor(target: ReceiveTarget | undefined) {
+  if (!target) return {};
+  return 'code' in target ? { code: target.code.words.join('-') } : { link: target.secret };
+}
+
+function joinBy(target: ReceiveTarget | undefined): { sessionId: string } | { nameplate: string } {
+  if (!target) throw new Error('nothing to join');
+  return 'code' in target ? { nameplate: target.code.nameplate } : { sessionId: target.sessionId };
+}

@@ -1,0 +1,139 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { DemoSpaceNavigator, type HidSource, WebHidSource } from '../../devices/index.ts';
+import {
+  buildShareLink,
+  buildShortCode,
+  type ChannelAuth,
+  createCodeWords,
+  createShareSecret,
+  SharerSession,
+  type SharerStatus,
+} from '../../transport/index.ts';
+import { describeError } from '../lib/messages.ts';
+import { connectToServer } from './connection.ts';
+
+/** Host a new session (sharer first), or join one a receiver is waiting in. */
+export type ShareTarget =
+  | { kind: 'host' }
+  | { kind: 'join'; by: { sessionId: string } | { nameplate: string }; auth: ChannelAuth };
+
+/** How receivers find a hosted session. */
+export interface ShareInvite {
+  link: string;
+  code: string;
+}
+
+export type SharePhase = 'idle' | 'starting' | 'sharing' | 'failed';
+
+type HidEvents = Pick<HID, 'addEventListener' | 'removeEventListener'>;
+
+/**
+ * Owns the sharer's session and the devices it shares, for the lifetime of the host element: one
+ * session per page, created on the first share (or on demand to learn a waiting receiver's name), and
+ * closed with every device when the element goes away.
+ */
+export class SharerController implements ReactiveController {
+  phase: SharePhase = 'idle';
+  invite: ShareInvite | undefined;
+  status: SharerStatus | undefined;
+  /** Receivers who were waiting in the session we joined. */
+  waitingReceivers: string[] = [];
+  sharedDevices: string[] = [];
+  demo: DemoSpaceNavigator | undefined;
+  error: string | undefined;
+  private session: Promise<SharerSession> | undefined;
+  private openSession: SharerSession | undefined;
+  private readonly sources: HidSource[] = [];
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly name: () => string,
+  ) {
+    host.addController(this);
+  }
+
+  /** Connects and hosts or joins once; later calls reuse that session whatever their target. */
+  start(target: ShareTarget): Promise<SharerSession> {
+    this.session ??= this.open(target).catch((error: unknown) => {
+      this.session = undefined;
+      throw error;
+    });
+    return this.session;
+  }
+
+  async shareHidDevice(device: HIDDevice, hid: HidEvents, target: ShareTarget): Promise<void> {
+    await this.run(async () => this.addSource(await WebHidSource.open(device, hid), target));
+  }
+
+  /** The demo takes exactly the path a real device takes: a HIDDevice-shaped object behind WebHidSource. */
+  async shareDemo(target: ShareTarget): Promise<void> {
+    await this.run(async () => {
+      const demo = new DemoSpaceNavigator();
+      const hid = 'hid' in navigator ? navigator.hid : new EventTarget();
+      const source = await WebHidSource.open(demo as unknown as HIDDevice, hid);
+      this.demo = demo;
+      await this.addSource(source, target);
+    });
+  }
+
+  hostDisconnected(): void {
+    this.openSession?.close();
+    for (const source of this.sources.splice(0)) void source.close().catch(() => undefined);
+    this.session = undefined;
+    this.openSession = undefined;
+    this.phase = 'idle';
+  }
+
+  private async run(task: () => Promise<void>): Promise<void> {
+    this.error = undefined;
+    if (this.phase !== 'sharing') this.phase = 'starting';
+    this.host.requestUpdate();
+    try {
+      await task();
+      this.phase = 'sharing';
+    } catch (error) {
+      this.error = describeError(error);
+      this.phase = this.sources.length > 0 ? 'sharing' : 'failed';
+    }
+    this.host.requestUpdate();
+  }
+
+  private async addSource(source: HidSource, target: ShareTarget): Promise<void> {
+    try {
+      const session = await this.start(target);
+      session.addDevice(source);
+      this.sources.push(source);
+      this.sharedDevices = [...this.sharedDevices, source.productName || 'Unnamed device'];
+    } catch (error) {
+      await source.close().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async open(target: ShareTarget): Promise<SharerSession> {
+    const kit = await connectToServer();
+    const secret = createShareSecret();
+    const words = createCodeWords();
+    const auth = target.kind === 'host' ? { link: secret, code: words.join('-') } : target.auth;
+    const session = new SharerSession({ ...kit, name: this.name(), auth });
+    this.openSession = session;
+    session.on('status', (status) => this.updateStatus(status));
+    if (target.kind === 'host') {
+      const { sessionId, nameplate } = await session.host();
+      this.invite = {
+        link: buildShareLink(location.origin, sessionId, secret),
+        code: buildShortCode(nameplate, words),
+      };
+    } else {
+      const peers = await session.join(target.by);
+      this.waitingReceivers = peers.filter((peer) => peer.role === 'receiver').map((peer) => peer.name);
+    }
+    this.host.requestUpdate();
+    return session;
+  }
+
+  private updateStatus(status: SharerStatus): void {
+    this.status = status;
+    this.host.requestUpdate();
+  }
+}

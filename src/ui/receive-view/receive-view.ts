@@ -1,0 +1,93 @@
+import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import {
+  type ReceivePhase,
+  ReceiverController,
+  type ReceiveTarget,
+} from '../controllers/receiver-controller.ts';
+import type { NameChangeEvent } from '../events.ts';
+import { loadName } from '../lib/environment.ts';
+import type { Route } from '../lib/routes.ts';
+import { receiveViewStyles } from './receive-view.styles.ts';
+
+export type ReceiveRoute = Extract<Route, { view: 'receive' }>;
+
+/** Receive what a sharer shares: the connection, then one panel per device. */
+export class FerryReceiveView extends LitElement {
+  static override styles = receiveViewStyles;
+
+  @property({ attribute: false }) route: ReceiveRoute | undefined;
+  @state() private name = loadName();
+  private readonly receiver = new ReceiverController(this);
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('route') && this.route) this.receiver.join(targetOf(this.route), this.name);
+  }
+
+  override render(): TemplateResult {
+    const { phase, devices } = this.receiver;
+    return html`
+      <section class="card" aria-labelledby="receive-heading">
+        <h2 id="receive-heading">Receive a device</h2>
+        <p class="state ${phase}" role="status" data-testid="receive-state" data-phase=${phase}>
+          <span class="dot" aria-hidden="true"></span>${this.stateText(phase)}
+        </p>
+        ${
+          phase === 'connected' && this.receiver.message
+            ? html`<p class="error" data-testid="receive-problem">${this.receiver.message}</p>`
+            : nothing
+        }
+        ${phase === 'failed' ? this.renderRetry() : nothing}
+        ${phase === 'ended' ? html`<p><a href="/">Back to the start page</a></p>` : nothing}
+        <ferry-name-field .name=${this.name} @ferry-name-change=${this.onNameChange}></ferry-name-field>
+      </section>
+      ${devices.map((device) => html`<ferry-remote-device .device=${device}></ferry-remote-device>`)}
+      ${
+        phase === 'connected' && devices.length === 0
+          ? html`<p class="muted waiting">Connected. Waiting for the sharer to pick a device…</p>`
+          : nothing
+      }
+    `;
+  }
+
+  private stateText(phase: ReceivePhase): string {
+    const sharer = this.receiver.sharerName || 'the sharer';
+    const { message } = this.receiver;
+    switch (phase) {
+      case 'connecting':
+        return 'Connecting to the Ferry server…';
+      case 'waiting':
+        return `Connecting to ${sharer}…`;
+      case 'connected':
+        return `Connected to ${sharer}`;
+      case 'ended':
+        return `The share has ended${message ? ` (${message})` : ''}.`;
+      default:
+        return message ?? 'Something went wrong.';
+    }
+  }
+
+  private renderRetry(): TemplateResult {
+    return html`<p><button @click=${this.rejoin}>Try again</button></p>`;
+  }
+
+  private onNameChange(event: NameChangeEvent): void {
+    this.name = event.name;
+    // The name is sent when joining; before the sharer connects, rejoining under it costs nothing.
+    if (this.receiver.phase !== 'connected') this.rejoin();
+  }
+
+  private rejoin(): void {
+    if (this.route) this.receiver.join(targetOf(this.route), this.name);
+  }
+}
+
+function targetOf(route: ReceiveRoute): ReceiveTarget {
+  return route.by === 'code' ? { code: route.code } : { sessionId: route.sessionId, secret: route.secret };
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ferry-receive-view': FerryReceiveView;
+  }
+}

@@ -1,0 +1,64 @@
+import { html, LitElement, type TemplateResult } from 'lit';
+import { property } from 'lit/decorators.js';
+import type { PeerStatus, SharerStatus } from '../../transport/index.ts';
+import { formatBytesPerSecond } from '../lib/format.ts';
+import { shareStatusStyles } from './share-status.styles.ts';
+
+const STATE_LABELS: Readonly<Record<PeerStatus['state'], string>> = {
+  connecting: 'connecting…',
+  verifying: 'checking the secret…',
+  open: 'connected',
+  closed: 'disconnected',
+};
+
+/** Live numbers of a share: who is connected, how much flows, the last thing that went wrong. */
+export class FerryShareStatus extends LitElement {
+  static override styles = shareStatusStyles;
+
+  @property({ attribute: false }) status: SharerStatus | undefined;
+
+  override render(): TemplateResult {
+    const status = this.status;
+    return html`
+      <h3>Status</h3>
+      <dl>
+        <div>
+          <dt>Receivers</dt>
+          <dd data-testid="status-peers">${this.renderPeers(status?.peers ?? [])}</dd>
+        </div>
+        <div>
+          <dt>Rate</dt>
+          <dd data-testid="status-rate">
+            ${status?.reportsPerSecond ?? 0} reports/s · ${formatBytesPerSecond(status?.bytesPerSecond ?? 0)}
+          </dd>
+        </div>
+        <div>
+          <dt>Reports sent</dt>
+          <dd data-testid="status-reports">${(status?.reportsSent ?? 0).toLocaleString()}</dd>
+        </div>
+        <div>
+          <dt>Last error</dt>
+          <dd data-testid="last-error" class=${status?.lastError ? 'error' : 'muted'}>${status?.lastError ?? 'none'}</dd>
+        </div>
+      </dl>
+    `;
+  }
+
+  private renderPeers(peers: PeerStatus[]): TemplateResult | string {
+    if (peers.length === 0) return 'nobody yet — waiting for the other side';
+    return html`<ul>
+      ${peers.map(
+        (peer) => html`<li>
+          <span class="dot ${peer.state}" aria-hidden="true"></span>${peer.name || 'Unnamed'}
+          <span class="muted">${STATE_LABELS[peer.state]}</span>
+        </li>`,
+      )}
+    </ul>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ferry-share-status': FerryShareStatus;
+  }
+}

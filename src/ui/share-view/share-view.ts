@@ -1,0 +1,173 @@
+import { html, LitElement, nothing, type TemplateResult } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import { parseShortCode } from '../../transport/index.ts';
+import { SharerController, type ShareTarget } from '../controllers/sharer-controller.ts';
+import type { FerryDeviceFilters } from '../device-filters/device-filters.ts';
+import type { NameChangeEvent } from '../events.ts';
+import { loadName } from '../lib/environment.ts';
+import { describeError, sharingUnavailable } from '../lib/messages.ts';
+import { shareViewStyles } from './share-view.styles.ts';
+
+/** The receiver this page was opened for (`/r/<sessionId>#secret`), in "share to a receiver" mode. */
+export interface WaitingReceiver {
+  sessionId: string;
+  secret: string;
+}
+
+/**
+ * Share a device: a real one through the WebHID chooser, or the demo. Hosts a new session, or joins the
+ * session of a receiver who is waiting (opened from their link, or by typing their code).
+ */
+export class FerryShareView extends LitElement {
+  static override styles = shareViewStyles;
+
+  @property({ attribute: false }) receiver: WaitingReceiver | undefined;
+  @state() private name = loadName();
+  @state() private formError: string | undefined;
+  @query('ferry-device-filters') private filtersElement!: FerryDeviceFilters;
+  @query('#receiver-code') private receiverCodeInput: HTMLInputElement | undefined;
+
+  private readonly sharer = new SharerController(this, () => this.name);
+  private readonly unavailable = sharingUnavailable(window);
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Join the waiting receiver's session straight away, so their name is on screen before the pick.
+    if (this.receiver)
+      void this.sharer
+        .start(this.receiverTarget(this.receiver))
+        .catch((error: unknown) => this.showError(error));
+  }
+
+  override render(): TemplateResult {
+    const sharing = this.sharer.phase === 'sharing';
+    return html`
+      <div class="layout ${this.receiver ? 'single' : ''}">
+        <section class="card main" aria-labelledby="share-heading">
+          ${this.renderHeading()}
+          ${this.renderActions(sharing)}
+          ${this.renderError()}
+          ${sharing ? this.renderSharing() : nothing}
+        </section>
+        ${this.receiver ? nothing : html`<aside class="card side"><ferry-code-entry></ferry-code-entry></aside>`}
+      </div>
+    `;
+  }
+
+  private renderHeading(): TemplateResult {
+    if (!this.receiver) {
+      return html`<h2 id="share-heading">Share a device</h2>
+        <p class="muted">Pick a HID device (a 3D mouse, a game pad, a custom board…). You get a link, a QR code and a
+          short code for the other side. Nothing is installed; the device stays plugged in here.</p>`;
+    }
+    const receiverName = this.sharer.waitingReceivers[0];
+    return html`<h2 id="share-heading" data-testid="receiver-heading">
+        Choose a device to share with ${receiverName ?? html`<span class="muted">the waiting receiver…</span>`}
+      </h2>
+      <p class="muted">They are waiting for your device; it appears on their side as soon as you pick it.</p>`;
+  }
+
+  private renderActions(sharing: boolean): TemplateResult {
+    const busy = this.sharer.phase === 'starting';
+    return html`
+      ${this.unavailable ? html`<p class="error" role="alert">${this.unavailable}</p>` : nothing}
+      <div class="row actions">
+        <button class="primary" data-testid="share-button" ?disabled=${busy || this.unavailable !== undefined} @click=${this.onShareClick}>
+          ${sharing ? 'Share another device' : 'Share a device'}
+        </button>
+        <button data-testid="demo-button" ?disabled=${busy || this.sharer.demo !== undefined} @click=${this.onDemoClick}>
+          Try the demo device
+        </button>
+        ${busy ? html`<span class="muted" role="status">Connecting…</span>` : nothing}
+      </div>
+      <ferry-device-filters></ferry-device-filters>
+      ${sharing || this.receiver ? nothing : this.renderReceiverCode()}
+      <ferry-name-field .name=${this.name} @ferry-name-change=${this.onNameChange}></ferry-name-field>
+    `;
+  }
+
+  private renderReceiverCode(): TemplateResult {
+    return html`<label class="receiver-code">
+      Share to a waiting receiver's code (optional)
+      <input id="receiver-code" data-testid="receiver-code-input" placeholder="7-amber-falcon" autocomplete="off"
+        spellcheck="false" autocapitalize="none" />
+    </label>`;
+  }
+
+  private renderError(): TemplateResult | typeof nothing {
+    const message = this.formError ?? this.sharer.error;
+    return message ? html`<p class="error" role="alert" data-testid="share-error">${message}</p>` : nothing;
+  }
+
+  private renderSharing(): TemplateResult {
+    const { invite, status, demo, sharedDevices } = this.sharer;
+    return html`
+      <p class="shared" role="status">Sharing <strong>${sharedDevices.join(', ')}</strong>. Keep this page open.</p>
+      ${invite ? html`<ferry-share-invite .invite=${invite}></ferry-share-invite>` : nothing}
+      <ferry-share-status .status=${status}></ferry-share-status>
+      ${demo ? html`<ferry-demo-controls .device=${demo}></ferry-demo-controls>` : nothing}
+    `;
+  }
+
+  /** Runs straight in the click: the WebHID chooser only opens from a user gesture. */
+  private onShareClick(): void {
+    const target = this.readTarget();
+    const filters = this.readFilters();
+    if (!target || !filters) return;
+    const hid = navigator.hid;
+    hid
+      .requestDevice({ filters })
+      .then((devices) => {
+        const [device] = devices;
+        // An empty pick means the person closed the chooser: not an error.
+        return device ? this.sharer.shareHidDevice(device, hid, target) : undefined;
+      })
+      .catch((error: unknown) => this.showError(error));
+  }
+
+  private onDemoClick(): void {
+    const target = this.readTarget();
+    if (target) void this.sharer.shareDemo(target);
+  }
+
+  private onNameChange(event: NameChangeEvent): void {
+    this.name = event.name;
+  }
+
+  private readTarget(): ShareTarget | undefined {
+    this.formError = undefined;
+    if (this.receiver) return this.receiverTarget(this.receiver);
+    const code = this.receiverCodeInput?.value.trim() ?? '';
+    if (code === '') return { kind: 'host' };
+    try {
+      const { nameplate, words } = parseShortCode(code);
+      return { kind: 'join', by: { nameplate }, auth: { code: words.join('-') } };
+    } catch (error) {
+      this.showError(error);
+      return undefined;
+    }
+  }
+
+  private readFilters(): HIDDeviceFilter[] | undefined {
+    try {
+      return this.filtersElement.filters;
+    } catch (error) {
+      this.showError(error);
+      return undefined;
+    }
+  }
+
+  private receiverTarget(receiver: WaitingReceiver): ShareTarget {
+    return { kind: 'join', by: { sessionId: receiver.sessionId }, auth: { link: receiver.secret } };
+  }
+
+  private showError(error: unknown): void {
+    this.formError = describeError(error);
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ferry-share-view': FerryShareView;
+  }
+}

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { corpusRecordings, createLink, hexOf, inputFrame, receiverOnly, replay } from './helpers.ts';
+
+const BUNDLE_TAG = 0xb1;
+
+describe('bundle', () => {
+  it('sends an isolated frame at once, then holds a burst for at most the window', async () => {
+    const link = createLink('bundle(2ms)');
+    link.sharer.outbound.push(inputFrame(0, [1]));
+    expect(link.wire).toHaveLength(1); // leading edge: no wait
+    for (let i = 0; i < 5; i++) link.sharer.outbound.push(inputFrame(i, [i]));
+    expect(link.wire).toHaveLength(1);
+    link.clock.advance(1.9);
+    expect(link.wire).toHaveLength(1);
+    link.clock.advance(0.1);
+    expect(link.wire).toHaveLength(2);
+    expect(link.wire[1]!.message[0]).toBe(BUNDLE_TAG);
+    await link.settle();
+    expect(link.atReceiver).toHaveLength(6);
+  });
+
+  it('restores every corpus frame with its timestamp, in order, with fewer messages', async () => {
+    for (const recording of corpusRecordings().slice(0, 8)) {
+      const link = createLink('bundle(4ms)');
+      await replay(link, recording.frames);
+      expect(link.atReceiver.map(hexOf)).toEqual(recording.frames.map(hexOf));
+      expect(link.wire.length).toBeLessThanOrEqual(recording.frames.length);
+    }
+  });
+
+  it('splits at the size limit and sends an oversized frame alone', async () => {
+    const link = createLink('bundle(10ms,256)');
+    const small = Array.from({ length: 40 }, (_, i) => inputFrame(i, new Array(20).fill(i)));
+    const big = inputFrame(99, new Array(1000).fill(7));
+    link.sharer.outbound.push(inputFrame(0, [0]));
+    for (const frame of [...small, big]) link.sharer.outbound.push(frame);
+    await link.settle();
+    expect(
+      link.wire.slice(1).every((entry) => entry.message.length <= 256 || entry.message.length > 1000),
+    ).toBe(true);
+    expect(link.atReceiver.map(hexOf)).toEqual([inputFrame(0, [0]), ...small, big].map(hexOf));
+  });
+
+  it('keeps unreliable bundles within one packet', async () => {
+    const link = createLink('seq,bundle(50ms,16384)');
+    const frames = Array.from({ length: 200 }, (_, i) => inputFrame(i, new Array(30).fill(i & 0xff)));
+    for (const frame of frames) link.sharer.outbound.push(frame);
+    await link.settle();
+    const unreliable = link.wire.filter((entry) => entry.channel === 'unreliable');
+    expect(unreliable.length).toBeGreaterThan(5);
+    expect(Math.max(...unreliable.map((entry) => entry.message.length))).toBeLessThanOrEqual(1024);
+    expect(link.atReceiver).toHaveLength(200);
+  });
+
+  it.each([
+    ['a bare frame', [0x10, 1, 0, 0]],
+    ['an empty bundle', [BUNDLE_TAG]],
+    ['a zero-length item', [BUNDLE_TAG, 0, 0x10]],
+    ['an item overrunning the message', [BUNDLE_TAG, 20, 0x03, 1]],
+    ['a truncated length', [BUNDLE_TAG, 0x80]],
+    ['an over-long length', [BUNDLE_TAG, 0x80, 0x80, 0x80, 0x01, 1]],
+    ['a good item then garbage', [BUNDLE_TAG, 2, 0x03, 1, 9, 1]],
+  ])('rejects %s without delivering anything', (_name, bytes) => {
+    const { pipeline, frames, errors } = receiverOnly('bundle');
+    pipeline.inbound.push(Uint8Array.from(bytes), 'reliable');
+    expect(frames).toEqual([]);
+    expect(errors.map((error) => [error.name, error.code, error.stage])).toEqual([
+      ['PipelineError', 'malformed', 'bundle'],
+    ]);
+  });
+});
