@@ -1,0 +1,170 @@
+/**
+ * Issue 2's whole path with a real device's data: a sharer page in real Chromium holding a (fake, but
+ * Chrome-faithful) DualShock 3 from the corpus, the real server, and either a receiver page or the real
+ * `ferry receive` process — input, output and feature reports, byte for byte.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createFerryServer, type FerryServer } from '../../signaling/index.ts';
+import { parseShareLink } from '../../src/transport/index.ts';
+import { collectPageErrors, launchChromium } from '../support/browser.ts';
+import { loadCorpusDevice } from '../support/corpus.ts';
+import { fakeDeviceFromCorpus } from '../support/fake-device-from-corpus.ts';
+import { type FerryProcess, startFerryReceive } from '../support/ferry-process.ts';
+import { installFakeWebHid } from '../support/install-fake.ts';
+
+const DEVICE = 'sony-dualshock3-usb'; // report ids, a 299-report recording, output and feature reports
+const REPLAYED = 120;
+
+let server: FerryServer;
+let browser: Browser;
+const cleanups: Array<() => unknown> = [];
+
+beforeAll(async () => {
+  server = await createFerryServer({ port: 0, staticDir: 'dist' });
+  browser = await launchChromium();
+});
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const origin = () => `http://localhost:${server.port}`;
+const hex = (bytes: Uint8Array) => [...bytes].map((b) => b.toString(16).padStart(2, '0')).join(' ');
+
+async function page(path: string, withFakeDevice: boolean): Promise<{ page: Page; errors: string[] }> {
+  const context = await browser.newContext();
+  cleanups.push(() => context.close());
+  const opened = await context.newPage();
+  const errors = collectPageErrors(opened);
+  if (withFakeDevice) await installFakeWebHid(opened, { devices: [fakeDeviceFromCorpus(DEVICE)] });
+  await opened.goto(new URL(path, origin()).href);
+  return { page: opened, errors };
+}
+
+function ferry(args: string[]): FerryProcess {
+  const process = startFerryReceive(args);
+  cleanups.push(() => process.child.kill('SIGKILL'));
+  return process;
+}
+
+/** Plays the first reports of the recording through the fake device, as the device would send them. */
+async function replay(sharer: Page, count: number): Promise<void> {
+  await sharer.evaluate(
+    (count) =>
+      (
+        window as unknown as { __ferryFakeHid: { replay(i: number, o: object): Promise<unknown> } }
+      ).__ferryFakeHid.replay(0, { count, intervalMs: 2 }),
+    count,
+  );
+}
+
+/** The recording as hid-recorder prints it: length, then the bytes with the report id first. */
+function expectedEventBodies(count: number): string[] {
+  return loadCorpusDevice(DEVICE)
+    .recording.slice(0, count)
+    .map(({ report }) => `${report.length} ${hex(report)}`);
+}
+
+async function shareFakeDevice(sharer: Page): Promise<string> {
+  await sharer.getByTestId('share-button').click();
+  const link = sharer.getByTestId('share-link');
+  await expect.poll(() => link.inputValue(), { timeout: 15_000 }).toMatch(/\/s\/[\w-]{22}#[\w-]{22}$/);
+  return link.inputValue();
+}
+
+describe('a corpus device shared from a Chromium page', () => {
+  it('reaches a receiver page: live input, an output report to the device, feature get and set', async () => {
+    const sharer = await page('/', true);
+    const link = await shareFakeDevice(sharer.page);
+    const receiver = await page(link, false);
+    const view = receiver.page;
+    await expect
+      .poll(() => view.getByTestId('device-name').textContent(), { timeout: 20_000 })
+      .toBe(loadCorpusDevice(DEVICE).name);
+    await expect.poll(() => view.getByTestId('device-ids').textContent()).toMatch(/054c.*0268/i);
+
+    await replay(sharer.page, REPLAYED);
+    await expect
+      .poll(() => view.getByTestId('input-count-1').textContent(), { timeout: 15_000 })
+      .toBe(String(REPLAYED));
+    const last = loadCorpusDevice(DEVICE).recording[REPLAYED - 1]!.report;
+    await expect.poll(() => view.getByTestId('input-hex-1').textContent()).toBe(hex(last.subarray(1)));
+
+    const output = 'ff'.repeat(4) + '00'.repeat(44);
+    await view.getByTestId('output-report-id').selectOption('1');
+    await view.getByTestId('output-data').fill(output);
+    await view.getByTestId('output-send').click();
+    await expect.poll(() => view.getByTestId('output-result').textContent()).toBe('sent');
+    const outputs = await sharer.page.evaluate(() =>
+      (window as unknown as { __ferryFakeHid: { outputs(i: number): unknown } }).__ferryFakeHid.outputs(0),
+    );
+    expect(outputs).toEqual([{ reportId: 1, bytes: output }]);
+
+    const stored = '0a'.repeat(48);
+    await sharer.page.evaluate(
+      (stored) =>
+        (
+          window as unknown as { __ferryFakeHid: { setFeature(i: number, id: number, hex: string): void } }
+        ).__ferryFakeHid.setFeature(0, 0xef, stored),
+      stored,
+    );
+    await view.getByTestId('feature-report-id').selectOption(String(0xef));
+    await view.getByTestId('feature-get').click();
+    await expect
+      .poll(() => view.getByTestId('feature-result').textContent())
+      .toBe(hex(new Uint8Array(48).fill(10)));
+    await view.getByTestId('feature-data').fill('42'.repeat(48));
+    await view.getByTestId('feature-set').click();
+    await expect.poll(() => view.getByTestId('feature-result').textContent()).toBe('set');
+    const features = await sharer.page.evaluate(() =>
+      (
+        window as unknown as { __ferryFakeHid: { features(i: number): Record<string, string> } }
+      ).__ferryFakeHid.features(0),
+    );
+    expect(features[String(0xef)]).toBe('42'.repeat(48));
+    expect(sharer.errors).toEqual([]);
+    expect(receiver.errors).toEqual([]);
+  });
+
+  it('reaches `ferry receive <link>` (sharer first), which prints exactly the bytes sent', async () => {
+    const sharer = await page('/', true);
+    const link = await shareFakeDevice(sharer.page);
+    const receive = ferry([link]);
+    await receive.waitForLine((line) => line.startsWith('R: '));
+    await expect
+      .poll(() => sharer.page.getByTestId('status-peers').textContent(), { timeout: 15_000 })
+      .toMatch(/connected|open/i);
+    await replay(sharer.page, REPLAYED);
+    const events = () => receive.stdout.filter((line) => line.startsWith('E: '));
+    await expect.poll(() => events().length, { timeout: 15_000 }).toBe(REPLAYED);
+    expect(events().map((line) => line.replace(/^E: \d{6}\.\d{6} /, ''))).toEqual(
+      expectedEventBodies(REPLAYED),
+    );
+    await sharer.page.close();
+    expect(await receive.exited).toBe(0);
+  });
+
+  it('reaches a waiting `ferry receive` (receiver first) through its /r/ link', async () => {
+    const receive = ferry(['--signal', origin(), '--name', 'build-box']);
+    const link = await receive.waitForLine(() => true);
+    expect(parseShareLink(link).createdBy).toBe('receiver');
+    const sharer = await page(link, true);
+    await expect
+      .poll(() => sharer.page.getByTestId('receiver-heading').textContent(), { timeout: 15_000 })
+      .toContain('build-box');
+    await sharer.page.getByTestId('share-button').click();
+    await receive.waitForLine((line) => line.startsWith('R: '));
+    await replay(sharer.page, REPLAYED);
+    const events = () => receive.stdout.filter((line) => line.startsWith('E: '));
+    await expect.poll(() => events().length, { timeout: 15_000 }).toBe(REPLAYED);
+    expect(events().map((line) => line.replace(/^E: \d{6}\.\d{6} /, ''))).toEqual(
+      expectedEventBodies(REPLAYED),
+    );
+    receive.child.kill('SIGINT');
+    expect(await receive.exited).toBe(0);
+  });
+});
