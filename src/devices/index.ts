@@ -7,4 +7,5 @@ export {
   DemoSpaceNavigator,
   spaceNavigatorDescriptor,
 } from './simulated/spacenavigator.ts';
+export * from './usb/index.ts';
 export { WebHidSource } from './webhid-source.ts';

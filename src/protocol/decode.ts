@@ -13,6 +13,8 @@ import {
   type ReplyStatus,
   ReplyStatus as Status,
 } from './layout.ts';
+import { decodeUsbFrame } from './usb-decode.ts';
+import { USB_FRAME_RANGE } from './usb-layout.ts';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const knownStatuses = new Set<number>(Object.values(Status));
@@ -165,6 +167,7 @@ export function decodeFrame(bytes: Uint8Array): Frame {
     case FrameType.Pong:
       return decodePing(bytes, type);
     default:
+      if (type >= USB_FRAME_RANGE.first && type <= USB_FRAME_RANGE.last) return decodeUsbFrame(bytes);
       throw new FrameError('unknown-type', `unknown frame type 0x${type.toString(16).padStart(2, '0')}`);
   }
 }

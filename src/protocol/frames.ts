@@ -1,5 +1,6 @@
 import type { DeviceAnnouncement, HelloBody } from './bodies.ts';
 import type { ReplyStatus } from './layout.ts';
+import type { UsbFrame } from './usb-messages.ts';
 
 /** Decoded frames. `data` fields are views into the received message (no copy). */
 export type Frame =
@@ -19,6 +20,8 @@ export type Frame =
       data: Uint8Array;
     }
   | { type: 'error'; device: number; code: number; message: string }
-  | { type: 'ping' | 'pong'; nonce: number; timestampMs: number };
+  | { type: 'ping' | 'pong'; nonce: number; timestampMs: number }
+  /** Generic USB (frame types 0x20–0x2f); see usb-layout.ts. */
+  | UsbFrame;
 
 export type FrameOf<T extends Frame['type']> = Extract<Frame, { type: T }>;

@@ -23,3 +23,4 @@ export {
   PROTOCOL_VERSION,
   ReplyStatus,
 } from './layout.ts';
+export * from './usb.ts';

@@ -1,0 +1,132 @@
+/**
+ * The sharer's side of a generic USB share: an opened, configured WebUSB device with its interfaces
+ * claimed and its raw descriptors read, performing the receiver's requests. Many requests run at once
+ * and complete in any order; at most `maxInFlight` are accepted (the rest complete `busy`, so a flooding
+ * peer cannot grow memory). WebUSB cannot abort one transfer, so a cancelled request completes
+ * `cancelled` at once and the device's late answer is dropped.
+ */
+import type { UsbAnnouncement, UsbCompletionMessage, UsbRequestMessage } from '../../protocol/index.ts';
+import { type BlockedInterface, claimAllInterfaces, protectedInterfaceError } from './claim-interfaces.ts';
+import { sourceErrorFrom, statusFromError } from './errors.ts';
+import { readDescriptors } from './read-descriptors.ts';
+import { completion, performRequest } from './webusb-requests.ts';
+
+/** What the source listens to for unplug events: `navigator.usb` or a fake. */
+export interface UsbEvents {
+  addEventListener(type: 'disconnect', listener: (event: Event) => void): void;
+  removeEventListener(type: 'disconnect', listener: (event: Event) => void): void;
+}
+
+export interface WebUsbSourceOptions {
+  readonly maxInFlight?: number;
+  readonly usb?: UsbEvents;
+}
+
+export const DEFAULT_MAX_IN_FLIGHT = 64;
+
+interface InFlight {
+  readonly settle: (completion: UsbCompletionMessage) => void;
+}
+
+export class WebUsbSource {
+  private readonly inFlight = new Map<number, InFlight>();
+  private readonly disconnectListeners = new Set<() => void>();
+  private readonly maxInFlight: number;
+  private unplugged = false;
+  private readonly onUsbDisconnect = (event: Event) => {
+    if ((event as USBConnectionEvent).device === this.device) this.markUnplugged();
+  };
+
+  private constructor(
+    readonly device: USBDevice,
+    readonly announcement: UsbAnnouncement,
+    /** Interfaces Chrome refused as protected classes; requests for them fail with `error`. */
+    readonly blockedInterfaces: readonly BlockedInterface[],
+    private readonly options: WebUsbSourceOptions,
+  ) {
+    this.maxInFlight = options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
+    options.usb?.addEventListener('disconnect', this.onUsbDisconnect);
+  }
+
+  /** Opens the device, selects its first configuration if it has none, claims, reads descriptors. */
+  static async open(device: USBDevice, options: WebUsbSourceOptions = {}): Promise<WebUsbSource> {
+    try {
+      await device.open();
+      const first = device.configurations[0];
+      if (device.configuration === null && first !== undefined)
+        await device.selectConfiguration(first.configurationValue);
+      const blocked = await claimAllInterfaces(device);
+      const interfaceCount = device.configuration?.interfaces.length ?? 0;
+      if (interfaceCount > 0 && blocked.length === interfaceCount)
+        throw protectedInterfaceError(device, blocked);
+      const descriptors = await readDescriptors(device);
+      const activeConfiguration = device.configuration?.configurationValue ?? 0;
+      return new WebUsbSource(device, { activeConfiguration, descriptors }, blocked, options);
+    } catch (error) {
+      throw sourceErrorFrom(error);
+    }
+  }
+
+  get inFlightCount(): number {
+    return this.inFlight.size;
+  }
+
+  get gone(): boolean {
+    return this.unplugged;
+  }
+
+  onDisconnect(listener: () => void): () => void {
+    this.disconnectListeners.add(listener);
+    return () => this.disconnectListeners.delete(listener);
+  }
+
+  /** Performs one request; always resolves, with the status the device (or Ferry) gave it. */
+  handle(request: UsbRequestMessage): Promise<UsbCompletionMessage> {
+    if (request.kind === 'cancel') return Promise.resolve(this.cancel(request.requestId, request.target));
+    if (this.unplugged) return Promise.resolve(completion(request.requestId, 'disconnected'));
+    if (this.inFlight.has(request.requestId)) return Promise.resolve(completion(request.requestId, 'error'));
+    if (this.inFlight.size >= this.maxInFlight) return Promise.resolve(completion(request.requestId, 'busy'));
+    return new Promise((resolve) => {
+      const id = request.requestId;
+      const settle = (result: UsbCompletionMessage) => {
+        if (this.inFlight.get(id)?.settle !== settle) return; // cancelled or settled already
+        this.inFlight.delete(id);
+        resolve(result);
+      };
+      this.inFlight.set(id, { settle });
+      performRequest(this.device, request).then(settle, (error: unknown) =>
+        settle(completion(id, statusFromError(error, this.isGone()))),
+      );
+    });
+  }
+
+  /** Completes every request still in flight (`disconnected`) and releases the device. */
+  async close(): Promise<void> {
+    this.options.usb?.removeEventListener('disconnect', this.onUsbDisconnect);
+    this.failAll('disconnected');
+    if (this.device.opened) await this.device.close().catch(() => undefined);
+  }
+
+  private cancel(requestId: number, target: number): UsbCompletionMessage {
+    const victim = this.inFlight.get(target);
+    if (victim === undefined) return completion(requestId, 'error');
+    victim.settle(completion(target, 'cancelled'));
+    return completion(requestId, 'ok');
+  }
+
+  private isGone(): boolean {
+    // Chrome marks the device closed when its connection drops (usb_device.cc OnConnectionError).
+    return this.unplugged || !this.device.opened;
+  }
+
+  private markUnplugged(): void {
+    if (this.unplugged) return;
+    this.unplugged = true;
+    this.failAll('disconnected');
+    for (const listener of [...this.disconnectListeners]) listener();
+  }
+
+  private failAll(status: 'disconnected'): void {
+    for (const [id, entry] of [...this.inFlight]) entry.settle(completion(id, status));
+  }
+}

@@ -1,0 +1,229 @@
+/**
+ * The receiver's handle on one shared generic USB device: its descriptors (from the announcement) and
+ * transfers that resolve with a status when the sharer's completion arrives. Never rejects for a USB
+ * outcome: a stall, a cancel, a timeout, a full queue or the end of the share is a `status`.
+ * Timeouts and AbortSignals also tell the sharer to cancel, so its queue frees too.
+ */
+import {
+  encodeUsbRequest,
+  type UsbAnnouncement,
+  type UsbCompletionMessage,
+  UsbDescriptorSet,
+  type UsbRequestMessage,
+  type UsbSetup,
+  type UsbStatusName,
+} from '../protocol/index.ts';
+
+export interface UsbTransferResult {
+  readonly status: UsbStatusName;
+  /** IN data (a copy, owned by the caller); empty for OUT. */
+  readonly data: Uint8Array;
+  /** IN: data.length; OUT: bytes written. */
+  readonly actualLength: number;
+}
+
+export interface UsbIsoPacket {
+  readonly status: UsbStatusName;
+  readonly actualLength: number;
+  /** IN: this packet's bytes; empty for OUT. */
+  readonly data: Uint8Array;
+}
+
+export interface UsbIsoResult {
+  readonly status: UsbStatusName;
+  readonly packets: readonly UsbIsoPacket[];
+}
+
+export interface UsbCallOptions {
+  /** 0 = wait for ever (a bulk or interrupt IN may rightly wait for data indefinitely). */
+  readonly timeoutMs?: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface RemoteUsbDeviceOptions {
+  readonly maxInFlight?: number;
+  /** Control transfers and commands: Linux's USB_CTRL_GET_TIMEOUT is 5 s. */
+  readonly controlTimeoutMs?: number;
+}
+
+type RequestWithoutId = UsbRequestMessage extends infer R
+  ? R extends unknown
+    ? Omit<R, 'requestId'>
+    : never
+  : never;
+
+interface Pending {
+  readonly finish: (completion: UsbCompletionMessage) => void;
+}
+
+const EMPTY = new Uint8Array(0);
+const DEFAULTS = { maxInFlight: 64, controlTimeoutMs: 5000 } as const;
+
+export class RemoteUsbDevice {
+  readonly descriptors: UsbDescriptorSet;
+  /** The configuration the sharer's device is in, as far as this side knows. */
+  activeConfiguration: number;
+  closed = false;
+  private readonly pending = new Map<number, Pending>();
+  private readonly closeListeners = new Set<() => void>();
+  private nextRequestId = 1;
+  private readonly options: Required<RemoteUsbDeviceOptions>;
+
+  constructor(
+    readonly index: number,
+    announcement: UsbAnnouncement,
+    private readonly send: (frame: Uint8Array) => void,
+    options: RemoteUsbDeviceOptions = {},
+  ) {
+    this.descriptors = new UsbDescriptorSet(announcement.descriptors);
+    this.activeConfiguration = announcement.activeConfiguration;
+    this.options = { ...DEFAULTS, ...options };
+  }
+
+  get inFlightCount(): number {
+    return this.pending.size;
+  }
+
+  controlTransfer(
+    setup: UsbSetup,
+    data: Uint8Array = EMPTY,
+    options: UsbCallOptions = {},
+  ): Promise<UsbTransferResult> {
+    const timed = { timeoutMs: this.options.controlTimeoutMs, ...options };
+    return this.transfer({ kind: 'control', setup, data: setup.requestType & 0x80 ? EMPTY : data }, timed);
+  }
+
+  transferIn(endpoint: number, length: number, options: UsbCallOptions = {}): Promise<UsbTransferResult> {
+    return this.transfer({ kind: 'transfer', endpoint: endpoint | 0x80, length, data: EMPTY }, options);
+  }
+
+  transferOut(endpoint: number, data: Uint8Array, options: UsbCallOptions = {}): Promise<UsbTransferResult> {
+    return this.transfer({ kind: 'transfer', endpoint: endpoint & 0x0f, length: data.length, data }, options);
+  }
+
+  async isochronousTransferIn(
+    endpoint: number,
+    packetLengths: readonly number[],
+    options: UsbCallOptions = {},
+  ): Promise<UsbIsoResult> {
+    return isoResult(
+      await this.request(
+        { kind: 'isochronous', endpoint: endpoint | 0x80, packetLengths, data: EMPTY },
+        options,
+      ),
+    );
+  }
+
+  async isochronousTransferOut(
+    endpoint: number,
+    data: Uint8Array,
+    packetLengths: readonly number[],
+    options: UsbCallOptions = {},
+  ): Promise<UsbIsoResult> {
+    return isoResult(
+      await this.request({ kind: 'isochronous', endpoint: endpoint & 0x0f, packetLengths, data }, options),
+    );
+  }
+
+  clearHalt(endpoint: number): Promise<UsbTransferResult> {
+    return this.command({ kind: 'clear-halt', endpoint });
+  }
+
+  reset(): Promise<UsbTransferResult> {
+    return this.command({ kind: 'reset' });
+  }
+
+  async selectConfiguration(value: number): Promise<UsbTransferResult> {
+    const result = await this.command({ kind: 'select-configuration', value });
+    if (result.status === 'ok') this.activeConfiguration = value;
+    return result;
+  }
+
+  selectAlternateInterface(interfaceNumber: number, alternateSetting: number): Promise<UsbTransferResult> {
+    return this.command({ kind: 'select-alternate', interfaceNumber, alternateSetting });
+  }
+
+  /** Called by the session for each completion frame of this device. Unknown or late ids are ignored. */
+  deliver(completion: UsbCompletionMessage): void {
+    this.pending.get(completion.requestId)?.finish(completion);
+  }
+
+  onClose(listener: () => void): () => void {
+    this.closeListeners.add(listener);
+    return () => this.closeListeners.delete(listener);
+  }
+
+  /** The share ended: everything in flight completes `disconnected`, later calls too. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const [id, pending] of [...this.pending]) pending.finish(local(id, 'disconnected'));
+    for (const listener of [...this.closeListeners]) listener();
+    this.closeListeners.clear();
+  }
+
+  private command(request: RequestWithoutId): Promise<UsbTransferResult> {
+    return this.transfer(request, { timeoutMs: this.options.controlTimeoutMs });
+  }
+
+  private async transfer(request: RequestWithoutId, options: UsbCallOptions): Promise<UsbTransferResult> {
+    const completion = await this.request(request, options);
+    const data = completion.kind === 'completion' ? completion.data.slice() : EMPTY;
+    const actualLength = completion.kind === 'completion' ? completion.actualLength : 0;
+    return { status: completion.status, data, actualLength };
+  }
+
+  private request(request: RequestWithoutId, options: UsbCallOptions): Promise<UsbCompletionMessage> {
+    const id = this.nextRequestId;
+    this.nextRequestId = (this.nextRequestId % 0xffffffff) + 1;
+    if (this.closed) return Promise.resolve(local(id, 'disconnected'));
+    if (options.signal?.aborted) return Promise.resolve(local(id, 'cancelled'));
+    if (this.pending.size >= this.options.maxInFlight) return Promise.resolve(local(id, 'busy'));
+    return new Promise((resolve) => {
+      const timer = options.timeoutMs
+        ? setTimeout(() => this.giveUp(id, 'timeout'), options.timeoutMs)
+        : undefined;
+      const onAbort = () => this.giveUp(id, 'cancelled');
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      this.pending.set(id, {
+        finish: (completion) => {
+          this.pending.delete(id);
+          clearTimeout(timer);
+          options.signal?.removeEventListener('abort', onAbort);
+          resolve(completion);
+        },
+      });
+      this.send(encodeUsbRequest(this.index, { ...request, requestId: id } as UsbRequestMessage));
+    });
+  }
+
+  /** Ends a request locally and asks the sharer to drop it (its late completion is ignored here). */
+  private giveUp(id: number, status: 'timeout' | 'cancelled'): void {
+    const pending = this.pending.get(id);
+    if (pending === undefined) return;
+    pending.finish(local(id, status));
+    if (this.closed) return;
+    const cancelId = this.nextRequestId;
+    this.nextRequestId = (this.nextRequestId % 0xffffffff) + 1;
+    this.send(encodeUsbRequest(this.index, { kind: 'cancel', requestId: cancelId, target: id }));
+  }
+}
+
+const local = (requestId: number, status: UsbStatusName): UsbCompletionMessage => ({
+  kind: 'completion',
+  requestId,
+  status,
+  actualLength: 0,
+  data: EMPTY,
+});
+
+function isoResult(completion: UsbCompletionMessage): UsbIsoResult {
+  if (completion.kind !== 'iso-completion') return { status: completion.status, packets: [] };
+  let at = 0;
+  const packets = completion.packets.map((packet) => {
+    const data = completion.data.length === 0 ? EMPTY : completion.data.slice(at, at + packet.actualLength);
+    at += data.length;
+    return { ...packet, data };
+  });
+  return { status: completion.status, packets };
+}
