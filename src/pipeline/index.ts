@@ -5,7 +5,7 @@ export { ValueRole } from './codec.ts';
 export type { PipelineErrorCode } from './errors.ts';
 export { isPipelineError, PipelineError, PipelineMismatchError, PipelineSpecError } from './errors.ts';
 export { reportCodecFromModel } from './hid-codec.ts';
-export { negotiatePipeline, wireSignature } from './negotiate.ts';
+export { agreePipeline, NO_PREFERENCE, negotiatePipeline, wireSignature } from './negotiate.ts';
 export type { Pipeline, PipelineOptions, PipelineStats } from './pipeline.ts';
 export { createPipeline } from './pipeline.ts';
 export type { StageName } from './registry.ts';

@@ -4,13 +4,21 @@
  */
 export type LinkState = 'connecting' | 'open' | 'closed';
 
+/**
+ * Which data channel a message travels on: `reliable` (ordered, retransmitted: everything by default) or
+ * `unreliable` (unordered, never retransmitted: input reports when the pipeline has `seq`). The names
+ * match the pipeline's ChannelClass.
+ */
+export type LinkChannel = 'reliable' | 'unreliable';
+
 export interface Link {
   readonly state: LinkState;
   /** Bytes queued in the data channel and not yet handed to the network. */
   readonly bufferedAmount: number;
-  send(message: Uint8Array): void;
+  /** Sends on the reliable channel unless told otherwise; the unreliable one drops what it cannot send. */
+  send(message: Uint8Array, channel?: LinkChannel): void;
   onOpen(listener: () => void): void;
-  onMessage(listener: (message: Uint8Array) => void): void;
+  onMessage(listener: (message: Uint8Array, channel: LinkChannel) => void): void;
   onClose(listener: (reason: string) => void): void;
   close(): void;
 }

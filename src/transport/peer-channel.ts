@@ -1,4 +1,13 @@
 import {
+  formatPipelineSpec,
+  type LossEvent,
+  type Pipeline,
+  type PipelineError,
+  type PipelineErrorCode,
+  PipelineMismatchError,
+  type ReportCodec,
+} from '../pipeline/index.ts';
+import {
   decodeFrame,
   ErrorCode,
   encodeError,
@@ -9,7 +18,8 @@ import {
   PROTOCOL_VERSION,
 } from '../protocol/index.ts';
 import { createProof, type Role, verifyProof } from './auth.ts';
-import type { SignaledLink } from './link.ts';
+import type { LinkChannel, SignaledLink } from './link.ts';
+import { agreeWithPeer, openLinkPipeline, PIPELINE_CAPABILITY } from './pipeline-handshake.ts';
 import { TypedEmitter } from './signaling-client.ts';
 
 /**
@@ -28,7 +38,10 @@ export interface ChannelOptions {
   sessionId: string;
   auth: ChannelAuth;
   capabilities: string[];
+  /** This end's pipeline spec in canonical form; '' from a receiver means "whatever the sharer runs". */
   pipeline: string;
+  /** Report codecs of the shared devices, for the coalesce and discard stages. */
+  codecFor?: (device: number) => ReportCodec | undefined;
 }
 
 export interface ChannelEvents {
@@ -36,23 +49,50 @@ export interface ChannelEvents {
   frame: Frame;
   closed: string;
   problem: Error;
+  /** `seq` declared input reports lost. */
+  loss: LossEvent;
 }
 
 /** After this many malformed frames from one peer, the link is closed: it is broken or hostile. */
 const MAX_BAD_FRAMES = 20;
 
+/** Messages held while the peer's hello is verified; a peer that floods before its hello loses the rest. */
+const MAX_HELD = 256;
+
+/** Pipeline errors that mean the peer sent something bad (as opposed to a local failure). */
+const PEER_FAULTS: ReadonlySet<PipelineErrorCode> = new Set([
+  'malformed',
+  'too-large',
+  'unexpected-channel',
+  'decompress-failed',
+  'auth-failed',
+  'replay',
+]);
+
+interface HeldMessage {
+  message: Uint8Array;
+  channel: LinkChannel;
+}
+
 /**
- * One peer, after signaling: exchanges hellos (version, capabilities, proof of the secret) and then
- * hands decoded frames up. Nothing from the peer is acted on before its proof checks out.
+ * One peer, after signaling: exchanges hellos (version, capabilities, pipeline, proof of the secret),
+ * agrees on the pipeline, and then runs every frame through it both ways. Nothing from the peer is acted
+ * on before its proof checks out and the pipelines agree.
  */
 export class PeerChannel extends TypedEmitter<ChannelEvents> {
   remote: HelloBody | undefined;
+  /** The running pipeline once the hellos agree. */
+  pipeline: Pipeline | undefined;
   private badFrames = 0;
+  /** True while this end pushes a frame out: errors raised then are ours, not the peer's. */
+  private sending = false;
   private ended = false;
-  /** What the peer said when it refused us, so the session can tell the user why it ended. */
+  /** Set when this end refused the peer: whatever else arrives is ignored until the link closes. */
+  private refused = false;
+  /** Why either end refused the other, so the session can tell the user why it ended. */
   private refusal: string | undefined;
   /** Messages that arrived while the peer's hello was being verified (WebCrypto is async). */
-  private held: Uint8Array[] | undefined;
+  private held: HeldMessage[] | undefined;
 
   constructor(
     readonly peerId: string,
@@ -62,7 +102,7 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
     super();
     // The receiver speaks first; the sharer answers once the receiver's proof checks out.
     if (options.role === 'receiver') link.onOpen(() => void this.sendHello(ownMethod(options.auth)));
-    link.onMessage((message) => this.receive(message));
+    link.onMessage((message, channel) => this.receive(message, channel));
     link.onClose((reason) => this.end(reason));
   }
 
@@ -70,16 +110,32 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
     return this.remote !== undefined;
   }
 
+  /** The agreed pipeline in canonical form (undefined before the hellos agree). */
+  get agreedPipeline(): string | undefined {
+    return this.pipeline ? formatPipelineSpec(this.pipeline.spec) : undefined;
+  }
+
+  /** Sends a frame through the pipeline. Borrowed: `frame` may be reused once this returns. */
   send(frame: Uint8Array): void {
-    this.link.send(frame);
+    if (!this.pipeline) {
+      this.link.send(frame); // before the hellos agree: only hellos and refusals, as they are
+      return;
+    }
+    this.sending = true;
+    try {
+      this.pipeline.outbound.push(frame);
+    } finally {
+      this.sending = false;
+    }
   }
 
   /** Reports a problem to the peer without closing (one bad request must not end a session). */
   sendError(code: number, message: string, device = 0): void {
-    this.link.send(encodeError(device, code, message));
+    this.send(encodeError(device, code, message));
   }
 
   close(reason = 'closed'): void {
+    this.pipeline?.flush(); // a bundle may still hold the last frames (a DEVICE_GONE, a reply)
     this.end(reason);
     this.link.close();
   }
@@ -88,35 +144,68 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
     const { role, name, sessionId, auth, capabilities, pipeline } = this.options;
     const secret = auth[method] ?? '';
     const proof = await createProof(secret, sessionId, role, this.link.fingerprints());
-    this.link.send(encodeHello({ role, name, capabilities, pipeline, auth: { method, proof } }));
+    this.link.send(
+      encodeHello({
+        role,
+        name,
+        capabilities: [...capabilities, PIPELINE_CAPABILITY],
+        pipeline,
+        auth: { method, proof },
+      }),
+    );
   }
 
-  private receive(message: Uint8Array): void {
+  private receive(message: Uint8Array, channel: LinkChannel): void {
+    if (this.refused || this.ended) return;
     if (this.held) {
-      this.held.push(message);
+      if (this.held.length < MAX_HELD) this.held.push({ message: message.slice(), channel });
       return;
     }
-    let frame: Frame;
-    try {
-      frame = decodeFrame(message);
-    } catch (error) {
-      this.rejectFrame(error instanceof FrameError ? error : new FrameError('bad-body', String(error)));
+    if (this.pipeline) {
+      this.pipeline.inbound.push(message, channel);
       return;
     }
-    if (this.remote) this.emit('frame', frame);
-    else if (frame.type === 'hello') void this.verifyHello(frame.version, frame.body);
+    // Unordered input reports can outrun the hello; before it they mean nothing and may be lost anyway.
+    if (channel === 'unreliable') return;
+    this.receiveBeforeHello(message);
+  }
+
+  private receiveBeforeHello(message: Uint8Array): void {
+    const frame = this.decode(message);
+    if (!frame) return;
+    if (frame.type === 'hello') void this.verifyHello(frame.version, frame.body);
     else if (frame.type === 'error') {
       this.refusal = frame.message;
       this.emit('problem', new Error(`peer error: ${frame.message}`));
     } else this.rejectFrame(new FrameError('bad-field', `expected hello first, got ${frame.type}`));
   }
 
+  /** A frame out of the pipeline (borrowed) to the session. */
+  private deliver(bytes: Uint8Array): void {
+    const frame = this.decode(bytes);
+    if (frame && !this.refused) this.emit('frame', frame);
+  }
+
+  private decode(bytes: Uint8Array): Frame | undefined {
+    try {
+      return decodeFrame(bytes);
+    } catch (error) {
+      this.rejectFrame(error instanceof FrameError ? error : new FrameError('bad-body', String(error)));
+      return undefined;
+    }
+  }
+
   private async verifyHello(version: number, body: HelloBody): Promise<void> {
     this.held = [];
-    await this.acceptHello(version, body);
-    const held = this.held;
-    this.held = undefined;
-    if (this.remote) for (const message of held) this.receive(message);
+    try {
+      await this.acceptHello(version, body);
+    } catch (error) {
+      this.refuse(ErrorCode.Internal, error instanceof Error ? error : new Error(String(error)));
+    } finally {
+      const held = this.held;
+      this.held = undefined;
+      if (this.remote) for (const { message, channel } of held) this.receive(message, channel);
+    }
   }
 
   private async acceptHello(version: number, body: HelloBody): Promise<void> {
@@ -124,30 +213,67 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
     if (version !== PROTOCOL_VERSION) {
       return this.refuse(
         ErrorCode.VersionMismatch,
-        `protocol ${version} is not ${PROTOCOL_VERSION}; update Ferry`,
+        new Error(`protocol ${version} is not ${PROTOCOL_VERSION}; update Ferry`),
       );
     }
-    if (body.role !== expectedRole) return this.refuse(ErrorCode.AuthFailed, `expected a ${expectedRole}`);
+    if (body.role !== expectedRole)
+      return this.refuse(ErrorCode.AuthFailed, new Error(`expected a ${expectedRole}`));
     const method = body.auth.method;
     const secret = method === 'none' ? undefined : this.options.auth[method];
     const fingerprints = this.link.fingerprints();
     const valid =
       secret !== undefined &&
       (await verifyProof(secret, body.auth.proof, this.options.sessionId, body.role, fingerprints));
-    if (!valid)
-      return this.refuse(ErrorCode.AuthFailed, 'the share secret did not match; check the link or code');
+    if (!valid) {
+      return this.refuse(
+        ErrorCode.AuthFailed,
+        new Error('the share secret did not match; check the link or code'),
+      );
+    }
+    // The sharer answers before judging the pipelines, so that both ends can name both specs.
     if (this.options.role === 'sharer') await this.sendHello(method as 'link' | 'code');
+    await this.startPipeline(body, secret);
+  }
+
+  private async startPipeline(body: HelloBody, secret: string): Promise<void> {
+    const { role, sessionId, codecFor } = this.options;
+    try {
+      const spec = agreeWithPeer(role, this.options.pipeline, body);
+      this.pipeline = await openLinkPipeline({
+        role,
+        spec,
+        secret,
+        sessionId,
+        fingerprints: this.link.fingerprints(),
+        codecFor,
+        send: (message, channel) => this.link.send(message, channel),
+        deliver: (frame) => this.deliver(frame),
+        fail: (error) => this.pipelineFailed(error),
+        lose: (event) => this.emit('loss', event),
+      });
+    } catch (error) {
+      const code = error instanceof PipelineMismatchError ? ErrorCode.PipelineMismatch : ErrorCode.Internal;
+      return this.refuse(code, error instanceof Error ? error : new Error(String(error)));
+    }
     this.remote = body;
     this.emit('ready', body);
   }
 
-  private refuse(code: number, message: string): void {
-    this.sendError(code, message);
-    this.emit('problem', new Error(message));
-    setTimeout(() => this.close(message), 50);
+  private pipelineFailed(error: PipelineError): void {
+    if (!this.sending && PEER_FAULTS.has(error.code)) this.rejectFrame(error);
+    else this.emit('problem', error);
   }
 
-  private rejectFrame(error: FrameError): void {
+  private refuse(code: number, error: Error): void {
+    this.refused = true;
+    this.refusal ??= error.message;
+    this.link.send(encodeError(0, code, error.message));
+    this.emit('problem', error);
+    setTimeout(() => this.close(error.message), 50);
+  }
+
+  /** Counts a bad message against the peer, tells it why, and closes the link at the limit. */
+  private rejectFrame(error: FrameError | PipelineError): void {
     this.badFrames += 1;
     this.emit('problem', error);
     this.sendError(ErrorCode.MalformedFrame, error.message);
@@ -157,6 +283,7 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
   private end(reason: string): void {
     if (this.ended) return;
     this.ended = true;
+    this.pipeline?.close();
     this.emit('closed', this.refusal ?? reason);
   }
 }

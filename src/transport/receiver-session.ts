@@ -1,7 +1,10 @@
+import { NO_PREFERENCE } from '../pipeline/index.ts';
 import type { Frame } from '../protocol/index.ts';
 import type { PeerInfo } from '../protocol/signaling.ts';
+import { DeviceCodecs } from './device-codecs.ts';
 import type { LinkFactory } from './link.ts';
 import { type ChannelAuth, PeerChannel } from './peer-channel.ts';
+import { canonicalPipeline } from './pipeline-handshake.ts';
 import { RateMeter } from './rate-meter.ts';
 import { RemoteDevice } from './remote-device.ts';
 import { type SignalingClient, TypedEmitter } from './signaling-client.ts';
@@ -13,11 +16,16 @@ export interface ReceiverOptions {
   name: string;
   auth: ChannelAuth;
   requestTimeoutMs?: number;
+  /**
+   * The pipeline spec this receiver insists on (its link stages must match the sharer's), or '' / absent
+   * for no preference: run whatever the sharer runs. A bad spec throws PipelineSpecError.
+   */
+  pipeline?: string;
 }
 
 interface ReceiverEvents {
   /** The sharer proved the secret; devices follow. */
-  connected: { sharerName: string };
+  connected: { sharerName: string; pipeline: string };
   device: RemoteDevice;
   'device-gone': RemoteDevice;
   /** The session is over: the sharer left or closed, or the link failed. */
@@ -34,12 +42,15 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
   readonly meter = new RateMeter();
   private channel: PeerChannel | undefined;
   private readonly devices = new Map<number, RemoteDevice>();
+  private readonly codecs = new DeviceCodecs();
+  private readonly pipeline: string;
   private ended = false;
   /** Only the session's sharer may open a link to us; other receivers' signals are ignored. */
   private sharerId: string | undefined;
 
   constructor(private readonly options: ReceiverOptions) {
     super();
+    this.pipeline = canonicalPipeline(options.pipeline ?? NO_PREFERENCE);
     const { signaling } = options;
     signaling.on('signal', ({ from, data }) => {
       if (from === this.sharerId) this.linkFor(from).link.signal(data);
@@ -75,6 +86,11 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
     return this.channel?.ready ?? false;
   }
 
+  /** Input reports the pipeline's `seq` stage declared lost on this link. */
+  get lost(): number {
+    return this.channel?.pipeline?.stats.lost ?? 0;
+  }
+
   close(reason = 'closed'): void {
     this.end(reason);
     this.options.signaling.close();
@@ -92,9 +108,12 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
       sessionId: this.sessionId,
       auth: this.options.auth,
       capabilities: ['hid'],
-      pipeline: '',
+      pipeline: this.pipeline,
+      codecFor: this.codecs.codecFor,
     });
-    channel.on('ready', (hello) => this.emit('connected', { sharerName: hello.name }));
+    channel.on('ready', (hello) =>
+      this.emit('connected', { sharerName: hello.name, pipeline: channel.agreedPipeline ?? '' }),
+    );
     channel.on('frame', (frame) => this.handleFrame(frame));
     channel.on('problem', (error) => this.emit('problem', error));
     channel.on('closed', (reason) => {
@@ -129,6 +148,7 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
 
   private announce(index: number, frame: Extract<Frame, { type: 'announce' }>): void {
     this.removeDevice(index);
+    this.codecs.set(index, frame.body.collections);
     const channel = this.channel;
     const device = new RemoteDevice(
       index,
@@ -144,6 +164,7 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
     const device = this.devices.get(index);
     if (!device) return;
     this.devices.delete(index);
+    this.codecs.delete(index);
     device.close();
     this.emit('device-gone', device);
   }

@@ -49,6 +49,7 @@ export class RemoteDevice {
     private readonly timeoutMs = 2000,
   ) {}
 
+  /** `data` is borrowed (the pipeline reuses its buffers): copy it to keep it past the call. */
   onInput(listener: InputListener): () => void {
     this.inputListeners.add(listener);
     return () => this.inputListeners.delete(listener);

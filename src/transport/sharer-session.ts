@@ -1,4 +1,5 @@
 import type { HidSource } from '../devices/index.ts';
+import { DEFAULT_PIPELINE } from '../pipeline/index.ts';
 import {
   type DeviceAnnouncement,
   encodeAnnounce,
@@ -9,8 +10,10 @@ import {
   ReplyStatus,
 } from '../protocol/index.ts';
 import type { PeerInfo } from '../protocol/signaling.ts';
+import { DeviceCodecs } from './device-codecs.ts';
 import type { LinkFactory, LinkState } from './link.ts';
 import { type ChannelAuth, PeerChannel } from './peer-channel.ts';
+import { canonicalPipeline } from './pipeline-handshake.ts';
 import { RateMeter } from './rate-meter.ts';
 import { type SignalingClient, TypedEmitter } from './signaling-client.ts';
 
@@ -18,6 +21,8 @@ export interface PeerStatus {
   peerId: string;
   name: string;
   state: LinkState | 'verifying';
+  /** The pipeline agreed with this receiver (canonical), once the hellos agree. */
+  pipeline: string | undefined;
 }
 
 export interface SharerStatus {
@@ -35,12 +40,19 @@ export interface SharerOptions {
   name: string;
   auth: ChannelAuth;
   capabilities?: string[];
+  /**
+   * The pipeline spec (docs/pipeline.md) run with every receiver; authoritative for device stages, and
+   * receivers must match its link stages. Default DEFAULT_PIPELINE. A bad spec throws PipelineSpecError.
+   */
+  pipeline?: string;
 }
 
 interface SharerEvents {
   status: SharerStatus;
   /** A receiver that passed authentication. */
   receiver: PeerStatus;
+  /** Something went wrong with one receiver (typed: PipelineMismatchError, PipelineError, FrameError …). */
+  problem: { peerId: string; error: Error };
 }
 
 /**
@@ -53,6 +65,8 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
   private readonly names = new Map<string, string>();
   private readonly devices = new Map<number, HidSource>();
   private readonly unsubscribers = new Map<number, Array<() => void>>();
+  private readonly codecs = new DeviceCodecs();
+  private readonly pipeline: string;
   private readonly meter = new RateMeter();
   private readonly scratch = new Uint8Array(16 * 1024 + 64);
   private lastError: string | undefined;
@@ -61,6 +75,7 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
 
   constructor(private readonly options: SharerOptions) {
     super();
+    this.pipeline = canonicalPipeline(options.pipeline ?? DEFAULT_PIPELINE);
     const { signaling } = options;
     signaling.on('peer-joined', (peer) => this.connectTo(peer));
     signaling.on('peer-left', ({ peerId }) => this.channels.get(peerId)?.close('left the session'));
@@ -89,6 +104,7 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
   addDevice(source: HidSource): number {
     const index = this.nextDevice++;
     this.devices.set(index, source);
+    this.codecs.set(index, source.collections);
     const stopInput = source.onInput((reportId, data, timestampMs) => {
       this.forwardInput(index, reportId, data, timestampMs);
     });
@@ -103,6 +119,7 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
     for (const stop of this.unsubscribers.get(index) ?? []) stop();
     this.unsubscribers.delete(index);
     for (const channel of this.readyChannels()) channel.send(encodeDeviceGone(index));
+    this.codecs.delete(index);
   }
 
   status(): SharerStatus {
@@ -132,13 +149,17 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
       sessionId: this.sessionId,
       auth: this.options.auth,
       capabilities: this.options.capabilities ?? ['hid'],
-      pipeline: '',
+      pipeline: this.pipeline,
+      codecFor: this.codecs.codecFor,
     });
     this.channels.set(peer.peerId, channel);
     this.names.set(peer.peerId, peer.name);
     channel.on('ready', () => this.welcome(channel));
     channel.on('frame', (frame) => void this.handleFrame(channel, frame));
-    channel.on('problem', (error) => this.fail(`${peer.name}: ${error.message}`));
+    channel.on('problem', (error) => {
+      this.fail(`${peer.name}: ${error.message}`);
+      this.emit('problem', { peerId: peer.peerId, error });
+    });
     channel.on('closed', () => {
       this.channels.delete(peer.peerId);
       this.publishStatus();
@@ -190,7 +211,12 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
 
   private peerStatus(channel: PeerChannel): PeerStatus {
     const state = channel.link.state === 'open' && !channel.ready ? 'verifying' : channel.link.state;
-    return { peerId: channel.peerId, name: this.names.get(channel.peerId) ?? '', state };
+    return {
+      peerId: channel.peerId,
+      name: this.names.get(channel.peerId) ?? '',
+      state,
+      pipeline: channel.agreedPipeline,
+    };
   }
 
   private fail(message: string): void {

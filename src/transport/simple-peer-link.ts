@@ -1,10 +1,21 @@
 import SimplePeer from 'simple-peer';
-import type { LinkFactory, LinkFingerprints, LinkOptions, LinkState, SignaledLink } from './link.ts';
+import type {
+  LinkChannel,
+  LinkFactory,
+  LinkFingerprints,
+  LinkOptions,
+  LinkState,
+  SignaledLink,
+} from './link.ts';
 import { sdpFingerprint } from './sdp.ts';
+import { UnreliableChannel } from './unreliable-channel.ts';
 
 type Wrtc = NonNullable<SimplePeer.Options['wrtc']>;
 
-/** Ferry's one data channel: reliable and ordered, carrying binary frames. */
+/** simple-peer keeps its RTCPeerConnection in a private field; only this file reaches for it. */
+type PeerWithConnection = SimplePeer.Instance & { _pc?: RTCPeerConnection };
+
+/** Ferry's main data channel: reliable and ordered, carrying binary frames (see unreliable-channel.ts). */
 const CHANNEL_NAME = 'ferry';
 
 /**
@@ -15,6 +26,8 @@ const MAX_EARLY_SENDS = 64;
 
 class SimplePeerLink implements SignaledLink {
   private readonly peer: SimplePeer.Instance;
+  private unreliable: UnreliableChannel | undefined;
+  private readonly unreliableListeners: Array<(message: Uint8Array) => void> = [];
   private current: LinkState = 'connecting';
   private localFingerprint: string | undefined;
   private remoteFingerprint: string | undefined;
@@ -30,6 +43,12 @@ class SimplePeerLink implements SignaledLink {
       config: { iceServers: options.iceServers },
       ...(wrtc ? { wrtc } : {}),
     });
+    const connection = (this.peer as PeerWithConnection)._pc;
+    // The offerer creates it synchronously, before simple-peer's first offer (made in a microtask). The
+    // answerer creates it once connected: made before the offer arrived, it stalled about one Chromium →
+    // wrtc connection in ten (never opened). Nothing travels on it before the answerer's HELLO anyway.
+    if (connection && options.initiator) this.openUnreliable(connection);
+    else if (connection) this.peer.once('connect', () => this.openUnreliable(connection));
     this.peer.on('connect', () => {
       this.current = 'open';
       for (const message of this.early.splice(0)) this.send(message);
@@ -45,10 +64,14 @@ class SimplePeerLink implements SignaledLink {
   }
 
   get bufferedAmount(): number {
-    return this.peer.bufferSize;
+    return this.peer.bufferSize + (this.unreliable?.bufferedAmount ?? 0);
   }
 
-  send(message: Uint8Array): void {
+  send(message: Uint8Array, channel: LinkChannel = 'reliable'): void {
+    if (channel === 'unreliable') {
+      if (this.current === 'open') this.unreliable?.send(message);
+      return;
+    }
     if (this.current === 'connecting') {
       if (this.early.length < MAX_EARLY_SENDS) this.early.push(message.slice());
       return;
@@ -66,8 +89,9 @@ class SimplePeerLink implements SignaledLink {
     this.peer.on('connect', listener);
   }
 
-  onMessage(listener: (message: Uint8Array) => void): void {
-    this.peer.on('data', (data: Uint8Array) => listener(data));
+  onMessage(listener: (message: Uint8Array, channel: LinkChannel) => void): void {
+    this.peer.on('data', (data: Uint8Array) => listener(data, 'reliable'));
+    this.unreliableListeners.push((data) => listener(data, 'unreliable'));
   }
 
   onClose(listener: (reason: string) => void): void {
@@ -99,10 +123,18 @@ class SimplePeerLink implements SignaledLink {
     return { local: this.localFingerprint, remote: this.remoteFingerprint };
   }
 
+  private openUnreliable(connection: RTCPeerConnection): void {
+    if (this.current === 'closed') return;
+    this.unreliable = UnreliableChannel.open(connection, (message) => {
+      for (const listener of this.unreliableListeners) listener(message);
+    });
+  }
+
   private finish(): void {
     if (this.current === 'closed') return;
     this.current = 'closed';
     this.early = [];
+    this.unreliable?.close();
     for (const listener of this.closeListeners.splice(0)) listener(this.closeReason);
   }
 }

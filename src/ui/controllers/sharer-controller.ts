@@ -48,8 +48,15 @@ export class SharerController implements ReactiveController {
   constructor(
     private readonly host: ReactiveControllerHost,
     private readonly name: () => string,
+    /** The pipeline spec the session is made with (read once, when it starts). */
+    private readonly pipeline: () => string,
   ) {
     host.addController(this);
+  }
+
+  /** True once a session exists (or is being made): its pipeline is then fixed. */
+  get started(): boolean {
+    return this.session !== undefined;
   }
 
   /** Connects and hosts or joins once; later calls reuse that session whatever their target. */
@@ -115,7 +122,7 @@ export class SharerController implements ReactiveController {
     const secret = createShareSecret();
     const words = createCodeWords();
     const auth = target.kind === 'host' ? { link: secret, code: words.join('-') } : target.auth;
-    const session = new SharerSession({ ...kit, name: this.name(), auth });
+    const session = new SharerSession({ ...kit, name: this.name(), auth, pipeline: this.pipeline() });
     this.openSession = session;
     session.on('status', (status) => this.updateStatus(status));
     if (target.kind === 'host') {

@@ -51,6 +51,7 @@ export class FerryShareStatus extends LitElement {
         (peer) => html`<li>
           <span class="dot ${peer.state}" aria-hidden="true"></span>${peer.name || 'Unnamed'}
           <span class="muted">${STATE_LABELS[peer.state]}</span>
+          ${peer.pipeline === undefined ? '' : html`<code class="muted" data-testid="status-pipeline">${peer.pipeline || 'no pipeline'}</code>`}
         </li>`,
       )}
     </ul>`;

@@ -38,6 +38,26 @@ export const shareViewStyles = [
       gap: 0.25rem;
       max-width: 20rem;
     }
+    .pipeline {
+      display: grid;
+      gap: 0.25rem;
+      max-width: 32rem;
+    }
+    .pipeline label {
+      display: grid;
+      gap: 0.25rem;
+    }
+    .pipeline input {
+      font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
+    }
+    .stages {
+      display: grid;
+      gap: 0.375rem;
+      margin: 0.5rem 0 0;
+    }
+    .stages dd {
+      margin: 0 0 0 1rem;
+    }
     .shared {
       padding: 0.75rem 1rem;
       border-radius: var(--ferry-radius);

@@ -1,11 +1,13 @@
 import { html, LitElement, nothing, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
+import { DEFAULT_PIPELINE } from '../../pipeline/index.ts';
 import { parseShortCode } from '../../transport/index.ts';
 import { SharerController, type ShareTarget } from '../controllers/sharer-controller.ts';
 import type { FerryDeviceFilters } from '../device-filters/device-filters.ts';
 import type { NameChangeEvent } from '../events.ts';
 import { loadName } from '../lib/environment.ts';
 import { describeError, sharingUnavailable } from '../lib/messages.ts';
+import { checkPipelineSpec, renderPipelineField } from './pipeline-field.ts';
 import { shareViewStyles } from './share-view.styles.ts';
 
 /** The receiver this page was opened for (`/r/<sessionId>#secret`), in "share to a receiver" mode. */
@@ -24,10 +26,15 @@ export class FerryShareView extends LitElement {
   @property({ attribute: false }) receiver: WaitingReceiver | undefined;
   @state() private name = loadName();
   @state() private formError: string | undefined;
+  @state() private pipeline = DEFAULT_PIPELINE;
   @query('ferry-device-filters') private filtersElement!: FerryDeviceFilters;
   @query('#receiver-code') private receiverCodeInput: HTMLInputElement | undefined;
 
-  private readonly sharer = new SharerController(this, () => this.name);
+  private readonly sharer = new SharerController(
+    this,
+    () => this.name,
+    () => this.pipeline,
+  );
   private readonly unavailable = sharingUnavailable(window);
 
   override connectedCallback(): void {
@@ -82,6 +89,13 @@ export class FerryShareView extends LitElement {
       </div>
       <ferry-device-filters></ferry-device-filters>
       ${sharing || this.receiver ? nothing : this.renderReceiverCode()}
+      ${renderPipelineField({
+        spec: this.pipeline,
+        locked: this.sharer.started,
+        onChange: (spec) => {
+          this.pipeline = spec;
+        },
+      })}
       <ferry-name-field .name=${this.name} @ferry-name-change=${this.onNameChange}></ferry-name-field>
     `;
   }
@@ -136,6 +150,7 @@ export class FerryShareView extends LitElement {
 
   private readTarget(): ShareTarget | undefined {
     this.formError = undefined;
+    if (!this.readPipeline()) return undefined;
     if (this.receiver) return this.receiverTarget(this.receiver);
     const code = this.receiverCodeInput?.value.trim() ?? '';
     if (code === '') return { kind: 'host' };
@@ -145,6 +160,18 @@ export class FerryShareView extends LitElement {
     } catch (error) {
       this.showError(error);
       return undefined;
+    }
+  }
+
+  /** A spec that does not parse stops the share before the chooser opens, with the parser's reason. */
+  private readPipeline(): boolean {
+    if (this.sharer.started) return true;
+    try {
+      this.pipeline = checkPipelineSpec(this.pipeline);
+      return true;
+    } catch (error) {
+      this.showError(error);
+      return false;
     }
   }
 

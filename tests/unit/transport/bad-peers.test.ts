@@ -103,14 +103,15 @@ describe('one bad peer never takes down another', () => {
     rogue.channel.send(encodeInputReport(0, 0, 1, Uint8Array.of(1)));
     await expect.poll(() => rogue.frames.filter((f) => f.type === 'error').length).toBe(2);
     expect(rogue.frames.find((f) => f.type === 'error')).toMatchObject({
-      message: 'unknown frame type 0x55',
+      message: expect.stringMatching(/unknown frame type 0x55/),
     });
 
     device.emitInput(0, Uint8Array.of(1, 2, 3, 4));
     await expect.poll(() => received.length).toBe(1);
 
     const closed = new Promise<string>((resolve) => rogue.channel.on('closed', resolve));
-    for (let i = 0; i < 30; i++) rogue.channel.send(Uint8Array.of(0xee));
+    // Past the pipeline: raw bytes that are not even a bundle.
+    for (let i = 0; i < 30; i++) rogue.channel.link.send(Uint8Array.of(0xee));
     expect(await closed).toBeTruthy();
 
     device.emitInput(0, Uint8Array.of(5, 6, 7, 8));
