@@ -1,5 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { pipelineFlag } from './pipeline-flag.ts';
 import { receive } from './receive.ts';
+import { collectSinkName, openSinks, SINK_FLAG_DEFAULTS, tcpPort } from './sink-flags.ts';
 
 function positiveInt(value: string): number {
   const parsed = Number(value);
@@ -20,12 +22,35 @@ program
   .option('--signal <url>', "signaling server (default: the link's server, or http://localhost:8080)")
   .option('--name <name>', 'the name the sharer sees (default: this host name)')
   .option('--json', 'print one JSON object per line instead of hid-recorder lines', false)
-  .option('--sink <sink>', 'where shared devices go: log', 'log')
+  .option('--sink <sink>', 'log, uhid, usbip or usbredir (repeatable; default: log)', collectSinkName, [])
+  .option('--uhid-path <path>', 'the uhid device node', SINK_FLAG_DEFAULTS.uhidPath)
+  .option('--usbip-host <host>', 'USB/IP listen address (no authentication!)', SINK_FLAG_DEFAULTS.usbipHost)
+  .option('--usbip-port <port>', 'USB/IP listen port', tcpPort, SINK_FLAG_DEFAULTS.usbipPort)
+  .option(
+    '--usbredir-host <host>',
+    'usbredir listen address (no authentication!)',
+    SINK_FLAG_DEFAULTS.usbredirHost,
+  )
+  .option(
+    '--usbredir-port <port>',
+    'usbredir port of the first device (next: +1)',
+    tcpPort,
+    SINK_FLAG_DEFAULTS.usbredirPort,
+  )
   .option('--ice <url>', 'a STUN/TURN server URL (repeatable)', collect, [])
   .option('--stats <seconds>', 'seconds between stats lines on stderr', positiveInt, 5)
   .option('--pair-timeout <seconds>', 'give up if the sharer does not connect in time', positiveInt, 30)
+  .option(
+    '--pipeline <spec>',
+    "transform pipeline, e.g. 'bundle(1ms),deflate,encrypt' (default: the sharer's)",
+    pipelineFlag,
+  )
   .action(async (target: string | undefined, flags) => {
-    if (flags.sink !== 'log') program.error(`unknown sink '${flags.sink}'; available: log`);
+    const io = {
+      out: (line: string) => process.stdout.write(`${line}\n`),
+      err: (line: string) => process.stderr.write(`${line}\n`),
+    };
+    const sink = await openSinks(flags, io).catch((error: Error) => program.error(`ferry: ${error.message}`));
     const stop = new AbortController();
     process.once('SIGINT', () => stop.abort());
     process.once('SIGTERM', () => stop.abort());
@@ -38,6 +63,8 @@ program
         ice: flags.ice,
         statsIntervalMs: flags.stats * 1000,
         pairTimeoutMs: flags.pairTimeout * 1000,
+        pipeline: flags.pipeline,
+        sink,
         out: (line) => process.stdout.write(`${line}\n`),
         err: (line) => process.stderr.write(`${line}\n`),
       },

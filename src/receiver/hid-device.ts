@@ -1,24 +1,37 @@
-import { synthesizeReportDescriptor, usesReportIds } from '../hid/index.ts';
-import type { RemoteDevice } from '../transport/index.ts';
-import type { RemoteHidDevice } from './sinks/types.ts';
+import { type HidCollectionInfo, synthesizeReportDescriptor, usesReportIds } from '../hid/index.ts';
+import { type RemoteDevice, RemoteDeviceError as TransportDeviceError } from '../transport/index.ts';
+import { RemoteDeviceError, type RemoteHidDevice } from './sinks/types.ts';
+
+/**
+ * The sinks tell failures apart by their own `RemoteDeviceError` (a timeout becomes a USB timeout, a
+ * share that ended becomes "no device", ...). The transport has a class of the same shape; without
+ * this translation every failure would look like a device error (a STALL).
+ */
+function asSinkError(error: unknown): never {
+  if (error instanceof TransportDeviceError) {
+    throw new RemoteDeviceError(error.code, error.message, { cause: error });
+  }
+  throw error;
+}
 
 /** Presents a session's RemoteDevice through the sink contract, with a report descriptor rebuilt for it. */
 export function asRemoteHidDevice(device: RemoteDevice): RemoteHidDevice {
-  const { vendorId, productId, productName, collections } = device.announcement;
-  const reportDescriptor = synthesizeReportDescriptor(collections as never);
+  const { vendorId, productId, productName } = device.announcement;
+  // The announcement's collections passed the protocol's schema, which mirrors WebHID's HIDCollectionInfo.
+  const collections = device.announcement.collections as unknown as HidCollectionInfo[];
   return {
     info: {
       vendorId,
       productId,
       productName,
       collections,
-      reportDescriptor,
-      usesReportIds: usesReportIds(collections as never),
+      reportDescriptor: synthesizeReportDescriptor(collections),
+      usesReportIds: usesReportIds(collections),
     },
     onInput: (listener) => device.onInput(listener),
     onClose: (listener) => device.onClose(listener),
-    sendOutputReport: (reportId, data) => device.sendOutputReport(reportId, data),
-    getFeatureReport: (reportId) => device.getFeatureReport(reportId),
-    setFeatureReport: (reportId, data) => device.setFeatureReport(reportId, data),
+    sendOutputReport: (reportId, data) => device.sendOutputReport(reportId, data).catch(asSinkError),
+    getFeatureReport: (reportId) => device.getFeatureReport(reportId).catch(asSinkError),
+    setFeatureReport: (reportId, data) => device.setFeatureReport(reportId, data).catch(asSinkError),
   };
 }

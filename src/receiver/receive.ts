@@ -27,6 +27,10 @@ export interface ReceiveOptions {
   ice: string[];
   statsIntervalMs: number;
   pairTimeoutMs: number;
+  /** This end's pipeline spec (checked by the CLI); absent or '' takes the sharer's. */
+  pipeline?: string | undefined;
+  /** Where shared devices go (already prepared); default: the log sink on `out`. */
+  sink?: Sink;
   out: (line: string) => void;
   err: (line: string) => void;
 }
@@ -74,8 +78,9 @@ export async function receive(options: ReceiveOptions, stop: AbortSignal): Promi
     iceServers: options.ice.map((urls) => ({ urls })),
     name: options.name ?? hostname(),
     auth: authFor(options.target, secret, words.join('-')),
+    pipeline: options.pipeline ?? '',
   });
-  const sink: Sink = new LogSink({ json: options.json, write: options.out });
+  const sink: Sink = options.sink ?? new LogSink({ json: options.json, write: options.out });
 
   return new Promise<ReceiveResult>((resolve) => {
     let settled = false;
@@ -84,7 +89,7 @@ export async function receive(options: ReceiveOptions, stop: AbortSignal): Promi
       session.meter.tick();
       const { reportsPerSecond, bytesPerSecond, reports } = session.meter;
       options.err(
-        `ferry: ${devices} device(s), ${reportsPerSecond} reports/s, ${formatRate(bytesPerSecond)}, ${reports} reports`,
+        `ferry: ${devices} device(s), ${reportsPerSecond} reports/s, ${formatRate(bytesPerSecond)}, ${reports} reports${session.lost > 0 ? `, ${session.lost} lost` : ''}`,
       );
     };
     const finish = (exitCode: number, reason: string) => {
@@ -101,16 +106,23 @@ export async function receive(options: ReceiveOptions, stop: AbortSignal): Promi
     let pairTimer: ReturnType<typeof setTimeout> | undefined;
 
     stop.addEventListener('abort', () => finish(0, 'interrupted'));
-    session.on('connected', ({ sharerName }) => {
+    session.on('connected', ({ sharerName, pipeline }) => {
       clearTimeout(pairTimer);
       options.err(`ferry: paired with ${sharerName}`);
+      options.err(`ferry: pipeline ${pipeline || '(none)'}`);
     });
     session.on('device', (device) => {
       devices += 1;
       device.onClose(() => {
         devices -= 1;
       });
-      sink.attach(asRemoteHidDevice(device)).catch((error: Error) => options.err(`ferry: ${error.message}`));
+      const presented = asRemoteHidDevice(device);
+      sink
+        .attach(presented)
+        .then(() => {
+          for (const line of sink.describe?.(presented) ?? []) options.err(`ferry: ${line}`);
+        })
+        .catch((error: Error) => options.err(`ferry: ${error.message}`));
     });
     session.on('problem', (error) => {
       options.err(`ferry: ${error.message}`);

@@ -80,7 +80,8 @@ describe('ferry receive (a real process)', () => {
     const { sharer, play, expected } = await sharerWith(url, { link: 'A'.repeat(22) });
     const { sessionId } = await sharer.host();
     const ferry = receiveProcess([`${url}/s/${sessionId}#${'A'.repeat(22)}`, '--stats', '1']);
-    await ferry.waitForLine((line) => line.startsWith('R: '));
+    // The header ends with the I: line; wait for it so the whole header is there.
+    await ferry.waitForLine((line) => line.startsWith('I: '));
     expect(ferry.stdout).toContain('N: Sony PLAYSTATION(R)3 Controller (DualShock 3)');
     expect(ferry.stdout).toContain('I: 3 054c 0268');
     play();

@@ -26,8 +26,9 @@ export class RemoteDeviceError extends Error {
   constructor(
     readonly code: 'timeout' | 'closed' | 'device-error' | 'unsupported',
     message: string,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
     this.name = 'RemoteDeviceError';
   }
 }
@@ -50,6 +51,13 @@ export interface Sink {
   readonly name: string;
   /** Present the device; resolves once it is visible on this machine (or rejects with the reason). */
   attach(device: RemoteHidDevice): Promise<void>;
+  /**
+   * Checks up front what attach() will need (a device node, a port), so that a receiver that cannot
+   * present anything fails before it pairs rather than when the first device arrives.
+   */
+  prepare?(): Promise<void>;
+  /** After attach(): what a person does next to use the device, one line each (no trailing newline). */
+  describe?(device: RemoteHidDevice): readonly string[];
   /** Shut the sink down: every presented device disappears and pending host requests complete with errors. */
   close(): Promise<void>;
 }

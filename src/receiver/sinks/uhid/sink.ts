@@ -42,9 +42,13 @@ export class UhidSink implements Sink {
 
   constructor(private readonly options: UhidSinkOptions = {}) {}
 
+  private get path(): string {
+    return this.options.path ?? '/dev/uhid';
+  }
+
   async attach(device: RemoteHidDevice): Promise<void> {
     if (this.devices.has(device)) throw new Error(`device ${device.info.productName} is already attached`);
-    const channel = await (this.options.openChannel ?? openUhidChannel)(this.options.path ?? '/dev/uhid');
+    const channel = await (this.options.openChannel ?? openUhidChannel)(this.path);
     // Unique per device: hidraw lookup by HID_PHYS, and stable names in `dmesg`.
     const phys = `ferry-uhid/${process.pid}/${nextDeviceNumber++}`;
     const session = new UhidSession(channel, device, {
@@ -67,6 +71,19 @@ export class UhidSink implements Sink {
       this.detach(device);
       throw error;
     }
+  }
+
+  /** Opens /dev/uhid once and closes it again: throws UhidUnavailableError with the fix when it cannot. */
+  async prepare(): Promise<void> {
+    const channel = await (this.options.openChannel ?? openUhidChannel)(this.path);
+    channel.close();
+  }
+
+  describe(device: RemoteHidDevice): readonly string[] {
+    const presented = this.devices.get(device);
+    if (!presented) return [];
+    const node = presented.hidraw ?? `no hidraw node yet (HID_PHYS ${presented.phys})`;
+    return [`uhid: ${device.info.productName} is ${node} on this machine`];
   }
 
   /** The /dev/hidrawN of an attached device, when the kernel created one. */

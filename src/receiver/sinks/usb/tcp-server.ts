@@ -9,9 +9,22 @@ import type { Logger, PeerHandler, PeerLink } from './peer-link.ts';
 /** Above this many unsent bytes a peer counts as congested and we stop reading its requests. */
 const HIGH_WATER_BYTES = 256 * 1024;
 
+/** How long close() waits for clients to close their side before dropping them. */
+const CLOSE_GRACE_MS = 500;
+
 export interface TcpEndpoint {
   readonly host: string;
   readonly port: number;
+}
+
+/** True for addresses only this machine can reach: the USB protocols have no authentication. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
+/** The address a client should dial: a wildcard bind is reachable under whatever name this host has. */
+export function reachableName(host: string): string {
+  return host === '0.0.0.0' || host === '::' || host === '' ? '<this host>' : host;
 }
 
 export type AcceptPeer = (link: PeerLink, remote: string) => PeerHandler;
@@ -40,10 +53,22 @@ export class TcpServer {
     });
   }
 
-  /** Stop listening and drop every client. */
-  close(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    return new Promise((resolve) => this.server.close(() => resolve()));
+  /**
+   * Stop listening and let every client go: what the sessions sent last (USB/IP replies with
+   * -ESHUTDOWN, usbredir's device_disconnect) is flushed before the FIN, and a client that does not
+   * close its side within `graceMs` is destroyed.
+   */
+  async close(graceMs = CLOSE_GRACE_MS): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const sockets = [...this.sockets];
+    for (const socket of sockets) socket.end();
+    const gone = sockets.map((socket) => new Promise((resolve) => socket.once('close', resolve)));
+    const timer = setTimeout(() => {
+      for (const socket of sockets) socket.destroy();
+    }, graceMs);
+    await Promise.all(gone);
+    clearTimeout(timer);
+    await closed;
   }
 
   private adopt(socket: Socket, accept: AcceptPeer, logger: Logger): void {

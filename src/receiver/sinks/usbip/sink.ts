@@ -4,7 +4,7 @@
  */
 import type { RemoteHidDevice, Sink } from '../types.ts';
 import { consoleLogger, type Logger } from '../usb/peer-link.ts';
-import { type TcpEndpoint, TcpServer } from '../usb/tcp-server.ts';
+import { reachableName, type TcpEndpoint, TcpServer } from '../usb/tcp-server.ts';
 import { createHidFunction, type ReportSizesOf } from '../usb/usb-hid-device.ts';
 import { UsbipConnection } from './connection.ts';
 import { ExportedUsbipDevice } from './exported-device.ts';
@@ -24,7 +24,9 @@ export interface UsbipSinkOptions {
 export class UsbipSink implements Sink {
   readonly name = 'usbip';
   private readonly devices = new Map<number, ExportedUsbipDevice>();
+  private readonly byDevice = new Map<RemoteHidDevice, ExportedUsbipDevice>();
   private server: Promise<TcpServer> | undefined;
+  private bound: TcpEndpoint | undefined;
 
   constructor(private readonly options: UsbipSinkOptions = {}) {}
 
@@ -36,11 +38,28 @@ export class UsbipSink implements Sink {
       this.options.logger ?? consoleLogger,
     );
     try {
-      return (await this.server).endpoint;
+      this.bound = (await this.server).endpoint;
+      return this.bound;
     } catch (error) {
       this.server = undefined;
       throw error;
     }
+  }
+
+  /** Binds the port now, so that a port in use fails the receiver before it pairs. */
+  async prepare(): Promise<void> {
+    await this.listen();
+  }
+
+  describe(device: RemoteHidDevice): readonly string[] {
+    const busId = this.byDevice.get(device)?.busId;
+    if (busId === undefined || this.bound === undefined) return [];
+    const { host, port } = this.bound;
+    const remote = reachableName(host);
+    const portFlag = port === USBIP_DEFAULT_PORT ? '' : ` --tcp-port ${port}`;
+    return [
+      `usbip: exported ${busId} on ${host}:${port} — attach with: usbip${portFlag} attach -r ${remote} -b ${busId}`,
+    ];
   }
 
   /** Bus ids currently exported. */
@@ -54,12 +73,17 @@ export class UsbipSink implements Sink {
     const fn = createHidFunction(device, `ferry-1-${devnum}`, this.options.reportSizes);
     const exported = new ExportedUsbipDevice(devnum, fn, this.options.limits ?? DEFAULT_URB_SESSION_LIMITS);
     this.devices.set(devnum, exported);
-    device.onClose(() => this.remove(exported));
+    this.byDevice.set(device, exported);
+    device.onClose(() => {
+      this.byDevice.delete(device);
+      this.remove(exported);
+    });
   }
 
   async close(): Promise<void> {
     for (const device of this.devices.values()) device.shutDown();
     this.devices.clear();
+    this.byDevice.clear();
     const server = this.server;
     this.server = undefined;
     if (server !== undefined) await (await server).close();

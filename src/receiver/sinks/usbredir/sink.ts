@@ -4,6 +4,7 @@
  */
 import type { RemoteHidDevice, Sink } from '../types.ts';
 import { consoleLogger, type Logger } from '../usb/peer-link.ts';
+import { reachableName } from '../usb/tcp-server.ts';
 import { createHidFunction, type ReportSizesOf } from '../usb/usb-hid-device.ts';
 import { UsbredirDeviceServer } from './device-server.ts';
 
@@ -28,6 +29,7 @@ export class UsbredirSink implements Sink {
   readonly name = 'usbredir';
   /** By slot (port offset), so a re-shared device usually gets its old port back. */
   private readonly servers = new Map<number, { server: UsbredirDeviceServer; productName: string }>();
+  private readonly slots = new Map<RemoteHidDevice, number>();
 
   constructor(private readonly options: UsbredirSinkOptions = {}) {}
 
@@ -36,6 +38,19 @@ export class UsbredirSink implements Sink {
       const endpoint = server.endpoint;
       return endpoint === undefined ? [] : [{ productName, ...endpoint }];
     });
+  }
+
+  describe(device: RemoteHidDevice): readonly string[] {
+    const slot = this.slots.get(device);
+    const endpoint = slot === undefined ? undefined : this.servers.get(slot)?.server.endpoint;
+    if (endpoint === undefined) return [];
+    const { host, port } = endpoint;
+    const target = reachableName(host);
+    const id = `ferry${slot === 0 ? '' : slot}`;
+    return [
+      `usbredir: ${device.info.productName} on ${host}:${port} — qemu-system-x86_64 … -device qemu-xhci,id=xhci ` +
+        `-chardev socket,id=${id},host=${target},port=${port},reconnect=1 -device usb-redir,chardev=${id},bus=xhci.0`,
+    ];
   }
 
   /** Resolves once the device's port is listening (a guest may connect at any time after). */
@@ -47,7 +62,9 @@ export class UsbredirSink implements Sink {
     const server = await UsbredirDeviceServer.listen(fn, endpoint, this.options.logger ?? consoleLogger);
     const entry = { server, productName: device.info.productName };
     this.servers.set(slot, entry);
+    this.slots.set(device, slot);
     device.onClose(() => {
+      this.slots.delete(device);
       if (this.servers.get(slot) === entry) this.servers.delete(slot);
       void server.close();
     });
@@ -56,6 +73,7 @@ export class UsbredirSink implements Sink {
   async close(): Promise<void> {
     const servers = [...this.servers.values()];
     this.servers.clear();
+    this.slots.clear();
     await Promise.all(servers.map(({ server }) => server.close()));
   }
 

@@ -1,0 +1,65 @@
+/** `ferry receive`'s sink flags: parsing them, and opening the sinks they ask for before pairing. */
+import { InvalidArgumentError } from 'commander';
+import {
+  createSinks,
+  DEFAULT_SINK_ADDRESSES,
+  isSinkName,
+  SINK_NAMES,
+  type Sink,
+  type SinkName,
+} from './sinks/index.ts';
+
+export interface SinkFlags {
+  /** Empty when no --sink was given: the log sink is the default only then. */
+  readonly sink: readonly SinkName[];
+  readonly json: boolean;
+  readonly uhidPath: string;
+  readonly usbipHost: string;
+  readonly usbipPort: number;
+  readonly usbredirHost: string;
+  readonly usbredirPort: number;
+}
+
+export interface SinkIo {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+}
+
+export const SINK_FLAG_DEFAULTS = {
+  uhidPath: DEFAULT_SINK_ADDRESSES.uhidPath,
+  usbipHost: DEFAULT_SINK_ADDRESSES.usbip.host,
+  usbipPort: DEFAULT_SINK_ADDRESSES.usbip.port,
+  usbredirHost: DEFAULT_SINK_ADDRESSES.usbredir.host,
+  usbredirPort: DEFAULT_SINK_ADDRESSES.usbredir.port,
+} as const;
+
+/** commander argParser for a repeatable --sink. */
+export function collectSinkName(value: string, previous: SinkName[]): SinkName[] {
+  if (!isSinkName(value)) throw new InvalidArgumentError(`available sinks: ${SINK_NAMES.join(', ')}`);
+  return [...previous, value];
+}
+
+/** commander argParser for a TCP port; 0 lets the system pick a free one (the hint line shows it). */
+export function tcpPort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new InvalidArgumentError('expected a port 0–65535');
+  return port;
+}
+
+/**
+ * Builds the sinks and checks each can work (uhid opens /dev/uhid, usbip binds its port), so that
+ * `ferry receive --sink uhid` on a machine without uhid fails at once with the fix, not after pairing.
+ */
+export async function openSinks(flags: SinkFlags, io: SinkIo): Promise<Sink> {
+  const names: readonly SinkName[] = flags.sink.length > 0 ? flags.sink : ['log'];
+  const sink = createSinks(names, {
+    log: { json: flags.json, write: io.out },
+    uhid: { path: flags.uhidPath },
+    usbip: { host: flags.usbipHost, port: flags.usbipPort },
+    usbredir: { host: flags.usbredirHost, port: flags.usbredirPort },
+    warn: (line) => io.err(`ferry: ${line}`),
+  });
+  await sink.prepare?.();
+  return sink;
+}
