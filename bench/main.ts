@@ -1,0 +1,139 @@
+/**
+ * `npm run bench` — latency, throughput, scale and stage costs of Ferry beside a bare data channel and a
+ * WebSocket relay, on loopback with real headless Chromium as the sharer (docs/performance.md).
+ *   --quick        a short version for CI (< 1 min); writes bench/out/
+ *   --only <part>  latency | throughput | scale | stacks | pipeline | hid
+ *   --cpu-prof     receiver children write V8 CPU profiles to bench/out/prof/
+ * The full run writes bench/results.json and bench/latency.svg. A bench never fails on a number.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { runHidBench } from './hid.ts';
+import { runLatency } from './latency.ts';
+import { describeMachine } from './machine.ts';
+import { runPipelineBench } from './pipeline.ts';
+import { formatResults } from './report.ts';
+import type { Results } from './results.ts';
+import { runScale } from './scale.ts';
+import { startServices } from './services.ts';
+import { latencySvg } from './svg.ts';
+import { runThroughput } from './throughput.ts';
+import { runWebrtcStackBench } from './webrtc-stacks.ts';
+
+const PARTS = ['latency', 'throughput', 'scale', 'stacks', 'pipeline', 'hid'] as const;
+type Part = (typeof PARTS)[number];
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const onlyAt = args.indexOf('--only');
+const only = onlyAt >= 0 ? (args[onlyAt + 1] as Part | undefined) : undefined;
+if (only !== undefined && !PARTS.includes(only)) throw new Error(`--only takes one of ${PARTS.join(', ')}`);
+/** --quick leaves out the stage micro-benchmarks (≈ 35 s together); `--only pipeline` / `--only hid` run them. */
+const wants = (part: Part) =>
+  only === undefined ? !(quick && (part === 'pipeline' || part === 'hid')) : only === part;
+const outDir = new URL(quick || only ? './out/' : './', import.meta.url);
+const profDir = new URL('./out/prof/', import.meta.url).pathname;
+const receiverArgv = args.includes('--cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
+
+const plan = quick
+  ? {
+      rates: [125, 1000, 8000],
+      latencyMs: 1000,
+      rounds: 1,
+      small: [16000],
+      large: [1000],
+      throughputMs: 1000,
+      scale: [1, 10],
+      scaleMs: 1000,
+      echo: 200,
+      bulkMs: 300,
+    }
+  : {
+      rates: [125, 1000, 8000],
+      latencyMs: 10_000,
+      rounds: 5,
+      small: [8000, 16000, 32000],
+      large: [1000, 2000, 4000],
+      throughputMs: 3000,
+      scale: [1, 10, 100],
+      scaleMs: 10_000,
+      echo: 2000,
+      bulkMs: 2000,
+    };
+
+const results: Results = {
+  date: new Date().toISOString(),
+  machine: describeMachine(),
+  loadAverage: { start: loadavg()[0] ?? 0, end: 0 },
+  mode: quick ? 'quick' : 'full',
+  clock: [],
+  latency: [],
+  absent: [],
+  throughput: [],
+  scale: [],
+  pipeline: [],
+  hid: [],
+  webrtcStacks: [],
+  durations: {},
+};
+
+async function timed(part: Part, body: () => Promise<void>): Promise<void> {
+  if (!wants(part)) return;
+  console.error(`${part}…`);
+  const started = performance.now();
+  try {
+    await body();
+  } catch (error) {
+    // A broken part is reported, and the others still run.
+    console.error(`${part} failed: ${error instanceof Error ? error.stack : error}`);
+  }
+  results.durations[part] = Number(((performance.now() - started) / 1000).toFixed(1));
+}
+
+const started = performance.now();
+mkdirSync(outDir, { recursive: true });
+if (receiverArgv.length) mkdirSync(profDir, { recursive: true });
+let svg: string | undefined;
+if (wants('latency') || wants('throughput') || wants('scale')) {
+  const services = await startServices(receiverArgv);
+  try {
+    await timed('latency', async () => {
+      const latency = await runLatency(services, {
+        rates: plan.rates,
+        durationMs: plan.latencyMs,
+        rounds: plan.rounds,
+      });
+      Object.assign(results, { latency: latency.rows, absent: latency.absent, clock: latency.clock });
+      svg = latencySvg(latency.samples, plan.rates, `Ferry bench latency CDFs, ${results.date}`);
+    });
+    await timed('throughput', async () => {
+      results.throughput = await runThroughput(services, {
+        smallRates: plan.small,
+        largeRates: plan.large,
+        durationMs: plan.throughputMs,
+      });
+    });
+    await timed('scale', async () => {
+      results.scale = await runScale(services.signalUrl, plan.scale, plan.scaleMs);
+    });
+  } finally {
+    await services.close();
+  }
+}
+await timed('stacks', async () => {
+  results.webrtcStacks = await runWebrtcStackBench({ echoCount: plan.echo, bulkMs: plan.bulkMs });
+});
+await timed('pipeline', async () => {
+  results.pipeline = await runPipelineBench();
+});
+await timed('hid', async () => {
+  results.hid = await runHidBench();
+});
+results.loadAverage.end = loadavg()[0] ?? 0;
+results.durations.total = Number(((performance.now() - started) / 1000).toFixed(1));
+
+writeFileSync(new URL('results.json', outDir), `${JSON.stringify(results, null, 2)}\n`);
+if (svg) writeFileSync(new URL('latency.svg', outDir), svg);
+console.log(formatResults(results));
+console.log(`\nwrote ${new URL('results.json', outDir).pathname}${svg ? ' and latency.svg' : ''}`);
+process.exit(0); // @roamhq/wrtc's threads can outlive the last peer connection

@@ -1,0 +1,38 @@
+/**
+ * The receiver under test, as its own process so its CPU time and RSS are its own. Driven over IPC by
+ * bench/latency.ts, bench/throughput.ts and bench/scale.ts (ops below).
+ */
+import { serve } from '../ipc.ts';
+import { Recorder, sharedNow } from './recorder.ts';
+import { answerBare, joinFerry, joinRelay } from './transports.ts';
+
+const recorder = new Recorder();
+const record = (stampMs: number, bytes: number) => recorder.add(stampMs, bytes);
+let deviceCount = () => 0;
+const closers: Array<() => void> = [];
+
+serve({
+  async bare({ offer }: { offer: string }) {
+    const { answer, close } = await answerBare(offer, record);
+    closers.push(close);
+    return answer;
+  },
+  async relay({ url }: { url: string }) {
+    closers.push(await joinRelay(url, record));
+  },
+  async ferry({ signalUrl, sessionId, secret }: { signalUrl: string; sessionId: string; secret: string }) {
+    const joined = await joinFerry(signalUrl, sessionId, secret, record);
+    deviceCount = joined.devices;
+    closers.push(joined.close);
+  },
+  devices: () => deviceCount(),
+  start({ capacity }: { capacity: number }) {
+    recorder.start(capacity);
+  },
+  count: () => recorder.delivered,
+  stop: () => recorder.stop(),
+  now: () => sharedNow(),
+  close() {
+    for (const close of closers.splice(0)) close();
+  },
+});

@@ -1,0 +1,71 @@
+/** The receiver ends of the three transports; each calls `record(stampMs, bytes)` at its sink write. */
+import wrtc from '@roamhq/wrtc';
+import WebSocket from 'ws';
+import {
+  ReceiverSession,
+  SignalingClient,
+  simplePeerLinks,
+  type WebSocketConstructor,
+} from '../../src/transport/index.ts';
+
+export type Record = (stampMs: number, bytes: number) => void;
+
+/** Bare @roamhq/wrtc: answers the page's offer (no trickle); the stamp is the message's first 8 bytes. */
+export async function answerBare(
+  offer: string,
+  record: Record,
+): Promise<{ answer: string; close: () => void }> {
+  const pc = new wrtc.RTCPeerConnection({ iceServers: [] });
+  pc.ondatachannel = ({ channel }) => {
+    channel.binaryType = 'arraybuffer';
+    channel.onmessage = ({ data }: MessageEvent<ArrayBuffer>) => {
+      record(new DataView(data).getFloat64(0, true), data.byteLength);
+    };
+  };
+  await pc.setRemoteDescription({ type: 'offer', sdp: offer });
+  await pc.setLocalDescription(await pc.createAnswer());
+  await new Promise<void>((done) => {
+    if (pc.iceGatheringState === 'complete') done();
+    pc.onicegatheringstatechange = () => {
+      if (pc.iceGatheringState === 'complete') done();
+    };
+  });
+  return { answer: pc.localDescription?.sdp ?? '', close: () => pc.close() };
+}
+
+/** The far end of the WebSocket relay. */
+export async function joinRelay(url: string, record: Record): Promise<() => void> {
+  const socket = new WebSocket(url);
+  socket.on('message', (data: Buffer) => record(data.readDoubleLE(0), data.length));
+  await new Promise<void>((done, fail) => {
+    socket.once('open', () => done());
+    socket.once('error', fail);
+  });
+  return () => socket.close();
+}
+
+/** Ferry's real ReceiverSession, timing at the RemoteDevice input listener (where sinks write). */
+export async function joinFerry(
+  signalUrl: string,
+  sessionId: string,
+  secret: string,
+  record: Record,
+): Promise<{ devices: () => number; close: () => void }> {
+  const signaling = new SignalingClient(WebSocket as unknown as WebSocketConstructor);
+  const session = new ReceiverSession({
+    signaling,
+    links: simplePeerLinks(wrtc),
+    iceServers: [],
+    name: 'bench-receiver',
+    auth: { link: secret },
+  });
+  let devices = 0;
+  session.on('device', (device) => {
+    devices++;
+    device.onInput((_reportId, data, timestampMs) => record(timestampMs, data.length));
+  });
+  session.on('problem', (error) => console.error(`receiver: ${error.message}`));
+  await signaling.connect(signalUrl);
+  await session.join({ sessionId });
+  return { devices: () => devices, close: () => session.close('bench over') };
+}

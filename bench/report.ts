@@ -1,0 +1,134 @@
+/** The stdout tables of a run. */
+import type { Results } from './results.ts';
+
+function table(headers: string[], rows: (string | number)[][]): string {
+  const cells = [headers, ...rows.map((row) => row.map(String))];
+  const widths = headers.map((_, i) => Math.max(...cells.map((row) => row[i]?.length ?? 0)));
+  const line = (row: string[]) => row.map((cell, i) => cell.padStart(widths[i]!)).join('  ');
+  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...cells.slice(1).map(line)].join('\n');
+}
+
+/** p99 of `config` over `bare-datachannel` at the same rate, as "1.23×". */
+function ratio(results: Results, config: string, rateHz: number): string {
+  const bare = results.latency.find((row) => row.config === 'bare-datachannel' && row.rateHz === rateHz);
+  const row = results.latency.find((r) => r.config === config && r.rateHz === rateHz);
+  return bare && row && bare.p99_ms > 0 ? `${(row.p99_ms / bare.p99_ms).toFixed(2)}×` : '–';
+}
+
+export function formatResults(results: Results): string {
+  const load = `load average ${results.loadAverage.start.toFixed(1)} → ${results.loadAverage.end.toFixed(1)}`;
+  const out: string[] = [`Ferry bench (${results.mode}), ${results.date}`, `${results.machine}; ${load}`, ''];
+  if (results.latency.length) {
+    out.push(
+      table(
+        [
+          'config',
+          'Hz',
+          'sent',
+          'deliv',
+          'lost',
+          'p50',
+          'p99',
+          'p99.9',
+          'max',
+          'p99/bare',
+          'cpu/1k',
+          'rss MB',
+          'slip p99',
+        ],
+        results.latency.map((r) => [
+          r.config,
+          r.rateHz,
+          r.sent,
+          r.delivered,
+          r.lost,
+          r.p50_ms,
+          r.p99_ms,
+          r.p999_ms,
+          r.max_ms,
+          ratio(results, r.config, r.rateHz),
+          r.cpu_ms_per_1000,
+          r.rss_mb,
+          r.pacing_slip_p99_ms,
+        ]),
+      ),
+      '(latency in ms, sharer inputreport → receiver sink; cpu/1k = receiver CPU ms per 1000 reports)',
+    );
+    for (const row of results.absent) out.push(`absent: ${row.config}: ${row.absent}`);
+    out.push('');
+  }
+  if (results.throughput.length) {
+    out.push(
+      table(
+        ['config', 'bytes', 'offered/s', 'sent', 'deliv', 'deliv/s', 'MB/s', 'p99', 'sustained'],
+        results.throughput.map((r) => [
+          r.config,
+          r.reportBytes,
+          r.offeredHz,
+          r.sent,
+          r.delivered,
+          r.delivered_per_s,
+          r.MB_per_s,
+          r.p99_ms,
+          r.sustained ? 'yes' : 'no',
+        ]),
+      ),
+      '',
+    );
+  }
+  if (results.scale.length) {
+    out.push(
+      table(
+        ['devices', 'Hz each', 'sent', 'deliv', 'lost', 'p50', 'p99', 'max', 'cpu ms/s', 'cpu/1k', 'rss MB'],
+        results.scale.map((r) => [
+          r.devices,
+          r.rateHz,
+          r.sent,
+          r.delivered,
+          r.lost,
+          r.p50_ms,
+          r.p99_ms,
+          r.max_ms,
+          r.receiver_cpu_ms_per_s,
+          r.receiver_cpu_ms_per_1000,
+          r.rss_mb,
+        ]),
+      ),
+      '(scale: Node synthetic sharer → one receiver process, default pipeline)',
+      '',
+    );
+  }
+  if (results.webrtcStacks.length) {
+    out.push(
+      table(
+        ['stack', 'rtt p50', 'rtt p99', 'bulk MB/s'],
+        results.webrtcStacks.map((r) => [r.stack, r.rtt_p50_ms, r.rtt_p99_ms, r.bulk_MBps]),
+      ),
+      '',
+    );
+  }
+  if (results.pipeline.length) {
+    out.push(
+      table(
+        ['pipeline', 'ns/report', 'note'],
+        results.pipeline.map((r) => [r.name, r.nsPerReport, r.note ?? '']),
+      ),
+      '',
+    );
+  }
+  if (results.hid.length)
+    out.push(
+      table(
+        ['hid', 'ns/op'],
+        results.hid.map((r) => [r.name, r.nsPerOp]),
+      ),
+      '',
+    );
+  for (const c of results.clock) out.push(`clock: ${c.peer} offset ${c.offset_ms} ± ${c.uncertainty_ms} ms`);
+  out.push(
+    `durations (s): ${Object.entries(results.durations)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  );
+  return out.join('\n');
+}
