@@ -29,6 +29,8 @@ export default defineConfig({
         test: {
           name: 'vm',
           include: ['tests/vm/**/*.test.ts'],
+          // A software-emulated guest on a shared machine: one retry absorbs a stall, not a real failure.
+          retry: 1,
           environment: 'node',
           testTimeout: 300_000,
           hookTimeout: 600_000,

@@ -5,7 +5,7 @@ import type { FakeDeviceConfig, ReportLengths } from './fake-webhid/config.ts';
 import { bytesToHex } from './fake-webhid/hex.ts';
 
 /**
- * A fake device built from a corpus entry (/work/shared/corpus/hid/<name>.json): collections and report
+ * A fake device built from a corpus entry (../shared/corpus/hid/<name>.json): collections and report
  * lengths come from src/hid parsing the real descriptor the way Chrome does, the recording is replayed
  * as recorded. `extra` sets permission, plug state, serial number, or overrides anything else.
  */

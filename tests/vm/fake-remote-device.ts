@@ -1,5 +1,5 @@
 /**
- * An in-process RemoteHidDevice built from a corpus entry (/work/shared/corpus/hid/*.json): it
+ * An in-process RemoteHidDevice built from a corpus entry (../shared/corpus/hid/*.json): it
  * replays inputs on demand, records what the host sent, and answers feature reads with a pattern
  * derived from the report id. Some ids are wired to fail or never answer, to test error replies.
  */
@@ -11,7 +11,9 @@ import {
   type RemoteHidDeviceInfo,
 } from '../../src/receiver/sinks/types.ts';
 
-export const CORPUS_DIR = '/work/shared/corpus/hid';
+export { CORPUS_DIR } from '../support/corpus.ts';
+
+import { CORPUS_DIR } from '../support/corpus.ts';
 
 export interface CorpusEntry {
   readonly name: string;

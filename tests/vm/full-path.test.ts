@@ -16,6 +16,7 @@ import { loadCorpusDevice } from '../support/corpus.ts';
 import { type FerryProcess, startFerryReceive } from '../support/ferry-process.ts';
 import { GuestHidraw } from './guest-hidraw.ts';
 import { ensureStaticHelper, startVm, type Vm } from './harness.ts';
+import { repoRoot } from './paths.ts';
 import { openSharerPage, type SharerPage } from './sharer-page.ts';
 
 const DEVICE = 'sony-dualshock3-usb';
@@ -133,9 +134,9 @@ describe('the full Ferry path from a Chromium sharer into a guest kernel', () =>
 
   it('uhid: ferry receive inside the guest, WebRTC to the host through user networking', async () => {
     const { port } = sharer.server;
-    const args = `receive ${sharer.link} --sink uhid --signal http://10.0.2.2:${port} --stats 60`;
+    const args = `receive ${sharer.link} --sink uhid --signal http://10.0.2.2:${port} --stats 60 --pair-timeout 120`;
     await vm.runOk(
-      `cd /work/main && setsid sh -c 'node src/receiver/bin.js ${args} >/tmp/ferry.out 2>/tmp/ferry.err; ` +
+      `cd ${repoRoot} && setsid sh -c 'node src/receiver/bin.js ${args} >/tmp/ferry.out 2>/tmp/ferry.err; ` +
         `echo $? >/tmp/ferry.exit' </dev/null >/dev/null 2>&1 &`,
     );
     const node = await hidraw.waitForNode(120).catch(async (error: Error) => {

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { featurePattern, loadCorpusEntry } from './fake-remote-device.ts';
 import { ensureStaticHelper, startVm, type Vm } from './harness.ts';
+import { repoRoot } from './paths.ts';
 
 interface ScenarioReport {
   usesReportIds: boolean;
@@ -44,7 +45,7 @@ afterAll(async () => {
 });
 
 async function runScenario(corpusId: string): Promise<ScenarioReport> {
-  const command = `cd /work/main && node --import tsx tests/vm/guest/uhid-scenario.ts ${corpusId} ${probe}`;
+  const command = `cd ${repoRoot} && node --import tsx tests/vm/guest/uhid-scenario.ts ${corpusId} ${probe}`;
   const stdout = await vm.runOk(command, { timeoutMs: 120_000 });
   return JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as ScenarioReport;
 }

@@ -1,6 +1,6 @@
 /**
  * Configuration of the test-only fake `navigator.hid` (see ../fake-webhid.ts). Everything here is plain JSON:
- * Node builds it (from the corpus in /work/shared/corpus/hid) and Playwright passes it into the page.
+ * Node builds it (from the corpus in ../shared/corpus/hid) and Playwright passes it into the page.
  */
 
 /** One report of a collection, shaped like WebHID's HIDReportInfo; `items` are passed through untouched. */

@@ -10,7 +10,7 @@ import type {
 } from '../../../src/receiver/sinks/types.ts';
 import { RemoteDeviceError } from '../../../src/receiver/sinks/types.ts';
 
-const CORPUS_DIR = '/work/shared/corpus/hid';
+import { CORPUS_DIR } from '../../support/corpus.ts';
 
 export interface CorpusEntry {
   readonly name: string;
