@@ -2,10 +2,16 @@
  * Byte helpers for the hot path: Ferry frame header fields read in place (no decodeFrame, no objects)
  * and LEB128 varints. Everything is little-endian, like the frames themselves (src/protocol/layout.ts).
  */
-import { FrameType, INPUT_HEADER, MAX_CONTROL_FRAME_BYTES } from '../protocol/index.ts';
+import {
+  FrameType,
+  INPUT_HEADER,
+  MAX_CONTROL_FRAME_BYTES,
+  MAX_USB_FRAME_BYTES,
+  UsbFrameType,
+} from '../protocol/index.ts';
 import { PipelineError } from './errors.ts';
 
-export { FrameType, INPUT_HEADER };
+export { FrameType, INPUT_HEADER, UsbFrameType };
 
 export function isInputFrame(frame: Uint8Array): boolean {
   return frame[0] === FrameType.InputReport && frame.length >= INPUT_HEADER;
@@ -99,7 +105,7 @@ export class Scratch {
   }
 }
 
-/** The largest frame the pipeline carries (a control frame with big collections). */
-export const MAX_FRAME_BYTES = MAX_CONTROL_FRAME_BYTES;
+/** The largest frame the pipeline carries: a control frame with big collections, or a USB frame. */
+export const MAX_FRAME_BYTES = Math.max(MAX_CONTROL_FRAME_BYTES, MAX_USB_FRAME_BYTES);
 /** The largest message accepted from the link: one frame plus every stage's framing. */
 export const MAX_MESSAGE_BYTES = MAX_FRAME_BYTES + 64;

@@ -3,7 +3,7 @@
  * (spec order) → messages. Inbound: messages → link receiver halves (reverse order) → frame shape check
  * → per-device receiver halves (reverse order) → frames.
  */
-import { FrameType, INPUT_HEADER, MAX_FRAME_BYTES, MAX_MESSAGE_BYTES } from './bytes.ts';
+import { FrameType, INPUT_HEADER, MAX_FRAME_BYTES, MAX_MESSAGE_BYTES, UsbFrameType } from './bytes.ts';
 import { buildChain, type Chain, type ChainHooks, type ChainLink } from './chain.ts';
 import { type Clock, realClock, realScheduler, type Scheduler } from './clock.ts';
 import type { ReportCodec } from './codec.ts';
@@ -54,7 +54,11 @@ export interface Pipeline {
   close(): void;
 }
 
-const knownFrameTypes = new Set<number>(Object.values(FrameType));
+/**
+ * HID and generic-USB frames. USB frames are requests and completions: always `reliable`, and device
+ * stages (coalesce, discard, pace) act on input reports only, so they pass USB frames through untouched.
+ */
+const knownFrameTypes = new Set<number>([...Object.values(FrameType), ...Object.values(UsbFrameType)]);
 
 export function createPipeline(specOrText: PipelineSpec | string, options: PipelineOptions): Pipeline {
   const spec = validatePipelineSpec(specOrText);

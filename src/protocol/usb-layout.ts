@@ -52,6 +52,16 @@ export const UsbLimits = {
 } as const;
 
 /**
+ * The largest USB frame of any type: an announcement (its cap counts the whole frame); the largest
+ * transfer frame, an isochronous completion with every packet, stays below it. The pipeline's frame cap
+ * is at least this.
+ */
+export const MAX_USB_FRAME_BYTES = Math.max(
+  UsbLimits.maxAnnounceBytes,
+  USB_ISO_HEADER + UsbLimits.maxIsoPackets * USB_ISO_PACKET_RESULT_BYTES + UsbLimits.maxTransferBytes,
+);
+
+/**
  * How a request ended. `ok`/`stall`/`babble` are WebUSB's USBTransferStatus; the rest come from the
  * DOMException a WebUSB call rejected with (or from Ferry itself: `timeout`, `busy`).
  */

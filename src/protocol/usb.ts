@@ -18,6 +18,7 @@ export {
 export { encodeUsbAnnounce, encodeUsbCommand, encodeUsbCompletion, encodeUsbRequest } from './usb-encode.ts';
 export {
   ENDPOINT_DIRECTION_IN,
+  MAX_USB_FRAME_BYTES,
   USB_FRAME_RANGE,
   USB_STATUS_NAMES,
   UsbCommand,

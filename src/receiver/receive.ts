@@ -18,6 +18,7 @@ import { DEFAULT_SERVER, endpointsFrom } from './endpoints.ts';
 import { asRemoteHidDevice } from './hid-device.ts';
 import { LogSink } from './sinks/log-sink.ts';
 import type { Sink } from './sinks/types.ts';
+import { usbProductName } from './sinks/usb-log.ts';
 
 export interface ReceiveOptions {
   target: string | undefined;
@@ -72,7 +73,10 @@ export async function receive(options: ReceiveOptions, stop: AbortSignal): Promi
   const secret = createShareSecret();
   const words = createCodeWords();
   const signaling = new SignalingClient(WebSocket as unknown as WebSocketConstructor);
+  const sink: Sink = options.sink ?? new LogSink({ json: options.json, write: options.out });
   const session = new ReceiverSession({
+    // Only a receiver that can present generic USB devices asks for them; the sharer gives each to one.
+    acceptUsb: sink.attachUsb !== undefined,
     signaling,
     links: simplePeerLinks(wrtc),
     iceServers: options.ice.map((urls) => ({ urls })),
@@ -80,7 +84,6 @@ export async function receive(options: ReceiveOptions, stop: AbortSignal): Promi
     auth: authFor(options.target, secret, words.join('-')),
     pipeline: options.pipeline ?? '',
   });
-  const sink: Sink = options.sink ?? new LogSink({ json: options.json, write: options.out });
 
   return new Promise<ReceiveResult>((resolve) => {
     let settled = false;
@@ -110,6 +113,11 @@ export async function receive(options: ReceiveOptions, stop: AbortSignal): Promi
       clearTimeout(pairTimer);
       options.err(`ferry: paired with ${sharerName}`);
       options.err(`ferry: pipeline ${pipeline || '(none)'}`);
+      if (!sink.attachUsb) {
+        options.err(
+          `ferry: note: the ${sink.name} sink presents HID devices only; shared generic USB devices are left for a receiver with --sink usbip or --sink log`,
+        );
+      }
     });
     session.on('device', (device) => {
       devices += 1;
@@ -123,6 +131,18 @@ export async function receive(options: ReceiveOptions, stop: AbortSignal): Promi
           for (const line of sink.describe?.(presented) ?? []) options.err(`ferry: ${line}`);
         })
         .catch((error: Error) => options.err(`ferry: ${error.message}`));
+    });
+    session.on('usb-device', (device) => {
+      devices += 1;
+      device.onClose(() => {
+        devices -= 1;
+      });
+      sink
+        .attachUsb?.(device)
+        .then(() => {
+          for (const line of sink.describe?.(device) ?? []) options.err(`ferry: ${line}`);
+        })
+        .catch((error: Error) => options.err(`ferry: ${usbProductName(device)}: ${error.message}`));
     });
     session.on('problem', (error) => {
       options.err(`ferry: ${error.message}`);

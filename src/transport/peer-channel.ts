@@ -134,6 +134,11 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
     this.send(encodeError(device, code, message));
   }
 
+  /** A frame that decoded but has no business arriving at this end; it counts as a bad frame. */
+  rejectUnexpected(description: string): void {
+    this.rejectFrame(new FrameError('bad-field', description));
+  }
+
   close(reason = 'closed'): void {
     this.pipeline?.flush(); // a bundle may still hold the last frames (a DEVICE_GONE, a reply)
     this.end(reason);

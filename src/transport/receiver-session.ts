@@ -1,5 +1,5 @@
 import { NO_PREFERENCE } from '../pipeline/index.ts';
-import type { Frame } from '../protocol/index.ts';
+import type { Frame, UsbFrame } from '../protocol/index.ts';
 import type { PeerInfo } from '../protocol/signaling.ts';
 import { DeviceCodecs } from './device-codecs.ts';
 import type { LinkFactory } from './link.ts';
@@ -8,6 +8,8 @@ import { canonicalPipeline } from './pipeline-handshake.ts';
 import { RateMeter } from './rate-meter.ts';
 import { RemoteDevice } from './remote-device.ts';
 import { type SignalingClient, TypedEmitter } from './signaling-client.ts';
+import { RemoteUsbDevice, type RemoteUsbDeviceOptions } from './usb-remote-device.ts';
+import { USB_CAPABILITY } from './usb-shares.ts';
 
 export interface ReceiverOptions {
   signaling: SignalingClient;
@@ -21,6 +23,12 @@ export interface ReceiverOptions {
    * for no preference: run whatever the sharer runs. A bad spec throws PipelineSpecError.
    */
   pipeline?: string;
+  /**
+   * Whether this receiver can present generic USB devices (a USB/IP export, a log): it then lists `usb`
+   * in its hello, and the sharer may give it a USB device. Default false (a receiver page cannot).
+   */
+  acceptUsb?: boolean;
+  usbDevice?: RemoteUsbDeviceOptions;
 }
 
 interface ReceiverEvents {
@@ -28,6 +36,9 @@ interface ReceiverEvents {
   connected: { sharerName: string; pipeline: string };
   device: RemoteDevice;
   'device-gone': RemoteDevice;
+  /** A generic USB device this receiver now holds (only with `acceptUsb`). */
+  'usb-device': RemoteUsbDevice;
+  'usb-device-gone': RemoteUsbDevice;
   /** The session is over: the sharer left or closed, or the link failed. */
   ended: { reason: string };
   problem: Error;
@@ -42,6 +53,7 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
   readonly meter = new RateMeter();
   private channel: PeerChannel | undefined;
   private readonly devices = new Map<number, RemoteDevice>();
+  private readonly usbDevices = new Map<number, RemoteUsbDevice>();
   private readonly codecs = new DeviceCodecs();
   private readonly pipeline: string;
   private ended = false;
@@ -107,7 +119,7 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
       name: this.options.name,
       sessionId: this.sessionId,
       auth: this.options.auth,
-      capabilities: ['hid'],
+      capabilities: this.options.acceptUsb ? ['hid', USB_CAPABILITY] : ['hid'],
       pipeline: this.pipeline,
       codecFor: this.codecs.codecFor,
     });
@@ -141,6 +153,9 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
       case 'error':
         this.emit('problem', new Error(`sharer: ${frame.message}`));
         break;
+      case 'usb':
+        this.handleUsb(frame);
+        break;
       default:
         break;
     }
@@ -160,7 +175,25 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
     this.emit('device', device);
   }
 
+  private handleUsb(frame: UsbFrame): void {
+    const { message } = frame;
+    if (message.kind === 'announce') this.announceUsb(frame.device, message);
+    else if (message.kind === 'completion' || message.kind === 'iso-completion')
+      this.usbDevices.get(frame.device)?.deliver(message);
+    else this.channel?.rejectUnexpected(`a USB ${message.kind} request is for the sharer, not a receiver`);
+  }
+
+  private announceUsb(index: number, announcement: Extract<UsbFrame['message'], { kind: 'announce' }>): void {
+    this.removeDevice(index);
+    const channel = this.channel;
+    const send = (bytes: Uint8Array) => channel?.send(bytes);
+    const device = new RemoteUsbDevice(index, announcement, send, this.options.usbDevice);
+    this.usbDevices.set(index, device);
+    this.emit('usb-device', device);
+  }
+
   private removeDevice(index: number): void {
+    this.removeUsbDevice(index);
     const device = this.devices.get(index);
     if (!device) return;
     this.devices.delete(index);
@@ -169,10 +202,18 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
     this.emit('device-gone', device);
   }
 
+  private removeUsbDevice(index: number): void {
+    const device = this.usbDevices.get(index);
+    if (!device) return;
+    this.usbDevices.delete(index);
+    device.close();
+    this.emit('usb-device-gone', device);
+  }
+
   private end(reason: string): void {
     if (this.ended) return;
     this.ended = true;
-    for (const index of [...this.devices.keys()]) this.removeDevice(index);
+    for (const index of [...this.devices.keys(), ...this.usbDevices.keys()]) this.removeDevice(index);
     this.channel?.close(reason);
     this.emit('ended', { reason });
   }

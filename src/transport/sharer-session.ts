@@ -16,6 +16,7 @@ import { type ChannelAuth, PeerChannel } from './peer-channel.ts';
 import { canonicalPipeline } from './pipeline-handshake.ts';
 import { RateMeter } from './rate-meter.ts';
 import { type SignalingClient, TypedEmitter } from './signaling-client.ts';
+import { SharedUsbDevices, type SharedUsbSource, USB_CAPABILITY, type UsbShareStatus } from './usb-shares.ts';
 
 export interface PeerStatus {
   peerId: string;
@@ -31,6 +32,8 @@ export interface SharerStatus {
   bytesPerSecond: number;
   reportsSent: number;
   lastError: string | undefined;
+  /** Shared generic USB devices and the one receiver holding each (docs/webusb.md). */
+  usbDevices: UsbShareStatus[];
 }
 
 export interface SharerOptions {
@@ -66,6 +69,10 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
   private readonly devices = new Map<number, HidSource>();
   private readonly unsubscribers = new Map<number, Array<() => void>>();
   private readonly codecs = new DeviceCodecs();
+  private readonly usb = new SharedUsbDevices(
+    () => this.readyChannels(),
+    () => this.publishStatus(),
+  );
   private readonly pipeline: string;
   private readonly meter = new RateMeter();
   private readonly scratch = new Uint8Array(16 * 1024 + 64);
@@ -114,8 +121,18 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
     return index;
   }
 
+  /**
+   * Shares a generic USB device (a WebUsbSource) with ONE receiver at a time: the first that can present
+   * USB devices, then the next when it leaves. Returns its channel number.
+   */
+  addUsbDevice(source: SharedUsbSource): number {
+    const index = this.nextDevice++;
+    this.usb.add(index, source);
+    return index;
+  }
+
   removeDevice(index: number): void {
-    if (!this.devices.delete(index)) return;
+    if (this.usb.remove(index) || !this.devices.delete(index)) return;
     for (const stop of this.unsubscribers.get(index) ?? []) stop();
     this.unsubscribers.delete(index);
     for (const channel of this.readyChannels()) channel.send(encodeDeviceGone(index));
@@ -129,12 +146,13 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
       bytesPerSecond: this.meter.bytesPerSecond,
       reportsSent: this.meter.reports,
       lastError: this.lastError,
+      usbDevices: this.usb.status(),
     };
   }
 
   close(): void {
     clearInterval(this.statusTimer);
-    for (const index of [...this.devices.keys()]) this.removeDevice(index);
+    for (const index of [...this.devices.keys(), ...this.usb.indexes()]) this.removeDevice(index);
     for (const channel of this.channels.values()) channel.close('sharer closed');
     this.options.signaling.close();
   }
@@ -148,7 +166,7 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
       name: this.options.name,
       sessionId: this.sessionId,
       auth: this.options.auth,
-      capabilities: this.options.capabilities ?? ['hid'],
+      capabilities: this.options.capabilities ?? ['hid', USB_CAPABILITY],
       pipeline: this.pipeline,
       codecFor: this.codecs.codecFor,
     });
@@ -162,6 +180,7 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
     });
     channel.on('closed', () => {
       this.channels.delete(peer.peerId);
+      this.usb.peerClosed(channel);
       this.publishStatus();
     });
     this.publishStatus();
@@ -169,6 +188,7 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
 
   private welcome(channel: PeerChannel): void {
     for (const [index, source] of this.devices) channel.send(encodeAnnounce(index, announcementOf(source)));
+    this.usb.peerReady();
     this.emit('receiver', this.peerStatus(channel));
     this.publishStatus();
   }
@@ -182,6 +202,10 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
   }
 
   private async handleFrame(channel: PeerChannel, frame: Frame): Promise<void> {
+    if (frame.type === 'usb') {
+      this.usb.receive(channel, frame);
+      return;
+    }
     if (frame.type !== 'output' && frame.type !== 'feature-get' && frame.type !== 'feature-set') return;
     const { device, reportId, requestId } = frame;
     const source = this.devices.get(device);

@@ -90,7 +90,11 @@ class SimplePeerLink implements SignaledLink {
   }
 
   onMessage(listener: (message: Uint8Array, channel: LinkChannel) => void): void {
-    this.peer.on('data', (data: Uint8Array) => listener(data, 'reliable'));
+    // simple-peer hands out Buffers, whose slice() is a view: expose a plain Uint8Array (no copy), so
+    // that slice() copies for everyone downstream.
+    this.peer.on('data', (data: Uint8Array) =>
+      listener(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), 'reliable'),
+    );
     this.unreliableListeners.push((data) => listener(data, 'unreliable'));
   }
 

@@ -13,6 +13,7 @@ import {
   type UsbSetup,
   type UsbStatusName,
 } from '../protocol/index.ts';
+import { UsbTransferCounters } from './usb-transfer-counters.ts';
 
 export interface UsbTransferResult {
   readonly status: UsbStatusName;
@@ -64,6 +65,8 @@ export class RemoteUsbDevice {
   /** The configuration the sharer's device is in, as far as this side knows. */
   activeConfiguration: number;
   closed = false;
+  /** Every request's outcome, for logs (`ferry receive --sink log`) and stats. */
+  readonly counters = new UsbTransferCounters();
   private readonly pending = new Map<number, Pending>();
   private readonly closeListeners = new Set<() => void>();
   private nextRequestId = 1;
@@ -75,7 +78,10 @@ export class RemoteUsbDevice {
     private readonly send: (frame: Uint8Array) => void,
     options: RemoteUsbDeviceOptions = {},
   ) {
-    this.descriptors = new UsbDescriptorSet(announcement.descriptors);
+    // The announcement may be a view into a message the link reuses: keep copies.
+    this.descriptors = new UsbDescriptorSet(
+      announcement.descriptors.map((entry) => ({ ...entry, bytes: entry.bytes.slice() })),
+    );
     this.activeConfiguration = announcement.activeConfiguration;
     this.options = { ...DEFAULTS, ...options };
   }
@@ -143,9 +149,16 @@ export class RemoteUsbDevice {
     return this.command({ kind: 'select-alternate', interfaceNumber, alternateSetting });
   }
 
-  /** Called by the session for each completion frame of this device. Unknown or late ids are ignored. */
+  /**
+   * Called by the session for each completion frame of this device. Unknown or late ids are ignored.
+   * The completion's data may be borrowed (a view into a reused message): it is copied here, once.
+   */
   deliver(completion: UsbCompletionMessage): void {
-    this.pending.get(completion.requestId)?.finish(completion);
+    const pending = this.pending.get(completion.requestId);
+    if (pending === undefined) return;
+    pending.finish(
+      completion.data.length > 0 ? { ...completion, data: completion.data.slice() } : completion,
+    );
   }
 
   onClose(listener: () => void): () => void {
@@ -168,7 +181,7 @@ export class RemoteUsbDevice {
 
   private async transfer(request: RequestWithoutId, options: UsbCallOptions): Promise<UsbTransferResult> {
     const completion = await this.request(request, options);
-    const data = completion.kind === 'completion' ? completion.data.slice() : EMPTY;
+    const data = completion.kind === 'completion' ? completion.data : EMPTY;
     const actualLength = completion.kind === 'completion' ? completion.actualLength : 0;
     return { status: completion.status, data, actualLength };
   }
@@ -188,6 +201,7 @@ export class RemoteUsbDevice {
       this.pending.set(id, {
         finish: (completion) => {
           this.pending.delete(id);
+          this.counters.count(completion.status, actualLengthOf(completion), isInRequest(request));
           clearTimeout(timer);
           options.signal?.removeEventListener('abort', onAbort);
           resolve(completion);
@@ -209,6 +223,18 @@ export class RemoteUsbDevice {
   }
 }
 
+/** Control transfers go by bmRequestType bit 7, data transfers by the endpoint's; commands move nothing. */
+function isInRequest(request: RequestWithoutId): boolean {
+  if (request.kind === 'control') return (request.setup.requestType & 0x80) !== 0;
+  if (request.kind === 'transfer' || request.kind === 'isochronous') return (request.endpoint & 0x80) !== 0;
+  return false;
+}
+
+function actualLengthOf(completion: UsbCompletionMessage): number {
+  if (completion.kind === 'completion') return completion.actualLength;
+  return completion.packets.reduce((total, packet) => total + packet.actualLength, 0);
+}
+
 const local = (requestId: number, status: UsbStatusName): UsbCompletionMessage => ({
   kind: 'completion',
   requestId,
@@ -221,7 +247,8 @@ function isoResult(completion: UsbCompletionMessage): UsbIsoResult {
   if (completion.kind !== 'iso-completion') return { status: completion.status, packets: [] };
   let at = 0;
   const packets = completion.packets.map((packet) => {
-    const data = completion.data.length === 0 ? EMPTY : completion.data.slice(at, at + packet.actualLength);
+    const data =
+      completion.data.length === 0 ? EMPTY : completion.data.subarray(at, at + packet.actualLength);
     at += data.length;
     return { ...packet, data };
   });

@@ -19,6 +19,8 @@ export interface UsbRequestHandler {
 
 export class UsbSharerChannel {
   private open = true;
+  /** This peer's requests the source is still working on, so that closing can cancel them. */
+  private readonly inFlight = new Set<number>();
 
   constructor(
     readonly index: number,
@@ -35,15 +37,28 @@ export class UsbSharerChannel {
   receive(message: UsbMessage): void {
     if (message.kind === 'announce' || message.kind === 'completion' || message.kind === 'iso-completion')
       return;
+    if (!this.open) return;
+    if (message.kind !== 'cancel') this.inFlight.add(message.requestId);
     void this.source.handle(copyRequest(message)).then((completion) => this.reply(completion));
   }
 
-  /** The link is gone: completions still arriving are dropped. */
-  close(): void {
+  /**
+   * The link is gone, or the device goes to another receiver: completions still arriving are dropped
+   * and this peer's waiting requests are cancelled. Resolves once the device is free for another host:
+   * WebUSB cannot abort one transfer, and a bulk IN left waiting would swallow the next host's data, so
+   * when anything was left in flight the device is reset (as if replugged), which aborts it all.
+   */
+  async close(): Promise<void> {
+    if (!this.open) return;
     this.open = false;
+    const left = [...this.inFlight];
+    this.inFlight.clear();
+    for (const target of left) void this.source.handle({ kind: 'cancel', requestId: 0, target });
+    if (left.length > 0) await this.source.handle({ kind: 'reset', requestId: 0 });
   }
 
   private reply(completion: UsbCompletionMessage): void {
+    this.inFlight.delete(completion.requestId);
     if (!this.open) return;
     this.send(encodeUsbCompletion(this.index, completion));
   }

@@ -38,7 +38,7 @@ export function protectedInterfaceError(
   );
   const isHid = blocked.some((b) => b.interfaceClass === 0x03);
   const hint = isHid
-    ? " It is a HID device: share it with Ferry's HID mode instead, which uses WebHID."
+    ? ' It is a HID device: share it with “Share a device” instead, which uses WebHID.'
     : ' The operating system or another browser API owns this kind of device.';
   const product = device.productName ?? `device ${hex(device.vendorId)}:${hex(device.productId)}`;
   return new UsbSourceError(

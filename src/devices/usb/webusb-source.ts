@@ -39,7 +39,8 @@ export class WebUsbSource {
 
   private constructor(
     readonly device: USBDevice,
-    readonly announcement: UsbAnnouncement,
+    /** Raw descriptors as read with GET_DESCRIPTOR at open. */
+    readonly descriptors: UsbAnnouncement['descriptors'],
     /** Interfaces Chrome refused as protected classes; requests for them fail with `error`. */
     readonly blockedInterfaces: readonly BlockedInterface[],
     private readonly options: WebUsbSourceOptions,
@@ -60,11 +61,18 @@ export class WebUsbSource {
       if (interfaceCount > 0 && blocked.length === interfaceCount)
         throw protectedInterfaceError(device, blocked);
       const descriptors = await readDescriptors(device);
-      const activeConfiguration = device.configuration?.configurationValue ?? 0;
-      return new WebUsbSource(device, { activeConfiguration, descriptors }, blocked, options);
+      return new WebUsbSource(device, descriptors, blocked, options);
     } catch (error) {
       throw sourceErrorFrom(error);
     }
+  }
+
+  /** The descriptors with the configuration the device is in now (a receiver may join late). */
+  get announcement(): UsbAnnouncement {
+    return {
+      activeConfiguration: this.device.configuration?.configurationValue ?? 0,
+      descriptors: this.descriptors,
+    };
   }
 
   get inFlightCount(): number {

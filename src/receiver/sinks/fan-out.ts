@@ -1,4 +1,4 @@
-import type { RemoteHidDevice, Sink } from './types.ts';
+import type { RemoteHidDevice, RemoteUsbDevice, Sink } from './types.ts';
 
 /**
  * Several sinks at once (`ferry receive --sink log --sink usbip`): each shared device is presented by
@@ -6,29 +6,38 @@ import type { RemoteHidDevice, Sink } from './types.ts';
  */
 export class FanOutSink implements Sink {
   readonly name: string;
+  /** Present only when some sink can present generic USB devices; those sinks get them. */
+  readonly attachUsb?: (device: RemoteUsbDevice) => Promise<void>;
 
   constructor(private readonly sinks: readonly Sink[]) {
     this.name = sinks.map((sink) => sink.name).join('+');
+    const usbSinks = sinks.filter((sink) => sink.attachUsb !== undefined);
+    if (usbSinks.length > 0)
+      this.attachUsb = (device) => this.attachAll(usbSinks, (sink) => sink.attachUsb!(device));
   }
 
   async prepare(): Promise<void> {
     for (const sink of this.sinks) await sink.prepare?.();
   }
 
-  async attach(device: RemoteHidDevice): Promise<void> {
-    const results = await Promise.allSettled(this.sinks.map((sink) => sink.attach(device)));
-    const failures = results.flatMap((result, i) =>
-      result.status === 'rejected' ? [`${this.sinks[i]?.name}: ${messageOf(result.reason)}`] : [],
-    );
-    if (failures.length > 0) throw new Error(failures.join('; '));
+  attach(device: RemoteHidDevice): Promise<void> {
+    return this.attachAll(this.sinks, (sink) => sink.attach(device));
   }
 
-  describe(device: RemoteHidDevice): readonly string[] {
+  describe(device: RemoteHidDevice | RemoteUsbDevice): readonly string[] {
     return this.sinks.flatMap((sink) => sink.describe?.(device) ?? []);
   }
 
   async close(): Promise<void> {
     await Promise.all(this.sinks.map((sink) => sink.close()));
+  }
+
+  private async attachAll(sinks: readonly Sink[], attach: (sink: Sink) => Promise<void>): Promise<void> {
+    const results = await Promise.allSettled(sinks.map(attach));
+    const failures = results.flatMap((result, i) =>
+      result.status === 'rejected' ? [`${sinks[i]?.name}: ${messageOf(result.reason)}`] : [],
+    );
+    if (failures.length > 0) throw new Error(failures.join('; '));
   }
 }
 

@@ -1,4 +1,5 @@
-import type { RemoteHidDevice, Sink } from './types.ts';
+import type { RemoteHidDevice, RemoteUsbDevice, Sink } from './types.ts';
+import { usbDescriptionJson, usbDescriptionLines, usbSummary } from './usb-log.ts';
 
 export interface LogSinkOptions {
   json: boolean;
@@ -85,6 +86,14 @@ export class LogSink implements Sink {
         write(recorderEventLine(elapsed, report));
       }),
     );
+  }
+
+  /** A generic USB device: its description now, a summary of its transfers when it goes. */
+  async attachUsb(device: RemoteUsbDevice): Promise<void> {
+    const { write, json } = this.options;
+    if (json) write(usbDescriptionJson(device));
+    else for (const line of usbDescriptionLines(device)) write(line);
+    this.stops.push(device.onClose(() => write(usbSummary(device, json))));
   }
 
   async close(): Promise<void> {

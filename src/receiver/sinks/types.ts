@@ -1,8 +1,12 @@
 /**
  * The contract between the headless receiver and the sinks that make a shared device real on this
  * machine (log, uhid, usbip, usbredir). A sink never sees the network: it gets one `RemoteHidDevice`
- * per share and talks to the real device only through it.
+ * per shared HID device (or a `RemoteUsbDevice` per generic USB device, when it can present those) and
+ * talks to the real device only through it.
  */
+import type { RemoteUsbDevice } from '../../transport/usb-remote-device.ts';
+
+export type { RemoteUsbDevice };
 
 /** WebHID's `HIDCollectionInfo`, as plain data (see src/hid for the full type). */
 export type HidCollections = readonly unknown[];
@@ -52,12 +56,17 @@ export interface Sink {
   /** Present the device; resolves once it is visible on this machine (or rejects with the reason). */
   attach(device: RemoteHidDevice): Promise<void>;
   /**
+   * Present a generic USB device (docs/webusb.md). Sinks without it cannot: the receiver then neither
+   * asks the sharer for USB devices nor gets any.
+   */
+  attachUsb?(device: RemoteUsbDevice): Promise<void>;
+  /**
    * Checks up front what attach() will need (a device node, a port), so that a receiver that cannot
    * present anything fails before it pairs rather than when the first device arrives.
    */
   prepare?(): Promise<void>;
   /** After attach(): what a person does next to use the device, one line each (no trailing newline). */
-  describe?(device: RemoteHidDevice): readonly string[];
+  describe?(device: RemoteHidDevice | RemoteUsbDevice): readonly string[];
   /** Shut the sink down: every presented device disappears and pending host requests complete with errors. */
   close(): Promise<void>;
 }

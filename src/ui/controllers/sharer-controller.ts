@@ -1,6 +1,12 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { DemoSpaceNavigator, type HidSource, WebHidSource } from '../../devices/index.ts';
 import {
+  PROTECTED_INTERFACE_CLASSES,
+  SimulatedUsbDevice,
+  type UsbEvents,
+  WebUsbSource,
+} from '../../devices/usb/index.ts';
+import {
   buildShareLink,
   buildShortCode,
   type ChannelAuth,
@@ -40,10 +46,11 @@ export class SharerController implements ReactiveController {
   waitingReceivers: string[] = [];
   sharedDevices: string[] = [];
   demo: DemoSpaceNavigator | undefined;
+  usbDemo: SimulatedUsbDevice | undefined;
   error: string | undefined;
   private session: Promise<SharerSession> | undefined;
   private openSession: SharerSession | undefined;
-  private readonly sources: HidSource[] = [];
+  private readonly sources: Array<HidSource | WebUsbSource> = [];
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -83,6 +90,20 @@ export class SharerController implements ReactiveController {
     });
   }
 
+  /** A generic USB device (WebUSB); Chrome refuses protected interfaces, and WebUsbSource says so. */
+  async shareUsbDevice(device: USBDevice, usb: UsbEvents, target: ShareTarget): Promise<void> {
+    await this.run(async () => this.addUsbSource(await WebUsbSource.open(device, { usb }), target));
+  }
+
+  /** A simulated Gadget Zero behind the same WebUsbSource a real device takes. */
+  async shareUsbDemo(target: ShareTarget): Promise<void> {
+    await this.run(async () => {
+      this.usbDemo = new SimulatedUsbDevice();
+      const usb = 'usb' in navigator ? navigator.usb : new EventTarget();
+      await this.addUsbSource(await WebUsbSource.open(this.usbDemo, { usb }), target);
+    });
+  }
+
   hostDisconnected(): void {
     this.openSession?.close();
     for (const source of this.sources.splice(0)) void source.close().catch(() => undefined);
@@ -117,6 +138,18 @@ export class SharerController implements ReactiveController {
     }
   }
 
+  private async addUsbSource(source: WebUsbSource, target: ShareTarget): Promise<void> {
+    try {
+      const session = await this.start(target);
+      session.addUsbDevice(source);
+      this.sources.push(source);
+      this.sharedDevices = [...this.sharedDevices, usbSourceLabel(source)];
+    } catch (error) {
+      await source.close();
+      throw error;
+    }
+  }
+
   private async open(target: ShareTarget): Promise<SharerSession> {
     const kit = await connectToServer();
     const secret = createShareSecret();
@@ -143,4 +176,14 @@ export class SharerController implements ReactiveController {
     this.status = status;
     this.host.requestUpdate();
   }
+}
+
+/** The product name, and which interfaces Chrome kept back (shared without them). */
+function usbSourceLabel(source: WebUsbSource): string {
+  const name = source.device.productName || 'Unnamed USB device';
+  if (source.blockedInterfaces.length === 0) return name;
+  const blocked = source.blockedInterfaces.map(
+    (b) => `${b.interfaceNumber} (${PROTECTED_INTERFACE_CLASSES.get(b.interfaceClass) ?? 'protected'})`,
+  );
+  return `${name} (without interface ${blocked.join(', ')}: Chrome protects it)`;
 }

@@ -1,8 +1,10 @@
 /** Turns the errors the UI can meet into plain words for people. */
 import { DeviceError } from '../../devices/index.ts';
+import { UsbSourceError } from '../../devices/usb/index.ts';
 import { RemoteDeviceError, SignalingError } from '../../transport/index.ts';
 
 export const NEEDS_WEBHID = 'Ferry needs Chrome or Edge (WebHID) to share a device.';
+export const NEEDS_WEBUSB = 'Sharing a USB device needs Chrome or Edge (WebUSB).';
 export const NEEDS_SECURE_CONTEXT =
   'Sharing needs a secure page: open Ferry over https:// (or on localhost).';
 
@@ -16,8 +18,19 @@ export function sharingUnavailable(scope: {
   return undefined;
 }
 
+/** Why this page cannot share a generic USB device, or undefined when it can. */
+export function usbSharingUnavailable(scope: {
+  isSecureContext: boolean;
+  navigator: Navigator;
+}): string | undefined {
+  if (!scope.isSecureContext) return NEEDS_SECURE_CONTEXT;
+  if (!('usb' in scope.navigator)) return NEEDS_WEBUSB;
+  return undefined;
+}
+
 export function describeError(error: unknown): string {
   if (error instanceof DeviceError) return describeDeviceError(error);
+  if (error instanceof UsbSourceError) return describeUsbSourceError(error);
   if (error instanceof RemoteDeviceError) return describeRemoteError(error);
   if (error instanceof SignalingError) return describeSignalingError(error);
   if (isNamed(error, 'NotAllowedError') || isNamed(error, 'SecurityError')) {
@@ -36,6 +49,19 @@ function describeDeviceError(error: DeviceError): string {
       return 'The device is not open.';
     default:
       return `The device reported an error: ${error.message}`;
+  }
+}
+
+function describeUsbSourceError(error: UsbSourceError): string {
+  switch (error.code) {
+    case 'protected-interface':
+      return error.message; // already plain words, naming the protected classes and what to do instead
+    case 'not-allowed':
+      return 'The browser did not allow access to the USB device (permission denied, or a driver on this computer has claimed it).';
+    case 'disconnected':
+      return 'The USB device was unplugged.';
+    default:
+      return `The USB device reported an error: ${error.message}`;
   }
 }
 

@@ -6,7 +6,7 @@ import { SharerController, type ShareTarget } from '../controllers/sharer-contro
 import type { FerryDeviceFilters } from '../device-filters/device-filters.ts';
 import type { NameChangeEvent } from '../events.ts';
 import { loadName } from '../lib/environment.ts';
-import { describeError, sharingUnavailable } from '../lib/messages.ts';
+import { describeError, sharingUnavailable, usbSharingUnavailable } from '../lib/messages.ts';
 import { checkPipelineSpec, renderPipelineField } from './pipeline-field.ts';
 import { shareViewStyles } from './share-view.styles.ts';
 
@@ -36,6 +36,7 @@ export class FerryShareView extends LitElement {
     () => this.pipeline,
   );
   private readonly unavailable = sharingUnavailable(window);
+  private readonly usbUnavailable = usbSharingUnavailable(window);
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -87,6 +88,7 @@ export class FerryShareView extends LitElement {
         </button>
         ${busy ? html`<span class="muted" role="status">Connecting…</span>` : nothing}
       </div>
+      ${this.renderUsbActions(busy)}
       <ferry-device-filters></ferry-device-filters>
       ${sharing || this.receiver ? nothing : this.renderReceiverCode()}
       ${renderPipelineField({
@@ -98,6 +100,17 @@ export class FerryShareView extends LitElement {
       })}
       <ferry-name-field .name=${this.name} @ferry-name-change=${this.onNameChange}></ferry-name-field>
     `;
+  }
+
+  /** Generic USB (WebUSB): for devices that are not HID; Chrome keeps HID and a few classes for itself. */
+  private renderUsbActions(busy: boolean): TemplateResult {
+    return html`<div class="row actions">
+      <button data-testid="share-usb-button" ?disabled=${busy || this.usbUnavailable !== undefined}
+        title=${this.usbUnavailable ?? 'A USB device that is not HID: a board, an adapter, a gadget'}
+        @click=${this.onShareUsbClick}>Share a USB device</button>
+      <button data-testid="usb-demo-button" ?disabled=${busy || this.sharer.usbDemo !== undefined}
+        @click=${this.onUsbDemoClick}>Try the demo USB device</button>
+    </div>`;
   }
 
   private renderReceiverCode(): TemplateResult {
@@ -137,6 +150,25 @@ export class FerryShareView extends LitElement {
         return device ? this.sharer.shareHidDevice(device, hid, target) : undefined;
       })
       .catch((error: unknown) => this.showError(error));
+  }
+
+  /** Runs straight in the click, like the HID chooser. Any device: the filters are for HID only. */
+  private onShareUsbClick(): void {
+    const target = this.readTarget();
+    if (!target) return;
+    const usb = navigator.usb;
+    usb
+      .requestDevice({ filters: [] })
+      .then((device) => this.sharer.shareUsbDevice(device, usb, target))
+      .catch((error: unknown) => {
+        // Closing the chooser rejects with NotFoundError "No device selected.": not an error.
+        if ((error as { name?: unknown } | null)?.name !== 'NotFoundError') this.showError(error);
+      });
+  }
+
+  private onUsbDemoClick(): void {
+    const target = this.readTarget();
+    if (target) void this.sharer.shareUsbDemo(target);
   }
 
   private onDemoClick(): void {

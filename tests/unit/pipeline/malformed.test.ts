@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createPipeline, PipelineError, PipelineSpecError } from '../../../src/pipeline/index.ts';
-import { FrameType } from '../../../src/protocol/index.ts';
+import { FrameType, UsbFrameType } from '../../../src/protocol/index.ts';
 import { receiverOnly, specArbitrary } from './helpers.ts';
 
-const knownTypes = new Set<number>(Object.values(FrameType));
+const knownTypes = new Set<number>([...Object.values(FrameType), ...Object.values(UsbFrameType)]);
 
 describe('hostile input to every receiving half', () => {
   it('never throws, reports only PipelineErrors, and never delivers a malformed frame', async () => {

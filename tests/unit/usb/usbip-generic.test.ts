@@ -1,13 +1,15 @@
 /**
- * A shared Gadget Zero behind the generic USB/IP server: Debian's real `usbip list -r` sees it, and a
- * minimal URB client drives control and bulk transfers and an unlink end to end.
+ * A shared Gadget Zero behind the USB/IP sink (the same server that exports HID devices): Debian's real
+ * `usbip list -r` sees it, and a minimal URB client drives control and bulk transfers and an unlink end
+ * to end.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GADGET_ZERO } from '../../../src/devices/usb/index.ts';
-import { GenericUsbipSink } from '../../../src/receiver/sinks/usbip/generic-sink.ts';
+import { UsbipSink } from '../../../src/receiver/sinks/usbip/sink.ts';
+import { FakeHidDevice } from '../sinks/usb-test-device.ts';
 import { TestSocket } from '../sinks/usb-test-socket.ts';
 import {
   getDescriptorSetup,
@@ -23,7 +25,7 @@ const USBIP = '/usr/sbin/usbip';
 const run = promisify(execFile);
 
 describe('generic USB/IP export of a shared Gadget Zero', () => {
-  const sink = new GenericUsbipSink({ port: 0 });
+  const sink = new UsbipSink({ port: 0 });
   let shared: Share;
   let port = 0;
 
@@ -35,7 +37,7 @@ describe('generic USB/IP export of a shared Gadget Zero', () => {
     }
     port = (await sink.listen()).port;
     shared = await share();
-    await sink.attach(shared.remote);
+    await sink.attachUsb(shared.remote);
   });
   afterAll(async () => {
     await sink.close();
@@ -96,12 +98,22 @@ describe('generic USB/IP export of a shared Gadget Zero', () => {
     await socket.closed;
   });
 
-  it('the share ending removes the export', async () => {
+  it('one server lists generic and HID devices side by side; a share ending removes its export', async () => {
     const second = await share();
     await second.remote.selectConfiguration(GADGET_ZERO.loopbackConfiguration);
-    await sink.attach(second.remote);
-    expect(sink.busIds()).toEqual(['1-1', '1-2']);
+    await sink.attachUsb(second.remote);
+    const keyboard = FakeHidDevice.fromCorpus('cherry-keyboard-usb');
+    await sink.attach(keyboard);
+    expect(sink.busIds()).toEqual(['1-1', '1-2', '1-3']);
+    const { stdout } = await run(USBIP, ['--tcp-port', String(port), 'list', '-r', '127.0.0.1'], {
+      timeout: 10_000,
+    });
+    expect(stdout).toMatch(/1-2: .*\(0525:a4a0\)/);
+    expect(stdout).toMatch(/1-3: .*\(046a:0011\)/);
+    expect(stdout).toMatch(/0 - Human Interface Device/);
+    expect(sink.describe(second.remote)).toEqual([expect.stringMatching(/exported 1-2 on 127\.0\.0\.1/)]);
     second.remote.close();
+    keyboard.close();
     expect(sink.busIds()).toEqual(['1-1']);
     await second.source.close();
   });

@@ -1,18 +1,18 @@
 /** One TCP client of the USB/IP server: a devlist query, or an import followed by URB traffic. */
 import type { PeerHandler, PeerLink } from '../usb/peer-link.ts';
-import type { ExportedUsbipDevice } from './exported-device.ts';
+import type { UrbHandler, UsbipExport } from './export.ts';
 import { UsbipParser, type UsbipRequest } from './parser.ts';
 import { encodeDevlistReply, encodeImportReply } from './replies.ts';
-import type { UrbSession } from './urb-session.ts';
 
+/** The exported devices, HID and generic alike. */
 export interface DeviceDirectory {
-  list(): readonly ExportedUsbipDevice[];
-  find(busId: string): ExportedUsbipDevice | undefined;
+  list(): readonly UsbipExport[];
+  find(busId: string): UsbipExport | undefined;
 }
 
 export class UsbipConnection implements PeerHandler {
   private readonly parser = new UsbipParser();
-  private imported: { device: ExportedUsbipDevice; session: UrbSession } | undefined;
+  private imported: { device: UsbipExport; session: UrbHandler } | undefined;
 
   constructor(
     private readonly link: PeerLink,

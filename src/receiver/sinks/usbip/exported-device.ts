@@ -1,13 +1,16 @@
 /** One shared device as the USB/IP server exports it: a bus id, and at most one importing client. */
+
+import { concatBytes } from '../usb/bytes.ts';
 import type { HidFunction } from '../usb/hid-function.ts';
 import type { HidUsbDescriptors } from '../usb/hid-usb-descriptors.ts';
 import type { PeerLink } from '../usb/peer-link.ts';
-import type { ExportedDeviceInfo } from './replies.ts';
+import type { UrbHandler, UsbipExport } from './export.ts';
+import { type ExportedDeviceInfo, HID_INTERFACE_ENTRY, hidDeviceEntry } from './replies.ts';
 import { UrbSession, type UrbSessionLimits } from './urb-session.ts';
 
 export const USBIP_BUSNUM = 1;
 
-export class ExportedUsbipDevice implements ExportedDeviceInfo {
+export class ExportedUsbipDevice implements ExportedDeviceInfo, UsbipExport {
   readonly busnum = USBIP_BUSNUM;
   readonly busId: string;
   readonly path: string;
@@ -30,6 +33,14 @@ export class ExportedUsbipDevice implements ExportedDeviceInfo {
     return this.fn.descriptors;
   }
 
+  devlistEntry(): Uint8Array {
+    return concatBytes([hidDeviceEntry(this), HID_INTERFACE_ENTRY]);
+  }
+
+  importEntry(): Uint8Array {
+    return hidDeviceEntry(this);
+  }
+
   get imported(): boolean {
     return this.session !== undefined;
   }
@@ -43,9 +54,9 @@ export class ExportedUsbipDevice implements ExportedDeviceInfo {
   }
 
   /** The importing client disconnected; the device can be imported again. */
-  release(session: UrbSession): void {
-    if (this.session !== session) return;
-    session.detach();
+  release(session: UrbHandler): void {
+    if (this.session === undefined || this.session !== session) return;
+    this.session.detach();
     this.session = undefined;
   }
 

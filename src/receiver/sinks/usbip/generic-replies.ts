@@ -1,9 +1,7 @@
 /** USB/IP devlist and import entries for a generic device: its own class, speed and interfaces. */
 import type { UsbDescriptorSet } from '../../../protocol/index.ts';
-import { concatBytes } from '../usb/bytes.ts';
 import { fixedString } from '../usb/struct.ts';
-import { DevlistCount, OpCommon, UsbipDevice, UsbipInterface } from './layouts.ts';
-import { OpCode, OpStatus, USBIP_VERSION } from './protocol.ts';
+import { UsbipDevice, UsbipInterface } from './layouts.ts';
 
 /** Linux `enum usb_device_speed`. */
 const Speed = { full: 2, high: 3 } as const;
@@ -27,7 +25,7 @@ function speedOf(descriptors: UsbDescriptorSet): number {
   return highSpeedBulk ? Speed.high : Speed.full;
 }
 
-function deviceEntry(info: GenericExportInfo): Uint8Array {
+export function genericDeviceEntry(info: GenericExportInfo): Uint8Array {
   const { device } = info.descriptors;
   return UsbipDevice.encode({
     path: fixedString.encode(info.path),
@@ -48,7 +46,7 @@ function deviceEntry(info: GenericExportInfo): Uint8Array {
 }
 
 /** One usbip_usb_interface per interface of the active configuration (its first alternate, as usbipd does). */
-function interfaceEntries(info: GenericExportInfo): Uint8Array[] {
+export function genericInterfaceEntries(info: GenericExportInfo): Uint8Array[] {
   const interfaces = info.descriptors.configuration(info.activeConfiguration)?.interfaces ?? [];
   return interfaces.map((iface) => {
     const first = iface.alternates[0];
@@ -59,20 +57,4 @@ function interfaceEntries(info: GenericExportInfo): Uint8Array[] {
       padding: 0,
     });
   });
-}
-
-const opCommon = (code: number, status: number) => OpCommon.encode({ version: USBIP_VERSION, code, status });
-
-export function encodeGenericDevlist(devices: readonly GenericExportInfo[]): Uint8Array {
-  const parts = [
-    opCommon(OpCode.repDevlist, OpStatus.ok),
-    DevlistCount.encode({ deviceCount: devices.length }),
-  ];
-  for (const device of devices) parts.push(deviceEntry(device), ...interfaceEntries(device));
-  return concatBytes(parts);
-}
-
-export function encodeGenericImport(device: GenericExportInfo | undefined): Uint8Array {
-  if (device === undefined) return opCommon(OpCode.repImport, OpStatus.error);
-  return concatBytes([opCommon(OpCode.repImport, OpStatus.ok), deviceEntry(device)]);
 }

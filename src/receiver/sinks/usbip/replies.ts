@@ -4,6 +4,7 @@ import { concatBytes } from '../usb/bytes.ts';
 import type { HidUsbDescriptors } from '../usb/hid-usb-descriptors.ts';
 import { CONFIGURATION_VALUE, USB_CLASS_HID } from '../usb/hid-usb-descriptors.ts';
 import { fixedString } from '../usb/struct.ts';
+import type { UsbipExport } from './export.ts';
 import {
   DevlistCount,
   OpCommon,
@@ -15,7 +16,7 @@ import {
 } from './layouts.ts';
 import { OpCode, OpStatus, UrbCommand, USBIP_VERSION, UsbipSpeed } from './protocol.ts';
 
-/** What USB/IP says about one exported device, in devlist and import replies. */
+/** What USB/IP says about one exported HID device, in devlist and import replies. */
 export interface ExportedDeviceInfo {
   readonly busId: string;
   readonly busnum: number;
@@ -26,7 +27,8 @@ export interface ExportedDeviceInfo {
 
 const NO_PADDING = new Uint8Array(0);
 
-function usbipDevice(device: ExportedDeviceInfo, configurationValue: number): Uint8Array {
+/** The usbip_usb_device of a HID device as Ferry presents it: one configuration, one HID interface. */
+export function hidDeviceEntry(device: ExportedDeviceInfo): Uint8Array {
   const { descriptors } = device;
   return UsbipDevice.encode({
     path: fixedString.encode(device.path),
@@ -40,13 +42,13 @@ function usbipDevice(device: ExportedDeviceInfo, configurationValue: number): Ui
     bDeviceClass: 0,
     bDeviceSubClass: 0,
     bDeviceProtocol: 0,
-    bConfigurationValue: configurationValue,
+    bConfigurationValue: CONFIGURATION_VALUE,
     bNumConfigurations: 1,
     bNumInterfaces: 1,
   });
 }
 
-const HID_INTERFACE = UsbipInterface.encode({
+export const HID_INTERFACE_ENTRY = UsbipInterface.encode({
   bInterfaceClass: USB_CLASS_HID,
   bInterfaceSubClass: 0,
   bInterfaceProtocol: 0,
@@ -56,19 +58,19 @@ const HID_INTERFACE = UsbipInterface.encode({
 const opCommon = (code: number, status: number): Uint8Array =>
   OpCommon.encode({ version: USBIP_VERSION, code, status });
 
-export function encodeDevlistReply(devices: readonly ExportedDeviceInfo[]): Uint8Array {
+export function encodeDevlistReply(devices: readonly Pick<UsbipExport, 'devlistEntry'>[]): Uint8Array {
   const parts = [
     opCommon(OpCode.repDevlist, OpStatus.ok),
     DevlistCount.encode({ deviceCount: devices.length }),
   ];
-  for (const device of devices) parts.push(usbipDevice(device, CONFIGURATION_VALUE), HID_INTERFACE);
+  for (const device of devices) parts.push(device.devlistEntry());
   return concatBytes(parts);
 }
 
 /** `undefined`: no such bus id, or already imported (the reply then ends after op_common). */
-export function encodeImportReply(device: ExportedDeviceInfo | undefined): Uint8Array {
+export function encodeImportReply(device: Pick<UsbipExport, 'importEntry'> | undefined): Uint8Array {
   if (device === undefined) return opCommon(OpCode.repImport, OpStatus.error);
-  return concatBytes([opCommon(OpCode.repImport, OpStatus.ok), usbipDevice(device, CONFIGURATION_VALUE)]);
+  return concatBytes([opCommon(OpCode.repImport, OpStatus.ok), device.importEntry()]);
 }
 
 export interface RetSubmitFields {

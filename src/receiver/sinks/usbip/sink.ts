@@ -1,13 +1,17 @@
 /**
- * The USB/IP sink: a USB/IP server exporting each shared HID device under a bus id (1-1, 1-2, ...).
- * USB/IP has no authentication, so it listens on loopback unless `host` says otherwise.
+ * The USB/IP sink: one USB/IP server exporting each shared device, HID or generic USB, under a bus id
+ * (1-1, 1-2, ...). USB/IP has no authentication, so it listens on loopback unless `host` says otherwise.
  */
+import type { RemoteUsbDevice } from '../../../transport/usb-remote-device.ts';
 import type { RemoteHidDevice, Sink } from '../types.ts';
+import { GenericUsbFunction } from '../usb/generic-function.ts';
 import { consoleLogger, type Logger } from '../usb/peer-link.ts';
 import { reachableName, type TcpEndpoint, TcpServer } from '../usb/tcp-server.ts';
 import { createHidFunction, type ReportSizesOf } from '../usb/usb-hid-device.ts';
 import { UsbipConnection } from './connection.ts';
+import type { UsbipExport } from './export.ts';
 import { ExportedUsbipDevice } from './exported-device.ts';
+import { GenericExportedDevice } from './generic-exported-device.ts';
 import { USBIP_DEFAULT_PORT } from './protocol.ts';
 import { DEFAULT_URB_SESSION_LIMITS, type UrbSessionLimits } from './urb-session.ts';
 
@@ -23,8 +27,8 @@ export interface UsbipSinkOptions {
 
 export class UsbipSink implements Sink {
   readonly name = 'usbip';
-  private readonly devices = new Map<number, ExportedUsbipDevice>();
-  private readonly byDevice = new Map<RemoteHidDevice, ExportedUsbipDevice>();
+  private readonly devices = new Map<number, UsbipExport>();
+  private readonly byDevice = new Map<RemoteHidDevice | RemoteUsbDevice, UsbipExport>();
   private server: Promise<TcpServer> | undefined;
   private bound: TcpEndpoint | undefined;
 
@@ -51,7 +55,7 @@ export class UsbipSink implements Sink {
     await this.listen();
   }
 
-  describe(device: RemoteHidDevice): readonly string[] {
+  describe(device: RemoteHidDevice | RemoteUsbDevice): readonly string[] {
     const busId = this.byDevice.get(device)?.busId;
     if (busId === undefined || this.bound === undefined) return [];
     const { host, port } = this.bound;
@@ -71,13 +75,14 @@ export class UsbipSink implements Sink {
     await this.listen();
     const devnum = this.freeDevnum();
     const fn = createHidFunction(device, `ferry-1-${devnum}`, this.options.reportSizes);
-    const exported = new ExportedUsbipDevice(devnum, fn, this.options.limits ?? DEFAULT_URB_SESSION_LIMITS);
-    this.devices.set(devnum, exported);
-    this.byDevice.set(device, exported);
-    device.onClose(() => {
-      this.byDevice.delete(device);
-      this.remove(exported);
-    });
+    const limits = this.options.limits ?? DEFAULT_URB_SESSION_LIMITS;
+    this.export(device, new ExportedUsbipDevice(devnum, fn, limits));
+  }
+
+  /** A generic USB device: exported with its own descriptors, every URB forwarded to the sharer. */
+  async attachUsb(device: RemoteUsbDevice): Promise<void> {
+    await this.listen();
+    this.export(device, new GenericExportedDevice(this.freeDevnum(), new GenericUsbFunction(device)));
   }
 
   async close(): Promise<void> {
@@ -94,7 +99,16 @@ export class UsbipSink implements Sink {
     find: (busId: string) => [...this.devices.values()].find((device) => device.busId === busId),
   };
 
-  private remove(device: ExportedUsbipDevice): void {
+  private export(device: RemoteHidDevice | RemoteUsbDevice, exported: UsbipExport): void {
+    this.devices.set(exported.devnum, exported);
+    this.byDevice.set(device, exported);
+    device.onClose(() => {
+      this.byDevice.delete(device);
+      this.remove(exported);
+    });
+  }
+
+  private remove(device: UsbipExport): void {
     if (this.devices.get(device.devnum) !== device) return;
     this.devices.delete(device.devnum);
     device.shutDown();
