@@ -1,6 +1,5 @@
 import wrtc from '@roamhq/wrtc';
 import { afterEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { createFerryServer } from '../../../signaling/index.ts';
 import { SimulatedHidDevice, WebHidSource } from '../../../src/devices/index.ts';
 import { collectionsFromDescriptor } from '../../../src/hid/index.ts';
@@ -9,12 +8,12 @@ import {
   ReceiverSession,
   type RemoteDevice,
   SharerSession,
-  SignalingClient,
+  type SignalingClient,
   simplePeerLinks,
-  type WebSocketConstructor,
 } from '../../../src/transport/index.ts';
 import { PeerChannel } from '../../../src/transport/peer-channel.ts';
 import { loadCorpusDevice } from '../../support/corpus.ts';
+import { connectSignaling } from '../../support/node-peers.ts';
 
 const links = simplePeerLinks(wrtc);
 const cleanups: Array<() => unknown> = [];
@@ -23,8 +22,7 @@ afterEach(async () => {
 });
 
 async function connect(url: string): Promise<SignalingClient> {
-  const client = new SignalingClient(WebSocket as unknown as WebSocketConstructor);
-  await client.connect(`${url.replace('http', 'ws')}/signal`);
+  const client = await connectSignaling(url);
   cleanups.push(() => client.close());
   return client;
 }

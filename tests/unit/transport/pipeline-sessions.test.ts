@@ -4,7 +4,6 @@
  */
 import wrtc from '@roamhq/wrtc';
 import { afterEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { createFerryServer, type FerryServer } from '../../../signaling/index.ts';
 import { SimulatedHidDevice, WebHidSource } from '../../../src/devices/index.ts';
 import { collectionsFromDescriptor, usesReportIds } from '../../../src/hid/index.ts';
@@ -19,13 +18,13 @@ import {
   ReceiverSession,
   type RemoteDevice,
   SharerSession,
-  SignalingClient,
+  type SignalingClient,
   simplePeerLinks,
-  type WebSocketConstructor,
 } from '../../../src/transport/index.ts';
 import type { LinkChannel, LinkFactory } from '../../../src/transport/link.ts';
 import { PeerChannel } from '../../../src/transport/peer-channel.ts';
 import { loadCorpusDevice } from '../../support/corpus.ts';
+import { connectSignaling } from '../../support/node-peers.ts';
 
 const links = simplePeerLinks(wrtc);
 const SECRET = 'P'.repeat(22);
@@ -42,8 +41,7 @@ async function startServer(): Promise<FerryServer> {
 }
 
 async function signaling(server: FerryServer): Promise<SignalingClient> {
-  const client = new SignalingClient(WebSocket as unknown as WebSocketConstructor);
-  await client.connect(`${server.url.replace('http', 'ws')}/signal`);
+  const client = await connectSignaling(server.url);
   cleanups.push(() => client.close());
   return client;
 }

@@ -10,14 +10,14 @@ import {
   type RemoteDevice,
   RemoteDeviceError,
   SharerSession,
-  SignalingClient,
   simplePeerLinks,
   type WebSocketConstructor,
 } from '../../../src/transport/index.ts';
 import { loadCorpusDevice } from '../../support/corpus.ts';
+import { connectSignaling } from '../../support/node-peers.ts';
 
 const links = simplePeerLinks(wrtc);
-const Ws = WebSocket as unknown as WebSocketConstructor;
+const _Ws = WebSocket as unknown as WebSocketConstructor;
 const cleanups: Array<() => void | Promise<void>> = [];
 
 afterEach(async () => {
@@ -30,11 +30,7 @@ async function startServer(): Promise<FerryServer> {
   return server;
 }
 
-async function signaling(server: FerryServer): Promise<SignalingClient> {
-  const client = new SignalingClient(Ws);
-  await client.connect(`${server.url.replace('http', 'ws')}/signal`);
-  return client;
-}
+const signaling = (server: FerryServer) => connectSignaling(server.url);
 
 function simulated(name: string) {
   const corpus = loadCorpusDevice(name);

@@ -1,7 +1,6 @@
 /** Gadget Zero shared from a Node SharerSession to a ReceiverSession over real signaling and WebRTC. */
 import wrtc from '@roamhq/wrtc';
 import { afterEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { createFerryServer, type FerryServer } from '../../../signaling/index.ts';
 import {
   GADGET_ZERO,
@@ -15,11 +14,11 @@ import {
   ReceiverSession,
   type RemoteUsbDevice,
   SharerSession,
-  SignalingClient,
+  type SignalingClient,
   simplePeerLinks,
-  type WebSocketConstructor,
 } from '../../../src/transport/index.ts';
 import { PeerChannel } from '../../../src/transport/peer-channel.ts';
+import { connectSignaling } from '../../support/node-peers.ts';
 
 const links = simplePeerLinks(wrtc);
 const SECRET = 'U'.repeat(22);
@@ -29,8 +28,7 @@ afterEach(async () => {
 });
 
 async function signaling(server: FerryServer): Promise<SignalingClient> {
-  const client = new SignalingClient(WebSocket as unknown as WebSocketConstructor);
-  await client.connect(`${server.url.replace('http', 'ws')}/signal`);
+  const client = await connectSignaling(server.url);
   cleanups.push(() => client.close());
   return client;
 }
