@@ -12,8 +12,11 @@ import { UnreliableChannel } from './unreliable-channel.ts';
 
 type Wrtc = NonNullable<SimplePeer.Options['wrtc']>;
 
-/** simple-peer keeps its RTCPeerConnection in a private field; only this file reaches for it. */
-type PeerWithConnection = SimplePeer.Instance & { _pc?: RTCPeerConnection };
+/** simple-peer keeps its RTCPeerConnection and data channel in private fields; only this file reaches for them. */
+type PeerWithConnection = SimplePeer.Instance & { _pc?: RTCPeerConnection; _channel?: RTCDataChannel };
+
+/** How often to look for an open channel that simple-peer has not announced (see watchChannelOpen). */
+const OPEN_WATCH_MS = 250;
 
 /** Ferry's main data channel: reliable and ordered, carrying binary frames (see unreliable-channel.ts). */
 const CHANNEL_NAME = 'ferry';
@@ -34,6 +37,7 @@ class SimplePeerLink implements SignaledLink {
   private readonly closeListeners: Array<(reason: string) => void> = [];
   private closeReason = 'closed';
   private early: Uint8Array[] = [];
+  private readonly openListeners: Array<() => void> = [];
 
   constructor(options: LinkOptions, wrtc: Wrtc | undefined) {
     this.peer = new SimplePeer({
@@ -48,10 +52,10 @@ class SimplePeerLink implements SignaledLink {
     // answerer creates it once connected: made before the offer arrived, it stalled about one Chromium →
     // wrtc connection in ten (never opened). Nothing travels on it before the answerer's HELLO anyway.
     if (connection && options.initiator) this.openUnreliable(connection);
-    else if (connection) this.peer.once('connect', () => this.openUnreliable(connection));
-    this.peer.on('connect', () => {
-      this.current = 'open';
-      for (const message of this.early.splice(0)) this.send(message);
+    else if (connection) this.openListeners.push(() => this.openUnreliable(connection));
+    this.peer.on('connect', () => this.markOpen());
+    this.peer.on('iceStateChange', (state: RTCIceConnectionState) => {
+      if (state === 'connected' || state === 'completed') this.watchChannelOpen();
     });
     this.peer.on('error', (error: Error) => {
       this.closeReason = error.message;
@@ -86,7 +90,8 @@ class SimplePeerLink implements SignaledLink {
   }
 
   onOpen(listener: () => void): void {
-    this.peer.on('connect', listener);
+    if (this.current === 'open') listener();
+    else this.openListeners.push(listener);
   }
 
   onMessage(listener: (message: Uint8Array, channel: LinkChannel) => void): void {
@@ -125,6 +130,28 @@ class SimplePeerLink implements SignaledLink {
   fingerprints(): LinkFingerprints | undefined {
     if (!this.localFingerprint || !this.remoteFingerprint) return undefined;
     return { local: this.localFingerprint, remote: this.remoteFingerprint };
+  }
+
+  private markOpen(): void {
+    if (this.current !== 'connecting') return;
+    this.current = 'open';
+    for (const message of this.early.splice(0)) this.send(message);
+    for (const listener of this.openListeners.splice(0)) listener();
+  }
+
+  /**
+   * simple-peer fires 'connect' only after getStats shows a selected candidate pair; when a stats report
+   * names a pair it does not list, its callback throws and 'connect' never comes although the channel is
+   * open. Once ICE is connected, an open channel is proof enough.
+   */
+  private watchChannelOpen(): void {
+    const timer = setInterval(() => {
+      if (this.current !== 'connecting') clearInterval(timer);
+      else if ((this.peer as PeerWithConnection)._channel?.readyState === 'open') {
+        clearInterval(timer);
+        this.markOpen();
+      }
+    }, OPEN_WATCH_MS);
   }
 
   private openUnreliable(connection: RTCPeerConnection): void {
