@@ -33,12 +33,31 @@ export interface Services {
 /** The spec that puts input reports on the unordered, unretransmitted channel (docs/pipeline.md). */
 export const UNRELIABLE_PIPELINE = 'seq';
 
+/** A page call that does not answer within `ms` fails, naming itself: a bench never hangs. */
+export function bounded<T>(what: string, call: Promise<T>, ms = 30_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, fail) => {
+    timer = setTimeout(() => fail(new Error(`${what}: no answer from the page within ${ms} ms`)), ms);
+  });
+  return Promise.race([call, timeout]).finally(() => clearTimeout(timer));
+}
+
 const api = (page: Page) => ({
   connect: (transport: PageTransport) =>
-    page.evaluate((t) => (window as unknown as BenchWindow).ferryBench.connect(t), transport),
+    bounded(
+      `connect ${transport.kind}`,
+      page.evaluate((t) => (window as unknown as BenchWindow).ferryBench.connect(t), transport),
+    ),
   accept: (answer: string) =>
-    page.evaluate((a) => (window as unknown as BenchWindow).ferryBench.accept(a), answer),
-  ready: () => page.evaluate(() => (window as unknown as BenchWindow).ferryBench.ready()),
+    bounded(
+      'accept',
+      page.evaluate((a) => (window as unknown as BenchWindow).ferryBench.accept(a), answer),
+    ),
+  ready: () =>
+    bounded(
+      'ready',
+      page.evaluate(() => (window as unknown as BenchWindow).ferryBench.ready()),
+    ),
 });
 
 async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {

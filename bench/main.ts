@@ -2,12 +2,13 @@
  * `npm run bench` — latency, throughput, scale and stage costs of Ferry beside a bare data channel and a
  * WebSocket relay, on loopback with real headless Chromium as the sharer (docs/performance.md).
  *   --quick        a short version for CI (< 1 min); writes bench/out/
- *   --only <part>  latency | throughput | scale | stacks | pipeline | hid
+ *   --only <part>  latency | throughput | scale | stacks | usb | pipeline | hid
  *   --cpu-prof     receiver children write V8 CPU profiles to bench/out/prof/
  * The full run writes bench/results.json and bench/latency.svg. A bench never fails on a number.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { createFerryServer } from '../signaling/index.ts';
 import { runHidBench } from './hid.ts';
 import { runLatency } from './latency.ts';
 import { describeMachine } from './machine.ts';
@@ -18,9 +19,10 @@ import { runScale } from './scale.ts';
 import { startServices } from './services.ts';
 import { latencySvg } from './svg.ts';
 import { runThroughput } from './throughput.ts';
+import { runUsb } from './usb.ts';
 import { runWebrtcStackBench } from './webrtc-stacks.ts';
 
-const PARTS = ['latency', 'throughput', 'scale', 'stacks', 'pipeline', 'hid'] as const;
+const PARTS = ['latency', 'throughput', 'scale', 'stacks', 'usb', 'pipeline', 'hid'] as const;
 type Part = (typeof PARTS)[number];
 
 const args = process.argv.slice(2);
@@ -47,6 +49,7 @@ const plan = quick
       scaleMs: 1000,
       echo: 200,
       bulkMs: 300,
+      usb: { bulkMs: 1000, controlCount: 200, rounds: 1, inFlight: [4] },
     }
   : {
       rates: [125, 1000, 8000],
@@ -59,6 +62,7 @@ const plan = quick
       scaleMs: 10_000,
       echo: 2000,
       bulkMs: 2000,
+      usb: { bulkMs: 4000, controlCount: 2000, rounds: 2, inFlight: [1, 4, 16] },
     };
 
 const results: Results = {
@@ -74,6 +78,7 @@ const results: Results = {
   pipeline: [],
   hid: [],
   webrtcStacks: [],
+  usb: { pipelines: {}, bulk: [], control: [] },
   durations: {},
 };
 
@@ -122,6 +127,19 @@ if (wants('latency') || wants('throughput') || wants('scale')) {
 }
 await timed('stacks', async () => {
   results.webrtcStacks = await runWebrtcStackBench({ echoCount: plan.echo, bulkMs: plan.bulkMs });
+});
+await timed('usb', async () => {
+  // Node to Node (no Chromium): its own signaling server, so `--only usb` starts nothing else.
+  const server = await createFerryServer({ port: 0 });
+  try {
+    results.usb = await runUsb(`${server.url.replace('http', 'ws')}/signal`, {
+      ...plan.usb,
+      transferBytes: 16 * 1024,
+      controlBytes: 64,
+    });
+  } finally {
+    await server.close();
+  }
 });
 await timed('pipeline', async () => {
   results.pipeline = await runPipelineBench();

@@ -60,19 +60,34 @@ export function formatResults(results: Results): string {
   if (results.throughput.length) {
     out.push(
       table(
-        ['config', 'bytes', 'offered/s', 'sent', 'deliv', 'deliv/s', 'MB/s', 'p99', 'sustained'],
+        [
+          'config',
+          'bytes',
+          'offered/s',
+          'sent',
+          'deliv',
+          'lost',
+          'late',
+          'deliv/s',
+          'MB/s',
+          'p99',
+          'sustained',
+        ],
         results.throughput.map((r) => [
           r.config,
           r.reportBytes,
           r.offeredHz,
           r.sent,
           r.delivered,
+          r.lost,
+          r.late,
           r.delivered_per_s,
           r.MB_per_s,
           r.p99_ms,
           r.sustained ? 'yes' : 'no',
         ]),
       ),
+      '(throughput: a step counts only its own reports; late = lost, but arrived after the drain)',
       '',
     );
   }
@@ -104,6 +119,56 @@ export function formatResults(results: Results): string {
         ['stack', 'rtt p50', 'rtt p99', 'bulk MB/s'],
         results.webrtcStacks.map((r) => [r.stack, r.rtt_p50_ms, r.rtt_p99_ms, r.bulk_MBps]),
       ),
+      '',
+    );
+  }
+  if (results.usb.control.length) {
+    const bareControl = results.usb.control.find((r) => r.path === 'bare-datachannel');
+    const times = (value: number, base: number | undefined) => (base ? `${(value / base).toFixed(2)}×` : '–');
+    out.push(
+      table(
+        ['usb control', 'bytes', 'reads', 'errors', 'rtt p50', 'rtt p99', 'max', 'p50/bare', 'p99/bare'],
+        results.usb.control.map((r) => [
+          r.path,
+          r.length,
+          r.count,
+          r.errors,
+          r.p50_ms,
+          r.p99_ms,
+          r.max_ms,
+          times(r.p50_ms, bareControl?.p50_ms),
+          times(r.p99_ms, bareControl?.p99_ms),
+        ]),
+      ),
+      '(vendor read 0x5c one at a time through RemoteUsbDevice → Gadget Zero; the floor echoes the same bytes)',
+      '',
+    );
+  }
+  if (results.usb.bulk.length) {
+    const bareBulk = (inFlight: number) =>
+      results.usb.bulk.find((r) => r.path === 'bare-datachannel' && r.inFlight === inFlight)?.MB_per_s;
+    out.push(
+      table(
+        ['usb bulk', 'bytes', 'in flight', 's', 'pairs', 'errors', 'MB/s', 'of bare', 'pair p50', 'pair p99'],
+        results.usb.bulk.map((r) => {
+          const bare = bareBulk(r.inFlight);
+          return [
+            r.path,
+            r.transferBytes,
+            r.inFlight,
+            r.durationS,
+            r.pairs,
+            r.errors,
+            r.MB_per_s,
+            bare ? `${((r.MB_per_s / bare) * 100).toFixed(0)} %` : '–',
+            r.pair_p50_ms,
+            r.pair_p99_ms,
+          ];
+        }),
+      ),
+      `(bulk loopback OUT + IN pairs, MB/s each way; Ferry pipelines: ${Object.entries(results.usb.pipelines)
+        .map(([path, spec]) => `${path} '${spec}'`)
+        .join(', ')})`,
       '',
     );
   }

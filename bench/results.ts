@@ -40,7 +40,14 @@ export interface ThroughputRow {
   reportBytes: number;
   offeredHz: number;
   sent: number;
+  /** This step's reports (tagged with its window id) that arrived within the drain. */
   delivered: number;
+  /** sent − delivered: not delivered within the step and its drain (up to 5 s). */
+  lost: number;
+  /** Of `lost`, those that arrived later, during the bounded settle wait before the next step. */
+  late: number;
+  /** Reports of earlier steps that arrived during this one (not counted; 0 unless a settle wait ran out). */
+  stray: number;
   delivered_per_s: number;
   MB_per_s: number;
   p99_ms: number;
@@ -60,6 +67,48 @@ export interface ScaleRow {
   receiver_cpu_ms_per_s: number;
   receiver_cpu_ms_per_1000: number;
   rss_mb: number;
+}
+
+/** The usb part (bench/usb.ts): Gadget Zero through Ferry, beside a bare data channel echo. */
+/** `ferry`: default pipeline; `ferry-no-bundle`: empty pipeline; `bare-datachannel`: the floor. */
+export type UsbPathName = 'ferry' | 'ferry-no-bundle' | 'bare-datachannel';
+
+export interface UsbBulkRow {
+  path: UsbPathName;
+  /** Each OUT and each IN transfer (the floor: a message of this plus a 12-byte header, echoed). */
+  transferBytes: number;
+  /** OUT + IN pairs in flight at once. */
+  inFlight: number;
+  durationS: number;
+  /** Pairs completed intact (each moved transferBytes out and back). */
+  pairs: number;
+  /** Pairs with a status other than ok, or IN data that was not what went out. */
+  errors: number;
+  /** Loopback payload per second, each way. */
+  MB_per_s: number;
+  /** Issue of a pair to both its completions. */
+  pair_p50_ms: number;
+  pair_p99_ms: number;
+}
+
+export interface UsbControlRow {
+  path: UsbPathName;
+  /** wLength of the vendor read (0x5c); the floor echoes a 16-byte request with a 12 + length reply. */
+  length: number;
+  count: number;
+  errors: number;
+  p50_ms: number;
+  p99_ms: number;
+  max_ms: number;
+}
+
+export interface UsbResults {
+  /** Ferry path → the pipeline its sessions agreed on. */
+  pipelines: Record<string, string>;
+  bulk: UsbBulkRow[];
+  control: UsbControlRow[];
+  /** Per Ferry path, the RemoteUsbDevice's counters at the end (completions per status, bytes each way). */
+  ferryCounters?: Record<string, unknown>;
 }
 
 export interface ClockCheck {
@@ -83,6 +132,7 @@ export interface Results {
   pipeline: BenchRow[];
   hid: { name: string; nsPerOp: number }[];
   webrtcStacks: StackResult[];
+  usb: UsbResults;
   /** Part → wall seconds. */
   durations: Record<string, number>;
 }

@@ -14,7 +14,15 @@ export interface PacedRun {
   durationMs: number;
   /** Device index in the fake (0: 64-byte reports, 1: large reports). */
   device: number;
+  /**
+   * Window id, written into bytes 8–11 of every report (u32 little-endian; bytes 0–7 carry the stamp on the
+   * bare and relay paths), so the receiver counts only this window's reports (see REPORT_TAG_OFFSET).
+   */
+  tag: number;
 }
+
+/** Where a report carries its window's tag. */
+export const REPORT_TAG_OFFSET = 8;
 
 export interface PacedResult {
   /** Reports the fake device produced (each became an `inputreport` event). */

@@ -4,7 +4,13 @@
  * Bundled by bench/page-host.ts; driven from Node through `window.ferryBench` (api.ts).
  */
 import type { FakeHidControl } from '../../tests/support/fake-webhid/config.ts';
-import type { BenchWindow, FerryBenchApi, PacedRun, PageTransport } from './api.ts';
+import {
+  type BenchWindow,
+  type FerryBenchApi,
+  type PacedRun,
+  type PageTransport,
+  REPORT_TAG_OFFSET,
+} from './api.ts';
 import { hostFerry } from './ferry-sharer.ts';
 import { paced } from './pacer.ts';
 import { bareOffer, forwardRaw, opened } from './raw-sender.ts';
@@ -13,6 +19,14 @@ const fake = () => (window as unknown as { __ferryFakeHid: FakeHidControl }).__f
 
 /** One report's bytes as the fake wants them (hex), per device: 64 bytes, and 4096 for throughput. */
 const REPORT_HEX = ['a5'.repeat(64), '5a'.repeat(4096)];
+
+/** The report with the window's tag in bytes 8–11 (u32 little-endian). */
+function taggedHex(device: number, tag: number): string {
+  const hex = REPORT_HEX[device] ?? REPORT_HEX[0]!;
+  const tagHex = [0, 8, 16, 24].map((shift) => ((tag >>> shift) & 0xff).toString(16).padStart(2, '0'));
+  const at = REPORT_TAG_OFFSET * 2;
+  return `${hex.slice(0, at)}${tagHex.join('')}${hex.slice(at + 8)}`;
+}
 
 let pc: RTCPeerConnection | undefined;
 let channel: RTCDataChannel | undefined;
@@ -63,9 +77,9 @@ const api: FerryBenchApi = {
     await opened(channel);
   },
   ready: () => ready,
-  run({ rateHz, durationMs, device }: PacedRun) {
+  run({ rateHz, durationMs, device, tag }: PacedRun) {
     const control = fake();
-    const hex = REPORT_HEX[device] ?? REPORT_HEX[0]!;
+    const hex = taggedHex(device, tag);
     return paced('/pacer-worker.js', rateHz, durationMs, () => void control.emit(device, 0, hex));
   },
   now: () => performance.timeOrigin + performance.now(),

@@ -7,7 +7,7 @@ import { Recorder, sharedNow } from './recorder.ts';
 import { answerBare, joinFerry, joinRelay } from './transports.ts';
 
 const recorder = new Recorder();
-const record = (stampMs: number, bytes: number) => recorder.add(stampMs, bytes);
+const record = (stampMs: number, bytes: number, tag: number) => recorder.add(stampMs, bytes, tag);
 let deviceCount = () => 0;
 const closers: Array<() => void> = [];
 
@@ -26,10 +26,12 @@ serve({
     closers.push(joined.close);
   },
   devices: () => deviceCount(),
-  start({ capacity }: { capacity: number }) {
-    recorder.start(capacity);
+  start({ capacity, tag }: { capacity: number; tag?: number }) {
+    recorder.start(capacity, tag);
   },
   count: () => recorder.delivered,
+  arrivals: () => recorder.arrivals,
+  late: () => recorder.late,
   stop: () => recorder.stop(),
   now: () => sharedNow(),
   close() {

@@ -7,8 +7,17 @@ import {
   simplePeerLinks,
   type WebSocketConstructor,
 } from '../../src/transport/index.ts';
+import { REPORT_TAG_OFFSET } from '../page/api.ts';
 
-export type Record = (stampMs: number, bytes: number) => void;
+/** `tag`: the window id the page wrote into the report (bytes 8–11, u32 little-endian). */
+export type Record = (stampMs: number, bytes: number, tag: number) => void;
+
+const readTag = (data: Uint8Array) =>
+  ((data[REPORT_TAG_OFFSET] ?? 0) |
+    ((data[REPORT_TAG_OFFSET + 1] ?? 0) << 8) |
+    ((data[REPORT_TAG_OFFSET + 2] ?? 0) << 16) |
+    ((data[REPORT_TAG_OFFSET + 3] ?? 0) << 24)) >>>
+  0;
 
 /** Bare @roamhq/wrtc: answers the page's offer (no trickle); the stamp is the message's first 8 bytes. */
 export async function answerBare(
@@ -19,7 +28,8 @@ export async function answerBare(
   pc.ondatachannel = ({ channel }) => {
     channel.binaryType = 'arraybuffer';
     channel.onmessage = ({ data }: MessageEvent<ArrayBuffer>) => {
-      record(new DataView(data).getFloat64(0, true), data.byteLength);
+      const view = new DataView(data);
+      record(view.getFloat64(0, true), data.byteLength, view.getUint32(REPORT_TAG_OFFSET, true));
     };
   };
   await pc.setRemoteDescription({ type: 'offer', sdp: offer });
@@ -36,7 +46,9 @@ export async function answerBare(
 /** The far end of the WebSocket relay. */
 export async function joinRelay(url: string, record: Record): Promise<() => void> {
   const socket = new WebSocket(url);
-  socket.on('message', (data: Buffer) => record(data.readDoubleLE(0), data.length));
+  socket.on('message', (data: Buffer) =>
+    record(data.readDoubleLE(0), data.length, data.readUInt32LE(REPORT_TAG_OFFSET)),
+  );
   await new Promise<void>((done, fail) => {
     socket.once('open', () => done());
     socket.once('error', fail);
@@ -62,7 +74,7 @@ export async function joinFerry(
   let devices = 0;
   session.on('device', (device) => {
     devices++;
-    device.onInput((_reportId, data, timestampMs) => record(timestampMs, data.length));
+    device.onInput((_reportId, data, timestampMs) => record(timestampMs, data.length, readTag(data)));
   });
   session.on('problem', (error) => console.error(`receiver: ${error.message}`));
   await signaling.connect(signalUrl);

@@ -1,0 +1,137 @@
+/**
+ * The usb part (issue 6): a simulated Gadget Zero shared by Ferry's real SharerSession (Node, @roamhq/wrtc,
+ * through Ferry's signaling server; default pipeline, and the empty one beside it) to a ReceiverSession whose RemoteUsbDevice drives it
+ * — bulk loopback OUT + IN pairs with several in flight for a fixed time (MB/s each way), and vendor control
+ * reads (0x5c) one at a time (round trip) — beside the same byte counts echoed over a bare @roamhq/wrtc
+ * data channel pair (the floor). Sharer and receiver are each their own process (bench/usb/*-child.ts),
+ * as they would be on two machines; Ferry and the floor are measured in alternating rounds.
+ */
+import { randomBytes } from 'node:crypto';
+import { ChildHandle } from './ipc.ts';
+import type { UsbBulkRow, UsbControlRow, UsbResults } from './results.ts';
+import { round, summarize } from './stats.ts';
+import type { BulkOutcome, BulkRun, ControlOutcome, ControlRun, UsbPath } from './usb/receiver-child.ts';
+
+const SHARER_CHILD = new URL('./usb/sharer-child.ts', import.meta.url).pathname;
+const RECEIVER_CHILD = new URL('./usb/receiver-child.ts', import.meta.url).pathname;
+const PATHS: readonly UsbPath[] = ['ferry', 'ferry-no-bundle', 'bare-datachannel'];
+/**
+ * The sessions' pipelines: the default (bundle(1ms): a frame that follows another within 1 ms waits for
+ * the window, which a request/response exchange hits every time), and the empty pipeline, to show it.
+ */
+const FERRY_PIPELINES = { ferry: undefined, 'ferry-no-bundle': '' } as const;
+
+export interface UsbOptions {
+  /** Bulk seconds per path and in-flight depth, split over `rounds`. */
+  bulkMs: number;
+  /** Control reads per path, split over `rounds`. */
+  controlCount: number;
+  rounds: number;
+  /** Pairs (OUT + IN) in flight at once. */
+  inFlight: readonly number[];
+  transferBytes: number;
+  controlBytes: number;
+}
+
+export async function runUsb(signalUrl: string, options: UsbOptions): Promise<UsbResults> {
+  const sharer = ChildHandle.start(SHARER_CHILD);
+  const receiver = ChildHandle.start(RECEIVER_CHILD);
+  try {
+    const secret = randomBytes(16).toString('base64url');
+    const pipelines: Record<string, string> = {};
+    for (const [path, pipeline] of Object.entries(FERRY_PIPELINES)) {
+      const sessionId = await sharer.request<string>('host', { signalUrl, secret, pipeline });
+      pipelines[path] = await receiver.request<string>(
+        'join',
+        { path, signalUrl, sessionId, secret },
+        30_000,
+      );
+    }
+    if (pipelines['ferry-no-bundle'] !== '') {
+      throw new Error(`ferry-no-bundle agreed on '${pipelines['ferry-no-bundle']}', not the empty pipeline`);
+    }
+    const offer = await receiver.request<string>('bareOffer');
+    await receiver.request('bareAccept', { answer: await sharer.request<string>('bare', { offer }) });
+
+    const bulkRun = (path: UsbPath, inFlight: number, durationMs: number) =>
+      receiver.request<BulkOutcome>(
+        'bulk',
+        { path, transferBytes: options.transferBytes, inFlight, durationMs } satisfies BulkRun,
+        durationMs + 30_000,
+      );
+    const controlRun = (path: UsbPath, count: number) =>
+      receiver.request<ControlOutcome>(
+        'control',
+        { path, length: options.controlBytes, count } satisfies ControlRun,
+        60_000,
+      );
+    // Warm-up (JIT, SCTP windows), discarded.
+    for (const path of PATHS) {
+      await controlRun(path, 50);
+      await bulkRun(path, Math.max(...options.inFlight), 500);
+    }
+
+    const bulk = new Map<string, BulkOutcome[]>();
+    const control = new Map<UsbPath, ControlOutcome[]>();
+    for (let r = 0; r < options.rounds; r++) {
+      for (const path of PATHS) {
+        const outcomes = control.get(path) ?? [];
+        outcomes.push(await controlRun(path, Math.ceil(options.controlCount / options.rounds)));
+        control.set(path, outcomes);
+      }
+      for (const inFlight of options.inFlight) {
+        for (const path of PATHS) {
+          const key = `${path}/${inFlight}`;
+          const outcomes = bulk.get(key) ?? [];
+          outcomes.push(await bulkRun(path, inFlight, options.bulkMs / options.rounds));
+          bulk.set(key, outcomes);
+        }
+      }
+    }
+
+    const controlRows: UsbControlRow[] = PATHS.map((path) => {
+      const outcomes = control.get(path) ?? [];
+      const stats = summarize(outcomes.flatMap((o) => o.rttMs));
+      const row: UsbControlRow = {
+        path,
+        length: options.controlBytes,
+        count: stats.n,
+        errors: outcomes.reduce((sum, o) => sum + o.errors, 0),
+        p50_ms: round(stats.p50),
+        p99_ms: round(stats.p99),
+        max_ms: round(stats.max),
+      };
+      console.error(`  control ${path} ${row.length} B: p50 ${row.p50_ms} p99 ${row.p99_ms} ms`);
+      return row;
+    });
+    const bulkRows: UsbBulkRow[] = options.inFlight.flatMap((inFlight) =>
+      PATHS.map((path) => {
+        const outcomes = bulk.get(`${path}/${inFlight}`) ?? [];
+        const pairs = outcomes.reduce((sum, o) => sum + o.pairs, 0);
+        const wallMs = outcomes.reduce((sum, o) => sum + o.wallMs, 0);
+        const stats = summarize(outcomes.flatMap((o) => o.pairMs));
+        const row: UsbBulkRow = {
+          path,
+          transferBytes: options.transferBytes,
+          inFlight,
+          durationS: round(wallMs / 1000, 1),
+          pairs,
+          errors: outcomes.reduce((sum, o) => sum + o.errors, 0),
+          MB_per_s: round((pairs * options.transferBytes) / (wallMs / 1000) / 1e6, 2),
+          pair_p50_ms: round(stats.p50),
+          pair_p99_ms: round(stats.p99),
+        };
+        console.error(
+          `  bulk ${path} ${row.transferBytes} B × ${inFlight} in flight: ${row.MB_per_s} MB/s each way`,
+        );
+        return row;
+      }),
+    );
+    const counters = await receiver.request<Record<string, unknown>>('counters');
+    return { pipelines, bulk: bulkRows, control: controlRows, ferryCounters: counters };
+  } finally {
+    await receiver.request('close').catch(() => undefined);
+    await sharer.request('close').catch(() => undefined);
+    await Promise.all([receiver.stop(), sharer.stop()]);
+  }
+}
