@@ -115,7 +115,7 @@ export async function receive(options: ReceiveOptions, stop: AbortSignal): Promi
       options.err(`ferry: pipeline ${pipeline || '(none)'}`);
       if (!sink.attachUsb) {
         options.err(
-          `ferry: note: the ${sink.name} sink presents HID devices only; shared generic USB devices are left for a receiver with --sink usbip or --sink log`,
+          `ferry: note: the ${sink.name} sink presents HID devices only; shared generic USB devices are left for a receiver with --sink usbip, --sink usbredir or --sink log`,
         );
       }
     });

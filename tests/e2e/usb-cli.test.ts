@@ -91,11 +91,12 @@ describe('ferry receive with a shared generic USB device', () => {
     );
   });
 
-  it('a sink without USB support says so and leaves the device to another receiver', async () => {
+  it('usbredir takes the generic device too: a port for QEMU, the receiver holds it', async () => {
     const { link, sharer } = await shareGadgetZero();
     const process = ferry([link, '--sink', 'usbredir', '--usbredir-port', '0']);
-    await stderrMatch(process, /note: the usbredir sink presents HID devices only/);
-    expect(sharer.status().usbDevices).toEqual([{ device: 0, holder: undefined }]);
+    await stderrMatch(process, /usbredir: Gadget Zero on 127\.0\.0\.1:\d+ — qemu-system-x86_64/);
+    expect(process.stderr.join('\n')).not.toMatch(/HID devices only/);
+    expect(sharer.status().usbDevices[0]?.holder).toBeDefined();
     process.child.kill('SIGINT');
     expect(await process.exited).toBe(0);
   });

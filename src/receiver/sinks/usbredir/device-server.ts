@@ -1,35 +1,59 @@
 /**
  * One shared device on its own TCP port: QEMU's usb-redir chardev redirects exactly one device per
- * connection, so each device gets a listener and serves one usb-guest at a time.
+ * connection, so each device gets a listener and serves one usb-guest at a time. HID devices get a
+ * `UsbredirSession` (input reports pushed to it), generic USB devices a `GenericUsbredirSession`.
  */
+import type { GenericUsbFunction } from '../usb/generic-function.ts';
 import type { HidFunction } from '../usb/hid-function.ts';
 import type { Logger, PeerHandler, PeerLink } from '../usb/peer-link.ts';
 import { type TcpEndpoint, TcpServer } from '../usb/tcp-server.ts';
+import { GenericUsbredirSession } from './generic-session.ts';
 import { UsbredirSession } from './session.ts';
 
 const REFUSED: PeerHandler = { receive: () => {}, closed: () => {} };
 
+/** What the server needs of a session, whatever the device kind. */
+interface DeviceSession extends PeerHandler {
+  deviceGone(): void;
+}
+
 export class UsbredirDeviceServer {
-  private session: UsbredirSession | undefined;
-  private readonly stopInput: () => void;
+  private session: DeviceSession | undefined;
+  private stopInput: () => void = () => {};
 
   private constructor(
-    private readonly fn: HidFunction,
+    private readonly newSession: (link: PeerLink) => DeviceSession,
     private server: TcpServer | undefined,
-  ) {
-    this.stopInput = fn.device.onInput((reportId, data) =>
-      this.session?.input(fn.frameInput(reportId, data)),
-    );
-  }
+  ) {}
 
   static async listen(fn: HidFunction, endpoint: TcpEndpoint, logger: Logger): Promise<UsbredirDeviceServer> {
+    const self = await UsbredirDeviceServer.open((link) => new UsbredirSession(link, fn), endpoint, logger);
+    self.stopInput = fn.device.onInput((reportId, data) => {
+      if (self.session instanceof UsbredirSession) self.session.input(fn.frameInput(reportId, data));
+    });
+    return self;
+  }
+
+  static listenGeneric(
+    fn: GenericUsbFunction,
+    endpoint: TcpEndpoint,
+    logger: Logger,
+  ): Promise<UsbredirDeviceServer> {
+    return UsbredirDeviceServer.open((link) => new GenericUsbredirSession(link, fn), endpoint, logger);
+  }
+
+  private static async open(
+    newSession: (link: PeerLink) => DeviceSession,
+    endpoint: TcpEndpoint,
+    logger: Logger,
+  ): Promise<UsbredirDeviceServer> {
     let self: UsbredirDeviceServer | undefined;
     const server = await TcpServer.listen(
       endpoint,
       (link, remote) => self?.accept(link, remote, logger) ?? REFUSED,
       logger,
     );
-    self = new UsbredirDeviceServer(fn, server);
+    self = new UsbredirDeviceServer(newSession, server);
     return self;
   }
 
@@ -53,7 +77,7 @@ export class UsbredirDeviceServer {
       link.close();
       return REFUSED;
     }
-    const session = new UsbredirSession(link, this.fn);
+    const session = this.newSession(link);
     this.session = session;
     return {
       receive: (chunk) => session.receive(chunk),

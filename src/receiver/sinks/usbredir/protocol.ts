@@ -77,8 +77,8 @@ export const HOST_CAPS: readonly number[] = [
 export const HOST_VERSION = 'ferry usbredir 0.1';
 
 export const UsbredirLimits = {
-  /** A control packet header plus the largest wLength. */
-  maxPacketLength: 10 + 0xffff,
+  /** A bulk packet header (10 bytes, the largest) plus Ferry's largest transfer, 64 KiB (> any wLength). */
+  maxPacketLength: 10 + 0x10000,
   /** The hello carries the 64-byte version and a capability bitmap; 32 words is far more than defined. */
   maxHelloLength: 64 + 32 * 4,
 } as const;
