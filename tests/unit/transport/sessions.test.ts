@@ -1,23 +1,14 @@
-import wrtc from '@roamhq/wrtc';
 import { afterEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { createFerryServer, type FerryServer } from '../../../signaling/index.ts';
-import { SimulatedHidDevice, WebHidSource } from '../../../src/devices/index.ts';
-import { collectionsFromDescriptor } from '../../../src/hid/index.ts';
-import type { CollectionBody } from '../../../src/protocol/index.ts';
+import { WebHidSource } from '../../../src/devices/index.ts';
 import {
   ReceiverSession,
   type RemoteDevice,
   RemoteDeviceError,
   SharerSession,
-  simplePeerLinks,
-  type WebSocketConstructor,
 } from '../../../src/transport/index.ts';
-import { loadCorpusDevice } from '../../support/corpus.ts';
-import { connectSignaling } from '../../support/node-peers.ts';
+import { connectSignaling, nodeLinks as links, simulatedCorpusDevice } from '../../support/node-peers.ts';
 
-const links = simplePeerLinks(wrtc);
-const _Ws = WebSocket as unknown as WebSocketConstructor;
 const cleanups: Array<() => void | Promise<void>> = [];
 
 afterEach(async () => {
@@ -32,23 +23,12 @@ async function startServer(): Promise<FerryServer> {
 
 const signaling = (server: FerryServer) => connectSignaling(server.url);
 
-function simulated(name: string) {
-  const corpus = loadCorpusDevice(name);
-  const device = new SimulatedHidDevice({
-    vendorId: corpus.vendorId,
-    productId: corpus.productId,
-    productName: corpus.name,
-    collections: collectionsFromDescriptor(corpus.descriptor) as unknown as CollectionBody[],
-  });
-  return { corpus, device };
-}
-
 function nextDevice(session: ReceiverSession): Promise<RemoteDevice> {
   return new Promise((resolve) => session.on('device', resolve));
 }
 
 async function pair(server: FerryServer, secretForReceiver = 'secret-1') {
-  const { corpus, device } = simulated('sony-dualshock4-usb');
+  const { corpus, device } = simulatedCorpusDevice('sony-dualshock4-usb');
   await device.open();
   const sharer = new SharerSession({
     signaling: await signaling(server),
