@@ -16,6 +16,9 @@ import { FerryRemoteDevice } from './remote-device/remote-device.ts';
 import { FerryShareInvite } from './share-invite/share-invite.ts';
 import { FerryShareStatus } from './share-status/share-status.ts';
 import { FerryShareView } from './share-view/share-view.ts';
+import { FerryUsbControlForm } from './usb-control-form/usb-control-form.ts';
+import { FerryUsbDevice } from './usb-device/usb-device.ts';
+import { FerryUsbTransferForm } from './usb-transfer-form/usb-transfer-form.ts';
 
 const ELEMENTS: ReadonlyArray<[string, CustomElementConstructor]> = [
   ['ferry-app', FerryApp],
@@ -32,6 +35,9 @@ const ELEMENTS: ReadonlyArray<[string, CustomElementConstructor]> = [
   ['ferry-share-invite', FerryShareInvite],
   ['ferry-share-status', FerryShareStatus],
   ['ferry-share-view', FerryShareView],
+  ['ferry-usb-control-form', FerryUsbControlForm],
+  ['ferry-usb-device', FerryUsbDevice],
+  ['ferry-usb-transfer-form', FerryUsbTransferForm],
 ];
 
 /** Safe to call twice (hot reload, a second bundle): an element already defined is left alone. */

@@ -1,5 +1,10 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { ReceiverSession, type RemoteDevice, type ShortCode } from '../../transport/index.ts';
+import {
+  ReceiverSession,
+  type RemoteDevice,
+  type RemoteUsbDevice,
+  type ShortCode,
+} from '../../transport/index.ts';
 import { describeError } from '../lib/messages.ts';
 import { connectToServer } from './connection.ts';
 
@@ -16,6 +21,8 @@ export class ReceiverController implements ReactiveController {
   phase: ReceivePhase = 'connecting';
   sharerName: string | undefined;
   devices: RemoteDevice[] = [];
+  /** Generic USB devices (issue 6): this page lists `usb` in its hello, so a sharer may give it one. */
+  usbDevices: RemoteUsbDevice[] = [];
   /** Why the share ended or failed, or the latest problem, in plain words. */
   message: string | undefined;
   private session: ReceiverSession | undefined;
@@ -50,7 +57,12 @@ export class ReceiverController implements ReactiveController {
     try {
       const kit = await connectToServer();
       if (attempt !== this.attempt) return kit.signaling.close();
-      const session = new ReceiverSession({ ...kit, name: this.name, auth: authFor(this.target) });
+      const session = new ReceiverSession({
+        ...kit,
+        name: this.name,
+        auth: authFor(this.target),
+        acceptUsb: true,
+      });
       this.session = session;
       this.follow(session);
       const sharer = await session.join(joinBy(this.target));
@@ -71,6 +83,10 @@ export class ReceiverController implements ReactiveController {
     session.on('device-gone', (gone) =>
       this.update(() => (this.devices = this.devices.filter((d) => d !== gone))),
     );
+    session.on('usb-device', (device) => this.update(() => (this.usbDevices = [...this.usbDevices, device])));
+    session.on('usb-device-gone', (gone) =>
+      this.update(() => (this.usbDevices = this.usbDevices.filter((d) => d !== gone))),
+    );
     session.on('problem', (error) => this.update(() => (this.message = error.message)));
     session.on('ended', ({ reason }) => {
       this.message = reason;
@@ -86,6 +102,7 @@ export class ReceiverController implements ReactiveController {
   private reset(phase: ReceivePhase): void {
     this.sharerName = undefined;
     this.devices = [];
+    this.usbDevices = [];
     this.message = undefined;
     this.setPhase(phase);
   }

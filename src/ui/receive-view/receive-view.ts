@@ -25,7 +25,7 @@ export class FerryReceiveView extends LitElement {
   }
 
   override render(): TemplateResult {
-    const { phase, devices } = this.receiver;
+    const { phase, devices, usbDevices } = this.receiver;
     return html`
       <section class="card" aria-labelledby="receive-heading">
         <h2 id="receive-heading">Receive a device</h2>
@@ -42,8 +42,9 @@ export class FerryReceiveView extends LitElement {
         <ferry-name-field .name=${this.name} @ferry-name-change=${this.onNameChange}></ferry-name-field>
       </section>
       ${devices.map((device) => html`<ferry-remote-device .device=${device}></ferry-remote-device>`)}
+      ${usbDevices.map((device) => html`<ferry-usb-device .device=${device}></ferry-usb-device>`)}
       ${
-        phase === 'connected' && devices.length === 0
+        phase === 'connected' && devices.length === 0 && usbDevices.length === 0
           ? html`<p class="muted waiting">Connected. Waiting for the sharer to pick a device…</p>`
           : nothing
       }
