@@ -6,10 +6,13 @@ import {
   buildShareLink,
   buildShortCode,
   type ChannelAuth,
+  type CodeWords,
   createCodeWords,
   createShareSecret,
   parseJoinTarget,
   ReceiverSession,
+  type RemoteDevice,
+  type RemoteUsbDevice,
   SignalingClient,
   simplePeerLinks,
   type WebSocketConstructor,
@@ -87,14 +90,8 @@ export async function receive(options: ReceiveOptions, stop: AbortSignal): Promi
 
   return new Promise<ReceiveResult>((resolve) => {
     let settled = false;
-    let devices = 0;
-    const printStats = () => {
-      session.meter.tick();
-      const { reportsPerSecond, bytesPerSecond, reports } = session.meter;
-      options.err(
-        `ferry: ${devices} device(s), ${reportsPerSecond} reports/s, ${formatRate(bytesPerSecond)}, ${reports} reports${session.lost > 0 ? `, ${session.lost} lost` : ''}`,
-      );
-    };
+    const devices = { count: 0 };
+    const printStats = () => options.err(statsLine(session, devices.count));
     const finish = (exitCode: number, reason: string) => {
       if (settled) return;
       settled = true;
@@ -113,61 +110,87 @@ export async function receive(options: ReceiveOptions, stop: AbortSignal): Promi
       clearTimeout(pairTimer);
       options.err(`ferry: paired with ${sharerName}`);
       options.err(`ferry: pipeline ${pipeline || '(none)'}`);
-      if (!sink.attachUsb) {
-        options.err(
-          `ferry: note: the ${sink.name} sink presents HID devices only; shared generic USB devices are left for a receiver with --sink usbip, --sink usbredir or --sink log`,
-        );
-      }
+      if (!sink.attachUsb) options.err(`ferry: note: ${hidOnlyNote(sink.name)}`);
     });
     session.on('device', (device) => {
-      devices += 1;
-      device.onClose(() => {
-        devices -= 1;
-      });
-      const presented = asRemoteHidDevice(device);
-      sink
-        .attach(presented)
-        .then(() => {
-          for (const line of sink.describe?.(presented) ?? []) options.err(`ferry: ${line}`);
-        })
-        .catch((error: Error) => options.err(`ferry: ${error.message}`));
+      countWhileOpen(devices, device);
+      presentHid(sink, device, options.err);
     });
     session.on('usb-device', (device) => {
-      devices += 1;
-      device.onClose(() => {
-        devices -= 1;
-      });
-      sink
-        .attachUsb?.(device)
-        .then(() => {
-          for (const line of sink.describe?.(device) ?? []) options.err(`ferry: ${line}`);
-        })
-        .catch((error: Error) => options.err(`ferry: ${usbProductName(device)}: ${error.message}`));
+      countWhileOpen(devices, device);
+      presentUsb(sink, device, options.err);
     });
     session.on('problem', (error) => {
       options.err(`ferry: ${error.message}`);
       if (!session.connected) finish(1, error.message);
     });
-    session.on('ended', ({ reason }) => finish(session.connected || devices > 0 ? 0 : 1, reason));
+    session.on('ended', ({ reason }) => finish(session.connected || devices.count > 0 ? 0 : 1, reason));
 
     signaling
       .connect(signalUrl)
       .then(() => startSession(session, options, appOrigin))
       .then((hosted) => {
-        if (!hosted) {
+        if (hosted) announceLink(hosted, secret, words, options);
+        else
           pairTimer = setTimeout(
             () => finish(1, 'the sharer did not connect in time'),
             options.pairTimeoutMs,
           );
-          return;
-        }
-        const link = buildShareLink(hosted.origin, hosted.sessionId, secret, 'receiver');
-        options.out(link);
-        options.err(
-          `ferry: open this link on the computer that has the device, or type the code ${buildShortCode(hosted.nameplate, words)}`,
-        );
-        qrcode.generate(link, { small: true }, (qr) => options.err(qr));
       })
       .catch((error: Error) => finish(1, error.message));
   });
+}
+
+function statsLine(session: ReceiverSession, devices: number): string {
+  session.meter.tick();
+  const { reportsPerSecond, bytesPerSecond, reports } = session.meter;
+  const lost = session.lost > 0 ? `, ${session.lost} lost` : '';
+  return `ferry: ${devices} device(s), ${reportsPerSecond} reports/s, ${formatRate(bytesPerSecond)}, ${reports} reports${lost}`;
+}
+
+function hidOnlyNote(sinkName: string): string {
+  return `the ${sinkName} sink presents HID devices only; shared generic USB devices are left for a receiver with --sink usbip, --sink usbredir or --sink log`;
+}
+
+function countWhileOpen(
+  devices: { count: number },
+  device: { onClose(listener: () => void): unknown },
+): void {
+  devices.count += 1;
+  device.onClose(() => {
+    devices.count -= 1;
+  });
+}
+
+function presentHid(sink: Sink, device: RemoteDevice, err: (line: string) => void): void {
+  const presented = asRemoteHidDevice(device);
+  sink
+    .attach(presented)
+    .then(() => {
+      for (const line of sink.describe?.(presented) ?? []) err(`ferry: ${line}`);
+    })
+    .catch((error: Error) => err(`ferry: ${error.message}`));
+}
+
+function presentUsb(sink: Sink, device: RemoteUsbDevice, err: (line: string) => void): void {
+  sink
+    .attachUsb?.(device)
+    .then(() => {
+      for (const line of sink.describe?.(device) ?? []) err(`ferry: ${line}`);
+    })
+    .catch((error: Error) => err(`ferry: ${usbProductName(device)}: ${error.message}`));
+}
+
+/** Receiver first: the link goes first on stdout (scripts read it), the code and a QR code on stderr. */
+function announceLink(
+  hosted: { sessionId: string; nameplate: string; origin: string },
+  secret: string,
+  words: CodeWords,
+  options: Pick<ReceiveOptions, 'out' | 'err'>,
+): void {
+  const link = buildShareLink(hosted.origin, hosted.sessionId, secret, 'receiver');
+  options.out(link);
+  const code = buildShortCode(hosted.nameplate, words);
+  options.err(`ferry: open this link on the computer that has the device, or type the code ${code}`);
+  qrcode.generate(link, { small: true }, (qr) => options.err(qr));
 }
