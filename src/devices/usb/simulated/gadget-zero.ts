@@ -45,6 +45,11 @@ export class GadgetZero implements UsbFunctionModel {
   configurationValue = 0;
   alternateSetting = 0;
   readonly halted = new Set<number>();
+  /**
+   * Time per isochronous packet: bInterval 4 at high speed is one packet per millisecond, so a request
+   * of n packets completes after n ms, as the UDC paces f_sourcesink's iso requests (0 = at once).
+   */
+  isoIntervalMs = 1;
   private readonly ep0Buffer = new Uint8Array(GADGET_ZERO.ep0BufferSize);
   private readonly loopback = new LoopbackBuffers();
 
@@ -95,6 +100,7 @@ export class GadgetZero implements UsbFunctionModel {
   }
 
   async isochronousIn(endpoint: number, packetLengths: readonly number[]): Promise<FunctionIsoResult> {
+    await this.isoPace(packetLengths.length);
     const packets = packetLengths.map((length) =>
       this.halted.has(endpoint)
         ? STALL
@@ -108,7 +114,9 @@ export class GadgetZero implements UsbFunctionModel {
     _data: Uint8Array,
     packetLengths: readonly number[],
   ): Promise<FunctionIsoResult> {
-    // The gadget's iso OUT completions do not check data; every packet is accepted whole.
+    // The gadget's iso OUT completions do not check data (only the bulk sink's do); every packet is
+    // accepted whole.
+    await this.isoPace(packetLengths.length);
     const packets = packetLengths.map((length) =>
       this.halted.has(endpoint) ? STALL : { status: 'ok' as const, bytesWritten: length },
     );
@@ -135,6 +143,11 @@ export class GadgetZero implements UsbFunctionModel {
   /** Loopback bytes held in the device (for tests and the demo). */
   get loopbackHeld(): number {
     return this.loopback.size;
+  }
+
+  private isoPace(packets: number): Promise<void> {
+    if (this.isoIntervalMs <= 0) return Promise.resolve();
+    return new Promise((resolve) => setTimeout(resolve, packets * this.isoIntervalMs));
   }
 
   private inLoopback(): boolean {

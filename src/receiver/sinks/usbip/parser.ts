@@ -28,10 +28,19 @@ export interface SubmitRequest {
   /** As the client sent it (0 or 0xffffffff for non-isochronous), echoed in RET_SUBMIT. */
   readonly numberOfPackets: number;
   readonly isoPacketCount: number;
+  /** The iso_packet_descriptors that follow the OUT data (empty unless isochronous). */
+  readonly isoPackets: readonly IsoPacketRequest[];
+  readonly startFrame: number;
   readonly interval: number;
   readonly setup: Uint8Array;
   /** The OUT data stage; empty for IN transfers. */
   readonly data: Uint8Array;
+}
+
+/** Where one isochronous packet sits in the URB's transfer buffer (offset and length as the client sent them). */
+export interface IsoPacketRequest {
+  readonly offset: number;
+  readonly length: number;
 }
 
 export interface UnlinkRequest {
@@ -125,12 +134,18 @@ export class UsbipParser {
   private nextSubmit(headerBytes: Uint8Array): SubmitRequest | undefined {
     const header = CmdSubmit.decode(headerBytes);
     checkSubmitFields(header.direction, header.ep);
-    const isoPacketCount = isoPackets(header.numberOfPackets);
+    const isoPacketCount = isoPacketCountOf(header.numberOfPackets);
     const transferBufferLength = checkedTransferLength(header.transferBufferLength);
     const dataLength = header.direction === UrbDirection.out ? transferBufferLength : 0;
     const total = URB_HEADER_SIZE + dataLength + isoPacketCount * IsoPacketDescriptor.size;
     if (this.queue.length < total) return undefined;
     const message = this.queue.take(total);
+    const isoPackets: IsoPacketRequest[] = [];
+    for (let i = 0, at = URB_HEADER_SIZE + dataLength; i < isoPacketCount; i++) {
+      const { offset, length } = IsoPacketDescriptor.decode(message, at);
+      isoPackets.push({ offset, length });
+      at += IsoPacketDescriptor.size;
+    }
     return {
       kind: 'submit',
       seqnum: header.seqnum,
@@ -141,6 +156,8 @@ export class UsbipParser {
       transferBufferLength,
       numberOfPackets: header.numberOfPackets,
       isoPacketCount,
+      isoPackets,
+      startFrame: header.startFrame,
       interval: header.interval,
       setup: new Uint8Array(header.setup),
       data: message.subarray(URB_HEADER_SIZE, URB_HEADER_SIZE + dataLength),
@@ -162,7 +179,7 @@ function checkedTransferLength(length: number): number {
   return length;
 }
 
-function isoPackets(numberOfPackets: number): number {
+function isoPacketCountOf(numberOfPackets: number): number {
   if (numberOfPackets === NOT_ISO) return 0;
   if (numberOfPackets > UsbipLimits.maxIsoPackets) {
     throw new UsbipProtocolError('length-limit', `number_of_packets ${numberOfPackets}`);

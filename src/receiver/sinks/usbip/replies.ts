@@ -7,6 +7,7 @@ import { fixedString } from '../usb/struct.ts';
 import type { UsbipExport } from './export.ts';
 import {
   DevlistCount,
+  IsoPacketDescriptor,
   OpCommon,
   RetSubmit,
   RetUnlink,
@@ -80,11 +81,24 @@ export interface RetSubmitFields {
   /** IN data; its length is actual_length. For OUT transfers pass `actualLength` instead. */
   readonly data?: Uint8Array;
   readonly actualLength?: number;
+  readonly startFrame?: number;
+  readonly errorCount?: number;
+  /** Isochronous URBs: one descriptor per packet, after the data (vhci-hcd reads them whatever the status). */
+  readonly isoPackets?: readonly IsoPacketResult[];
+}
+
+/** One iso_packet_descriptor of a RET_SUBMIT: the request's offset and length, and what happened. */
+export interface IsoPacketResult {
+  readonly offset: number;
+  readonly length: number;
+  readonly actualLength: number;
+  readonly status: number;
 }
 
 export function encodeRetSubmit(fields: RetSubmitFields): Uint8Array {
   const data = fields.data ?? NO_PADDING;
-  const out = new Uint8Array(URB_HEADER_SIZE + data.length);
+  const isoPackets = fields.isoPackets ?? [];
+  const out = new Uint8Array(URB_HEADER_SIZE + data.length + isoPackets.length * IsoPacketDescriptor.size);
   RetSubmit.encodeInto(
     {
       command: UrbCommand.retSubmit,
@@ -95,14 +109,19 @@ export function encodeRetSubmit(fields: RetSubmitFields): Uint8Array {
       ep: 0,
       status: fields.status,
       actualLength: fields.actualLength ?? data.length,
-      startFrame: 0,
+      startFrame: fields.startFrame ?? 0,
       numberOfPackets: fields.numberOfPackets,
-      errorCount: 0,
+      errorCount: fields.errorCount ?? 0,
       padding: NO_PADDING,
     },
     out,
   );
   out.set(data, URB_HEADER_SIZE);
+  let at = URB_HEADER_SIZE + data.length;
+  for (const packet of isoPackets) {
+    IsoPacketDescriptor.encodeInto(packet, out, at);
+    at += IsoPacketDescriptor.size;
+  }
   return out;
 }
 

@@ -3,21 +3,27 @@
  * side playing the usb-host: the device's own descriptors and speed, control and bulk packets mapped
  * to requests on the sharer and answered with their completions, interrupt IN polled while the guest
  * receives, configuration and alternate changes as the matching commands, cancel_data_packet answered
- * at once (and the sharer told). Isochronous streams and bulk streams are refused (`inval`).
+ * at once (and the sharer told), isochronous streams (generic-iso-streams.ts). Bulk streams are refused
+ * (`inval`).
  */
-import { UsbLimits, type UsbStatusName } from '../../../protocol/index.ts';
+import { UsbLimits } from '../../../protocol/index.ts';
 import type { UsbTransferResult } from '../../../transport/usb-remote-device.ts';
 import type { GenericUsbFunction } from '../usb/generic-function.ts';
 import type { PeerHandler, PeerLink } from '../usb/peer-link.ts';
 import { fixedString } from '../usb/struct.ts';
 import { bothHave, CapabilitySet } from './caps.ts';
 import { encodePacket, type OutgoingPacket } from './encoder.ts';
+
+export { genericRedirStatus } from './generic-status.ts';
+
 import {
   genericDeviceConnectHeader,
   genericEpInfoHeader,
   genericInterfaceInfoHeader,
   selectedAlternates,
 } from './generic-device-info.ts';
+import { GenericIsoStreams } from './generic-iso-streams.ts';
+import { genericRedirStatus } from './generic-status.ts';
 import {
   AltSettingStatusHeader,
   BULK_PACKET_SIZE_WITHOUT_LENGTH_HIGH,
@@ -34,26 +40,6 @@ import {
 } from './layouts.ts';
 import { type UsbredirPacket, UsbredirParser } from './parser.ts';
 import { Cap, HOST_CAPS, HOST_VERSION, PacketType, Status } from './protocol.ts';
-
-/** A Ferry USB status as a usbredir status. */
-export function genericRedirStatus(status: UsbStatusName): number {
-  switch (status) {
-    case 'ok':
-      return Status.success;
-    case 'stall':
-      return Status.stall;
-    case 'babble':
-      return Status.babble;
-    case 'cancelled':
-      return Status.cancelled;
-    case 'timeout':
-      return Status.timeout;
-    case 'error':
-    case 'disconnected':
-    case 'busy':
-      return Status.ioerror;
-  }
-}
 
 interface InFlight {
   readonly abort: AbortController;
@@ -72,11 +58,13 @@ export class GenericUsbredirSession implements PeerHandler {
   /** Configuration and alternate changes run one after another, in the order the guest sent them. */
   private commands: Promise<unknown> = Promise.resolve();
   private ended = false;
+  private readonly iso: GenericIsoStreams;
 
   constructor(
     private readonly link: PeerLink,
     private readonly fn: GenericUsbFunction,
   ) {
+    this.iso = new GenericIsoStreams(fn, (packet) => this.send(packet));
     this.send({ type: PacketType.hello, id: 0n, header: helloHeader(), data: this.ours.encode() });
   }
 
@@ -104,6 +92,7 @@ export class GenericUsbredirSession implements PeerHandler {
     this.inFlight.clear();
     for (const { abort } of this.receiving.values()) abort.abort();
     this.receiving.clear();
+    this.iso.stopAll();
   }
 
   private handle(packet: UsbredirPacket): void {
@@ -143,6 +132,15 @@ export class GenericUsbredirSession implements PeerHandler {
         return;
       case PacketType.cancelDataPacket:
         this.cancel(packet.id);
+        return;
+      case PacketType.startIsoStream:
+        this.iso.start(packet);
+        return;
+      case PacketType.stopIsoStream:
+        this.iso.stopPacket(packet);
+        return;
+      case PacketType.isoPacket:
+        this.iso.packet(packet);
         return;
       default:
         this.refuseUnsupported(packet);
@@ -184,9 +182,10 @@ export class GenericUsbredirSession implements PeerHandler {
   private setConfiguration(packet: UsbredirPacket): void {
     const { configuration } = ConfigurationHeader.decode(packet.header);
     this.serialized(async () => {
-      // A configuration change ends interrupt receiving and pending transfers (spec).
+      // A configuration change ends interrupt receiving, iso streams and pending transfers (spec).
       for (const { abort } of this.receiving.values()) abort.abort();
       this.receiving.clear();
+      this.iso.stopAll();
       const result = await this.fn.device.selectConfiguration(configuration);
       if (result.status === 'ok') {
         this.alternates.clear();
@@ -210,6 +209,8 @@ export class GenericUsbredirSession implements PeerHandler {
   private setAltSetting(packet: UsbredirPacket): void {
     const request = SetAltSettingHeader.decode(packet.header);
     this.serialized(async () => {
+      // An alternate change takes endpoints away: their streams end (usbredirhost cancels them too).
+      this.iso.stopAll();
       const result = await this.fn.device.selectAlternateInterface(request.interface, request.alt);
       if (result.status === 'ok') {
         this.alternates.set(request.interface, request.alt);
@@ -400,13 +401,6 @@ export class GenericUsbredirSession implements PeerHandler {
 
   private refuseUnsupported(packet: UsbredirPacket): void {
     switch (packet.type) {
-      case PacketType.startIsoStream:
-      case PacketType.stopIsoStream: {
-        const { endpoint } = EndpointHeader.decode(packet.header);
-        const header = StreamStatusHeader.encode({ status: Status.inval, endpoint });
-        this.send({ type: PacketType.isoStreamStatus, id: packet.id, header });
-        return;
-      }
       case PacketType.allocBulkStreams:
       case PacketType.freeBulkStreams: {
         const header = BulkStreamsStatusHeader.encode({ endpoints: 0, noStreams: 0, status: Status.inval });
@@ -414,7 +408,7 @@ export class GenericUsbredirSession implements PeerHandler {
         return;
       }
       default:
-        // iso_packet (no stream was ever started) and device_disconnect_ack need no answer.
+        // device_disconnect_ack needs no answer.
         return;
     }
   }

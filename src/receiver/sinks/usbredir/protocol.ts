@@ -62,7 +62,7 @@ export const Speed = { low: 0, full: 1, high: 2, super: 3 } as const;
 export const EndpointType = { control: 0, iso: 1, bulk: 2, interrupt: 3, invalid: 255 } as const;
 
 /**
- * The capabilities this usb-host implements (no iso, streams or filters: HID needs none). QEMU refuses
+ * The capabilities this usb-host implements (no bulk streams or filters; iso needs no capability). QEMU refuses
  * a device on xHCI unless the host has ep_info_max_packet_size, 64bits_ids and 32bits_bulk_length, so
  * the last is announced too: it only widens the (always refused) bulk_packet header.
  */
