@@ -10,9 +10,7 @@ import { UsbLimits } from '../../../protocol/index.ts';
 import type { UsbTransferResult } from '../../../transport/usb-remote-device.ts';
 import type { GenericUsbFunction } from '../usb/generic-function.ts';
 import type { PeerHandler, PeerLink } from '../usb/peer-link.ts';
-import { fixedString } from '../usb/struct.ts';
-import { bothHave, CapabilitySet } from './caps.ts';
-import { encodePacket, type OutgoingPacket } from './encoder.ts';
+import type { OutgoingPacket } from './encoder.ts';
 
 export { genericRedirStatus } from './generic-status.ts';
 
@@ -25,113 +23,91 @@ import {
 import { GenericIsoStreams } from './generic-iso-streams.ts';
 import { genericRedirStatus } from './generic-status.ts';
 import {
-  AltSettingStatusHeader,
   BULK_PACKET_SIZE_WITHOUT_LENGTH_HIGH,
   BulkPacketHeader,
-  BulkStreamsStatusHeader,
   ConfigurationHeader,
-  ConfigurationStatusHeader,
   ControlPacketHeader,
   EndpointHeader,
   GetAltSettingHeader,
   InterruptPacketHeader,
   SetAltSettingHeader,
-  StreamStatusHeader,
 } from './layouts.ts';
-import { type UsbredirPacket, UsbredirParser } from './parser.ts';
-import { Cap, HOST_CAPS, HOST_VERSION, PacketType, Status } from './protocol.ts';
-
-interface InFlight {
-  readonly abort: AbortController;
-  /** The reply for a cancelled packet: its own header with status cancelled and no data. */
-  readonly cancelled: () => OutgoingPacket;
-}
+import type { UsbredirPacket } from './parser.ts';
+import { PacketType, Status } from './protocol.ts';
+import {
+  altSettingStatus,
+  configurationStatus,
+  InFlightPackets,
+  refuseUnsupported,
+  routePacket,
+  streamStatus,
+  UsbredirChannel,
+  type UsbredirRoutes,
+} from './session-common.ts';
 
 export class GenericUsbredirSession implements PeerHandler {
-  private readonly ours = CapabilitySet.of(HOST_CAPS);
-  private readonly parser = new UsbredirParser(this.ours);
-  private readonly inFlight = new Map<bigint, InFlight>();
+  private readonly channel: UsbredirChannel;
+  private readonly inFlight = new InFlightPackets((packet) => this.channel.send(packet));
   /** Selected alternate per interface of the active configuration. */
   private readonly alternates = new Map<number, number>();
   /** Interrupt IN endpoints being polled for the guest, each with the id of its next packet. */
   private readonly receiving = new Map<number, { id: bigint; abort: AbortController }>();
   /** Configuration and alternate changes run one after another, in the order the guest sent them. */
   private commands: Promise<unknown> = Promise.resolve();
-  private ended = false;
   private readonly iso: GenericIsoStreams;
+  private readonly routes: UsbredirRoutes = {
+    hello: () => this.describeDevice(),
+    // As USB/IP's vhci-hcd, a port reset stays on this side: the guest sets the configuration
+    // again afterwards, and a WebUSB reset per enumeration would cost round trips for nothing.
+    reset: () => undefined,
+    setConfiguration: (packet) => this.setConfiguration(packet),
+    getConfiguration: (packet) =>
+      this.serialized(async () => this.configurationStatus(packet.id, Status.success)),
+    setAltSetting: (packet) => this.setAltSetting(packet),
+    getAltSetting: (packet) => this.getAltSetting(packet),
+    interruptReceiving: (packet) => this.interruptReceiving(packet),
+    controlPacket: (packet) => this.controlPacket(packet),
+    interruptPacket: (packet) => this.interruptOut(packet),
+    cancelDataPacket: (id) => this.inFlight.cancel(id),
+    other: (packet) => this.otherPacket(packet),
+  };
 
   constructor(
-    private readonly link: PeerLink,
+    link: PeerLink,
     private readonly fn: GenericUsbFunction,
   ) {
-    this.iso = new GenericIsoStreams(fn, (packet) => this.send(packet));
-    this.send({ type: PacketType.hello, id: 0n, header: helloHeader(), data: this.ours.encode() });
+    this.channel = new UsbredirChannel(link);
+    this.iso = new GenericIsoStreams(fn, (packet) => this.channel.send(packet));
+    this.channel.hello();
   }
 
   /** Throws UsbredirProtocolError; the server then drops this connection. */
   receive(chunk: Uint8Array): void {
-    this.parser.push(chunk, (packet) => this.handle(packet));
+    this.channel.receive(chunk, (packet) => routePacket(packet, this.routes));
   }
 
   closed(): void {
-    this.ended = true;
+    this.channel.end();
     this.stopAll();
   }
 
   /** The share ended: tell the guest the device is unplugged, then hang up. */
   deviceGone(): void {
-    if (this.ended) return;
-    this.send({ type: PacketType.deviceDisconnect, id: 0n });
-    this.ended = true;
-    this.stopAll();
-    this.link.close();
+    this.channel.deviceGone(() => this.stopAll());
   }
 
   private stopAll(): void {
-    for (const { abort } of this.inFlight.values()) abort.abort();
-    this.inFlight.clear();
+    this.inFlight.abortAll();
     for (const { abort } of this.receiving.values()) abort.abort();
     this.receiving.clear();
     this.iso.stopAll();
   }
 
-  private handle(packet: UsbredirPacket): void {
-    if (this.ended) return;
+  /** Bulk transfers and isochronous streams; bulk streams are refused. */
+  private otherPacket(packet: UsbredirPacket): void {
     switch (packet.type) {
-      case PacketType.hello:
-        this.describeDevice();
-        return;
-      case PacketType.reset:
-        // As USB/IP's vhci-hcd, a port reset stays on this side: the guest sets the configuration
-        // again afterwards, and a WebUSB reset per enumeration would cost round trips for nothing.
-        return;
-      case PacketType.setConfiguration:
-        this.setConfiguration(packet);
-        return;
-      case PacketType.getConfiguration:
-        this.serialized(async () => this.configurationStatus(packet.id, Status.success));
-        return;
-      case PacketType.setAltSetting:
-        this.setAltSetting(packet);
-        return;
-      case PacketType.getAltSetting:
-        this.getAltSetting(packet);
-        return;
-      case PacketType.startInterruptReceiving:
-      case PacketType.stopInterruptReceiving:
-        this.interruptReceiving(packet);
-        return;
-      case PacketType.controlPacket:
-        this.controlPacket(packet);
-        return;
       case PacketType.bulkPacket:
         this.bulkPacket(packet);
-        return;
-      case PacketType.interruptPacket:
-        this.interruptOut(packet);
-        return;
-      case PacketType.cancelDataPacket:
-        this.cancel(packet.id);
         return;
       case PacketType.startIsoStream:
         this.iso.start(packet);
@@ -143,36 +119,26 @@ export class GenericUsbredirSession implements PeerHandler {
         this.iso.packet(packet);
         return;
       default:
-        this.refuseUnsupported(packet);
+        refuseUnsupported(packet, (reply) => this.channel.send(reply));
         return;
     }
   }
 
-  private get peerHas() {
-    const peer = this.parser.peerCaps;
-    return (cap: number) => peer !== undefined && bothHave(this.ours, peer, cap);
-  }
-
   private describeDevice(): void {
     this.sendEndpointsAndInterfaces();
-    const header = genericDeviceConnectHeader(
-      this.fn.device.descriptors,
-      this.peerHas(Cap.connectDeviceVersion),
+    this.channel.connectDevice((withVersion) =>
+      genericDeviceConnectHeader(this.fn.device.descriptors, withVersion),
     );
-    this.send({ type: PacketType.deviceConnect, id: 0n, header });
   }
 
   private sendEndpointsAndInterfaces(): void {
     const { descriptors, activeConfiguration } = this.fn.device;
     const selected = selectedAlternates(descriptors, activeConfiguration, this.alternates);
-    const withMaxPacket = this.peerHas(Cap.epInfoMaxPacketSize);
     const maxPacketSize0 = descriptors.device.maxPacketSize0 || 64;
-    this.send({
-      type: PacketType.epInfo,
-      id: 0n,
-      header: genericEpInfoHeader(selected, maxPacketSize0, withMaxPacket),
-    });
-    this.send({ type: PacketType.interfaceInfo, id: 0n, header: genericInterfaceInfoHeader(selected) });
+    this.channel.sendEndpointsAndInterfaces(
+      (withMaxPacket) => genericEpInfoHeader(selected, maxPacketSize0, withMaxPacket),
+      genericInterfaceInfoHeader(selected),
+    );
   }
 
   private serialized(step: () => Promise<void>): void {
@@ -199,11 +165,7 @@ export class GenericUsbredirSession implements PeerHandler {
   }
 
   private configurationStatus(id: bigint, status: number): void {
-    const header = ConfigurationStatusHeader.encode({
-      status,
-      configuration: this.fn.device.activeConfiguration,
-    });
-    this.send({ type: PacketType.configurationStatus, id, header });
+    this.channel.send(configurationStatus(id, status, this.fn.device.activeConfiguration));
   }
 
   private setAltSetting(packet: UsbredirPacket): void {
@@ -217,9 +179,7 @@ export class GenericUsbredirSession implements PeerHandler {
         this.sendEndpointsAndInterfaces();
       }
       const status = result.status === 'ok' ? Status.success : genericRedirStatus(result.status);
-      const alt = result.status === 'ok' ? request.alt : 0xff;
-      const header = AltSettingStatusHeader.encode({ status, interface: request.interface, alt });
-      this.send({ type: PacketType.altSettingStatus, id: packet.id, header });
+      this.channel.send(altSettingStatus(packet.id, status, request.interface, request.alt));
     });
   }
 
@@ -230,12 +190,9 @@ export class GenericUsbredirSession implements PeerHandler {
       const exists = descriptors
         .configuration(activeConfiguration)
         ?.interfaces.some((iface) => iface.interfaceNumber === request.interface);
-      const header = AltSettingStatusHeader.encode({
-        status: exists ? Status.success : Status.inval,
-        interface: request.interface,
-        alt: exists ? (this.alternates.get(request.interface) ?? 0) : 0xff,
-      });
-      this.send({ type: PacketType.altSettingStatus, id: packet.id, header });
+      const status = exists ? Status.success : Status.inval;
+      const alt = this.alternates.get(request.interface) ?? 0;
+      this.channel.send(altSettingStatus(packet.id, status, request.interface, alt));
     });
   }
 
@@ -264,7 +221,12 @@ export class GenericUsbredirSession implements PeerHandler {
       id: packet.id,
       header: ControlPacketHeader.encode({ ...request, status: Status.cancelled, length: 0 }),
     });
-    this.track(packet.id, cancelled, (signal) => this.fn.control(setup, packet.data.slice(), signal), reply);
+    this.inFlight.track(
+      packet.id,
+      cancelled,
+      (signal) => this.fn.control(setup, packet.data.slice(), signal),
+      reply,
+    );
   }
 
   private bulkPacket(packet: UsbredirPacket): void {
@@ -285,7 +247,7 @@ export class GenericUsbredirSession implements PeerHandler {
     };
     // Ferry moves at most 64 KiB per transfer (UsbLimits); a larger bulk IN request is refused.
     if (this.fn.endpointKind(request.endpoint) !== 'bulk' || length > UsbLimits.maxTransferBytes) {
-      this.send({ type: PacketType.bulkPacket, id: packet.id, header: header(Status.inval, 0) });
+      this.channel.send({ type: PacketType.bulkPacket, id: packet.id, header: header(Status.inval, 0) });
       return;
     }
     const reply = (result: UsbTransferResult): OutgoingPacket => {
@@ -304,7 +266,7 @@ export class GenericUsbredirSession implements PeerHandler {
       header: header(Status.cancelled, 0),
     });
     const dataOut = isIn ? new Uint8Array(0) : packet.data.slice();
-    this.track(
+    this.inFlight.track(
       packet.id,
       cancelled,
       (signal) => this.fn.transfer(request.endpoint, length, dataOut, signal),
@@ -317,7 +279,7 @@ export class GenericUsbredirSession implements PeerHandler {
     const header = (status: number, length: number) =>
       InterruptPacketHeader.encode({ endpoint: request.endpoint, status, length });
     if ((request.endpoint & 0x80) !== 0 || this.fn.endpointKind(request.endpoint) !== 'interrupt') {
-      this.send({ type: PacketType.interruptPacket, id: packet.id, header: header(Status.inval, 0) });
+      this.channel.send({ type: PacketType.interruptPacket, id: packet.id, header: header(Status.inval, 0) });
       return;
     }
     const reply = (result: UsbTransferResult): OutgoingPacket => ({
@@ -331,7 +293,7 @@ export class GenericUsbredirSession implements PeerHandler {
       header: header(Status.cancelled, 0),
     });
     const data = packet.data.slice();
-    this.track(
+    this.inFlight.track(
       packet.id,
       cancelled,
       (signal) => this.fn.transfer(request.endpoint, data.length, data, signal),
@@ -350,14 +312,13 @@ export class GenericUsbredirSession implements PeerHandler {
       this.receiving.set(endpoint, entry);
       void this.poll(endpoint, entry);
     }
-    const header = StreamStatusHeader.encode({ status: valid ? Status.success : Status.inval, endpoint });
-    this.send({ type: PacketType.interruptReceivingStatus, id: packet.id, header });
+    this.channel.send(streamStatus(PacketType.interruptReceivingStatus, packet.id, endpoint, valid));
   }
 
   private async poll(endpoint: number, entry: { id: bigint; abort: AbortController }): Promise<void> {
     const { descriptors, activeConfiguration } = this.fn.device;
     const packetSize = descriptors.endpoint(activeConfiguration, endpoint)?.packetSize || 64;
-    while (this.receiving.get(endpoint) === entry && !this.ended) {
+    while (this.receiving.get(endpoint) === entry && !this.channel.ended) {
       const result = await this.fn.transfer(endpoint, packetSize, new Uint8Array(0), entry.abort.signal);
       if (this.receiving.get(endpoint) !== entry || result.status === 'cancelled') return;
       const header = InterruptPacketHeader.encode({
@@ -365,7 +326,7 @@ export class GenericUsbredirSession implements PeerHandler {
         status: genericRedirStatus(result.status),
         length: result.data.length,
       });
-      this.send({ type: PacketType.interruptPacket, id: entry.id++, header, data: result.data });
+      this.channel.send({ type: PacketType.interruptPacket, id: entry.id++, header, data: result.data });
       if (result.status !== 'ok') {
         // No busy loop on a stalled or gone endpoint: the guest starts receiving again if it wants.
         this.receiving.delete(endpoint);
@@ -373,56 +334,6 @@ export class GenericUsbredirSession implements PeerHandler {
       }
     }
   }
-
-  /** Runs a request on the sharer; replies when it completes, unless the guest cancelled it first. */
-  private track(
-    id: bigint,
-    cancelled: () => OutgoingPacket,
-    start: (signal: AbortSignal) => Promise<UsbTransferResult>,
-    reply: (result: UsbTransferResult) => OutgoingPacket,
-  ): void {
-    const entry: InFlight = { abort: new AbortController(), cancelled };
-    this.inFlight.set(id, entry);
-    void start(entry.abort.signal).then((result) => {
-      if (this.inFlight.get(id) !== entry) return;
-      this.inFlight.delete(id);
-      this.send(reply(result));
-    });
-  }
-
-  /** The guest always gets its data packet back: completed earlier, or now with status cancelled. */
-  private cancel(id: bigint): void {
-    const entry = this.inFlight.get(id);
-    if (entry === undefined) return;
-    this.inFlight.delete(id);
-    entry.abort.abort();
-    this.send(entry.cancelled());
-  }
-
-  private refuseUnsupported(packet: UsbredirPacket): void {
-    switch (packet.type) {
-      case PacketType.allocBulkStreams:
-      case PacketType.freeBulkStreams: {
-        const header = BulkStreamsStatusHeader.encode({ endpoints: 0, noStreams: 0, status: Status.inval });
-        this.send({ type: PacketType.bulkStreamsStatus, id: packet.id, header });
-        return;
-      }
-      default:
-        // device_disconnect_ack needs no answer.
-        return;
-    }
-  }
-
-  private send(packet: OutgoingPacket): void {
-    if (this.ended) return;
-    this.link.send(encodePacket(packet, this.peerHas(Cap.ids64Bits)));
-  }
-}
-
-function helloHeader(): Uint8Array {
-  const version = new Uint8Array(64);
-  version.set(fixedString.encode(HOST_VERSION).subarray(0, 63));
-  return version;
 }
 
 /** A narrow bulk header widened with a zero length_high, so one layout decodes both. */

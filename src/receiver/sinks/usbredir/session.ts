@@ -7,137 +7,96 @@ import type { ControlResult } from '../usb/control.ts';
 import type { HidFunction } from '../usb/hid-function.ts';
 import type { PeerHandler, PeerLink } from '../usb/peer-link.ts';
 import { setConfiguration } from '../usb/standard-requests.ts';
-import { fixedString } from '../usb/struct.ts';
-import { bothHave, CapabilitySet } from './caps.ts';
 import { deviceConnectHeader, epInfoHeader, interfaceInfoHeader } from './device-info.ts';
-import { encodePacket, type OutgoingPacket } from './encoder.ts';
+import type { OutgoingPacket } from './encoder.ts';
 import {
-  AltSettingStatusHeader,
-  BulkStreamsStatusHeader,
   ConfigurationHeader,
-  ConfigurationStatusHeader,
   ControlPacketHeader,
   EndpointHeader,
   GetAltSettingHeader,
   InterruptPacketHeader,
   SetAltSettingHeader,
-  StreamStatusHeader,
 } from './layouts.ts';
-import { type UsbredirPacket, UsbredirParser } from './parser.ts';
-import { Cap, HOST_CAPS, HOST_VERSION, PacketType, Status } from './protocol.ts';
+import type { UsbredirPacket } from './parser.ts';
+import { PacketType, Status } from './protocol.ts';
+import {
+  altSettingStatus,
+  configurationStatus,
+  InFlightPackets,
+  refuseUnsupported,
+  routePacket,
+  streamStatus,
+  UsbredirChannel,
+  type UsbredirRoutes,
+} from './session-common.ts';
 import { usbredirStatus } from './status.ts';
 
-/** A data packet waiting on the device, kept so cancel_data_packet can answer it. */
-interface InFlight {
-  readonly type: number;
-  readonly header: Uint8Array;
-}
-
 export class UsbredirSession implements PeerHandler {
-  private readonly ours = CapabilitySet.of(HOST_CAPS);
-  private readonly parser = new UsbredirParser(this.ours);
-  private readonly inFlight = new Map<bigint, InFlight>();
+  private readonly channel: UsbredirChannel;
+  private readonly inFlight = new InFlightPackets((packet) => this.channel.send(packet));
   private receivingInterrupts = false;
   /** Unsolicited interrupt packets are numbered from 0 (the spec's rule for host-initiated ids). */
   private nextInterruptId = 0n;
-  private ended = false;
+  private readonly routes: UsbredirRoutes = {
+    hello: () => this.describeDevice(),
+    // Hosts reset before enumerating; the emulated device has nothing to re-plug.
+    reset: () => this.fn.reset(),
+    setConfiguration: (packet) => this.setConfiguration(packet),
+    getConfiguration: (packet) => this.configurationStatus(packet.id, Status.success),
+    setAltSetting: (packet) => this.setAltSetting(packet),
+    getAltSetting: (packet) => this.getAltSetting(packet),
+    interruptReceiving: (packet) => this.interruptReceiving(packet),
+    controlPacket: (packet) => this.controlPacket(packet),
+    interruptPacket: (packet) => this.interruptOut(packet),
+    cancelDataPacket: (id) => this.inFlight.cancel(id),
+    other: (packet) => this.refuseUnsupported(packet),
+  };
 
   constructor(
     private readonly link: PeerLink,
     private readonly fn: HidFunction,
   ) {
+    this.channel = new UsbredirChannel(link);
     fn.reset();
-    this.send({ type: PacketType.hello, id: 0n, header: helloHeader(), data: this.ours.encode() });
+    this.channel.hello();
   }
 
   /** Throws UsbredirProtocolError; the server then drops this connection. */
   receive(chunk: Uint8Array): void {
-    this.parser.push(chunk, (packet) => this.handle(packet));
+    this.channel.receive(chunk, (packet) => routePacket(packet, this.routes));
   }
 
   closed(): void {
-    this.ended = true;
-    this.inFlight.clear();
+    this.channel.end();
+    this.inFlight.abortAll();
   }
 
   /** An input report from the device (already framed with its id byte when ids are used). */
   input(framed: Uint8Array): void {
     // A guest that does not read gets no more stale input; control replies are never dropped.
-    if (this.ended || !this.receivingInterrupts || this.link.congested) return;
+    if (this.channel.ended || !this.receivingInterrupts || this.link.congested) return;
     const endpoint = this.fn.descriptors.interruptIn.address;
     const header = InterruptPacketHeader.encode({ endpoint, status: Status.success, length: framed.length });
-    this.send({ type: PacketType.interruptPacket, id: this.nextInterruptId++, header, data: framed });
+    this.channel.send({ type: PacketType.interruptPacket, id: this.nextInterruptId++, header, data: framed });
   }
 
   /** The share ended: tell the guest the device is unplugged, then hang up (one device per connection). */
   deviceGone(): void {
-    if (this.ended) return;
-    this.send({ type: PacketType.deviceDisconnect, id: 0n });
-    this.ended = true;
-    this.link.close();
-  }
-
-  private handle(packet: UsbredirPacket): void {
-    if (this.ended) return;
-    switch (packet.type) {
-      case PacketType.hello:
-        this.describeDevice();
-        return;
-      case PacketType.reset:
-        // Hosts reset before enumerating; the emulated device has nothing to re-plug.
-        this.fn.reset();
-        return;
-      case PacketType.setConfiguration:
-        this.setConfiguration(packet);
-        return;
-      case PacketType.getConfiguration:
-        this.configurationStatus(packet.id, Status.success);
-        return;
-      case PacketType.setAltSetting:
-        this.setAltSetting(packet);
-        return;
-      case PacketType.getAltSetting:
-        this.getAltSetting(packet);
-        return;
-      case PacketType.startInterruptReceiving:
-      case PacketType.stopInterruptReceiving:
-        this.interruptReceiving(packet);
-        return;
-      case PacketType.controlPacket:
-        this.controlPacket(packet);
-        return;
-      case PacketType.interruptPacket:
-        this.interruptOut(packet);
-        return;
-      case PacketType.cancelDataPacket:
-        this.cancel(packet.id);
-        return;
-      default:
-        this.refuseUnsupported(packet);
-        return;
-    }
+    this.channel.deviceGone();
   }
 
   private describeDevice(): void {
-    const peer = this.parser.peerCaps;
-    if (peer === undefined) return;
-    const { descriptors } = this.fn;
+    if (this.channel.peerCaps === undefined) return;
     this.sendEndpointsAndInterfaces();
-    const withVersion = bothHave(this.ours, peer, Cap.connectDeviceVersion);
-    this.send({
-      type: PacketType.deviceConnect,
-      id: 0n,
-      header: deviceConnectHeader(descriptors, withVersion),
-    });
+    this.channel.connectDevice((withVersion) => deviceConnectHeader(this.fn.descriptors, withVersion));
   }
 
-  /** Sent after connect, set_configuration and set_alt_setting, before the status (spec order). */
   private sendEndpointsAndInterfaces(): void {
-    const peer = this.parser.peerCaps;
-    if (peer === undefined) return;
-    const withMaxPacket = bothHave(this.ours, peer, Cap.epInfoMaxPacketSize);
-    this.send({ type: PacketType.epInfo, id: 0n, header: epInfoHeader(this.fn.descriptors, withMaxPacket) });
-    this.send({ type: PacketType.interfaceInfo, id: 0n, header: interfaceInfoHeader() });
+    if (this.channel.peerCaps === undefined) return;
+    this.channel.sendEndpointsAndInterfaces(
+      (withMaxPacket) => epInfoHeader(this.fn.descriptors, withMaxPacket),
+      interfaceInfoHeader(),
+    );
   }
 
   private setConfiguration(packet: UsbredirPacket): void {
@@ -154,9 +113,7 @@ export class UsbredirSession implements PeerHandler {
   }
 
   private configurationStatus(id: bigint, status: number): void {
-    const configuration = this.fn.standard.configuration;
-    const header = ConfigurationStatusHeader.encode({ status, configuration });
-    this.send({ type: PacketType.configurationStatus, id, header });
+    this.channel.send(configurationStatus(id, status, this.fn.standard.configuration));
   }
 
   private setAltSetting(packet: UsbredirPacket): void {
@@ -172,12 +129,7 @@ export class UsbredirSession implements PeerHandler {
   }
 
   private altSettingStatus(id: bigint, valid: boolean, iface: number): void {
-    const header = AltSettingStatusHeader.encode({
-      status: valid ? Status.success : Status.inval,
-      interface: iface,
-      alt: valid ? 0 : 0xff,
-    });
-    this.send({ type: PacketType.altSettingStatus, id, header });
+    this.channel.send(altSettingStatus(id, valid ? Status.success : Status.inval, iface, 0));
   }
 
   private interruptReceiving(packet: UsbredirPacket): void {
@@ -187,8 +139,7 @@ export class UsbredirSession implements PeerHandler {
       this.receivingInterrupts = packet.type === PacketType.startInterruptReceiving;
       this.nextInterruptId = 0n;
     }
-    const header = StreamStatusHeader.encode({ status: valid ? Status.success : Status.inval, endpoint });
-    this.send({ type: PacketType.interruptReceivingStatus, id: packet.id, header });
+    this.channel.send(streamStatus(PacketType.interruptReceivingStatus, packet.id, endpoint, valid));
   }
 
   private controlPacket(packet: UsbredirPacket): void {
@@ -231,24 +182,13 @@ export class UsbredirSession implements PeerHandler {
     reply: (outcome: ControlResult) => OutgoingPacket,
   ): void {
     if (!(result instanceof Promise)) {
-      this.send(reply(result));
+      this.channel.send(reply(result));
       return;
     }
-    const entry = { type: packet.type, header: new Uint8Array(packet.header) };
-    this.inFlight.set(packet.id, entry);
-    void result.then((outcome) => {
-      if (this.inFlight.get(packet.id) !== entry) return;
-      this.inFlight.delete(packet.id);
-      this.send(reply(outcome));
-    });
-  }
-
-  /** The guest always gets its data packet back: completed earlier, or now with status cancelled. */
-  private cancel(id: bigint): void {
-    const entry = this.inFlight.get(id);
-    if (entry === undefined) return;
-    this.inFlight.delete(id);
-    this.send({ type: entry.type, id, header: cancelledHeader(entry) });
+    const { type, id } = packet;
+    const header = new Uint8Array(packet.header);
+    const cancelled = () => ({ type, id, header: cancelledHeader(type, header) });
+    this.inFlight.track(id, cancelled, () => result, reply);
   }
 
   /** Streams and bulk/iso transfers: a HID device has no such endpoints. */
@@ -257,14 +197,7 @@ export class UsbredirSession implements PeerHandler {
       case PacketType.startIsoStream:
       case PacketType.stopIsoStream: {
         const { endpoint } = EndpointHeader.decode(packet.header);
-        const header = StreamStatusHeader.encode({ status: Status.inval, endpoint });
-        this.send({ type: PacketType.isoStreamStatus, id: packet.id, header });
-        return;
-      }
-      case PacketType.allocBulkStreams:
-      case PacketType.freeBulkStreams: {
-        const header = BulkStreamsStatusHeader.encode({ endpoints: 0, noStreams: 0, status: Status.inval });
-        this.send({ type: PacketType.bulkStreamsStatus, id: packet.id, header });
+        this.channel.send(streamStatus(PacketType.isoStreamStatus, packet.id, endpoint, false));
         return;
       }
       case PacketType.bulkPacket: {
@@ -272,37 +205,25 @@ export class UsbredirSession implements PeerHandler {
         const header = new Uint8Array(packet.header.length);
         header[0] = packet.header[0] ?? 0;
         header[1] = Status.inval;
-        this.send({ type: PacketType.bulkPacket, id: packet.id, header });
+        this.channel.send({ type: PacketType.bulkPacket, id: packet.id, header });
         return;
       }
       default:
-        // iso_packet (no stream was ever started) and device_disconnect_ack need no answer.
+        // Bulk streams are refused there; iso_packet (no stream was ever started) needs no answer.
+        refuseUnsupported(packet, (reply) => this.channel.send(reply));
         return;
     }
   }
-
-  private send(packet: OutgoingPacket): void {
-    if (this.ended) return;
-    const use64 =
-      this.parser.peerCaps !== undefined && bothHave(this.ours, this.parser.peerCaps, Cap.ids64Bits);
-    this.link.send(encodePacket(packet, use64));
-  }
 }
 
-function helloHeader(): Uint8Array {
-  const version = new Uint8Array(64);
-  version.set(fixedString.encode(HOST_VERSION).subarray(0, 63));
-  return version;
-}
-
-function cancelledHeader(entry: InFlight): Uint8Array {
-  if (entry.type === PacketType.controlPacket) {
+function cancelledHeader(type: number, header: Uint8Array): Uint8Array {
+  if (type === PacketType.controlPacket) {
     return ControlPacketHeader.encode({
-      ...ControlPacketHeader.decode(entry.header),
+      ...ControlPacketHeader.decode(header),
       status: Status.cancelled,
       length: 0,
     });
   }
-  const interrupt = InterruptPacketHeader.decode(entry.header);
+  const interrupt = InterruptPacketHeader.decode(header);
   return InterruptPacketHeader.encode({ ...interrupt, status: Status.cancelled, length: 0 });
 }
