@@ -2,11 +2,11 @@
  * The pipeline chosen on the share page, negotiated in the hello and run end to end: a real Chromium
  * sharer page, and either `ferry receive` as a real process or a receiver page in another profile.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createFerryServer, type FerryServer } from '../../signaling/index.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { formatPipelineSpec, parsePipelineSpec } from '../../src/pipeline/index.ts';
-import { collectPageErrors, freshContext, launchChromium } from '../support/browser.ts';
+import { useAppAndBrowser } from '../support/app-fixture.ts';
+import { collectPageErrors, freshContext } from '../support/browser.ts';
 import { loadCorpusDevice } from '../support/corpus.ts';
 import { fakeDeviceFromCorpus } from '../support/fake-device-from-corpus.ts';
 import type { FakeHidControl, ReplayResult } from '../support/fake-webhid/config.ts';
@@ -15,33 +15,17 @@ import { installFakeWebHid } from '../support/install-fake.ts';
 
 const DS3 = 'sony-dualshock3-usb';
 
-let server: FerryServer;
-let browser: Browser;
-const cleanups: Array<() => unknown> = [];
-
-beforeAll(async () => {
-  server = await createFerryServer({ port: 0, staticDir: 'dist' });
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const app = useAppAndBrowser();
 
 const canonical = (spec: string) => formatPipelineSpec(parsePipelineSpec(spec));
 
 async function openPage(path: string, prepare?: (page: Page) => Promise<void>) {
-  const context = await freshContext(browser);
-  cleanups.push(() => context.close());
+  const context = await freshContext(app.browser);
+  app.defer(() => context.close());
   const page = await context.newPage();
   const errors = collectPageErrors(page);
   await prepare?.(page);
-  await page.goto(new URL(path, `http://localhost:${server.port}`).href);
+  await page.goto(new URL(path, app.origin).href);
   return { page, errors };
 }
 
@@ -59,7 +43,7 @@ async function shareWithPipeline(page: Page, spec: string, button: 'share-button
 
 function receiveProcess(args: string[]): FerryProcess {
   const ferry = startFerryReceive(args);
-  cleanups.push(() => ferry.child.kill('SIGKILL'));
+  app.defer(() => ferry.child.kill('SIGKILL'));
   return ferry;
 }
 

@@ -3,11 +3,11 @@
  * Chrome-faithful) DualShock 3 from the corpus, the real server, and either a receiver page or the real
  * `ferry receive` process — input, output and feature reports, byte for byte.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createFerryServer, type FerryServer } from '../../signaling/index.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { parseShareLink } from '../../src/transport/index.ts';
-import { collectPageErrors, launchChromium } from '../support/browser.ts';
+import { useAppAndBrowser } from '../support/app-fixture.ts';
+import { collectPageErrors } from '../support/browser.ts';
 import { loadCorpusDevice } from '../support/corpus.ts';
 import { fakeDeviceFromCorpus } from '../support/fake-device-from-corpus.ts';
 import { type FerryProcess, startFerryReceive } from '../support/ferry-process.ts';
@@ -16,38 +16,23 @@ import { installFakeWebHid } from '../support/install-fake.ts';
 const DEVICE = 'sony-dualshock3-usb'; // report ids, a 299-report recording, output and feature reports
 const REPLAYED = 120;
 
-let server: FerryServer;
-let browser: Browser;
-const cleanups: Array<() => unknown> = [];
+const app = useAppAndBrowser();
 
-beforeAll(async () => {
-  server = await createFerryServer({ port: 0, staticDir: 'dist' });
-  browser = await launchChromium();
-});
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-const origin = () => `http://localhost:${server.port}`;
 const hex = (bytes: Uint8Array) => [...bytes].map((b) => b.toString(16).padStart(2, '0')).join(' ');
 
 async function page(path: string, withFakeDevice: boolean): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext();
-  cleanups.push(() => context.close());
+  const context = await app.browser.newContext();
+  app.defer(() => context.close());
   const opened = await context.newPage();
   const errors = collectPageErrors(opened);
   if (withFakeDevice) await installFakeWebHid(opened, { devices: [fakeDeviceFromCorpus(DEVICE)] });
-  await opened.goto(new URL(path, origin()).href);
+  await opened.goto(new URL(path, app.origin).href);
   return { page: opened, errors };
 }
 
 function ferry(args: string[]): FerryProcess {
   const process = startFerryReceive(args);
-  cleanups.push(() => process.child.kill('SIGKILL'));
+  app.defer(() => process.child.kill('SIGKILL'));
   return process;
 }
 
@@ -149,7 +134,7 @@ describe('a corpus device shared from a Chromium page', () => {
   });
 
   it('reaches a waiting `ferry receive` (receiver first) through its /r/ link', async () => {
-    const receive = ferry(['--signal', origin(), '--name', 'build-box']);
+    const receive = ferry(['--signal', app.origin, '--name', 'build-box']);
     const link = await receive.waitForLine(() => true);
     expect(parseShareLink(link).createdBy).toBe('receiver');
     const sharer = await page(link, true);

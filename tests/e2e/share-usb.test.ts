@@ -5,45 +5,31 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createFerryServer, type FerryServer } from '../../signaling/index.ts';
-import { collectPageErrors, launchChromium } from '../support/browser.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useAppAndBrowser } from '../support/app-fixture.ts';
+import { collectPageErrors } from '../support/browser.ts';
 import { fakeWebUsbInitScript } from '../support/fake-webusb/bundle.ts';
 import { type FerryProcess, startFerryReceive } from '../support/ferry-process.ts';
 import { usbipLoopback } from '../support/usbip-loopback.ts';
 
 const USBIP = '/usr/sbin/usbip';
 const execFileAsync = promisify(execFile);
-let server: FerryServer;
-let browser: Browser;
-const cleanups: Array<() => unknown> = [];
-
-beforeAll(async () => {
-  server = await createFerryServer({ port: 0, staticDir: 'dist' });
-  browser = await launchChromium();
-});
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useAppAndBrowser();
 
 async function sharerPage(): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext();
-  cleanups.push(() => context.close());
+  const context = await app.browser.newContext();
+  app.defer(() => context.close());
   const page = await context.newPage();
   const errors = collectPageErrors(page);
   await page.addInitScript({ content: await fakeWebUsbInitScript({ gadgetZeros: 1 }) });
-  await page.goto(`http://localhost:${server.port}/`);
+  await page.goto(`${app.origin}/`);
   return { page, errors };
 }
 
 function ferry(args: string[]): FerryProcess {
   const process = startFerryReceive(args);
-  cleanups.push(() => process.child.kill('SIGKILL'));
+  app.defer(() => process.child.kill('SIGKILL'));
   return process;
 }
 

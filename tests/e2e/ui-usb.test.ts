@@ -4,37 +4,23 @@
  * drives it: vendor control requests 0x5b/0x5c round-trip a buffer, and after selecting the loopback
  * configuration a bulk OUT comes back on bulk IN.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createFerryServer, type FerryServer } from '../../signaling/index.ts';
-import { collectPageErrors, freshContext, launchChromium } from '../support/browser.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useAppAndBrowser } from '../support/app-fixture.ts';
+import { collectPageErrors, freshContext } from '../support/browser.ts';
 import { fakeWebUsbInitScript } from '../support/fake-webusb/bundle.ts';
 
 const SCREENSHOTS = process.env.FERRY_SCREENSHOTS; // a directory, when screenshots are wanted
 
-let server: FerryServer;
-let browser: Browser;
-const cleanups: Array<() => unknown> = [];
-
-beforeAll(async () => {
-  server = await createFerryServer({ port: 0, staticDir: 'dist' });
-  browser = await launchChromium();
-});
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useAppAndBrowser();
 
 async function openPage(url: string, initScript?: string): Promise<{ page: Page; errors: string[] }> {
-  const context = await freshContext(browser);
-  cleanups.push(() => context.close());
+  const context = await freshContext(app.browser);
+  app.defer(() => context.close());
   const page = await context.newPage();
   const errors = collectPageErrors(page);
   if (initScript) await page.addInitScript({ content: initScript });
-  await page.goto(new URL(url, `http://localhost:${server.port}`).href);
+  await page.goto(new URL(url, app.origin).href);
   return { page, errors };
 }
 

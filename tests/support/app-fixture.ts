@@ -1,0 +1,48 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { createFerryServer, type FerryServer } from '../../signaling/index.ts';
+import { launchChromium } from './browser.ts';
+
+/** The real server serving the built app, one Chromium for the file, and cleanups run after each test. */
+export interface AppFixture {
+  readonly server: FerryServer;
+  readonly browser: Browser;
+  /** http://localhost:<port> of the server (localhost: WebHID needs a secure context). */
+  readonly origin: string;
+  /** Runs `cleanup` after the current test, newest first. */
+  defer(cleanup: () => unknown): void;
+}
+
+/** Registers the hooks; call once at the top of an e2e test file (the app must be built into dist/). */
+export function useAppAndBrowser(): AppFixture {
+  let server: FerryServer | undefined;
+  let browser: Browser | undefined;
+  const cleanups: Array<() => unknown> = [];
+  beforeAll(async () => {
+    server = await createFerryServer({ port: 0, staticDir: 'dist' });
+    browser = await launchChromium();
+  });
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the app fixture is used before beforeAll ran');
+    return value;
+  };
+  return {
+    get server() {
+      return started(server);
+    },
+    get browser() {
+      return started(browser);
+    },
+    get origin() {
+      return `http://localhost:${started(server).port}`;
+    },
+    defer: (cleanup) => cleanups.push(cleanup),
+  };
+}
