@@ -132,18 +132,37 @@ describe('the full Ferry path from a Chromium sharer into a guest kernel', () =>
     }
   });
 
-  it('uhid: ferry receive inside the guest, WebRTC to the host through user networking', async () => {
+  /**
+   * Starts `ferry receive --sink uhid` inside the guest and waits for its hidraw node. WebRTC through
+   * slirp's NAT from a software-emulated guest occasionally fails to pair; each attempt is a fresh
+   * process (and so a fresh peer connection), and every attempt's log is kept for the failure message.
+   */
+  async function pairGuestReceiver(attempts = 3): Promise<string> {
     const { port } = sharer.server;
-    const args = `receive ${sharer.link} --sink uhid --signal http://10.0.2.2:${port} --stats 60 --pair-timeout 120`;
-    await vm.runOk(
-      `cd ${repoRoot} && setsid sh -c 'node src/receiver/bin.js ${args} >/tmp/ferry.out 2>/tmp/ferry.err; ` +
-        `echo $? >/tmp/ferry.exit' </dev/null >/dev/null 2>&1 &`,
-    );
-    const node = await hidraw.waitForNode(120).catch(async (error: Error) => {
-      throw new Error(
-        `${error.message}\n--- ferry in the guest ---\n${await vm.runOk('cat /tmp/ferry.err')}`,
+    const args = `receive ${sharer.link} --sink uhid --signal http://10.0.2.2:${port} --stats 60 --pair-timeout 60`;
+    const logs: string[] = [];
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      await vm.runOk(
+        `rm -f /tmp/ferry.exit; cd ${repoRoot} && setsid sh -c 'node src/receiver/bin.js ${args} >/tmp/ferry.out 2>/tmp/ferry.err; ` +
+          `echo $? >/tmp/ferry.exit' </dev/null >/dev/null 2>&1 &`,
       );
-    });
+      try {
+        return await hidraw.waitForNode(75);
+      } catch (error) {
+        const log = await vm.runOk("cat /tmp/ferry.err; pkill -f 'src/receiver/[b]in.js'; sleep 1; true");
+        logs.push(`attempt ${attempt}: ${(error as Error).message}\n${log}`);
+        console.info(`[vm] uhid in the guest: attempt ${attempt} did not pair`);
+      }
+    }
+    throw new Error(
+      `the guest's ferry receive never paired:\n${logs.join('\n--- ferry in the guest ---\n')}`,
+    );
+  }
+
+  it('uhid: ferry receive inside the guest, WebRTC to the host through user networking', {
+    timeout: 600_000,
+  }, async () => {
+    const node = await pairGuestReceiver();
     await exerciseSharedDevice(node, 3);
     // The guest's host candidate (10.0.2.15) is unreachable from here: Chromium can only have learned
     // the guest from its checks arriving through slirp's NAT, i.e. as a peer-reflexive candidate.
