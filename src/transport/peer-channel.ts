@@ -51,6 +51,11 @@ export interface ChannelEvents {
   problem: Error;
   /** `seq` declared input reports lost. */
   loss: LossEvent;
+  /**
+   * An attempt with the short code failed: the peer's code proof did not verify, or we proved the code
+   * and the link ended before the peer proved it back. The session reports it so the nameplate burns.
+   */
+  'code-failed': undefined;
 }
 
 /** After this many malformed frames from one peer, the link is closed: it is broken or hostile. */
@@ -93,6 +98,10 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
   private refusal: string | undefined;
   /** Messages that arrived while the peer's hello was being verified (WebCrypto is async). */
   private held: HeldMessage[] | undefined;
+  /** We sent a proof of the code words (see 'code-failed'). */
+  private sentCodeProof = false;
+  /** The peer proved itself, or a failed code attempt was reported: there is nothing more to report. */
+  private codeSettled = false;
 
   constructor(
     readonly peerId: string,
@@ -149,6 +158,7 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
     const { role, name, sessionId, auth, capabilities, pipeline } = this.options;
     const secret = auth[method] ?? '';
     const proof = await createProof(secret, sessionId, role, this.link.fingerprints());
+    this.sentCodeProof ||= method === 'code';
     this.link.send(
       encodeHello({
         role,
@@ -230,11 +240,13 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
       secret !== undefined &&
       (await verifyProof(secret, body.auth.proof, this.options.sessionId, body.role, fingerprints));
     if (!valid) {
+      if (method === 'code') this.codeFailed();
       return this.refuse(
         ErrorCode.AuthFailed,
         new Error('the share secret did not match; check the link or code'),
       );
     }
+    this.codeSettled = true;
     // The sharer answers before judging the pipelines, so that both ends can name both specs.
     if (this.options.role === 'sharer') await this.sendHello(method as 'link' | 'code');
     await this.startPipeline(body, secret);
@@ -285,9 +297,17 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
     if (this.badFrames >= MAX_BAD_FRAMES) this.close(`too many malformed frames (${error.message})`);
   }
 
+  /** Once per channel, and never after the peer proved itself. */
+  private codeFailed(): void {
+    if (this.codeSettled) return;
+    this.codeSettled = true;
+    this.emit('code-failed', undefined);
+  }
+
   private end(reason: string): void {
     if (this.ended) return;
     this.ended = true;
+    if (this.sentCodeProof) this.codeFailed();
     this.pipeline?.close();
     this.emit('closed', this.refusal ?? reason);
   }

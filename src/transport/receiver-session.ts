@@ -1,13 +1,13 @@
 import { NO_PREFERENCE } from '../pipeline/index.ts';
 import type { Frame, UsbFrame } from '../protocol/index.ts';
-import type { PeerInfo } from '../protocol/signaling.ts';
+import { CLOSE_CODES, type PeerInfo } from '../protocol/signaling.ts';
 import { DeviceCodecs } from './device-codecs.ts';
 import type { LinkFactory } from './link.ts';
 import { type ChannelAuth, PeerChannel } from './peer-channel.ts';
 import { canonicalPipeline } from './pipeline-handshake.ts';
 import { RateMeter } from './rate-meter.ts';
 import { RemoteDevice } from './remote-device.ts';
-import { type SignalingClient, TypedEmitter } from './signaling-client.ts';
+import { type JoinBy as JoinTarget, type SignalingClient, TypedEmitter } from './signaling-client.ts';
 import { RemoteUsbDevice, type RemoteUsbDeviceOptions } from './usb-remote-device.ts';
 import { USB_CAPABILITY } from './usb-shares.ts';
 
@@ -29,7 +29,19 @@ export interface ReceiverOptions {
    */
   acceptUsb?: boolean;
   usbDevice?: RemoteUsbDeviceOptions;
+  /**
+   * When a sharer that had connected goes: 'end' the session (the headless receiver exits), or 'wait' in
+   * it for a sharer to come back (the receiver page). Default 'end'. A session with no sharer, or a sharer
+   * that goes before connecting, is always waited in: the session outlives its sharer.
+   */
+  whenSharerLeaves?: 'end' | 'wait';
 }
+
+/** Why there is nobody to connect to, for 'no-sharer'. */
+export const NO_SHARER = {
+  absent: 'nobody is sharing in this session right now',
+  left: 'the sharer left',
+} as const;
 
 interface ReceiverEvents {
   /** The sharer proved the secret; devices follow. */
@@ -39,6 +51,13 @@ interface ReceiverEvents {
   /** A generic USB device this receiver now holds (only with `acceptUsb`). */
   'usb-device': RemoteUsbDevice;
   'usb-device-gone': RemoteUsbDevice;
+  /**
+   * Nobody is sharing in this session right now (it had no sharer when we joined, or the sharer left);
+   * the session waits for one, and 'sharer-joined' follows when one comes (back).
+   */
+  'no-sharer': { reason: string };
+  /** A sharer is in the session (we joined it, or it joined or came back); its link follows. */
+  'sharer-joined': PeerInfo;
   /** The session is over: the sharer left or closed, or the link failed. */
   ended: { reason: string };
   problem: Error;
@@ -68,13 +87,19 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
       if (from === this.sharerId) this.linkFor(from).link.signal(data);
     });
     signaling.on('peer-joined', (peer) => {
-      if (peer.role === 'sharer') this.sharerId = peer.peerId;
+      if (peer.role !== 'sharer' || this.ended) return;
+      this.sharerId = peer.peerId;
+      this.emit('sharer-joined', peer);
     });
     signaling.on('peer-left', ({ peerId }) => {
-      if (this.channel?.peerId === peerId) this.end('the sharer left');
+      if (peerId === this.sharerId) this.sharerLeft();
     });
-    signaling.on('close', () => {
-      if (!this.channel?.ready) this.end('signaling closed before the sharer connected');
+    signaling.on('close', ({ code }) => {
+      if (this.channel?.ready) return;
+      // The session's creator refused our code proof and had the server drop us (it may beat its own
+      // refusal over the link): say what happened rather than that signaling closed.
+      if (code === CLOSE_CODES.codeFailed) this.end('the share secret did not match; check the code');
+      else this.end('signaling closed before the sharer connected');
     });
   }
 
@@ -85,12 +110,21 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
     return { sessionId: created.sessionId, nameplate: created.nameplate };
   }
 
-  /** Sharer first: joins the sharer's session; the sharer then calls us. */
-  async join(target: { sessionId: string } | { nameplate: string }): Promise<PeerInfo | undefined> {
+  /**
+   * Sharer first: joins the sharer's session; the sharer then calls us. Emits 'sharer-joined' or, when
+   * the session has no sharer, 'no-sharer' before it resolves.
+   */
+  join(target: { sessionId: string } | { nameplate: string }): Promise<PeerInfo | undefined> {
+    return this.enter(target, NO_SHARER.absent);
+  }
+
+  private async enter(target: JoinTarget, noSharerReason: string): Promise<PeerInfo | undefined> {
     const joined = await this.options.signaling.join(target, 'receiver', this.options.name);
     this.sessionId = joined.sessionId;
     const sharer = joined.peers.find((peer) => peer.role === 'sharer');
     this.sharerId = sharer?.peerId;
+    if (sharer) this.emit('sharer-joined', sharer);
+    else this.emit('no-sharer', { reason: noSharerReason });
     return sharer;
   }
 
@@ -128,11 +162,52 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
     );
     channel.on('frame', (frame) => this.handleFrame(frame));
     channel.on('problem', (error) => this.emit('problem', error));
+    channel.on('code-failed', () => this.options.signaling.reportFailedCode(peerId));
     channel.on('closed', (reason) => {
-      if (this.channel === channel) this.end(reason);
+      if (this.channel !== channel) return;
+      if (channel.ready && this.options.whenSharerLeaves === 'wait') void this.meetAgain(reason);
+      else this.end(reason);
     });
     this.channel = channel;
     return channel;
+  }
+
+  /** The sharer left the session: end, or wait in the session for one to come (back). */
+  private sharerLeft(): void {
+    this.sharerId = undefined;
+    if (this.ended) return;
+    const wasConnected = this.channel?.ready ?? false;
+    if (wasConnected && this.options.whenSharerLeaves !== 'wait') {
+      this.end(NO_SHARER.left);
+      return;
+    }
+    this.dropLink(NO_SHARER.left);
+    this.emit('no-sharer', { reason: NO_SHARER.left });
+  }
+
+  /**
+   * A connected link closed, and the sharer's 'peer-left' may or may not follow (its tab closing sends
+   * both, in either order). Rejoining the session settles it: a sharer still there calls us again (it
+   * sees a new receiver), and a session without one says so.
+   */
+  private async meetAgain(reason: string): Promise<void> {
+    if (this.ended) return;
+    this.dropLink(reason);
+    this.sharerId = undefined;
+    try {
+      this.options.signaling.leave();
+      await this.enter({ sessionId: this.sessionId }, NO_SHARER.left);
+    } catch (error) {
+      this.end(`lost the sharer (${reason}) and could not rejoin: ${(error as Error).message}`);
+    }
+  }
+
+  /** Forgets the sharer's link and everything it carried, staying in the session. */
+  private dropLink(reason: string): void {
+    for (const index of [...this.devices.keys(), ...this.usbDevices.keys()]) this.removeDevice(index);
+    const channel = this.channel;
+    this.channel = undefined;
+    channel?.close(reason);
   }
 
   private handleFrame(frame: Frame): void {

@@ -27,6 +27,8 @@ export type ShareTarget =
 export interface ShareInvite {
   link: string;
   code: string;
+  /** Someone tried the code with the wrong words, so the server burned it: only the link works now. */
+  codeBurned?: boolean;
 }
 
 export type SharePhase = 'idle' | 'starting' | 'sharing' | 'failed';
@@ -158,6 +160,10 @@ export class SharerController implements ReactiveController {
     const session = new SharerSession({ ...kit, name: this.name(), auth, pipeline: this.pipeline() });
     this.openSession = session;
     session.on('status', (status) => this.updateStatus(status));
+    kit.signaling.on('nameplate-burned', () => {
+      if (this.invite) this.invite = { ...this.invite, codeBurned: true };
+      this.host.requestUpdate();
+    });
     if (target.kind === 'host') {
       const { sessionId, nameplate } = await session.host();
       this.invite = {
