@@ -95,6 +95,32 @@ describe('signaling hardening: per-address limits', () => {
     await pairFrom(server, BYSTANDER);
   });
 
+  it('pairs and relays from one address while another floods creates and garbage at the same time', async () => {
+    const server = await startServer();
+    let flooding = true;
+    let floodSockets = 0;
+    const flood = (async () => {
+      while (flooding) {
+        const flooder = await TestPeer.connect(server, { from: FLOODER });
+        floodSockets++;
+        for (let n = 0; n < 200 && !flooder.isClosed; n++) {
+          flooder.send({ type: 'create', role: 'sharer', name: 'flood' });
+          flooder.send({ type: 'leave' });
+          flooder.sendRaw(n % 2 === 0 ? 'garbage' : JSON.stringify({ type: 'x'.repeat(16_300) }));
+          if (n % 20 === 0) await new Promise((resolve) => setImmediate(resolve));
+        }
+        flooder.socket.terminate();
+      }
+    })();
+    try {
+      while (floodSockets < 3) await new Promise((resolve) => setTimeout(resolve, 5));
+      for (let round = 0; round < 3; round++) await pairFrom(server, BYSTANDER);
+    } finally {
+      flooding = false;
+      await flood;
+    }
+  });
+
   it('cuts off an address that keeps sending garbage, over fresh sockets too, while another address pairs', async () => {
     const server = await startServer();
     const closes: number[] = [];
