@@ -55,7 +55,7 @@ const MINUTE = 60_000;
 export async function createFerryServer(options: FerryServerOptions = {}): Promise<FerryServer> {
   const sessionTtlMs = options.sessionTtlMs ?? 10 * MINUTE;
   const idleTimeoutMs = options.idleTimeoutMs ?? 60 * MINUTE;
-  const limits: ClientLimits = { ...DEFAULT_CLIENT_LIMITS, ...options.limits };
+  const limits = clientLimits(options.limits);
   const rooms = new Rooms({
     maxReceivers: options.maxReceivers ?? 4,
     maxSessions: options.maxSessions ?? 10_000,
@@ -149,6 +149,21 @@ async function handleHttp(
   await serveStatic(request, response);
 }
 
+/** The defaults with the given overrides; a limit that is not a positive number is a configuration error. */
+function clientLimits(overrides: Partial<ClientLimits> = {}): ClientLimits {
+  const limits: ClientLimits = { ...DEFAULT_CLIENT_LIMITS };
+  for (const [key, value] of Object.entries(overrides) as Array<[keyof ClientLimits, never]>) {
+    if (value !== undefined) limits[key] = value;
+  }
+  for (const [key, value] of Object.entries(limits)) {
+    const numbers = typeof value === 'number' ? [value] : [value.burst, value.perMinute];
+    if (!numbers.every((n) => Number.isFinite(n) && n > 0)) {
+      throw new RangeError(`limits.${key} must be positive numbers`);
+    }
+  }
+  return limits;
+}
+
 /** Pings every socket each interval and terminates the ones that did not answer the previous ping. */
 function startHeartbeat(wss: WebSocketServer, intervalMs: number): NodeJS.Timeout {
   const answered = new WeakSet<WebSocket>();
@@ -159,7 +174,7 @@ function startHeartbeat(wss: WebSocketServer, intervalMs: number): NodeJS.Timeou
   return setInterval(() => {
     for (const socket of wss.clients) {
       if (!answered.delete(socket)) socket.terminate();
-      else socket.ping();
+      else socket.ping(undefined, undefined, () => {}); // a failed ping means a dead socket: 'close' follows
     }
   }, intervalMs);
 }
