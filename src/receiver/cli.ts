@@ -49,15 +49,13 @@ program
   )
   .option(
     '--allow <selector>',
-    'take only matching devices: 046d:c626, 046d:*, usage:01:05, class:03 (repeatable)',
+    'take only matching devices: 046d:c626, 046d:*, usage:01:05, class:03 (repeatable; default: all)',
     collectSelectors,
-    [],
   )
   .option(
     '--deny <selector>',
     'refuse matching devices, whatever --allow says (repeatable)',
     collectSelectors,
-    [],
   )
   .action(async (target: string | undefined, flags) => {
     const io = {

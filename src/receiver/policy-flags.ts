@@ -5,7 +5,7 @@ import { type DeviceSelector, isSelectorError, parseSelectorList } from './polic
  * commander argParser for the repeatable `--allow` / `--deny <selector>` (one may carry a comma list):
  * a bad selector is a usage error naming the problem, before anything connects.
  */
-export function collectSelectors(value: string, previous: DeviceSelector[]): DeviceSelector[] {
+export function collectSelectors(value: string, previous: DeviceSelector[] = []): DeviceSelector[] {
   try {
     return [...previous, ...parseSelectorList(value)];
   } catch (error) {

@@ -105,9 +105,21 @@ describe('ferry receive --allow / --deny', () => {
     ]);
   });
 
-  it('refuses a generic USB device by class: USB/IP exports only the HID device', async () => {
-    const { sharer, link } = await shareMouseAndKeyboard({ gadgetZero: true });
-    const process = ferry([link, '--deny', 'class:ff', '--sink', 'usbip', '--usbip-port', '0']);
+  it('refuses a generic USB device by class: USB/IP and usbredir present only the HID devices', async () => {
+    const { sharer, mouse, link } = await shareMouseAndKeyboard({ gadgetZero: true });
+    const process = ferry([
+      link,
+      '--deny',
+      'class:ff',
+      '--sink',
+      'usbip',
+      '--usbip-port',
+      '0',
+      '--sink',
+      'usbredir',
+      '--usbredir-port',
+      '0',
+    ]);
     await stderrMatch(process, /^ferry: refused Gadget Zero \(0525:a4a0\): denied by --deny class:ff$/);
     const [, port] = await stderrMatch(process, /usbip: exported 1-2 on 127\.0\.0\.1:(\d+)/);
     const listed = await usbipList(port!);
@@ -115,6 +127,12 @@ describe('ferry receive --allow / --deny', () => {
     expect(listed).toMatch(/\(046a:0011\)/);
     expect(listed).not.toMatch(/0525:a4a0/);
     expect(sharer.status().usbDevices).toEqual([{ device: 2, holder: undefined }]);
+    // usbredir offers a port per device it presents: the two HID devices, not Gadget Zero.
+    const usbredirLines = () => process.stderr.filter((line) => line.startsWith('ferry: usbredir: '));
+    await expect.poll(() => usbredirLines().length, { timeout: 20_000 }).toBe(2);
+    expect(usbredirLines().some((line) => line.includes(mouse.productName))).toBe(true);
+    expect(usbredirLines().some((line) => line.startsWith('ferry: usbredir: Cherry keyboard'))).toBe(true);
+    expect(usbredirLines().join('\n')).not.toMatch(/Gadget Zero/);
   });
 
   it("the web app's sharer shows the refusal of its demo device", async () => {
