@@ -10,6 +10,7 @@ import { clientAddressOf } from './client-address.ts';
 import { ClientLedger, type ClientLimits, DEFAULT_CLIENT_LIMITS } from './client-limits.ts';
 import { acceptConnection, type ConnectionContext, refuseSocket } from './connection.ts';
 import { Rooms } from './rooms.ts';
+import { setSecurityHeaders } from './security-headers.ts';
 import { createStaticHandler, type RequestHandler, sendStatus } from './static.ts';
 
 export interface FerryServerOptions {
@@ -75,6 +76,7 @@ export async function createFerryServer(options: FerryServerOptions = {}): Promi
   };
   const serveStatic = options.staticDir === undefined ? undefined : createStaticHandler(options.staticDir);
   const server = createServer((request, response) => {
+    setSecurityHeaders(response);
     const config = JSON.stringify({ iceServers: options.iceServers ?? [] });
     handleHttp(request, response, rooms, serveStatic, config).catch(() => response.destroy());
   });
