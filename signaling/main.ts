@@ -13,10 +13,19 @@ interface CliOptions {
   static: string;
   ice: string[];
   trustProxy?: string;
+  turnUrl: string[];
+  turnSecret?: string;
+  turnTtl?: number;
 }
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
+}
+
+function parseSeconds(value: string): number {
+  const seconds = Number(value);
+  if (!Number.isInteger(seconds) || seconds <= 0) throw new InvalidArgumentError('expected whole seconds');
+  return seconds;
 }
 
 function parsePort(value: string): number {
@@ -43,8 +52,25 @@ const options = new Command()
     '--trust-proxy <header>',
     'behind a reverse proxy: take the client address from this header (e.g. X-Forwarded-For, its last entry); only if clients cannot reach the server directly',
   )
+  .option(
+    '--turn-url <url>',
+    'a TURN server sharing --turn-secret, e.g. turn:turn.example.org:3478 (repeatable); each client gets its own time-limited credential',
+    collect,
+    [],
+  )
+  .option(
+    '--turn-secret <secret>',
+    "the TURN server's static-auth-secret (env FERRY_TURN_SECRET, which keeps it off the command line)",
+  )
+  .option('--turn-ttl <seconds>', 'how long each TURN credential lasts (default 43200, at most 86400)', parseSeconds)
   .parse()
   .opts<CliOptions>();
+
+const turnSecret = options.turnSecret ?? process.env.FERRY_TURN_SECRET;
+if (options.turnUrl.length > 0 && !turnSecret) {
+  console.error('--turn-url needs the shared secret: --turn-secret or FERRY_TURN_SECRET');
+  process.exit(2);
+}
 
 const hasApp = existsSync(join(options.static, 'index.html'));
 if (!hasApp) console.warn(`No web app in ${options.static}/ (run "npm run build"); serving signaling only.`);
@@ -55,6 +81,13 @@ const server = await createFerryServer({
   staticDir: hasApp ? options.static : undefined,
   iceServers: options.ice.map((urls) => ({ urls })),
   trustProxy: options.trustProxy,
+  turn:
+    options.turnUrl.length > 0 && turnSecret
+      ? { urls: options.turnUrl, secret: turnSecret, ttlSeconds: options.turnTtl }
+      : undefined,
+}).catch((error: Error) => {
+  console.error(error.message); // a bad configuration: say what, not where in the code
+  process.exit(2);
 });
 const shownHost = ['127.0.0.1', '::1', '0.0.0.0', '::'].includes(options.host) ? 'localhost' : options.host;
 console.log(`Ferry is running at http://${shownHost}:${server.port}`);

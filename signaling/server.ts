@@ -12,6 +12,7 @@ import { acceptConnection, type ConnectionContext, refuseSocket } from './connec
 import { Rooms } from './rooms.ts';
 import { setSecurityHeaders } from './security-headers.ts';
 import { createStaticHandler, type RequestHandler, sendStatus } from './static.ts';
+import { type TurnOptions, turnIceServers, type ValidTurnOptions, validateTurnOptions } from './turn-credentials.ts';
 
 export interface FerryServerOptions {
   /** 0 picks a free port (tests). */
@@ -43,6 +44,11 @@ export interface FerryServerOptions {
   log?: (message: string, error?: unknown) => void;
   /** STUN/TURN servers the web app should use, served as /config.json (none are needed on one LAN). */
   iceServers?: RTCIceServer[];
+  /**
+   * A TURN service sharing a secret with this server (coturn `use-auth-secret`): each /config.json
+   * response carries its own time-limited credential for it (signaling/turn-credentials.ts).
+   */
+  turn?: TurnOptions;
 }
 
 export interface FerryServer {
@@ -75,9 +81,9 @@ export async function createFerryServer(options: FerryServerOptions = {}): Promi
     log,
   };
   const serveStatic = options.staticDir === undefined ? undefined : createStaticHandler(options.staticDir);
+  const config = clientConfig(options.iceServers ?? [], options.turn && validateTurnOptions(options.turn));
   const server = createServer((request, response) => {
     setSecurityHeaders(response);
-    const config = JSON.stringify({ iceServers: options.iceServers ?? [] });
     handleHttp(request, response, rooms, serveStatic, config).catch(() => response.destroy());
   });
   // Slow or stalled request headers (an upgrade included) must not hold sockets for Node's default minute.
@@ -132,7 +138,7 @@ async function handleHttp(
   response: ServerResponse,
   rooms: Rooms,
   serveStatic: RequestHandler | undefined,
-  config: string,
+  config: () => string,
 ): Promise<void> {
   const path = (request.url ?? '/').split('?', 1)[0];
   if (request.method !== 'GET' && request.method !== 'HEAD') return sendStatus(response, 405);
@@ -143,12 +149,25 @@ async function handleHttp(
   }
   if (path === '/config.json') {
     response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
-    response.end(config);
+    response.end(config());
     return;
   }
   if (path === '/signal') return sendStatus(response, 426); // plain GET on the WebSocket endpoint
   if (serveStatic === undefined) return sendStatus(response, 404);
   await serveStatic(request, response);
+}
+
+/**
+ * The body of /config.json: the static ICE servers, then, with TURN, a credential minted for this one
+ * request (never cached: no two clients share a password) and how long it lasts, so clients refresh it.
+ */
+function clientConfig(iceServers: RTCIceServer[], turn: ValidTurnOptions | undefined): () => string {
+  if (turn === undefined) {
+    const fixed = JSON.stringify({ iceServers });
+    return () => fixed;
+  }
+  return () =>
+    JSON.stringify({ iceServers: [...iceServers, ...turnIceServers(turn)], ttlSeconds: turn.ttlSeconds });
 }
 
 /** The defaults with the given overrides; a limit that is not a positive number is a configuration error. */

@@ -1,5 +1,7 @@
 export type { Role } from './auth.ts';
+export * from './ice-servers.ts';
 export type { Link, LinkFactory, SignaledLink } from './link.ts';
+export { describePath, type LinkPath, type PathKind, pathFromStats } from './link-path.ts';
 export type { ChannelAuth } from './peer-channel.ts';
 export { type DeviceOffer, NO_SHARER, ReceiverSession } from './receiver-session.ts';
 export { RemoteDevice, RemoteDeviceError } from './remote-device.ts';

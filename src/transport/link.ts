@@ -2,6 +2,8 @@
  * A message link to one peer: the only thing sessions know about WebRTC. Keeping simple-peer behind
  * this small interface lets it be measured and swapped (see docs/webrtc.md).
  */
+import type { LinkPath } from './link-path.ts';
+
 export type LinkState = 'connecting' | 'open' | 'closed';
 
 /**
@@ -21,6 +23,8 @@ export interface Link {
   onMessage(listener: (message: Uint8Array, channel: LinkChannel) => void): void;
   onClose(listener: (reason: string) => void): void;
   close(): void;
+  /** The network path in use (direct or relayed, RTT), once ICE has chosen one; links without ICE omit it. */
+  path?(): Promise<LinkPath | undefined>;
 }
 
 /** The DTLS certificate fingerprints of both ends, read from the SDP, to bind authentication to this link. */

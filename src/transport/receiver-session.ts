@@ -8,7 +8,9 @@ import {
 } from '../protocol/index.ts';
 import { CLOSE_CODES, type PeerInfo } from '../protocol/signaling.ts';
 import { DeviceCodecs } from './device-codecs.ts';
+import { currentIceServers, type IceServerSource } from './ice-servers.ts';
 import type { LinkFactory } from './link.ts';
+import type { LinkPath } from './link-path.ts';
 import { type ChannelAuth, PeerChannel } from './peer-channel.ts';
 import { canonicalPipeline } from './pipeline-handshake.ts';
 import { RateMeter } from './rate-meter.ts';
@@ -26,7 +28,8 @@ export type DeviceOffer =
 export interface ReceiverOptions {
   signaling: SignalingClient;
   links: LinkFactory;
-  iceServers: RTCIceServer[];
+  /** Read afresh for each link (TURN credentials expire). */
+  iceServers: IceServerSource;
   name: string;
   auth: ChannelAuth;
   requestTimeoutMs?: number;
@@ -157,6 +160,11 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
     return this.channel?.pipeline?.stats.lost ?? 0;
   }
 
+  /** The network path to the sharer (direct or relayed, RTT), once connected. */
+  async path(): Promise<LinkPath | undefined> {
+    return this.channel?.ready ? this.channel.link.path?.() : undefined;
+  }
+
   close(reason = 'closed'): void {
     this.end(reason);
     this.options.signaling.close();
@@ -166,7 +174,7 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
     if (this.channel && this.channel.peerId === peerId) return this.channel;
     // One sharer per session: a signal from a new sharer id means the old one left and another joined.
     this.channel?.close('replaced');
-    const link = this.options.links({ initiator: false, iceServers: this.options.iceServers });
+    const link = this.options.links({ initiator: false, iceServers: currentIceServers(this.options.iceServers) });
     link.onSignal((data) => this.options.signaling.signal(peerId, data as Record<string, unknown>));
     const channel = new PeerChannel(peerId, link, {
       role: 'receiver',

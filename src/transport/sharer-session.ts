@@ -12,7 +12,9 @@ import {
 } from '../protocol/index.ts';
 import type { PeerInfo } from '../protocol/signaling.ts';
 import { DeviceCodecs } from './device-codecs.ts';
+import { currentIceServers, type IceServerSource } from './ice-servers.ts';
 import type { LinkFactory, LinkState } from './link.ts';
+import type { LinkPath } from './link-path.ts';
 import { type ChannelAuth, PeerChannel } from './peer-channel.ts';
 import { canonicalPipeline } from './pipeline-handshake.ts';
 import { RateMeter } from './rate-meter.ts';
@@ -27,6 +29,8 @@ export interface PeerStatus {
   pipeline: string | undefined;
   /** Devices this receiver's policy refused, with its reason; it gets nothing of them. */
   refused: RefusedDevice[];
+  /** The network path to this receiver (direct or relayed, RTT), read about every second once open. */
+  path: LinkPath | undefined;
 }
 
 export interface RefusedDevice {
@@ -49,7 +53,8 @@ export interface SharerStatus {
 export interface SharerOptions {
   signaling: SignalingClient;
   links: LinkFactory;
-  iceServers: RTCIceServer[];
+  /** Read afresh for each receiver's link (a page's TURN credentials are renewed while it shares). */
+  iceServers: IceServerSource;
   name: string;
   auth: ChannelAuth;
   capabilities?: string[];
@@ -81,6 +86,8 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
   private readonly codecs = new DeviceCodecs();
   /** Per receiver (peer id): the devices its policy refused. */
   private readonly refusals = new Map<string, RefusedDevice[]>();
+  /** Per receiver: the path its link last reported. */
+  private readonly paths = new Map<string, LinkPath>();
   private readonly usb = new SharedUsbDevices(
     () => this.readyChannels(),
     () => this.publishStatus(),
@@ -176,7 +183,7 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
 
   private connectTo(peer: PeerInfo): void {
     if (peer.role !== 'receiver' || this.channels.has(peer.peerId)) return;
-    const link = this.options.links({ initiator: true, iceServers: this.options.iceServers });
+    const link = this.options.links({ initiator: true, iceServers: currentIceServers(this.options.iceServers) });
     link.onSignal((data) => this.options.signaling.signal(peer.peerId, data as Record<string, unknown>));
     const channel = new PeerChannel(peer.peerId, link, {
       role: 'sharer',
@@ -199,6 +206,7 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
     channel.on('closed', () => {
       this.channels.delete(peer.peerId);
       this.refusals.delete(peer.peerId);
+      this.paths.delete(peer.peerId);
       this.usb.peerClosed(channel);
       this.publishStatus();
     });
@@ -280,6 +288,7 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
       state,
       pipeline: channel.agreedPipeline,
       refused: this.refusals.get(channel.peerId) ?? [],
+      path: this.paths.get(channel.peerId),
     };
   }
 
@@ -291,8 +300,18 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
   private startStatus(): void {
     this.statusTimer ??= setInterval(() => {
       this.meter.tick();
+      this.refreshPaths();
       this.publishStatus();
     }, 1000);
+  }
+
+  /** Asks each open link which path it uses; the answers show in the next status. */
+  private refreshPaths(): void {
+    for (const channel of this.readyChannels()) {
+      void channel.link.path?.().then((path) => {
+        if (path && this.channels.get(channel.peerId) === channel) this.paths.set(channel.peerId, path);
+      });
+    }
   }
 
   private publishStatus(): void {

@@ -7,6 +7,7 @@ import type {
   LinkState,
   SignaledLink,
 } from './link.ts';
+import { type LinkPath, pathFromStats } from './link-path.ts';
 import { sdpFingerprint } from './sdp.ts';
 import { UnreliableChannel } from './unreliable-channel.ts';
 
@@ -125,6 +126,16 @@ class SimplePeerLink implements SignaledLink {
       if (typeof sdp === 'string') this.localFingerprint = sdpFingerprint(sdp);
       listener(data);
     });
+  }
+
+  async path(): Promise<LinkPath | undefined> {
+    const connection = (this.peer as PeerWithConnection)._pc;
+    if (this.current !== 'open' || !connection) return undefined;
+    try {
+      return pathFromStats((await connection.getStats()).values());
+    } catch {
+      return undefined; // closed meanwhile: no path to tell
+    }
   }
 
   fingerprints(): LinkFingerprints | undefined {

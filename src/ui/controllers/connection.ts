@@ -1,15 +1,22 @@
 /** What both controllers need to reach a peer: a connected signaling client, a link factory, ICE servers. */
-import { SignalingClient, simplePeerLinks } from '../../transport/index.ts';
-import { fetchIceServers, signalingUrl } from '../lib/environment.ts';
+import { IceServerFeed, SignalingClient, simplePeerLinks } from '../../transport/index.ts';
+import { signalingUrl } from '../lib/environment.ts';
 
 export interface PeerConnectionKit {
   signaling: SignalingClient;
   links: ReturnType<typeof simplePeerLinks>;
-  iceServers: RTCIceServer[];
+  /** The server's /config.json ICE servers, renewed before its TURN credentials expire. */
+  iceServers: () => RTCIceServer[];
 }
 
+/**
+ * The server may publish STUN/TURN servers at /config.json. Without them (a test, a LAN) host candidates
+ * still connect peers on one network, so a missing or broken config is not an error.
+ */
 export async function connectToServer(): Promise<PeerConnectionKit> {
   const signaling = new SignalingClient(WebSocket);
-  const [iceServers] = await Promise.all([fetchIceServers(), signaling.connect(signalingUrl(location))]);
-  return { signaling, links: simplePeerLinks(), iceServers };
+  const ice = new IceServerFeed('/config.json');
+  signaling.on('close', () => ice.close());
+  await Promise.all([ice.start(), signaling.connect(signalingUrl(location))]);
+  return { signaling, links: simplePeerLinks(), iceServers: ice.current };
 }

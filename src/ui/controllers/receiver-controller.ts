@@ -1,5 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import {
+  type LinkPath,
   NO_SHARER,
   ReceiverSession,
   type RemoteDevice,
@@ -8,6 +9,8 @@ import {
 } from '../../transport/index.ts';
 import { describeError } from '../lib/messages.ts';
 import { connectToServer } from './connection.ts';
+
+const PATH_EVERY_MS = 2000;
 
 /** What a receiver came by: a share link, or a short code typed in. */
 export type ReceiveTarget = { sessionId: string; secret: string } | { code: ShortCode };
@@ -29,7 +32,10 @@ export class ReceiverController implements ReactiveController {
   message: string | undefined;
   /** A sharer was here and has gone (as opposed to: nobody has shared in this session since we came). */
   sharerLeft = false;
+  /** The network path to the sharer (direct or relayed, RTT), read every PATH_EVERY_MS while connected. */
+  path: LinkPath | undefined;
   private session: ReceiverSession | undefined;
+  private pathTimer: ReturnType<typeof setInterval> | undefined;
   private target: ReceiveTarget | undefined;
   private name = '';
   /** Bumped on every join, so a late reply from an abandoned join changes nothing. */
@@ -84,6 +90,7 @@ export class ReceiverController implements ReactiveController {
     session.on('connected', ({ sharerName }) => {
       this.sharerName = sharerName;
       this.setPhase('connected');
+      this.watchPath(session);
     });
     session.on('no-sharer', ({ reason }) => {
       this.sharerLeft ||= reason === NO_SHARER.left;
@@ -109,7 +116,18 @@ export class ReceiverController implements ReactiveController {
     });
   }
 
+  private watchPath(session: ReceiverSession): void {
+    clearInterval(this.pathTimer);
+    const read = () =>
+      void session.path().then((path) => {
+        if (session === this.session && path) this.update(() => (this.path = path));
+      });
+    read();
+    this.pathTimer = setInterval(read, PATH_EVERY_MS);
+  }
+
   private close(): void {
+    clearInterval(this.pathTimer);
     this.session?.close('the receiver left');
     this.session = undefined;
   }
@@ -129,6 +147,10 @@ export class ReceiverController implements ReactiveController {
   }
 
   private setPhase(phase: ReceivePhase): void {
+    if (phase !== 'connected') {
+      clearInterval(this.pathTimer);
+      this.path = undefined;
+    }
     this.phase = phase;
     this.host.requestUpdate();
   }

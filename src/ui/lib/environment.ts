@@ -1,23 +1,7 @@
-/** What the page needs from where it is served: the signaling endpoint and the ICE servers. */
+/** What the page needs from where it is served: the signaling endpoint (ICE servers: controllers/connection.ts). */
 
 export function signalingUrl(location: Pick<Location, 'protocol' | 'host'>): string {
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/signal`;
-}
-
-/**
- * The server may publish STUN/TURN servers at /config.json. Without them (a test, a LAN) host candidates
- * still connect peers on one network, so a missing or broken config is not an error.
- */
-export async function fetchIceServers(fetchImpl: typeof fetch = fetch): Promise<RTCIceServer[]> {
-  try {
-    const response = await fetchImpl('/config.json', { cache: 'no-store' });
-    if (!response.ok) return [];
-    const config: unknown = await response.json();
-    const servers = (config as { iceServers?: unknown } | null)?.iceServers;
-    return Array.isArray(servers) ? (servers as RTCIceServer[]) : [];
-  } catch {
-    return [];
-  }
 }
 
 const NAME_KEY = 'ferry.name';

@@ -7,6 +7,7 @@ import {
 } from '../controllers/receiver-controller.ts';
 import type { NameChangeEvent } from '../events.ts';
 import { loadName } from '../lib/environment.ts';
+import { formatPath } from '../lib/format.ts';
 import type { Route } from '../lib/routes.ts';
 import { receiveViewStyles } from './receive-view.styles.ts';
 
@@ -32,6 +33,13 @@ export class FerryReceiveView extends LitElement {
         <p class="state ${phase}" role="status" data-testid="receive-state" data-phase=${phase}>
           <span class="dot" aria-hidden="true"></span>${this.stateText(phase)}
         </p>
+        ${
+          phase === 'connected' && this.receiver.path
+            ? html`<p class="muted" data-testid="receive-path" data-path=${this.receiver.path.kind}>
+                Path: ${formatPath(this.receiver.path)}
+              </p>`
+            : nothing
+        }
         ${
           phase === 'connected' && this.receiver.message
             ? html`<p class="error" data-testid="receive-problem">${this.receiver.message}</p>`

@@ -42,6 +42,10 @@ export const shareStatusStyles = [
     .dot.open {
       background: var(--ferry-ok);
     }
+    .path {
+      margin: 0.1rem 0 0 1rem;
+      font-size: 0.85rem;
+    }
     .refused {
       margin: 0.1rem 0 0 1rem;
       font-size: 0.85rem;

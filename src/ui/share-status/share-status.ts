@@ -1,7 +1,7 @@
 import { html, LitElement, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
 import type { PeerStatus, SharerStatus } from '../../transport/index.ts';
-import { formatBytesPerSecond } from '../lib/format.ts';
+import { formatBytesPerSecond, formatPath } from '../lib/format.ts';
 import { shareStatusStyles } from './share-status.styles.ts';
 
 const STATE_LABELS: Readonly<Record<PeerStatus['state'], string>> = {
@@ -52,6 +52,11 @@ export class FerryShareStatus extends LitElement {
           <span class="dot ${peer.state}" aria-hidden="true"></span>${peer.name || 'Unnamed'}
           <span class="muted">${STATE_LABELS[peer.state]}</span>
           ${peer.pipeline === undefined ? '' : html`<code class="muted" data-testid="status-pipeline">${peer.pipeline || 'no pipeline'}</code>`}
+          ${
+            peer.path === undefined || peer.state === 'closed'
+              ? ''
+              : html`<p class="muted path" data-testid="status-path" data-path=${peer.path.kind}>${formatPath(peer.path)}</p>`
+          }
           ${peer.refused.map(
             (entry) =>
               html`<p class="refused" data-testid="status-refused">refused ${entry.productName}: ${entry.reason}</p>`,
