@@ -62,7 +62,11 @@ const options = new Command()
     '--turn-secret <secret>',
     "the TURN server's static-auth-secret (env FERRY_TURN_SECRET, which keeps it off the command line)",
   )
-  .option('--turn-ttl <seconds>', 'how long each TURN credential lasts (default 43200, at most 86400)', parseSeconds)
+  .option(
+    '--turn-ttl <seconds>',
+    'how long each TURN credential lasts (default 43200, at most 86400)',
+    parseSeconds,
+  )
   .parse()
   .opts<CliOptions>();
 

@@ -12,7 +12,12 @@ import { acceptConnection, type ConnectionContext, refuseSocket } from './connec
 import { Rooms } from './rooms.ts';
 import { setSecurityHeaders } from './security-headers.ts';
 import { createStaticHandler, type RequestHandler, sendStatus } from './static.ts';
-import { type TurnOptions, turnIceServers, type ValidTurnOptions, validateTurnOptions } from './turn-credentials.ts';
+import {
+  type TurnOptions,
+  turnIceServers,
+  type ValidTurnOptions,
+  validateTurnOptions,
+} from './turn-credentials.ts';
 
 export interface FerryServerOptions {
   /** 0 picks a free port (tests). */

@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { collectIceServer } from './ice-flag.ts';
 import { pipelineFlag } from './pipeline-flag.ts';
 import { DevicePolicy } from './policy/index.ts';
 import { collectSelectors } from './policy-flags.ts';
@@ -9,10 +10,6 @@ function positiveInt(value: string): number {
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed <= 0) throw new InvalidArgumentError('expected a positive integer');
   return parsed;
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }
 
 const program = new Command('ferry').description('Ferry: use a USB or HID device from another computer');
@@ -39,7 +36,12 @@ program
     tcpPort,
     SINK_FLAG_DEFAULTS.usbredirPort,
   )
-  .option('--ice <url>', 'a STUN/TURN server URL (repeatable)', collect, [])
+  .option(
+    '--ice <url>',
+    "a STUN/TURN server besides the signaling server's: stun:HOST[:PORT] or turn:USER:PASSWORD@HOST[:PORT][?transport=udp|tcp] (percent-encode : @ % in USER/PASSWORD; repeatable)",
+    collectIceServer,
+    [],
+  )
   .option('--stats <seconds>', 'seconds between stats lines on stderr', positiveInt, 5)
   .option('--pair-timeout <seconds>', 'give up if the sharer does not connect in time', positiveInt, 30)
   .option(

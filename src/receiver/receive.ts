@@ -9,6 +9,9 @@ import {
   type CodeWords,
   createCodeWords,
   createShareSecret,
+  describePath,
+  IceServerFeed,
+  type LinkPath,
   parseJoinTarget,
   ReceiverSession,
   type RemoteDevice,
@@ -29,7 +32,8 @@ export interface ReceiveOptions {
   signal: string | undefined;
   name: string | undefined;
   json: boolean;
-  ice: string[];
+  /** STUN/TURN servers from --ice, used after the ones the signaling server publishes (/config.json). */
+  ice: RTCIceServer[];
   statsIntervalMs: number;
   pairTimeoutMs: number;
   /** This end's pipeline spec (checked by the CLI); absent or '' takes the sharer's. */
@@ -79,13 +83,14 @@ export async function receive(options: ReceiveOptions, stop: AbortSignal): Promi
   const secret = createShareSecret();
   const words = createCodeWords();
   const signaling = new SignalingClient(WebSocket as unknown as WebSocketConstructor);
+  const ice = new IceServerFeed(`${appOrigin}/config.json`, options.ice);
   const sink: Sink = options.sink ?? new LogSink({ json: options.json, write: options.out });
   const session = new ReceiverSession({
     // Only a receiver that can present generic USB devices asks for them; the sharer gives each to one.
     acceptUsb: sink.attachUsb !== undefined,
     signaling,
     links: simplePeerLinks(wrtc),
-    iceServers: options.ice.map((urls) => ({ urls })),
+    iceServers: ice.current,
     name: options.name ?? hostname(),
     auth: authFor(options.target, secret, words.join('-')),
     pipeline: options.pipeline ?? '',
@@ -95,18 +100,27 @@ export async function receive(options: ReceiveOptions, stop: AbortSignal): Promi
   return new Promise<ReceiveResult>((resolve) => {
     let settled = false;
     const devices = { count: 0 };
-    const printStats = () => options.err(statsLine(session, devices.count));
+    const link: { path?: LinkPath } = {};
+    const printStats = () => options.err(statsLine(session, devices.count, link.path));
+    const readPath = () =>
+      session.path().then((path) => {
+        if (path) link.path = path;
+      });
     const finish = (exitCode: number, reason: string) => {
       if (settled) return;
       settled = true;
       clearInterval(stats);
+      ice.close();
       printStats();
       options.err(`ferry: ended: ${reason}`);
       clearTimeout(pairTimer);
       session.close(reason);
       void sink.close().then(() => resolve({ exitCode, reason }));
     };
-    const stats = setInterval(printStats, options.statsIntervalMs);
+    const stats = setInterval(
+      () => void readPath().then(() => settled || printStats()),
+      options.statsIntervalMs,
+    );
     let pairTimer: ReturnType<typeof setTimeout> | undefined;
 
     stop.addEventListener('abort', () => finish(0, 'interrupted'));
@@ -114,6 +128,7 @@ export async function receive(options: ReceiveOptions, stop: AbortSignal): Promi
       clearTimeout(pairTimer);
       options.err(`ferry: paired with ${sharerName}`);
       options.err(`ferry: pipeline ${pipeline || '(none)'}`);
+      void readPath().then(() => options.err(`ferry: ${describePath(link.path)}`));
       if (!sink.attachUsb) options.err(`ferry: note: ${hidOnlyNote(sink.name)}`);
     });
     followSessionNotices(session, signaling, options);
@@ -134,8 +149,7 @@ export async function receive(options: ReceiveOptions, stop: AbortSignal): Promi
     });
     session.on('ended', ({ reason }) => finish(session.connected || devices.count > 0 ? 0 : 1, reason));
 
-    signaling
-      .connect(signalUrl)
+    Promise.all([signaling.connect(signalUrl), ice.start()])
       .then(() => startSession(session, options, appOrigin))
       .then((hosted) => {
         if (hosted) announceLink(hosted, secret, words, options);
@@ -170,11 +184,12 @@ function followSessionNotices(
   );
 }
 
-function statsLine(session: ReceiverSession, devices: number): string {
+function statsLine(session: ReceiverSession, devices: number, path: LinkPath | undefined): string {
   session.meter.tick();
   const { reportsPerSecond, bytesPerSecond, reports } = session.meter;
   const lost = session.lost > 0 ? `, ${session.lost} lost` : '';
-  return `ferry: ${devices} device(s), ${reportsPerSecond} reports/s, ${formatRate(bytesPerSecond)}, ${reports} reports${lost}`;
+  const route = session.connected ? `, ${describePath(path)}` : '';
+  return `ferry: ${devices} device(s), ${reportsPerSecond} reports/s, ${formatRate(bytesPerSecond)}, ${reports} reports${lost}${route}`;
 }
 
 function hidOnlyNote(sinkName: string): string {

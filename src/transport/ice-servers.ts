@@ -84,7 +84,9 @@ export function parseIceConfig(value: unknown): IceConfig {
   const list = Array.isArray(config.iceServers) ? config.iceServers : [];
   const iceServers = list.filter(isIceServer).map(copyIceServer);
   const ttl = config.ttlSeconds;
-  return typeof ttl === 'number' && Number.isFinite(ttl) && ttl > 0 ? { iceServers, ttlSeconds: ttl } : { iceServers };
+  return typeof ttl === 'number' && Number.isFinite(ttl) && ttl > 0
+    ? { iceServers, ttlSeconds: ttl }
+    : { iceServers };
 }
 
 /** Fetches `url` (a server's /config.json); any failure is an empty config. */
@@ -150,7 +152,8 @@ function decodePart(text: string, part: string): string {
 function isIceServer(value: unknown): value is RTCIceServer {
   if (typeof value !== 'object' || value === null) return false;
   const { urls, username, credential } = value as Record<string, unknown>;
-  const urlsOk = typeof urls === 'string' || (Array.isArray(urls) && urls.every((u) => typeof u === 'string'));
+  const urlsOk =
+    typeof urls === 'string' || (Array.isArray(urls) && urls.every((u) => typeof u === 'string'));
   return urlsOk && optionalString(username) && optionalString(credential);
 }
 

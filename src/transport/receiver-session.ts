@@ -174,7 +174,10 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
     if (this.channel && this.channel.peerId === peerId) return this.channel;
     // One sharer per session: a signal from a new sharer id means the old one left and another joined.
     this.channel?.close('replaced');
-    const link = this.options.links({ initiator: false, iceServers: currentIceServers(this.options.iceServers) });
+    const link = this.options.links({
+      initiator: false,
+      iceServers: currentIceServers(this.options.iceServers),
+    });
     link.onSignal((data) => this.options.signaling.signal(peerId, data as Record<string, unknown>));
     const channel = new PeerChannel(peerId, link, {
       role: 'receiver',

@@ -183,7 +183,10 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
 
   private connectTo(peer: PeerInfo): void {
     if (peer.role !== 'receiver' || this.channels.has(peer.peerId)) return;
-    const link = this.options.links({ initiator: true, iceServers: currentIceServers(this.options.iceServers) });
+    const link = this.options.links({
+      initiator: true,
+      iceServers: currentIceServers(this.options.iceServers),
+    });
     link.onSignal((data) => this.options.signaling.signal(peer.peerId, data as Record<string, unknown>));
     const channel = new PeerChannel(peer.peerId, link, {
       role: 'sharer',

@@ -69,7 +69,11 @@ describe('validateTurnOptions', () => {
 describe('turnIceServers', () => {
   it('lists the TURN URLs with fresh credentials and the same hosts as STUN servers (coturn answers both)', () => {
     const turn = validateTurnOptions({
-      urls: ['turn:198.18.0.1:3478?transport=udp', 'turn:198.18.0.1:3478?transport=tcp', 'turns:t.example:5349'],
+      urls: [
+        'turn:198.18.0.1:3478?transport=udp',
+        'turn:198.18.0.1:3478?transport=tcp',
+        'turns:t.example:5349',
+      ],
       secret: SECRET,
       ttlSeconds: 600,
     });
