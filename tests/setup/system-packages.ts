@@ -29,6 +29,10 @@ export const SYSTEM_REQUIREMENTS: readonly SystemRequirement[] = [
     pkg: 'libc6-dev',
     usedBy: 'vm: static linking of those helpers',
   },
+  { path: '/usr/bin/turnserver', pkg: 'coturn', usedBy: 'e2e: the real TURN server (turn-coturn, two-nats)' },
+  { path: '/usr/sbin/ip', pkg: 'iproute2', usedBy: 'e2e: the network namespaces of the two-NAT test' },
+  { path: '/usr/sbin/nft', pkg: 'nftables', usedBy: 'e2e: the NAT routers and the UDP block (two-nats)' },
+  { path: '/usr/sbin/sysctl', pkg: 'procps', usedBy: 'e2e: IP forwarding in the two-NAT routers' },
   // The guest runs the host's own programs over 9p: `pkill` stops the in-guest receiver.
   { path: '/usr/bin/pkill', pkg: 'procps', usedBy: 'vm: in-guest scripts' },
 ];

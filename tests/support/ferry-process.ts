@@ -15,8 +15,12 @@ export interface FerryProcess {
   exited: Promise<number | null>;
 }
 
-export function startFerryReceive(args: string[]): FerryProcess {
-  const child = spawn(process.execPath, [BIN, 'receive', ...args], { stdio: 'pipe' });
+/** `netns`: run it inside that network namespace (tests/support/netns.ts), as `ip netns exec` does. */
+export function startFerryReceive(args: string[], options: { netns?: string } = {}): FerryProcess {
+  const command = [process.execPath, BIN, 'receive', ...args];
+  const [file, ...rest] =
+    options.netns === undefined ? command : ['ip', 'netns', 'exec', options.netns, ...command];
+  const child = spawn(file as string, rest, { stdio: 'pipe' });
   const stdout: string[] = [];
   const stderr: string[] = [];
   const waiters = new Set<() => void>();
