@@ -16,6 +16,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mintTurnCredential } from '../../signaling/turn-credentials.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, collectPageErrors } from '../support/browser.ts';
 import { loadCorpusDevice } from '../support/corpus.ts';
 import { type Coturn, startCoturn } from '../support/coturn.ts';
@@ -34,11 +35,14 @@ const DEVICE = 'sony-dualshock3-usb';
 const REPLAYED = 120;
 /** Inside the namespaces nothing else listens, so the usual ports are free. */
 const ORIGIN = `http://${SERVICES_ADDRESS}:8080`;
+/** A second server that publishes only STUN (no TURN): receivers bring their own with --ice. */
+const STUN_ONLY_ORIGIN = `http://${SERVICES_ADDRESS}:8081`;
+const TURN_URL = `turn:${SERVICES_ADDRESS}:3478?transport=udp`;
 const SECRET = randomBytes(16).toString('hex');
 
 let net: TwoNatNet;
 let coturn: Coturn;
-let server: ChildProcessWithoutNullStreams;
+const servers: ChildProcessWithoutNullStreams[] = [];
 const serverLog: string[] = [];
 let browser: Browser;
 let wrapperDir: string;
@@ -46,12 +50,15 @@ const cleanups: Array<() => unknown> = [];
 
 const hex = (bytes: Uint8Array) => [...bytes].map((b) => b.toString(16).padStart(2, '0')).join(' ');
 
-/** `signaling/main.ts`, the real server process, in the public namespace. */
-async function startServer(ns: string): Promise<ChildProcessWithoutNullStreams> {
+/** `signaling/main.ts`, the real server process, in the public namespace, with these ICE flags. */
+async function startServer(
+  ns: string,
+  port: number,
+  iceFlags: string[],
+): Promise<ChildProcessWithoutNullStreams> {
   const args = [
     ...['netns', 'exec', ns, process.execPath, '--import', 'tsx', 'signaling/main.ts'],
-    ...['--host', SERVICES_ADDRESS, '--port', '8080', '--static', 'dist'],
-    ...['--turn-url', `turn:${SERVICES_ADDRESS}:3478?transport=udp`, '--turn-ttl', '3600'],
+    ...['--host', SERVICES_ADDRESS, '--port', String(port), '--static', 'dist', ...iceFlags],
   ];
   const child = spawn('ip', args, { cwd: ROOT, env: { ...process.env, FERRY_TURN_SECRET: SECRET } });
   createInterface({ input: child.stderr }).on('line', (line) => serverLog.push(line));
@@ -73,7 +80,7 @@ function launchChromiumIn(ns: string): Promise<Browser> {
   writeFileSync(wrapper, `#!/bin/sh\nexec ip netns exec ${ns} ${CHROMIUM_PATH} "$@"\n`);
   chmodSync(wrapper, 0o755);
   // WebHID needs a secure context; the test's own address is plain http, so it is declared secure.
-  const args = [...CHROMIUM_ARGS, `--unsafely-treat-insecure-origin-as-secure=${ORIGIN}`];
+  const args = [...CHROMIUM_ARGS, `--unsafely-treat-insecure-origin-as-secure=${ORIGIN},${STUN_ONLY_ORIGIN}`];
   return chromium.launch({ executablePath: wrapper, args });
 }
 
@@ -87,37 +94,49 @@ beforeAll(async () => {
     minPort: 49_152,
     maxPort: 49_251,
   });
-  server = await startServer(net.publicNs);
+  servers.push(await startServer(net.publicNs, 8080, ['--turn-url', TURN_URL, '--turn-ttl', '3600']));
+  servers.push(await startServer(net.publicNs, 8081, ['--ice', `stun:${SERVICES_ADDRESS}:3478`]));
   browser = await launchChromiumIn(net.sharer.ns);
 });
 
 afterAll(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   await browser?.close();
-  server?.kill('SIGTERM');
+  for (const server of servers) server.kill('SIGTERM');
   await coturn?.close();
   net?.close();
   if (wrapperDir) rmSync(wrapperDir, { recursive: true, force: true });
   expect(namespacesOfThisProcess()).toEqual([]);
 });
 
-async function sharerPage(): Promise<{ page: Page; errors: string[] }> {
+async function sharerPage(origin: string): Promise<{ page: Page; errors: string[] }> {
   const context = await browser.newContext();
   cleanups.push(() => context.close());
   const page = await context.newPage();
   const errors = collectPageErrors(page);
   await installFakeWebHid(page, { devices: [fakeDeviceFromCorpus(DEVICE)] });
-  await page.goto(`${ORIGIN}/`);
+  await page.goto(`${origin}/`);
   await page.getByTestId('share-button').click();
   const link = page.getByTestId('share-link');
   await expect.poll(() => link.inputValue(), { timeout: 20_000 }).toMatch(/\/s\/[\w-]{22}#[\w-]{22}$/);
   return { page, errors };
 }
 
-function receive(link: string): FerryProcess {
-  const ferry = startFerryReceive([link, '--stats', '1'], { netns: net.receiver.ns });
+function receive(link: string, flags: string[]): FerryProcess {
+  const ferry = startFerryReceive([link, '--stats', '1', ...flags], { netns: net.receiver.ns });
   cleanups.push(() => ferry.child.kill('SIGKILL'));
   return ferry;
+}
+
+/** For a failure message: the share page's receivers and last error, and coturn's latest lines. */
+async function whatTheSharerSaw(page: Page): Promise<string> {
+  const text = (id: string) =>
+    page
+      .getByTestId(id)
+      .textContent({ timeout: 1000 })
+      .catch(() => '(none)');
+  const turn = coturn.log.filter((line) => line.includes('session')).slice(-15);
+  return `share page: receivers "${await text('status-peers')}", last error "${await text('last-error')}"\ncoturn:\n${turn.join('\n')}`;
 }
 
 async function replay(page: Page, count: number): Promise<void> {
@@ -145,10 +164,14 @@ function latestPath(ferry: FerryProcess): string | undefined {
  * Shares the corpus device from the page to `ferry receive` and checks every report arrives byte-exact,
  * then that both ends name `kind` as the path (polling: ICE may settle on a better pair after the first).
  */
-async function shareAcross(kind: 'direct' | 'relayed') {
-  const sharer = await sharerPage();
-  const ferry = receive(await sharer.page.getByTestId('share-link').inputValue());
-  await ferry.waitForLine((line) => line.startsWith('R: '), 30_000);
+async function shareAcross(kind: 'direct' | 'relayed', origin = ORIGIN, receiveFlags: string[] = []) {
+  const sharer = await sharerPage(origin);
+  const ferry = receive(await sharer.page.getByTestId('share-link').inputValue(), receiveFlags);
+  await ferry
+    .waitForLine((line) => line.startsWith('R: '), 30_000)
+    .catch(async (error: Error) => {
+      throw new Error(`${error.message}\n${await whatTheSharerSaw(sharer.page)}`);
+    });
 
   await replay(sharer.page, REPLAYED);
   const events = () => ferry.stdout.filter((line) => line.startsWith('E: '));
@@ -191,6 +214,24 @@ describe('two NATs', () => {
           ),
       );
       expect(users.size).toBeGreaterThanOrEqual(2);
+    } finally {
+      net.allowDirectUdp();
+    }
+  });
+
+  it('(b) with a server that publishes only STUN: `ferry receive --ice turn:USER:PASSWORD@…` brings its own relay', async () => {
+    net.blockDirectUdp();
+    try {
+      const credential = mintTurnCredential(SECRET, 600);
+      const ice = `turn:${encodeURIComponent(credential.username)}:${encodeURIComponent(credential.credential)}@${SERVICES_ADDRESS}:3478?transport=udp`;
+      const { ferry, sharer } = await shareAcross('relayed', STUN_ONLY_ORIGIN, ['--ice', ice]);
+      // Only the receiver has a relay candidate: the sharer reaches it from its NAT's public address.
+      expect(latestPath(ferry)).toMatch(/via=relay\//);
+      expect(await sharer.page.getByTestId('status-path').textContent()).toMatch(/↔ relay/);
+      const allocated = coturn.log.some((line) =>
+        line.includes(`user <${credential.username}>: incoming packet ALLOCATE processed, success`),
+      );
+      expect(allocated).toBe(true);
     } finally {
       net.allowDirectUdp();
     }
