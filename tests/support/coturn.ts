@@ -51,7 +51,7 @@ function configText(options: CoturnOptions, dir: string): string {
     'no-tls',
     'no-dtls',
     'no-software-attribute',
-    ...(options.allowLoopbackPeers ? ['allow-loopback-peers'] : ['no-loopback-peers']),
+    ...(options.allowLoopbackPeers ? ['allow-loopback-peers'] : []), // refused by default
     'no-multicast-peers',
     'log-file=stdout',
     'simple-log',
