@@ -89,26 +89,40 @@ export function parseIceConfig(value: unknown): IceConfig {
     : { iceServers };
 }
 
-/** Fetches `url` (a server's /config.json); any failure is an empty config. */
-export async function fetchIceConfig(url: string, fetchImpl: typeof fetch = fetch): Promise<IceConfig> {
+/** A server that does not answer in this long is taken to publish no ICE servers: pairing goes on. */
+const FETCH_TIMEOUT_MS = 5000;
+
+/** Fetches `url` (a server's /config.json); undefined when it cannot be had (down, slow, not JSON). */
+export async function fetchIceConfig(
+  url: string,
+  fetchImpl: typeof fetch = fetch,
+): Promise<IceConfig | undefined> {
   try {
-    const response = await fetchImpl(url, { cache: 'no-store' });
-    if (!response.ok) return { iceServers: [] };
+    const response = await fetchImpl(url, {
+      cache: 'no-store',
+      signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+    });
+    if (!response.ok) return undefined;
     return parseIceConfig(await response.json());
   } catch {
-    return { iceServers: [] };
+    return undefined;
   }
 }
 
 /** Fetch again when this share of the credentials' lifetime has passed, well before they expire. */
 const REFRESH_AT = 0.5;
+/** After a failed renewal, try again this soon (the credentials in hand are still valid for a while). */
+const RETRY_MS = 60_000;
 
 /**
  * The ICE servers of a server's /config.json kept fresh: fetched once on start, then again at half
- * their lifetime, so a link made hours into a session still gets a TURN credential coturn accepts.
+ * their lifetime, so a link made hours into a session still gets a TURN credential coturn accepts. A
+ * failed renewal keeps the servers in hand and tries again shortly; a server that publishes no lifetime
+ * is fetched once.
  */
 export class IceServerFeed {
   private servers: RTCIceServer[] = [];
+  private ttlSeconds: number | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
 
@@ -118,12 +132,17 @@ export class IceServerFeed {
     private readonly fetchImpl: typeof fetch = fetch,
   ) {}
 
-  /** Resolves once the first fetch is done (it never rejects). */
+  /** Resolves once the first fetch is done (it never rejects: no config means host candidates only). */
   async start(): Promise<void> {
     const config = await fetchIceConfig(this.url, this.fetchImpl);
-    this.servers = config.iceServers;
-    if (config.ttlSeconds === undefined || this.closed) return;
-    this.timer = setTimeout(() => void this.start(), config.ttlSeconds * 1000 * REFRESH_AT);
+    if (config) {
+      this.servers = config.iceServers;
+      this.ttlSeconds = config.ttlSeconds;
+    }
+    if (this.closed || this.ttlSeconds === undefined) return;
+    const ttlMs = this.ttlSeconds * 1000;
+    const delay = config ? ttlMs * REFRESH_AT : Math.min(RETRY_MS, ttlMs * REFRESH_AT);
+    this.timer = setTimeout(() => void this.start(), delay);
     (this.timer as { unref?: () => void }).unref?.(); // Node: never the reason a process stays up
   }
 

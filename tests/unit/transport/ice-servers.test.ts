@@ -126,6 +126,23 @@ describe('IceServerFeed', () => {
     }
   });
 
+  it('keeps the servers in hand when a renewal fails, and tries again a minute later', async () => {
+    vi.useFakeTimers();
+    try {
+      const first = { iceServers: [{ urls: 'turn:t', username: '1:a', credential: 'p1' }], ttlSeconds: 7200 };
+      const later = { iceServers: [{ urls: 'turn:t', username: '3:c', credential: 'p3' }], ttlSeconds: 7200 };
+      const feed = new IceServerFeed('/config.json', [], serving(first, new TypeError('down'), later));
+      await feed.start();
+      await vi.advanceTimersByTimeAsync(3600_000); // the renewal at half the lifetime fails
+      expect(feed.current()[0]?.username).toBe('1:a');
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(feed.current()[0]?.username).toBe('3:c');
+      feed.close();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('treats an unreachable or broken server as no ICE servers, keeping the extra ones', async () => {
     const down = new IceServerFeed('/config.json', [{ urls: 'stun:mine' }], serving(new TypeError('down')));
     await down.start();
