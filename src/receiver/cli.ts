@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { parseJoinTarget, SessionLinkError } from '../transport/index.ts';
 import { pipelineFlag } from './pipeline-flag.ts';
+import { DevicePolicy } from './policy/index.ts';
+import { collectSelectors } from './policy-flags.ts';
 import { EXIT_CODES, receive } from './receive.ts';
 import { collectSinkName, openSinks, SINK_FLAG_DEFAULTS, tcpPort } from './sink-flags.ts';
 
@@ -79,6 +81,16 @@ program
     "transform pipeline, e.g. 'bundle(1ms),deflate,encrypt' (default: the sharer's)",
     pipelineFlag,
   )
+  .option(
+    '--allow <selector>',
+    'take only matching devices: 046d:c626, 046d:*, usage:01:05, class:03 (repeatable; default: all)',
+    collectSelectors,
+  )
+  .option(
+    '--deny <selector>',
+    'refuse matching devices, whatever --allow says (repeatable)',
+    collectSelectors,
+  )
   .addHelpText('after', `${EXAMPLES}\n${EXIT_HELP}`)
   .action(async (target: string | undefined, flags) => {
     // A malformed link or code is a usage error, found before any sink opens a port.
@@ -110,6 +122,7 @@ program
         pairTimeoutMs: flags.pairTimeout * 1000,
         pipeline: flags.pipeline,
         sink,
+        policy: new DevicePolicy(flags.allow, flags.deny),
         ...io,
       },
       stop.signal,
