@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
+// Inlined by the CLI bundle (npm run build:cli), read as is by tsx: the version is package.json's either way.
+import packageJson from '../../package.json' with { type: 'json' };
 import { parseJoinTarget, SessionLinkError } from '../transport/index.ts';
 import { pipelineFlag } from './pipeline-flag.ts';
 import { DevicePolicy } from './policy/index.ts';
@@ -7,9 +8,7 @@ import { collectSelectors } from './policy-flags.ts';
 import { EXIT_CODES, receive } from './receive.ts';
 import { collectSinkName, openSinks, SINK_FLAG_DEFAULTS, tcpPort } from './sink-flags.ts';
 
-const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-  version: string;
-};
+const { version } = packageJson;
 
 function positiveInt(value: string): number {
   const parsed = Number(value);
