@@ -63,6 +63,11 @@ export interface ChannelEvents {
   problem: Error;
   /** `seq` declared input reports lost. */
   loss: LossEvent;
+  /**
+   * An attempt with the short code failed: the peer's code proof did not verify, or we proved the code
+   * and the link ended before the peer proved it back. The session reports it so the nameplate burns.
+   */
+  'code-failed': undefined;
 }
 
 /** After this many malformed frames from one peer, the link is closed: it is broken or hostile. */
@@ -108,6 +113,10 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
   private ending: ChannelEnd | undefined;
   /** Messages that arrived while the peer's hello was being verified (WebCrypto is async). */
   private held: HeldMessage[] | undefined;
+  /** We sent a proof of the code words (see 'code-failed'). */
+  private sentCodeProof = false;
+  /** The peer proved itself, or a failed code attempt was reported: there is nothing more to report. */
+  private codeSettled = false;
 
   constructor(
     readonly peerId: string,
@@ -176,6 +185,7 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
     const { role, name, sessionId, auth, capabilities, pipeline } = this.options;
     const secret = auth[method] ?? '';
     const proof = await createProof(secret, sessionId, role, this.link.fingerprints());
+    this.sentCodeProof ||= method === 'code';
     this.link.send(
       encodeHello({
         role,
@@ -266,8 +276,10 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
       (await verifyProof(secret, body.auth.proof, this.options.sessionId, body.role, fingerprints));
     // Both ends must key the pipeline from one secret: a peer that proved another than ours is refused.
     if (!valid || method === 'none' || (this.helloMethod && this.helloMethod !== method)) {
+      if (method === 'code') this.codeFailed();
       return this.refuse(ErrorCode.AuthFailed, this.badProof(method === 'none' ? 'link' : method));
     }
+    this.codeSettled = true;
     // The maker answers before judging the pipelines, so that both ends can name both specs.
     await this.sendHello(method);
     await this.startPipeline(body, secret);
@@ -333,10 +345,18 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
     if (this.badFrames >= MAX_BAD_FRAMES) this.close(`too many malformed frames (${error.message})`);
   }
 
+  /** Once per channel, and never after the peer proved itself. */
+  private codeFailed(): void {
+    if (this.codeSettled) return;
+    this.codeSettled = true;
+    this.emit('code-failed', undefined);
+  }
+
   private end(reason: string, kind: ChannelEnd): void {
     if (this.ended) return;
     this.ended = true;
     this.ending = this.refusal ? 'refused' : kind;
+    if (this.sentCodeProof) this.codeFailed();
     this.pipeline?.close();
     this.emit('closed', this.refusal?.message ?? reason);
   }

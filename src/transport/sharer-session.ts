@@ -209,6 +209,7 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
     this.channels.set(peer.peerId, channel);
     this.names.set(peer.peerId, peer.name);
     channel.on('ready', () => this.welcome(channel));
+    channel.on('code-failed', () => this.options.signaling.reportFailedCode(peer.peerId));
     channel.on('frame', (frame) => void this.handleFrame(channel, frame));
     channel.on('problem', (error) => {
       // Someone who mistyped the code (or holds an old link) is turned away; this share is fine.

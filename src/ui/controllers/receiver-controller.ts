@@ -1,5 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import {
+  NO_SHARER,
   ReceiverSession,
   type RemoteDevice,
   type RemoteUsbDevice,
@@ -12,7 +13,8 @@ import { connectToServer } from './connection.ts';
 /** What a receiver came by: a share link, or a short code typed in. */
 export type ReceiveTarget = { sessionId: string; secret: string } | { code: ShortCode };
 
-export type ReceivePhase = 'connecting' | 'waiting' | 'connected' | 'ended' | 'failed';
+/** `no-sharer`: in the session, but nobody is sharing in it right now; it connects when someone does. */
+export type ReceivePhase = 'connecting' | 'waiting' | 'no-sharer' | 'connected' | 'ended' | 'failed';
 
 /**
  * Owns the receiver's session while the host element is connected: joins, follows the sharer's
@@ -26,6 +28,8 @@ export class ReceiverController implements ReactiveController {
   usbDevices: RemoteUsbDevice[] = [];
   /** Why the share ended or failed, or the latest problem, in plain words. */
   message: string | undefined;
+  /** A sharer was here and has gone (as opposed to: nobody has shared in this session since we came). */
+  sharerLeft = false;
   private session: ReceiverSession | undefined;
   private target: ReceiveTarget | undefined;
   private name = '';
@@ -63,6 +67,8 @@ export class ReceiverController implements ReactiveController {
         name: this.name,
         auth: authFor(this.target),
         acceptUsb: true,
+        // A page stays in the session when the sharer goes (a reload, a closed tab): it may come back.
+        whenSharerLeaves: 'wait',
       });
       this.session = session;
       this.follow(session);
@@ -79,6 +85,15 @@ export class ReceiverController implements ReactiveController {
     session.on('connected', ({ sharerName }) => {
       this.sharerName = sharerName;
       this.setPhase('connected');
+    });
+    session.on('no-sharer', ({ reason }) => {
+      this.sharerLeft ||= reason === NO_SHARER.left;
+      this.setPhase('no-sharer');
+    });
+    session.on('sharer-joined', (sharer) => {
+      this.sharerName = sharer.name;
+      this.message = undefined;
+      this.setPhase('waiting');
     });
     session.on('device', (device) => this.update(() => (this.devices = [...this.devices, device])));
     session.on('device-gone', (gone) =>
@@ -104,6 +119,7 @@ export class ReceiverController implements ReactiveController {
 
   private reset(phase: ReceivePhase): void {
     this.sharerName = undefined;
+    this.sharerLeft = false;
     this.devices = [];
     this.usbDevices = [];
     this.message = undefined;

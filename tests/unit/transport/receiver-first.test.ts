@@ -88,7 +88,7 @@ describe('receiver first: the hello names the secret it proves', () => {
     expect(waiting.problems).toEqual([]);
   });
 
-  it('a sharer with a wrong code is told so; the receiver turns it away and waits for the right one', {
+  it('a sharer with a wrong code is told so; the receiver turns it away and waits for the right sharer', {
     timeout: 40_000,
   }, async () => {
     const server = await startServer();
@@ -102,8 +102,9 @@ describe('receiver first: the hello names the secret it proves', () => {
     expect(waiting.problems.map((problem) => (problem as PeerAuthError).code)).toEqual(['bad-proof']);
     wrong.sharer.close();
 
-    const right = await joiningSharer(server, { code: CODE });
-    await right.sharer.join({ nameplate: waiting.nameplate });
+    // The failed attempt burned the code (docs/security.md); the receiver's link still gets in.
+    const right = await joiningSharer(server, { link: SECRET });
+    await right.sharer.join({ sessionId: waiting.sessionId });
     await expect.poll(() => waiting.devices.length, { timeout: 20_000 }).toBe(1);
     expect(waiting.ends).toEqual([]);
   });
