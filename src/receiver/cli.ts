@@ -23,9 +23,9 @@ function collect(value: string, previous: string[] | undefined): string[] {
 const EXAMPLES = `
 Examples:
   ferry receive 'https://ferry.example/s/<id>#<secret>'   join a share by its link
-  ferry receive 7-amber-falcon                           join a share by its short code
+  ferry receive 482913-amber-falcon                      join a share by its short code
   ferry receive --signal https://ferry.example           wait for a sharer: prints a link and a code
-  ferry receive 7-amber-falcon --sink uhid               make the device real here (/dev/hidrawN)`;
+  ferry receive 482913-amber-falcon --sink uhid          make the device real here (/dev/hidrawN)`;
 
 const EXIT_HELP = `
 Exit codes:
