@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
-const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../src/receiver/bin.js');
+const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../src/cli/bin.js');
 
 type LineMatch = (line: string) => boolean;
 
@@ -25,8 +25,8 @@ export function startFerryReceive(args: string[]): FerryProcess {
 }
 
 /** `ferry <args>` as a real process (the `bin` of package.json, run by this Node). */
-export function startFerry(args: string[]): FerryProcess {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: 'pipe' });
+export function startFerry(args: string[], env?: NodeJS.ProcessEnv): FerryProcess {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: 'pipe', env: { ...process.env, ...env } });
   const stdout: string[] = [];
   const stderr: string[] = [];
   const waiters = new Set<() => void>();

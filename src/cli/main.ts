@@ -1,12 +1,13 @@
 import { Command, InvalidArgumentError } from 'commander';
 // Inlined by the CLI bundle (npm run build:cli), read as is by tsx: the version is package.json's either way.
 import packageJson from '../../package.json' with { type: 'json' };
+import { pipelineFlag } from '../receiver/pipeline-flag.ts';
+import { DevicePolicy } from '../receiver/policy/index.ts';
+import { collectSelectors } from '../receiver/policy-flags.ts';
+import { EXIT_CODES, receive } from '../receiver/receive.ts';
+import { collectSinkName, openSinks, SINK_FLAG_DEFAULTS, tcpPort } from '../receiver/sink-flags.ts';
 import { parseJoinTarget, SessionLinkError } from '../transport/index.ts';
-import { pipelineFlag } from './pipeline-flag.ts';
-import { DevicePolicy } from './policy/index.ts';
-import { collectSelectors } from './policy-flags.ts';
-import { EXIT_CODES, receive } from './receive.ts';
-import { collectSinkName, openSinks, SINK_FLAG_DEFAULTS, tcpPort } from './sink-flags.ts';
+import { serveCommand } from './serve.ts';
 
 const { version } = packageJson;
 
@@ -129,5 +130,7 @@ program
     // wrtc keeps native handles alive; end explicitly once stdout has drained.
     process.stdout.write('', () => process.exit(result.exitCode));
   });
+
+program.addCommand(serveCommand());
 
 await program.parseAsync();
