@@ -172,6 +172,50 @@ export function formatResults(results: Results): string {
       '',
     );
   }
+  if (results.impaired.rows.length) {
+    out.push(
+      table(
+        [
+          'impaired',
+          'scenario',
+          'sent',
+          'deliv',
+          'lost',
+          'edges lost',
+          'motion lost',
+          'stale',
+          'p50',
+          'p99',
+          'p99.9',
+          'max',
+          'edge p99',
+          'recovery',
+        ],
+        results.impaired.rows.map((r) => [
+          r.config,
+          r.scenario,
+          r.sent,
+          r.delivered,
+          r.lost,
+          `${r.lostEdges}/${r.edges}`,
+          r.lostMotion,
+          r.stale,
+          r.p50_ms,
+          r.p99_ms,
+          r.p999_ms,
+          r.max_ms,
+          r.edge_p99_ms,
+          r.recovery_ms ?? '',
+        ]),
+      ),
+      `(ms; Node sharer → receiver through the userspace wire, ${results.impaired.rows[0]?.delayMs} ms each way, 1000 reports/s of 64 B; pipelines: ${results.impaired.rows
+        .filter((r) => r.pipeline && r.scenario === results.impaired.rows[0]?.scenario)
+        .map((r) => `${r.config} '${r.pipeline}'`)
+        .join(', ')})`,
+    );
+    for (const row of results.impaired.absent) out.push(`absent: ${row.config}: ${row.absent}`);
+    out.push('');
+  }
   if (results.pipeline.length) {
     out.push(
       table(

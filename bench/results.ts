@@ -1,4 +1,5 @@
 /** The shapes of bench/results.json. */
+import type { ImpairedResults } from './impaired.ts';
 import type { BenchRow } from './pipeline.ts';
 import type { StackResult } from './webrtc-stacks.ts';
 
@@ -133,6 +134,8 @@ export interface Results {
   hid: { name: string; nsPerOp: number }[];
   webrtcStacks: StackResult[];
   usb: UsbResults;
+  /** The impaired part (bench/impaired.ts): delay, loss and an outage through the userspace wire. */
+  impaired: ImpairedResults;
   /** Part → wall seconds. */
   durations: Record<string, number>;
 }

@@ -4,10 +4,10 @@
  */
 import { serve } from '../ipc.ts';
 import { Recorder, sharedNow } from './recorder.ts';
-import { answerBare, joinFerry, joinRelay } from './transports.ts';
+import { answerBare, joinFerry, joinRelay, readTag } from './transports.ts';
 
 const recorder = new Recorder();
-const record = (stampMs: number, bytes: number, tag: number) => recorder.add(stampMs, bytes, tag);
+const record = (stampMs: number, data: Uint8Array) => recorder.add(stampMs, data.length, readTag(data));
 let deviceCount = () => 0;
 const closers: Array<() => void> = [];
 
