@@ -59,7 +59,7 @@ export function removeStaleNamespaces(): void {
   const listed = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' });
   for (const line of listed.split('\n')) {
     const name = line.split(' ')[0] ?? '';
-    const match = new RegExp(`^${PREFIX}(\\d+)-[sr]$`).exec(name);
+    const match = new RegExp(`^${PREFIX}(\\d+)-\\d+-[sr]$`).exec(name);
     if (match && !pidAlive(Number(match[1]))) ip('netns', 'del', name);
   }
 }
@@ -100,9 +100,12 @@ class WireControl {
   }
 }
 
+/** Nets this process made so far: names are `<pid>-<n>`, so one process can hold several. */
+let made = 0;
+
 export async function createImpairedNet(): Promise<ImpairedNet> {
   removeStaleNamespaces();
-  const id = `${process.pid}`;
+  const id = `${process.pid}-${made++}`;
   const names = { s: `${PREFIX}${id}-s`, r: `${PREFIX}${id}-r` };
   const taps = { s: `fi${id}s`, r: `fi${id}r` };
   let wire: WireControl | undefined;
