@@ -136,11 +136,15 @@ await timed('usb', async () => {
   // Node to Node (no Chromium): its own signaling server, so `--only usb` starts nothing else.
   const server = await createFerryServer({ port: 0 });
   try {
-    results.usb = await runUsb(`${server.url.replace('http', 'ws')}/signal`, {
-      ...plan.usb,
-      transferBytes: 16 * 1024,
-      controlBytes: 64,
-    });
+    results.usb = await runUsb(
+      `${server.url.replace('http', 'ws')}/signal`,
+      {
+        ...plan.usb,
+        transferBytes: 16 * 1024,
+        controlBytes: 64,
+      },
+      receiverArgv,
+    );
   } finally {
     await server.close();
   }

@@ -33,9 +33,14 @@ export interface UsbOptions {
   controlBytes: number;
 }
 
-export async function runUsb(signalUrl: string, options: UsbOptions): Promise<UsbResults> {
-  const sharer = ChildHandle.start(SHARER_CHILD);
-  const receiver = ChildHandle.start(RECEIVER_CHILD);
+/** `childArgv`: extra node flags for both children (e.g. --cpu-prof). */
+export async function runUsb(
+  signalUrl: string,
+  options: UsbOptions,
+  childArgv: string[] = [],
+): Promise<UsbResults> {
+  const sharer = ChildHandle.start(SHARER_CHILD, childArgv);
+  const receiver = ChildHandle.start(RECEIVER_CHILD, childArgv);
   try {
     const secret = randomBytes(16).toString('base64url');
     const pipelines: Record<string, string> = {};

@@ -233,16 +233,18 @@ function guardScheduler(
   reportError: (error: PipelineError) => void,
   isClosed: () => boolean,
 ): Scheduler {
+  const guarded = (task: () => void) => () => {
+    if (isClosed()) return;
+    try {
+      task();
+    } catch (error) {
+      reportError(toPipelineError(error));
+    }
+  };
   return {
-    schedule: (delayMs, task) =>
-      scheduler.schedule(delayMs, () => {
-        if (isClosed()) return;
-        try {
-          task();
-        } catch (error) {
-          reportError(toPipelineError(error));
-        }
-      }),
+    schedule: (delayMs, task) => scheduler.schedule(delayMs, guarded(task)),
+    defer: (task) =>
+      scheduler.defer ? scheduler.defer(guarded(task)) : scheduler.schedule(0, guarded(task)),
   };
 }
 
