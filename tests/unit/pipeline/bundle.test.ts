@@ -50,7 +50,13 @@ describe('bundle', () => {
   it('lets the frames of one turn share a message, even a USB transfer larger than 16 KiB', () => {
     const link = createLink('bundle(1ms)');
     const data = new Uint8Array(16 * 1024).fill(5);
-    const out = encodeUsbRequest(1, { kind: 'transfer', requestId: 1, endpoint: 1, length: data.length, data });
+    const out = encodeUsbRequest(1, {
+      kind: 'transfer',
+      requestId: 1,
+      endpoint: 1,
+      length: data.length,
+      data,
+    });
     const inRequest = encodeUsbRequest(1, {
       kind: 'transfer',
       requestId: 2,
