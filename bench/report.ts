@@ -149,7 +149,19 @@ export function formatResults(results: Results): string {
       results.usb.bulk.find((r) => r.path === 'bare-datachannel' && r.inFlight === inFlight)?.MB_per_s;
     out.push(
       table(
-        ['usb bulk', 'bytes', 'in flight', 's', 'pairs', 'errors', 'MB/s', 'of bare', 'pair p50', 'pair p99'],
+        [
+          'usb bulk',
+          'bytes',
+          'in flight',
+          's',
+          'pairs',
+          'errors',
+          'MB/s',
+          'of bare',
+          'pair p50',
+          'pair p99',
+          'cpu µs/pair',
+        ],
         results.usb.bulk.map((r) => {
           const bare = bareBulk(r.inFlight);
           return [
@@ -163,6 +175,7 @@ export function formatResults(results: Results): string {
             bare ? `${((r.MB_per_s / bare) * 100).toFixed(0)} %` : '–',
             r.pair_p50_ms,
             r.pair_p99_ms,
+            r.cpu_us_per_pair,
           ];
         }),
       ),

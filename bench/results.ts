@@ -90,6 +90,8 @@ export interface UsbBulkRow {
   /** Issue of a pair to both its completions. */
   pair_p50_ms: number;
   pair_p99_ms: number;
+  /** CPU time of both processes (every thread) per pair, µs: what the path costs, whatever else runs. */
+  cpu_us_per_pair: number;
 }
 
 export interface UsbControlRow {

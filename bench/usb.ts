@@ -58,12 +58,16 @@ export async function runUsb(
     const offer = await receiver.request<string>('bareOffer');
     await receiver.request('bareAccept', { answer: await sharer.request<string>('bare', { offer }) });
 
-    const bulkRun = (path: UsbPath, inFlight: number, durationMs: number) =>
-      receiver.request<BulkOutcome>(
+    const cpu = async () => (await sharer.request<number>('cpu')) + (await receiver.request<number>('cpu'));
+    const bulkRun = async (path: UsbPath, inFlight: number, durationMs: number) => {
+      const before = await cpu();
+      const outcome = await receiver.request<BulkOutcome>(
         'bulk',
         { path, transferBytes: options.transferBytes, inFlight, durationMs } satisfies BulkRun,
         durationMs + 30_000,
       );
+      return { ...outcome, cpuUs: (await cpu()) - before };
+    };
     const controlRun = (path: UsbPath, count: number) =>
       receiver.request<ControlOutcome>(
         'control',
@@ -76,7 +80,7 @@ export async function runUsb(
       await bulkRun(path, Math.max(...options.inFlight), 500);
     }
 
-    const bulk = new Map<string, BulkOutcome[]>();
+    const bulk = new Map<string, Array<BulkOutcome & { cpuUs: number }>>();
     const control = new Map<UsbPath, ControlOutcome[]>();
     for (let r = 0; r < options.rounds; r++) {
       for (const path of PATHS) {
@@ -125,6 +129,7 @@ export async function runUsb(
           MB_per_s: round((pairs * options.transferBytes) / (wallMs / 1000) / 1e6, 2),
           pair_p50_ms: round(stats.p50),
           pair_p99_ms: round(stats.p99),
+          cpu_us_per_pair: round(outcomes.reduce((sum, o) => sum + o.cpuUs, 0) / Math.max(1, pairs), 0),
         };
         console.error(
           `  bulk ${path} ${row.transferBytes} B × ${inFlight} in flight: ${row.MB_per_s} MB/s each way`,
