@@ -98,6 +98,7 @@ describe('pipeline spec', () => {
       'discard',
       'pace',
       'seq',
+      'input',
       'bundle',
       'deflate',
       'lz4',

@@ -1,0 +1,226 @@
+/**
+ * input: low latency on lossy links without losing a click. Each input report of a device with a report
+ * codec is split by what its values are (input-roles.ts):
+ *
+ * - a report whose edges changed (a button, a key, anything not an axis) is an EDGE: sent on the
+ *   reliable channel (never lost, in order) and repeated in the next `repeat` MOTION messages, so a lost
+ *   packet costs no edge and usually no retransmission wait;
+ * - every report also offers a MOTION on the unreliable channel: relative values as running totals (a
+ *   lost MOTION loses no motion: the next one carries it), absolute axes as they are (the latest wins).
+ *   While more than `backlog` bytes wait on the unreliable channel (its congestion window is shut), the
+ *   newest MOTION waits instead of queueing behind the others, and replaces the one before it;
+ * - when a device pauses `settle` after a MOTION, its last report goes once more as a reliable EDGE
+ *   (same edge count), so the final position and the last motion arrive even if that MOTION did not.
+ *
+ * The receiver (input-merge.ts) rebuilds ordinary input reports: every edge in order, relative motion
+ * summed exactly, absolute state never going backwards. Reports of devices without a codec, and every
+ * other frame, pass through untouched on the reliable channel. Wire format: input-wire.ts.
+ */
+import { FrameType, frameDevice, isInputFrame, reportKey, Scratch } from '../bytes.ts';
+import type { Cancel } from '../clock.ts';
+import { duration, integer, type ParamValues } from '../params.ts';
+import { defineStage, type StageContext, type StageHalf } from '../stage.ts';
+import { UNRELIABLE_BUNDLE_BYTES } from './bundle.ts';
+import { InputMerger } from './input-merge.ts';
+import { edgesDiffer, type ReportRoles, reportOf, rolesOf } from './input-roles.ts';
+import {
+  edgeLength,
+  MAX_RELATIVE_VALUES,
+  MAX_REPEATED_EDGES,
+  motionLength,
+  writeEdge,
+  writeMotion,
+} from './input-wire.ts';
+
+const inputParams = {
+  repeat: integer(3, 0, MAX_REPEATED_EDGES, 'unreliable messages that repeat each edge'),
+  backlog: integer(512, 0, 65_536, 'bytes queued on the unreliable channel above which motion waits'),
+  settle: duration(
+    20,
+    0,
+    1000,
+    'after this long without a report, the last one goes again reliably (0: never)',
+  ),
+} as const;
+
+export type InputParams = ParamValues<typeof inputParams>;
+
+/** While motion waits for the unreliable channel to drain, it looks again this often (ms). */
+const DRAIN_POLL_MS = 1;
+
+export const input = defineStage({
+  name: 'input',
+  summary:
+    'Button and key changes reliably (and repeated), motion unreliably with the latest state: low latency on lossy links, no lost click.',
+  scope: 'link',
+  rank: 40,
+  params: inputParams,
+  createSender: (values, context) => new InputSplitter(values, context),
+  createReceiver: (_values, context) => new InputMerger(context),
+});
+
+class SenderStream {
+  reportSeq = 0;
+  edgeSeq = 0;
+  readonly totals: Int32Array;
+  readonly values: Float64Array;
+  readonly previous: Float64Array;
+  previousReport: Uint8Array | undefined;
+  /** The last edges (frame copies), oldest first, each with the MOTION messages it still rides in. */
+  readonly recent: Array<{ frame: Uint8Array; left: number }> = [];
+  /** The newest MOTION's frame, waiting for the unreliable channel (a copy). */
+  waiting: Uint8Array | undefined;
+  poll: Cancel | undefined;
+  /** The last report, when it went only as MOTION (a copy), and when it came. */
+  unsettled: Uint8Array | undefined;
+  lastAt = 0;
+  settleTimer: Cancel | undefined;
+
+  constructor(readonly roles: ReportRoles) {
+    this.totals = new Int32Array(roles.relative.length);
+    this.values = new Float64Array(roles.shape.valueCount);
+    this.previous = new Float64Array(roles.shape.valueCount);
+  }
+}
+
+class InputSplitter implements StageHalf {
+  private readonly streams = new Map<number, SenderStream>();
+  private readonly scratch = new Scratch(1024);
+
+  constructor(
+    private readonly params: InputParams,
+    private readonly context: StageContext,
+  ) {}
+
+  push(bytes: Uint8Array, channel: 'reliable' | 'unreliable'): void {
+    const stream = isInputFrame(bytes) ? this.streamFor(bytes) : undefined;
+    if (!stream) {
+      if (bytes[0] === FrameType.DeviceGone || bytes[0] === FrameType.Announce)
+        this.forget(frameDevice(bytes));
+      this.context.emit(bytes, channel);
+      return;
+    }
+    const { roles, values, totals } = stream;
+    const report = reportOf(bytes);
+    roles.shape.decode(report, values);
+    for (let j = 0; j < roles.relative.length; j++)
+      totals[j] = (totals[j]! + values[roles.relative[j]!]!) | 0;
+    stream.reportSeq = (stream.reportSeq + 1) >>> 0;
+    const isEdge =
+      !stream.previousReport || edgesDiffer(roles, values, stream.previous, report, stream.previousReport);
+    stream.previous.set(values);
+    stream.previousReport = report.slice();
+    stream.lastAt = this.context.clock.now();
+    stream.unsettled = isEdge ? undefined : bytes.slice();
+    if (isEdge) {
+      stream.edgeSeq = (stream.edgeSeq + 1) >>> 0;
+      this.sendEdge(stream, bytes);
+      if (this.params.repeat > 0) this.remember(stream, bytes);
+    }
+    if (isEdge && this.params.repeat === 0) return;
+    this.offerMotion(stream, bytes);
+    if (!isEdge) this.settleLater(stream);
+  }
+
+  close(): void {
+    for (const stream of this.streams.values()) this.stop(stream);
+    this.streams.clear();
+  }
+
+  private stop(stream: SenderStream): void {
+    stream.poll?.();
+    stream.settleTimer?.();
+  }
+
+  /** Once the stream has been quiet for `settle`, its last report goes again, reliably. */
+  private settleLater(stream: SenderStream): void {
+    const settle = this.params.settle;
+    if (settle <= 0 || stream.settleTimer) return;
+    const check = () => {
+      stream.settleTimer = undefined;
+      const frame = stream.unsettled;
+      if (!frame) return;
+      const quiet = this.context.clock.now() - stream.lastAt;
+      if (quiet < settle) {
+        stream.settleTimer = this.context.scheduler.schedule(settle - quiet, check);
+        return;
+      }
+      stream.unsettled = undefined;
+      this.sendEdge(stream, frame);
+    };
+    stream.settleTimer = this.context.scheduler.schedule(settle, check);
+  }
+
+  private streamFor(frame: Uint8Array): SenderStream | undefined {
+    const key = reportKey(frame);
+    let stream = this.streams.get(key);
+    if (stream) return stream;
+    const shape = this.context.codecFor(frameDevice(frame))?.input(frame[2]!);
+    if (!shape || reportOf(frame).length < shape.byteLength) return undefined;
+    const roles = rolesOf(shape);
+    if (roles.relative.length > MAX_RELATIVE_VALUES) return undefined;
+    stream = new SenderStream(roles);
+    this.streams.set(key, stream);
+    return stream;
+  }
+
+  private forget(device: number): void {
+    for (const [key, stream] of this.streams) {
+      if (key >> 8 !== device) continue;
+      this.stop(stream);
+      this.streams.delete(key);
+    }
+  }
+
+  /** The report, reliably: an edge, or the settled last state (then with an unchanged edge count). */
+  private sendEdge(stream: SenderStream, frame: Uint8Array): void {
+    stream.waiting = undefined; // this carries the totals and axes of the newest report
+    const out = this.scratch.take(edgeLength(stream.totals.length, frame.length));
+    const length = writeEdge(out, stream, frame);
+    this.context.emit(out.subarray(0, length), 'reliable');
+  }
+
+  private remember(stream: SenderStream, frame: Uint8Array): void {
+    stream.recent.push({ frame: frame.slice(), left: this.params.repeat });
+    if (stream.recent.length > MAX_REPEATED_EDGES) stream.recent.shift();
+  }
+
+  /** Sends MOTION now, or keeps it (replacing an older one) until the unreliable channel drains. */
+  private offerMotion(stream: SenderStream, frame: Uint8Array): void {
+    if (this.context.backlog('unreliable') <= this.params.backlog) {
+      stream.waiting = undefined;
+      this.sendMotion(stream, frame);
+      return;
+    }
+    stream.waiting = frame.slice();
+    this.pollLater(stream);
+  }
+
+  private pollLater(stream: SenderStream): void {
+    if (stream.poll) return;
+    stream.poll = this.context.scheduler.schedule(DRAIN_POLL_MS, () => {
+      stream.poll = undefined;
+      const waiting = stream.waiting;
+      if (!waiting) return;
+      if (this.context.backlog('unreliable') > this.params.backlog) this.pollLater(stream);
+      else {
+        stream.waiting = undefined;
+        this.sendMotion(stream, waiting);
+      }
+    });
+  }
+
+  private sendMotion(stream: SenderStream, frame: Uint8Array): void {
+    const repeated = stream.recent.map((edge) => edge.frame);
+    const relative = stream.totals.length;
+    // Keep one MOTION within one packet when the edges allow: drop the oldest repeats first.
+    while (repeated.length > 0 && motionLength(relative, frame.length, repeated) > UNRELIABLE_BUNDLE_BYTES) {
+      repeated.shift();
+    }
+    const out = this.scratch.take(motionLength(relative, frame.length, repeated));
+    const length = writeMotion(out, stream, frame, repeated);
+    for (const edge of stream.recent) edge.left--;
+    while (stream.recent.length > 0 && stream.recent[0]!.left <= 0) stream.recent.shift();
+    this.context.emit(out.subarray(0, length), 'unreliable');
+  }
+}
