@@ -7,6 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_PIPELINE, formatPipelineSpec, parsePipelineSpec } from '../src/pipeline/index.ts';
+import { UNRELIABLE_PIPELINE } from './endpoints.ts';
 import { edgesIn } from './impair/mouse.ts';
 import { createImpairedNet, type ImpairedNet, RECEIVER_ADDRESS, type WireStats } from './impair/netns.ts';
 import type { ImpairedWindowResult } from './impair/recorder.ts';
@@ -24,17 +25,26 @@ export interface ImpairedConfig {
   pipeline?: string;
 }
 
-/** The four configurations of the loopback latency part, plus the reliable pipeline when it is no longer the default. */
+/** The spec of each Ferry pipeline worth comparing here; the default is whichever of them it is. */
+export const RELIABLE_PIPELINE = 'bundle(1ms)';
+export const INPUT_PIPELINE = 'input,bundle(1ms)';
+
+const canonical = (spec: string) => formatPipelineSpec(parsePipelineSpec(spec));
+
+/**
+ * The four configurations of the loopback latency part, plus the reliable and the input pipelines
+ * under their own names when the default is not that pipeline.
+ */
 export function impairedConfigs(): ImpairedConfig[] {
-  const reliable = 'bundle(1ms)';
-  const defaultIsReliable =
-    formatPipelineSpec(parsePipelineSpec(DEFAULT_PIPELINE)) ===
-    formatPipelineSpec(parsePipelineSpec(reliable));
+  const notDefault = (spec: string) => canonical(spec) !== canonical(DEFAULT_PIPELINE);
+  const named = (name: string, pipeline: string): ImpairedConfig[] =>
+    notDefault(pipeline) ? [{ name, kind: 'ferry', pipeline }] : [];
   return [
     { name: 'bare-datachannel', kind: 'bare' },
     { name: 'ferry-default', kind: 'ferry' },
-    ...(defaultIsReliable ? [] : [{ name: 'ferry-reliable', kind: 'ferry', pipeline: reliable } as const]),
-    { name: 'ferry-unreliable', kind: 'ferry', pipeline: 'seq' },
+    ...named('ferry-reliable', RELIABLE_PIPELINE),
+    ...named('ferry-input', INPUT_PIPELINE),
+    { name: 'ferry-unreliable', kind: 'ferry', pipeline: UNRELIABLE_PIPELINE },
     { name: 'websocket-relay', kind: 'relay' },
   ];
 }
@@ -58,6 +68,8 @@ export interface ImpairedOptions {
   outageMs: number;
   /** The outage window's length; the outage starts a third of the way in. */
   outageWindowMs: number;
+  /** Only these configurations (by name); all when absent. */
+  configs?: readonly string[];
 }
 
 export interface ImpairedRow {
@@ -273,7 +285,7 @@ export async function runImpaired(options: ImpairedOptions): Promise<ImpairedRes
   const net = await createImpairedNet();
   const sharer = ChildHandle.start(SHARER_CHILD, [], { netns: net.sharerNs });
   const receiver = ChildHandle.start(RECEIVER_CHILD, [], { netns: net.receiverNs });
-  const configs = impairedConfigs();
+  const configs = impairedConfigs().filter((c) => !options.configs || options.configs.includes(c.name));
   const absent: ImpairedResults['absent'] = [];
   try {
     await net.set(options.delayMs, 0);

@@ -4,6 +4,7 @@
  *   --quick        a short version for CI (< 1 min); writes bench/out/
  *   --only <part>  latency | throughput | scale | stacks | usb | impaired | pipeline | hid
  *   --cpu-prof     receiver children write V8 CPU profiles to bench/out/prof/
+ *   --configs a,b  the impaired part measures only these configurations (e.g. ferry-input,ferry-reliable)
  * The full run writes bench/results.json and bench/latency.svg. A bench never fails on a number.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -36,6 +37,8 @@ const wants = (part: Part) =>
   only === undefined ? !(quick && (part === 'pipeline' || part === 'hid')) : only === part;
 const outDir = new URL(quick || only ? './out/' : './', import.meta.url);
 const profDir = new URL('./out/prof/', import.meta.url).pathname;
+const configsAt = args.indexOf('--configs');
+const configs = configsAt >= 0 ? args[configsAt + 1]?.split(',') : undefined;
 const receiverArgv = args.includes('--cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
 
 const plan = quick
@@ -151,7 +154,13 @@ await timed('usb', async () => {
 });
 await timed('impaired', async () => {
   // Node to Node through the impairment wire, in two network namespaces of its own (bench/impair/).
-  results.impaired = await runImpaired({ ...plan.impaired, rateHz: 1000, delayMs: 25, outageMs: 2000 });
+  results.impaired = await runImpaired({
+    ...plan.impaired,
+    rateHz: 1000,
+    delayMs: 25,
+    outageMs: 2000,
+    ...(configs ? { configs } : {}),
+  });
 });
 await timed('pipeline', async () => {
   results.pipeline = await runPipelineBench();

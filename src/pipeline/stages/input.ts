@@ -7,8 +7,11 @@
  *   packet costs no edge and usually no retransmission wait;
  * - every report also offers a MOTION on the unreliable channel: relative values as running totals (a
  *   lost MOTION loses no motion: the next one carries it), absolute axes as they are (the latest wins).
- *   While more than `backlog` bytes wait on the unreliable channel (its congestion window is shut), the
- *   newest MOTION waits instead of queueing behind the others, and replaces the one before it;
+ *   MOTION leaves at most every `interval` (the first after a pause at once), and while more than
+ *   `backlog` bytes wait on the unreliable channel (its congestion window is shut): meanwhile the
+ *   newest waits, replacing the one before it, instead of queueing. A data rate that fits the smallest
+ *   congestion window SCTP falls back to under loss is what keeps the latency at the path's delay;
+ *   one message per report (1000/s) does not fit at 5 % loss and 50 ms round trip, and queues;
  * - when a device pauses `settle` after a MOTION, its last report goes once more as a reliable EDGE
  *   (same edge count), so the final position and the last motion arrive even if that MOTION did not.
  *
@@ -34,6 +37,7 @@ import {
 
 const inputParams = {
   repeat: integer(3, 0, MAX_REPEATED_EDGES, 'unreliable messages that repeat each edge'),
+  interval: duration(4, 0, 100, 'least time between two MOTION messages of a device (the newest waits)'),
   backlog: integer(512, 0, 65_536, 'bytes queued on the unreliable channel above which motion waits'),
   settle: duration(
     20,
@@ -74,6 +78,7 @@ class SenderStream {
   /** The last report, when it went only as MOTION (a copy), and when it came. */
   unsettled: Uint8Array | undefined;
   lastAt = 0;
+  lastMotionAt = Number.NEGATIVE_INFINITY;
   settleTimer: Cancel | undefined;
 
   constructor(readonly roles: ReportRoles) {
@@ -185,9 +190,9 @@ class InputSplitter implements StageHalf {
     if (stream.recent.length > MAX_REPEATED_EDGES) stream.recent.shift();
   }
 
-  /** Sends MOTION now, or keeps it (replacing an older one) until the unreliable channel drains. */
+  /** Sends MOTION now, or keeps it (replacing an older one) until the interval has passed and the channel drained. */
   private offerMotion(stream: SenderStream, frame: Uint8Array): void {
-    if (this.context.backlog('unreliable') <= this.params.backlog) {
+    if (this.motionWait(stream) === 0) {
       stream.waiting = undefined;
       this.sendMotion(stream, frame);
       return;
@@ -196,13 +201,20 @@ class InputSplitter implements StageHalf {
     this.pollLater(stream);
   }
 
+  /** How long the next MOTION must still wait (ms); 0: it may go now. */
+  private motionWait(stream: SenderStream): number {
+    const untilInterval = stream.lastMotionAt + this.params.interval - this.context.clock.now();
+    if (untilInterval > 0) return untilInterval;
+    return this.context.backlog('unreliable') > this.params.backlog ? DRAIN_POLL_MS : 0;
+  }
+
   private pollLater(stream: SenderStream): void {
     if (stream.poll) return;
-    stream.poll = this.context.scheduler.schedule(DRAIN_POLL_MS, () => {
+    stream.poll = this.context.scheduler.schedule(this.motionWait(stream), () => {
       stream.poll = undefined;
       const waiting = stream.waiting;
       if (!waiting) return;
-      if (this.context.backlog('unreliable') > this.params.backlog) this.pollLater(stream);
+      if (this.motionWait(stream) > 0) this.pollLater(stream);
       else {
         stream.waiting = undefined;
         this.sendMotion(stream, waiting);
@@ -219,6 +231,7 @@ class InputSplitter implements StageHalf {
     }
     const out = this.scratch.take(motionLength(relative, frame.length, repeated));
     const length = writeMotion(out, stream, frame, repeated);
+    stream.lastMotionAt = this.context.clock.now();
     for (const edge of stream.recent) edge.left--;
     while (stream.recent.length > 0 && stream.recent[0]!.left <= 0) stream.recent.shift();
     this.context.emit(out.subarray(0, length), 'unreliable');

@@ -222,7 +222,7 @@ describe('input stage', () => {
       { buttons: 1, x: 5, y: 0 },
       { buttons: 0, x: 0, y: 0 },
     ];
-    const link = ends('input');
+    const link = ends('input(interval=0ms)');
     pushAll(link, reports);
     // Deliver only the unreliable messages after the press, then (late) the reliable ones.
     const unreliable = link.wire.filter((sent) => sent.channel === 'unreliable');
@@ -234,7 +234,7 @@ describe('input stage', () => {
 
   it('splits motion a lost message left owed into reports that fit the field', () => {
     const reports = Array.from({ length: 10 }, () => ({ buttons: 0, x: 100, y: 0 }));
-    const link = ends('input');
+    const link = ends('input(interval=0ms)');
     pushAll(link, reports);
     const first = link.wire[0]!;
     const last = link.wire.at(-1)!;
@@ -245,9 +245,26 @@ describe('input stage', () => {
     for (const r of got) expect(Math.abs(r.x)).toBeLessThanOrEqual(127);
   });
 
+  it('sends at most one MOTION per interval, the newest, and the first after a pause at once', () => {
+    const link = ends('input(interval=4ms)');
+    const unreliableSent = () => link.wire.filter((sent) => sent.channel === 'unreliable');
+    link.sharer.outbound.push(frameOf({ buttons: 0, x: 1, y: 0 }, 0)); // an edge (the first report) and its motion
+    for (let i = 1; i < 8; i++) {
+      link.clock.advance(0.5);
+      link.sharer.outbound.push(frameOf({ buttons: 0, x: 1, y: 0 }, i));
+    }
+    expect(unreliableSent()).toHaveLength(1);
+    link.clock.advance(0.5); // 4 ms after the first
+    expect(unreliableSent()).toHaveLength(2);
+    for (const sent of link.wire) link.receiver.inbound.push(sent.message, sent.channel);
+    const got = link.delivered.map(parse);
+    expect(got.at(-1)!.dial).toBe(7); // the newest report's state
+    expect(got.reduce((total, r) => total + r.x, 0)).toBe(8); // and all the motion
+  });
+
   it('holds motion while the unreliable channel is backed up, and sends only the newest', () => {
     let queued = 10_000;
-    const link = ends('input(backlog=512)', () => queued);
+    const link = ends('input(interval=0ms,backlog=512)', () => queued);
     for (let i = 0; i < 5; i++) link.sharer.outbound.push(frameOf({ buttons: 0, x: 1, y: 0 }, i));
     const unreliableSent = () => link.wire.filter((sent) => sent.channel === 'unreliable').length;
     const before = unreliableSent();
