@@ -7,11 +7,13 @@
  *   packet costs no edge and usually no retransmission wait;
  * - every report also offers a MOTION on the unreliable channel: relative values as running totals (a
  *   lost MOTION loses no motion: the next one carries it), absolute axes as they are (the latest wins).
- *   MOTION leaves at most every `interval` (the first after a pause at once), and while more than
- *   `backlog` bytes wait on the unreliable channel (its congestion window is shut): meanwhile the
- *   newest waits, replacing the one before it, instead of queueing. A data rate that fits the smallest
- *   congestion window SCTP falls back to under loss is what keeps the latency at the path's delay;
- *   one message per report (1000/s) does not fit at 5 % loss and 50 ms round trip, and queues;
+ *   MOTION waits while more than `backlog` bytes wait on the unreliable channel (its congestion window
+ *   is shut), and then leaves at most every `interval`: meanwhile the newest waits, replacing the one
+ *   before it, instead of queueing. A data rate that fits the smallest congestion window SCTP falls back
+ *   to under loss is what keeps the latency at the path's delay; one message per report (1000/s) does
+ *   not fit at 5 % loss and a 50 ms round trip, and queues. `pacing=adaptive` (the default) starts with
+ *   no interval — nothing waits on a clean path — doubles it from 1 ms up to `interval` each time the
+ *   channel is found backed up, and halves it after a second without;
  * - when a device pauses `settle` after a MOTION, its last report goes once more as a reliable EDGE
  *   (same edge count), so the final position and the last motion arrive even if that MOTION did not.
  *
@@ -21,7 +23,7 @@
  */
 import { FrameType, frameDevice, isInputFrame, reportKey, Scratch } from '../bytes.ts';
 import type { Cancel } from '../clock.ts';
-import { duration, integer, type ParamValues } from '../params.ts';
+import { choice, duration, integer, type ParamValues } from '../params.ts';
 import { defineStage, type StageContext, type StageHalf } from '../stage.ts';
 import { UNRELIABLE_BUNDLE_BYTES } from './bundle.ts';
 import { InputMerger } from './input-merge.ts';
@@ -37,7 +39,12 @@ import {
 
 const inputParams = {
   repeat: integer(3, 0, MAX_REPEATED_EDGES, 'unreliable messages that repeat each edge'),
-  interval: duration(4, 0, 100, 'least time between two MOTION messages of a device (the newest waits)'),
+  interval: duration(4, 0, 100, 'least time between two MOTION messages under congestion (the newest waits)'),
+  pacing: choice(
+    ['adaptive', 'fixed'],
+    'adaptive',
+    'adaptive: no interval until the unreliable channel backs up; fixed: always the interval',
+  ),
   backlog: integer(512, 0, 65_536, 'bytes queued on the unreliable channel above which motion waits'),
   settle: duration(
     20,
@@ -51,6 +58,8 @@ export type InputParams = ParamValues<typeof inputParams>;
 
 /** While motion waits for the unreliable channel to drain, it looks again this often (ms). */
 const DRAIN_POLL_MS = 1;
+/** Adaptive pacing halves its interval after this long without finding the channel backed up (ms). */
+const RELAX_MS = 1000;
 
 export const input = defineStage({
   name: 'input',
@@ -91,11 +100,18 @@ class SenderStream {
 class InputSplitter implements StageHalf {
   private readonly streams = new Map<number, SenderStream>();
   private readonly scratch = new Scratch(1024);
+  /** The link's current MOTION interval (ms): congestion is the link's, not one device's. */
+  private interval: number;
+  /** When the interval last grew, and when it last shrank or the channel was last found backed up. */
+  private grewAt = Number.NEGATIVE_INFINITY;
+  private calmSince = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly params: InputParams,
     private readonly context: StageContext,
-  ) {}
+  ) {
+    this.interval = params.pacing === 'fixed' ? params.interval : 0;
+  }
 
   push(bytes: Uint8Array, channel: 'reliable' | 'unreliable'): void {
     const stream = isInputFrame(bytes) ? this.streamFor(bytes) : undefined;
@@ -163,6 +179,8 @@ class InputSplitter implements StageHalf {
     const shape = this.context.codecFor(frameDevice(frame))?.input(frame[2]!);
     if (!shape || reportOf(frame).length < shape.byteLength) return undefined;
     const roles = rolesOf(shape);
+    // Nothing to merge in a report of edges only (keys, vendor bytes): every report goes as it is.
+    if (roles.relative.length + roles.latest.length === 0) return undefined;
     if (roles.relative.length > MAX_RELATIVE_VALUES) return undefined;
     stream = new SenderStream(roles);
     this.streams.set(key, stream);
@@ -203,9 +221,28 @@ class InputSplitter implements StageHalf {
 
   /** How long the next MOTION must still wait (ms); 0: it may go now. */
   private motionWait(stream: SenderStream): number {
-    const untilInterval = stream.lastMotionAt + this.params.interval - this.context.clock.now();
-    if (untilInterval > 0) return untilInterval;
-    return this.context.backlog('unreliable') > this.params.backlog ? DRAIN_POLL_MS : 0;
+    const now = this.context.clock.now();
+    const backedUp = this.context.backlog('unreliable') > this.params.backlog;
+    if (this.params.pacing === 'adaptive') this.adapt(backedUp, now);
+    if (backedUp) return DRAIN_POLL_MS;
+    return Math.max(0, stream.lastMotionAt + this.interval - now);
+  }
+
+  /**
+   * Doubles the interval (from 1 ms, up to the parameter, at most once a millisecond) while the channel
+   * is backed up; halves it (below 1 ms: none) once RELAX_MS passed without, and again after each RELAX_MS.
+   */
+  private adapt(backedUp: boolean, now: number): void {
+    if (backedUp) {
+      if (now - this.grewAt >= DRAIN_POLL_MS) {
+        this.interval = Math.min(this.params.interval, Math.max(1, this.interval * 2));
+        this.grewAt = now;
+      }
+      this.calmSince = now;
+    } else if (this.interval > 0 && now - this.calmSince >= RELAX_MS) {
+      this.interval = this.interval <= 1 ? 0 : this.interval / 2;
+      this.calmSince = now;
+    }
   }
 
   private pollLater(stream: SenderStream): void {

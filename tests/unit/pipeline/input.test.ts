@@ -246,7 +246,7 @@ describe('input stage', () => {
   });
 
   it('sends at most one MOTION per interval, the newest, and the first after a pause at once', () => {
-    const link = ends('input(interval=4ms)');
+    const link = ends('input(interval=4ms,pacing=fixed)');
     const unreliableSent = () => link.wire.filter((sent) => sent.channel === 'unreliable');
     link.sharer.outbound.push(frameOf({ buttons: 0, x: 1, y: 0 }, 0)); // an edge (the first report) and its motion
     for (let i = 1; i < 8; i++) {
@@ -278,6 +278,67 @@ describe('input stage', () => {
       link.receiver.inbound.push(sent.message, 'reliable');
     link.receiver.inbound.push(newest.message, 'unreliable');
     expect(link.delivered.map(parse).reduce((total, r) => total + r.x, 0)).toBe(5);
+  });
+
+  it('starts without an interval, and paces motion only once the channel backs up (adaptive)', () => {
+    let queued = 0;
+    const link = ends('input(interval=4ms)', () => queued);
+    const unreliableSent = () => link.wire.filter((sent) => sent.channel === 'unreliable').length;
+    for (let i = 0; i < 4; i++) {
+      link.sharer.outbound.push(frameOf({ buttons: 0, x: 1, y: 0 }, i));
+      link.clock.advance(0.25);
+    }
+    expect(unreliableSent()).toBe(4); // a clean path: one MOTION per report
+    queued = 10_000; // the congestion window shut
+    for (let i = 4; i < 40; i++) {
+      link.sharer.outbound.push(frameOf({ buttons: 0, x: 1, y: 0 }, i));
+      link.clock.advance(0.25);
+    }
+    queued = 0;
+    const before = unreliableSent();
+    for (let i = 40; i < 80; i++) {
+      link.sharer.outbound.push(frameOf({ buttons: 0, x: 1, y: 0 }, i));
+      link.clock.advance(0.25);
+    }
+    // 10 ms of reports after the congestion: paced at the full interval now, not one per report.
+    expect(unreliableSent() - before).toBeLessThanOrEqual(4);
+    link.clock.advance(1500);
+    const relaxed = unreliableSent();
+    for (let i = 80; i < 84; i++) {
+      link.sharer.outbound.push(frameOf({ buttons: 0, x: 1, y: 0 }, i));
+      link.clock.advance(1000); // a second apart: the interval halves each time, back to none
+    }
+    expect(unreliableSent() - relaxed).toBe(4);
+  });
+
+  it('sends reports with only edges (keys, vendor bytes) as they are, reliably', () => {
+    // Usage Page 0xFF00, 8 bytes of vendor data: no axis, nothing relative.
+    // prettier-ignore
+    const vendor = reportCodecFromModel(
+      parseReportDescriptor(
+        Uint8Array.from([
+          0x06, 0x00, 0xff, 0x09, 0x01, 0xa1, 0x01, 0x15, 0x00, 0x26, 0xff, 0x00, 0x75, 0x08, 0x95, 0x08,
+          0x09, 0x01, 0x81, 0x02, 0xc0,
+        ]),
+      ),
+    );
+    const wire: Sent[] = [];
+    const sharer = createPipeline('input', {
+      role: 'sharer',
+      codecFor: () => vendor,
+      onOutbound: (message, channel) => wire.push({ message: message.slice(), channel }),
+      onInbound: () => undefined,
+      onError: (error) => {
+        throw error;
+      },
+    });
+    const frame = encodeInputReport(1, 0, 5, new Uint8Array(8).fill(3));
+    sharer.outbound.push(frame);
+    sharer.outbound.push(frame);
+    expect(wire.map((sent) => [Buffer.from(sent.message).toString('hex'), sent.channel])).toEqual([
+      [Buffer.from(frame).toString('hex'), 'reliable'],
+      [Buffer.from(frame).toString('hex'), 'reliable'],
+    ]);
   });
 
   it('passes frames of a device without a codec, and other frames, through untouched', () => {
