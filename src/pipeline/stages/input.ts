@@ -11,9 +11,11 @@
  *   is shut), and then leaves at most every `interval`: meanwhile the newest waits, replacing the one
  *   before it, instead of queueing. A data rate that fits the smallest congestion window SCTP falls back
  *   to under loss is what keeps the latency at the path's delay; one message per report (1000/s) does
- *   not fit at 5 % loss and a 50 ms round trip, and queues. `pacing=adaptive` (the default) starts with
- *   no interval — nothing waits on a clean path — doubles it from 1 ms up to `interval` each time the
- *   channel is found backed up, and halves it after a second without;
+ *   not fit at 5 % loss and a 50 ms round trip, and queues. `pacing=fixed` (the default) always waits
+ *   the interval (an isolated report, a device at ≤ 250 Hz, never waits); `pacing=adaptive` starts at
+ *   `interval`, halves it each second the channel stays clear (below 1 ms: none, so nothing waits on a
+ *   clean path after a few seconds), and doubles it back, from 1 ms, each time the channel backs up —
+ *   on a lossy path each relaxation collapses the window again (docs/performance.md), hence not the default;
  * - when a device pauses `settle` after a MOTION, its last report goes once more as a reliable EDGE
  *   (same edge count), so the final position and the last motion arrive even if that MOTION did not.
  *
@@ -41,9 +43,9 @@ const inputParams = {
   repeat: integer(3, 0, MAX_REPEATED_EDGES, 'unreliable messages that repeat each edge'),
   interval: duration(4, 0, 100, 'least time between two MOTION messages under congestion (the newest waits)'),
   pacing: choice(
-    ['adaptive', 'fixed'],
-    'adaptive',
-    'adaptive: no interval until the unreliable channel backs up; fixed: always the interval',
+    ['fixed', 'adaptive'],
+    'fixed',
+    'fixed: always the interval; adaptive: it halves each second the unreliable channel stays clear, doubles back when it backs up',
   ),
   backlog: integer(512, 0, 65_536, 'bytes queued on the unreliable channel above which motion waits'),
   settle: duration(
@@ -104,13 +106,16 @@ class InputSplitter implements StageHalf {
   private interval: number;
   /** When the interval last grew, and when it last shrank or the channel was last found backed up. */
   private grewAt = Number.NEGATIVE_INFINITY;
+  private lastSendAt = Number.NEGATIVE_INFINITY;
   private calmSince = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly params: InputParams,
     private readonly context: StageContext,
   ) {
-    this.interval = params.pacing === 'fixed' ? params.interval : 0;
+    // Adaptive pacing starts cautious and relaxes while the path stays clear: collapsing the congestion
+    // window first and pacing afterwards would cost the queue it built.
+    this.interval = params.interval;
   }
 
   push(bytes: Uint8Array, channel: 'reliable' | 'unreliable'): void {
@@ -222,7 +227,10 @@ class InputSplitter implements StageHalf {
   /** How long the next MOTION must still wait (ms); 0: it may go now. */
   private motionWait(stream: SenderStream): number {
     const now = this.context.clock.now();
-    const backedUp = this.context.backlog('unreliable') > this.params.backlog;
+    const queued = this.context.backlog('unreliable');
+    // Bytes still queued a millisecond after the last send: the congestion window is full. (Right after a
+    // send its own bytes are queued for a moment on any path.)
+    const backedUp = queued > this.params.backlog || (queued > 0 && now - this.lastSendAt >= DRAIN_POLL_MS);
     if (this.params.pacing === 'adaptive') this.adapt(backedUp, now);
     if (backedUp) return DRAIN_POLL_MS;
     return Math.max(0, stream.lastMotionAt + this.interval - now);
@@ -269,6 +277,7 @@ class InputSplitter implements StageHalf {
     const out = this.scratch.take(motionLength(relative, frame.length, repeated));
     const length = writeMotion(out, stream, frame, repeated);
     stream.lastMotionAt = this.context.clock.now();
+    this.lastSendAt = stream.lastMotionAt;
     for (const edge of stream.recent) edge.left--;
     while (stream.recent.length > 0 && stream.recent[0]!.left <= 0) stream.recent.shift();
     this.context.emit(out.subarray(0, length), 'unreliable');

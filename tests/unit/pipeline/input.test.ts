@@ -280,17 +280,22 @@ describe('input stage', () => {
     expect(link.delivered.map(parse).reduce((total, r) => total + r.x, 0)).toBe(5);
   });
 
-  it('starts without an interval, and paces motion only once the channel backs up (adaptive)', () => {
+  it('relaxes its interval to none on a clean path, and paces again once the channel backs up (adaptive)', () => {
     let queued = 0;
-    const link = ends('input(interval=4ms)', () => queued);
+    const link = ends('input(interval=4ms,pacing=adaptive)', () => queued);
     const unreliableSent = () => link.wire.filter((sent) => sent.channel === 'unreliable').length;
     for (let i = 0; i < 4; i++) {
       link.sharer.outbound.push(frameOf({ buttons: 0, x: 1, y: 0 }, i));
+      link.clock.advance(1100); // each second clear halves it: 4, 2, 1, none
+    }
+    const relaxedAt = unreliableSent();
+    for (let i = 4; i < 8; i++) {
+      link.sharer.outbound.push(frameOf({ buttons: 0, x: 1, y: 0 }, i));
       link.clock.advance(0.25);
     }
-    expect(unreliableSent()).toBe(4); // a clean path: one MOTION per report
+    expect(unreliableSent() - relaxedAt).toBe(4); // a clean path: one MOTION per report
     queued = 10_000; // the congestion window shut
-    for (let i = 4; i < 40; i++) {
+    for (let i = 8; i < 40; i++) {
       link.sharer.outbound.push(frameOf({ buttons: 0, x: 1, y: 0 }, i));
       link.clock.advance(0.25);
     }
