@@ -29,6 +29,8 @@ export interface LatencyRow {
   /** Page-side pacing error (p99, ms) and wake-ups that emitted more than one report. */
   pacing_slip_p99_ms: number;
   pacing_bursts: number;
+  /** Ferry with seq: reports the receiver's seq declared lost since the link opened (all rates so far). */
+  seq_lost_total?: number;
 }
 
 export interface AbsentRow {

@@ -61,7 +61,7 @@ export async function joinFerry(
   secret: string,
   record: Record,
   pipeline?: string,
-): Promise<{ devices: () => number; pipeline: () => string; close: () => void }> {
+): Promise<{ devices: () => number; pipeline: () => string; lost: () => number; close: () => void }> {
   const signaling = new SignalingClient(WebSocket as unknown as WebSocketConstructor);
   const session = new ReceiverSession({
     signaling,
@@ -83,5 +83,10 @@ export async function joinFerry(
   session.on('problem', (error) => console.error(`receiver: ${error.message}`));
   await signaling.connect(signalUrl);
   await session.join({ sessionId });
-  return { devices: () => devices, pipeline: () => agreed, close: () => session.close('bench over') };
+  return {
+    devices: () => devices,
+    pipeline: () => agreed,
+    lost: () => session.lost,
+    close: () => session.close('bench over'),
+  };
 }
