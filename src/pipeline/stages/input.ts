@@ -60,6 +60,8 @@ export type InputParams = ParamValues<typeof inputParams>;
 
 /** While motion waits for the unreliable channel to drain, it looks again this often (ms). */
 const DRAIN_POLL_MS = 1;
+/** Waits shorter than this count as none: a float remainder must not re-arm a timer at the same instant. */
+const EPSILON_MS = 0.001;
 /** Adaptive pacing halves its interval after this long without finding the channel backed up (ms). */
 const RELAX_MS = 1000;
 
@@ -167,7 +169,7 @@ class InputSplitter implements StageHalf {
       const frame = stream.unsettled;
       if (!frame) return;
       const quiet = this.context.clock.now() - stream.lastAt;
-      if (quiet < settle) {
+      if (settle - quiet >= EPSILON_MS) {
         stream.settleTimer = this.context.scheduler.schedule(settle - quiet, check);
         return;
       }
@@ -233,7 +235,8 @@ class InputSplitter implements StageHalf {
     const backedUp = queued > this.params.backlog || (queued > 0 && now - this.lastSendAt >= DRAIN_POLL_MS);
     if (this.params.pacing === 'adaptive') this.adapt(backedUp, now);
     if (backedUp) return DRAIN_POLL_MS;
-    return Math.max(0, stream.lastMotionAt + this.interval - now);
+    const wait = stream.lastMotionAt + this.interval - now;
+    return wait < EPSILON_MS ? 0 : wait;
   }
 
   /**
