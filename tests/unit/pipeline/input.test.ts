@@ -154,7 +154,7 @@ function pushAll(link: ReturnType<typeof ends>, reports: Report[]): void {
   for (const [index, report] of reports.entries()) link.sharer.outbound.push(frameOf(report, index));
 }
 
-function run(spec: string, reports: Report[], network: Network) {
+function transmit(spec: string, reports: Report[], network: Network) {
   const link = ends(spec);
   pushAll(link, reports);
   link.sharer.flush();
@@ -169,7 +169,7 @@ describe('input stage', () => {
   it('loses no edge, keeps their order, sums motion exactly and never goes back, whatever the unreliable half does', () => {
     fc.assert(
       fc.property(streamArbitrary, networkArbitrary, (reports, network) => {
-        const { got, errors } = run('input', reports, network);
+        const { got, errors } = transmit('input', reports, network);
         expect(errors).toEqual([]);
         // Every change of the buttons, in order: the sender's sequence of states, collapsed.
         expect(changes(got.map((r) => r.buttons))).toEqual(changes(reports.map((r) => r.buttons)));
@@ -188,7 +188,7 @@ describe('input stage', () => {
   it('does the same through bundle', () => {
     fc.assert(
       fc.property(streamArbitrary, networkArbitrary, (reports, network) => {
-        const { got, errors } = run('input,bundle(1ms)', reports, network);
+        const { got, errors } = transmit('input,bundle(1ms)', reports, network);
         expect(errors).toEqual([]);
         expect(changes(got.map((r) => r.buttons))).toEqual(changes(reports.map((r) => r.buttons)));
         expect(got.reduce((total, r) => total + r.x, 0)).toBe(reports.reduce((total, r) => total + r.x, 0));
@@ -204,7 +204,7 @@ describe('input stage', () => {
       { buttons: 1, x: 3, y: 0 },
       { buttons: 0, x: 0, y: 0 },
     ];
-    const { got, wire } = run('input(repeat=0)', reports, {
+    const { got, wire } = transmit('input(repeat=0)', reports, {
       drop: [],
       duplicate: [],
       swap: [],
