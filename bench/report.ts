@@ -209,7 +209,8 @@ export function formatResults(results: Results): string {
           r.scenario,
           r.sent,
           r.delivered,
-          r.lost,
+          // `input` merges motion reports (latest wins, their motion carried on): not lost data.
+          r.pipeline.startsWith('input') ? `${r.lost} merged` : r.lost,
           `${r.lostEdges}/${r.edges}`,
           r.lostMotion,
           r.stale,
