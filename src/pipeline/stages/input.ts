@@ -76,20 +76,41 @@ export const input = defineStage({
   createReceiver: (_values, context) => new InputMerger(context),
 });
 
+/** A copy kept across calls, in a buffer reused while the length allows: no allocation per report. */
+class Kept {
+  private buffer = new Uint8Array(0);
+  private length = -1;
+
+  keep(bytes: Uint8Array): void {
+    if (this.buffer.length < bytes.length) this.buffer = new Uint8Array(bytes.length);
+    this.buffer.set(bytes);
+    this.length = bytes.length;
+  }
+
+  /** The kept bytes (valid until the next keep), or undefined. */
+  get bytes(): Uint8Array | undefined {
+    return this.length < 0 ? undefined : this.buffer.subarray(0, this.length);
+  }
+
+  clear(): void {
+    this.length = -1;
+  }
+}
+
 class SenderStream {
   reportSeq = 0;
   edgeSeq = 0;
   readonly totals: Int32Array;
   readonly values: Float64Array;
   readonly previous: Float64Array;
-  previousReport: Uint8Array | undefined;
+  readonly previousReport = new Kept();
   /** The last edges (frame copies), oldest first, each with the MOTION messages it still rides in. */
   readonly recent: Array<{ frame: Uint8Array; left: number }> = [];
-  /** The newest MOTION's frame, waiting for the unreliable channel (a copy). */
-  waiting: Uint8Array | undefined;
+  /** The newest MOTION's frame, waiting for the unreliable channel. */
+  readonly waiting = new Kept();
   poll: Cancel | undefined;
-  /** The last report, when it went only as MOTION (a copy), and when it came. */
-  unsettled: Uint8Array | undefined;
+  /** The last report, when it went only as MOTION, and when it came. */
+  readonly unsettled = new Kept();
   lastAt = 0;
   lastMotionAt = Number.NEGATIVE_INFINITY;
   settleTimer: Cancel | undefined;
@@ -130,16 +151,21 @@ class InputSplitter implements StageHalf {
     }
     const { roles, values, totals } = stream;
     const report = reportOf(bytes);
+    if (report.length < roles.shape.byteLength) {
+      this.context.emit(bytes, channel); // shorter than its descriptor: nothing to decode, pass it on
+      return;
+    }
     roles.shape.decode(report, values);
     for (let j = 0; j < roles.relative.length; j++)
       totals[j] = (totals[j]! + values[roles.relative[j]!]!) | 0;
     stream.reportSeq = (stream.reportSeq + 1) >>> 0;
-    const isEdge =
-      !stream.previousReport || edgesDiffer(roles, values, stream.previous, report, stream.previousReport);
+    const previousReport = stream.previousReport.bytes;
+    const isEdge = !previousReport || edgesDiffer(roles, values, stream.previous, report, previousReport);
     stream.previous.set(values);
-    stream.previousReport = report.slice();
+    stream.previousReport.keep(report);
     stream.lastAt = this.context.clock.now();
-    stream.unsettled = isEdge ? undefined : bytes.slice();
+    if (isEdge) stream.unsettled.clear();
+    else stream.unsettled.keep(bytes);
     if (isEdge) {
       stream.edgeSeq = (stream.edgeSeq + 1) >>> 0;
       this.sendEdge(stream, bytes);
@@ -166,14 +192,14 @@ class InputSplitter implements StageHalf {
     if (settle <= 0 || stream.settleTimer) return;
     const check = () => {
       stream.settleTimer = undefined;
-      const frame = stream.unsettled;
+      const frame = stream.unsettled.bytes;
       if (!frame) return;
       const quiet = this.context.clock.now() - stream.lastAt;
       if (settle - quiet >= EPSILON_MS) {
         stream.settleTimer = this.context.scheduler.schedule(settle - quiet, check);
         return;
       }
-      stream.unsettled = undefined;
+      stream.unsettled.clear();
       this.sendEdge(stream, frame);
     };
     stream.settleTimer = this.context.scheduler.schedule(settle, check);
@@ -204,7 +230,7 @@ class InputSplitter implements StageHalf {
 
   /** The report, reliably: an edge, or the settled last state (then with an unchanged edge count). */
   private sendEdge(stream: SenderStream, frame: Uint8Array): void {
-    stream.waiting = undefined; // this carries the totals and axes of the newest report
+    stream.waiting.clear(); // this carries the totals and axes of the newest report
     const out = this.scratch.take(edgeLength(stream.totals.length, frame.length));
     const length = writeEdge(out, stream, frame);
     this.context.emit(out.subarray(0, length), 'reliable');
@@ -218,11 +244,11 @@ class InputSplitter implements StageHalf {
   /** Sends MOTION now, or keeps it (replacing an older one) until the interval has passed and the channel drained. */
   private offerMotion(stream: SenderStream, frame: Uint8Array): void {
     if (this.motionWait(stream) === 0) {
-      stream.waiting = undefined;
+      stream.waiting.clear();
       this.sendMotion(stream, frame);
       return;
     }
-    stream.waiting = frame.slice();
+    stream.waiting.keep(frame);
     this.pollLater(stream);
   }
 
@@ -260,11 +286,11 @@ class InputSplitter implements StageHalf {
     if (stream.poll) return;
     stream.poll = this.context.scheduler.schedule(this.motionWait(stream), () => {
       stream.poll = undefined;
-      const waiting = stream.waiting;
+      const waiting = stream.waiting.bytes;
       if (!waiting) return;
       if (this.motionWait(stream) > 0) this.pollLater(stream);
       else {
-        stream.waiting = undefined;
+        stream.waiting.clear();
         this.sendMotion(stream, waiting);
       }
     });

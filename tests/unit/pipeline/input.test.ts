@@ -358,6 +358,15 @@ describe('input stage', () => {
     ]);
   });
 
+  it('passes a report shorter than its descriptor through as it is', () => {
+    const link = ends('input');
+    link.sharer.outbound.push(frameOf({ buttons: 1, x: 0, y: 0 }, 0));
+    const short = encodeInputReport(DEVICE, 0, 1, Uint8Array.of(1, 2));
+    link.sharer.outbound.push(short);
+    expect(Buffer.from(link.wire.at(-1)!.message).toString('hex')).toBe(Buffer.from(short).toString('hex'));
+    expect(link.wire.at(-1)!.channel).toBe('reliable');
+  });
+
   it('starts a device afresh after DEVICE_GONE', () => {
     const link = ends('input');
     link.sharer.outbound.push(frameOf({ buttons: 1, x: 0, y: 0 }, 0));
