@@ -41,7 +41,7 @@ import {
 
 const inputParams = {
   repeat: integer(3, 0, MAX_REPEATED_EDGES, 'unreliable messages that repeat each edge'),
-  interval: duration(4, 0, 100, 'least time between two MOTION messages under congestion (the newest waits)'),
+  interval: duration(4, 0, 100, 'least time between two MOTION messages of a device (the newest waits)'),
   pacing: choice(
     ['fixed', 'adaptive'],
     'fixed',
