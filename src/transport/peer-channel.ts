@@ -19,12 +19,16 @@ import {
 } from '../protocol/index.ts';
 import { createProof, type Role, verifyProof } from './auth.ts';
 import type { LinkChannel, SignaledLink } from './link.ts';
+import { type AuthMethod, PeerAuthError } from './peer-auth-error.ts';
 import { agreeWithPeer, openLinkPipeline, PIPELINE_CAPABILITY } from './pipeline-handshake.ts';
 import { TypedEmitter } from './signaling-client.ts';
 
 /**
- * The secrets this end knows. The receiver speaks first and proves with the secret it came by (link or
- * code); the sharer checks it and answers with a proof made from that same secret.
+ * The secrets this end knows. The end that made the session holds both (it printed or showed the link and
+ * the code); the end that joined holds the one it came by. The joiner speaks first and its hello names
+ * the secret it proves (`auth.method`); the maker checks that proof with the same secret and answers
+ * with a proof made from it. So a sharer who typed a waiting receiver's code meets a receiver that
+ * answers with the code, not with the link the sharer never saw.
  */
 export interface ChannelAuth {
   link?: string | undefined;
@@ -32,11 +36,19 @@ export interface ChannelAuth {
   code?: string | undefined;
 }
 
+/**
+ * How a channel ended: `closed` cleanly (either end closed it), `lost` (the link failed under it: ICE,
+ * DTLS or SCTP gave up), or `refused` (the hellos did not agree: secret, version or pipeline).
+ */
+export type ChannelEnd = 'closed' | 'lost' | 'refused';
+
 export interface ChannelOptions {
   role: Role;
   name: string;
   sessionId: string;
   auth: ChannelAuth;
+  /** True at the end that joined the session: it sends its hello when the link opens; the maker answers. */
+  speaksFirst: boolean;
   capabilities: string[];
   /** This end's pipeline spec in canonical form; '' from a receiver means "whatever the sharer runs". */
   pipeline: string;
@@ -51,6 +63,11 @@ export interface ChannelEvents {
   problem: Error;
   /** `seq` declared input reports lost. */
   loss: LossEvent;
+  /**
+   * An attempt with the short code failed: the peer's code proof did not verify, or we proved the code
+   * and the link ended before the peer proved it back. The session reports it so the nameplate burns.
+   */
+  'code-failed': undefined;
 }
 
 /** After this many malformed frames from one peer, the link is closed: it is broken or hostile. */
@@ -90,9 +107,16 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
   /** Set when this end refused the peer: whatever else arrives is ignored until the link closes. */
   private refused = false;
   /** Why either end refused the other, so the session can tell the user why it ended. */
-  private refusal: string | undefined;
+  private refusal: Error | undefined;
+  /** The secret this end's hello proved, once sent: an end sends one hello. */
+  private helloMethod: AuthMethod | undefined;
+  private ending: ChannelEnd | undefined;
   /** Messages that arrived while the peer's hello was being verified (WebCrypto is async). */
   private held: HeldMessage[] | undefined;
+  /** We sent a proof of the code words (see 'code-failed'). */
+  private sentCodeProof = false;
+  /** The peer proved itself, or a failed code attempt was reported: there is nothing more to report. */
+  private codeSettled = false;
 
   constructor(
     readonly peerId: string,
@@ -100,10 +124,20 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
     private readonly options: ChannelOptions,
   ) {
     super();
-    // The receiver speaks first; the sharer answers once the receiver's proof checks out.
-    if (options.role === 'receiver') link.onOpen(() => void this.sendHello(ownMethod(options.auth)));
+    // The joiner speaks first; the maker answers once the joiner's proof checks out.
+    if (options.speaksFirst) link.onOpen(() => void this.sendHello(ownMethod(options.auth)));
     link.onMessage((message, channel) => this.receive(message, channel));
-    link.onClose((reason) => this.end(reason));
+    link.onClose((reason, failed) => this.end(reason, failed ? 'lost' : 'closed'));
+  }
+
+  /** How the channel ended, once it has. */
+  get endedAs(): ChannelEnd | undefined {
+    return this.ending;
+  }
+
+  /** Why the hellos failed, when they did: a PeerAuthError, a PipelineMismatchError, a version error. */
+  get refusalError(): Error | undefined {
+    return this.refusal;
   }
 
   get ready(): boolean {
@@ -141,14 +175,17 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
 
   close(reason = 'closed'): void {
     this.pipeline?.flush(); // a bundle may still hold the last frames (a DEVICE_GONE, a reply)
-    this.end(reason);
+    this.end(reason, 'closed');
     this.link.close();
   }
 
-  private async sendHello(method: 'link' | 'code'): Promise<void> {
+  private async sendHello(method: AuthMethod): Promise<void> {
+    if (this.helloMethod) return;
+    this.helloMethod = method;
     const { role, name, sessionId, auth, capabilities, pipeline } = this.options;
     const secret = auth[method] ?? '';
     const proof = await createProof(secret, sessionId, role, this.link.fingerprints());
+    this.sentCodeProof ||= method === 'code';
     this.link.send(
       encodeHello({
         role,
@@ -179,10 +216,18 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
     const frame = this.decode(message);
     if (!frame) return;
     if (frame.type === 'hello') void this.verifyHello(frame.version, frame.body);
-    else if (frame.type === 'error') {
-      this.refusal = frame.message;
-      this.emit('problem', new Error(`peer error: ${frame.message}`));
-    } else this.rejectFrame(new FrameError('bad-field', `expected hello first, got ${frame.type}`));
+    else if (frame.type === 'error') this.refusedByPeer(frame.code, frame.message);
+    else this.rejectFrame(new FrameError('bad-field', `expected hello first, got ${frame.type}`));
+  }
+
+  /** The peer turned this end away before the hellos agreed; an auth failure means our secret is wrong. */
+  private refusedByPeer(code: number, message: string): void {
+    const error =
+      code === ErrorCode.AuthFailed && this.helloMethod
+        ? new PeerAuthError('wrong-secret', this.helloMethod)
+        : new Error(`peer error: ${message}`);
+    this.refusal ??= error;
+    this.emit('problem', error);
   }
 
   /** A frame out of the pipeline (borrowed) to the session. */
@@ -229,15 +274,25 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
     const valid =
       secret !== undefined &&
       (await verifyProof(secret, body.auth.proof, this.options.sessionId, body.role, fingerprints));
-    if (!valid) {
-      return this.refuse(
-        ErrorCode.AuthFailed,
-        new Error('the share secret did not match; check the link or code'),
-      );
+    // Both ends must key the pipeline from one secret: a peer that proved another than ours is refused.
+    if (!valid || method === 'none' || (this.helloMethod && this.helloMethod !== method)) {
+      if (method === 'code') this.codeFailed();
+      return this.refuse(ErrorCode.AuthFailed, this.badProof(method === 'none' ? 'link' : method));
     }
-    // The sharer answers before judging the pipelines, so that both ends can name both specs.
-    if (this.options.role === 'sharer') await this.sendHello(method as 'link' | 'code');
+    this.codeSettled = true;
+    // The maker answers before judging the pipelines, so that both ends can name both specs.
+    await this.sendHello(method);
     await this.startPipeline(body, secret);
+  }
+
+  /** The joiner that meets a bad proof may be talking to an impostor; the maker met a wrong secret. */
+  private badProof(method: AuthMethod): PeerAuthError {
+    if (!this.options.speaksFirst) return new PeerAuthError('bad-proof', method);
+    return new PeerAuthError(
+      'bad-proof',
+      method,
+      `the other side could not prove it holds this ${method}'s secret; is someone in the middle?`,
+    );
   }
 
   private async startPipeline(body: HelloBody, secret: string): Promise<void> {
@@ -272,8 +327,13 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
 
   private refuse(code: number, error: Error): void {
     this.refused = true;
-    this.refusal ??= error.message;
-    this.link.send(encodeError(0, code, error.message));
+    this.refusal ??= error;
+    // The peer words its own message for an auth failure (it knows which secret it proved).
+    const wire =
+      error instanceof PeerAuthError
+        ? 'the share secret did not match; check the link or code'
+        : error.message;
+    this.link.send(encodeError(0, code, wire));
     this.emit('problem', error);
     setTimeout(() => this.close(error.message), 50);
   }
@@ -286,14 +346,23 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
     if (this.badFrames >= MAX_BAD_FRAMES) this.close(`too many malformed frames (${error.message})`);
   }
 
-  private end(reason: string): void {
+  /** Once per channel, and never after the peer proved itself. */
+  private codeFailed(): void {
+    if (this.codeSettled) return;
+    this.codeSettled = true;
+    this.emit('code-failed', undefined);
+  }
+
+  private end(reason: string, kind: ChannelEnd): void {
     if (this.ended) return;
     this.ended = true;
+    this.ending = this.refusal ? 'refused' : kind;
+    if (this.sentCodeProof) this.codeFailed();
     this.pipeline?.close();
-    this.emit('closed', this.refusal ?? reason);
+    this.emit('closed', this.refusal?.message ?? reason);
   }
 }
 
-function ownMethod(auth: ChannelAuth): 'link' | 'code' {
+function ownMethod(auth: ChannelAuth): AuthMethod {
   return auth.link !== undefined ? 'link' : 'code';
 }

@@ -1,15 +1,29 @@
 import { NO_PREFERENCE } from '../pipeline/index.ts';
-import type { Frame, UsbFrame } from '../protocol/index.ts';
-import type { PeerInfo } from '../protocol/signaling.ts';
+import {
+  type DeviceAnnouncement,
+  ErrorCode,
+  type Frame,
+  type UsbAnnouncement,
+  type UsbFrame,
+} from '../protocol/index.ts';
+import { CLOSE_CODES, type PeerInfo } from '../protocol/signaling.ts';
 import { DeviceCodecs } from './device-codecs.ts';
+import { isGoodbye } from './goodbye.ts';
 import type { LinkFactory } from './link.ts';
+import { PeerAuthError } from './peer-auth-error.ts';
 import { type ChannelAuth, PeerChannel } from './peer-channel.ts';
 import { canonicalPipeline } from './pipeline-handshake.ts';
 import { RateMeter } from './rate-meter.ts';
 import { RemoteDevice } from './remote-device.ts';
-import { type SignalingClient, TypedEmitter } from './signaling-client.ts';
+import { type JoinBy as JoinTarget, type SignalingClient, TypedEmitter } from './signaling-client.ts';
 import { RemoteUsbDevice, type RemoteUsbDeviceOptions } from './usb-remote-device.ts';
 import { USB_CAPABILITY } from './usb-shares.ts';
+
+/** A device the sharer offers, before this receiver takes it (see ReceiverOptions.admit). */
+export type DeviceOffer =
+  | { readonly kind: 'hid'; readonly index: number; readonly announcement: DeviceAnnouncement }
+  /** The announcement may be a view into a reused message: read it during the call, keep no reference. */
+  | { readonly kind: 'usb'; readonly index: number; readonly announcement: UsbAnnouncement };
 
 export interface ReceiverOptions {
   signaling: SignalingClient;
@@ -29,7 +43,33 @@ export interface ReceiverOptions {
    */
   acceptUsb?: boolean;
   usbDevice?: RemoteUsbDeviceOptions;
+  /**
+   * When a sharer that had connected goes: 'end' the session (the headless receiver exits), or 'wait' in
+   * it for a sharer to come back (the receiver page). Default 'end'. A session with no sharer, or a sharer
+   * that goes before connecting, is always waited in: the session outlives its sharer.
+   */
+  whenSharerLeaves?: 'end' | 'wait';
+  /**
+   * Screens each offered device before it becomes a RemoteDevice: returns why it is refused, or
+   * undefined to take it. A refused device never reaches a listener; the sharer is told (DeviceRefused)
+   * and its frames for that device are dropped. Default: take every device.
+   */
+  admit?: (offer: DeviceOffer) => string | undefined;
 }
+
+/** Why there is nobody to connect to, for 'no-sharer'. */
+export const NO_SHARER = {
+  absent: 'nobody is sharing in this session right now',
+  left: 'the sharer left',
+} as const;
+
+/**
+ * How a receiver's session ended:
+ * - `closed`: normally, after pairing: the sharer stopped sharing, or this end closed;
+ * - `lost`: after pairing, the link broke (ICE failed) or the sharer vanished without stopping;
+ * - `failed`: it never paired: refused (wrong secret, pipelines differ), or the server went first.
+ */
+export type ReceiverEnd = 'closed' | 'lost' | 'failed';
 
 interface ReceiverEvents {
   /** The sharer proved the secret; devices follow. */
@@ -39,8 +79,17 @@ interface ReceiverEvents {
   /** A generic USB device this receiver now holds (only with `acceptUsb`). */
   'usb-device': RemoteUsbDevice;
   'usb-device-gone': RemoteUsbDevice;
-  /** The session is over: the sharer left or closed, or the link failed. */
-  ended: { reason: string };
+  /**
+   * Nobody is sharing in this session right now (it had no sharer when we joined, or the sharer left);
+   * the session waits for one, and 'sharer-joined' follows when one comes (back).
+   */
+  'no-sharer': { reason: string };
+  /** A sharer is in the session (we joined it, or it joined or came back); its link follows. */
+  'sharer-joined': PeerInfo;
+  /** `admit` refused an offered device; the sharer has been told. */
+  refused: { offer: DeviceOffer; reason: string };
+  /** The session is over: the sharer left or closed, the link failed, or pairing failed. */
+  ended: { reason: string; kind: ReceiverEnd };
   problem: Error;
 }
 
@@ -59,22 +108,36 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
   private ended = false;
   /** Only the session's sharer may open a link to us; other receivers' signals are ignored. */
   private sharerId: string | undefined;
+  /** True when this receiver made the session (receiver first): it holds both secrets and answers hellos. */
+  private hosted = false;
+  /** Set when the sharer said goodbye (it stops sharing on purpose): its leaving then ends normally. */
+  private sharerSaidGoodbye = false;
 
   constructor(private readonly options: ReceiverOptions) {
     super();
     this.pipeline = canonicalPipeline(options.pipeline ?? NO_PREFERENCE);
     const { signaling } = options;
     signaling.on('signal', ({ from, data }) => {
-      if (from === this.sharerId) this.linkFor(from).link.signal(data);
+      if (from !== this.sharerId) return;
+      if (isGoodbye(data)) this.sharerSaidGoodbye = true;
+      else this.linkFor(from).link.signal(data);
     });
     signaling.on('peer-joined', (peer) => {
-      if (peer.role === 'sharer') this.sharerId = peer.peerId;
+      if (peer.role !== 'sharer' || this.ended) return;
+      this.sharerId = peer.peerId;
+      this.emit('sharer-joined', peer);
     });
     signaling.on('peer-left', ({ peerId }) => {
-      if (this.channel?.peerId === peerId) this.end('the sharer left');
+      if (peerId === this.sharerId) this.sharerLeft();
     });
-    signaling.on('close', () => {
-      if (!this.channel?.ready) this.end('signaling closed before the sharer connected');
+    signaling.on('close', ({ code }) => {
+      // Before create or join, a socket that closes is a failed connect(), which its caller reports.
+      if (!this.sessionId || this.channel?.ready) return;
+      // The session's creator refused our code proof and had the server drop us (it may beat its own
+      // refusal over the link): say what happened rather than that signaling closed.
+      if (code === CLOSE_CODES.codeFailed)
+        this.end(new PeerAuthError('wrong-secret', 'code').message, 'failed');
+      else this.end('signaling closed before the sharer connected', 'failed');
     });
   }
 
@@ -82,15 +145,25 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
   async host(): Promise<{ sessionId: string; nameplate: string }> {
     const created = await this.options.signaling.create('receiver', this.options.name);
     this.sessionId = created.sessionId;
+    this.hosted = true;
     return { sessionId: created.sessionId, nameplate: created.nameplate };
   }
 
-  /** Sharer first: joins the sharer's session; the sharer then calls us. */
-  async join(target: { sessionId: string } | { nameplate: string }): Promise<PeerInfo | undefined> {
+  /**
+   * Sharer first: joins the sharer's session; the sharer then calls us. Emits 'sharer-joined' or, when
+   * the session has no sharer, 'no-sharer' before it resolves.
+   */
+  join(target: { sessionId: string } | { nameplate: string }): Promise<PeerInfo | undefined> {
+    return this.enter(target, NO_SHARER.absent);
+  }
+
+  private async enter(target: JoinTarget, noSharerReason: string): Promise<PeerInfo | undefined> {
     const joined = await this.options.signaling.join(target, 'receiver', this.options.name);
     this.sessionId = joined.sessionId;
     const sharer = joined.peers.find((peer) => peer.role === 'sharer');
     this.sharerId = sharer?.peerId;
+    if (sharer) this.emit('sharer-joined', sharer);
+    else this.emit('no-sharer', { reason: noSharerReason });
     return sharer;
   }
 
@@ -104,8 +177,20 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
   }
 
   close(reason = 'closed'): void {
-    this.end(reason);
+    this.end(reason, this.channel?.ready ? 'closed' : 'failed');
     this.options.signaling.close();
+  }
+
+  /** What the end of a channel means for the session. */
+  private channelEnded(channel: PeerChannel, reason: string): void {
+    if (this.channel !== channel) return;
+    if (!channel.ready) {
+      // A waiting receiver turns away a sharer with a wrong code (or link) and goes on waiting.
+      if (this.hosted && turnedAway(channel)) this.dropLink(reason);
+      else this.end(reason, 'failed');
+    } else if (this.options.whenSharerLeaves === 'wait') void this.meetAgain(reason);
+    else if (channel.endedAs === 'lost') this.end(reason, 'lost');
+    else this.end(reason === 'closed' ? 'the sharer stopped sharing' : reason, 'closed');
   }
 
   private linkFor(peerId: string): PeerChannel {
@@ -119,6 +204,7 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
       name: this.options.name,
       sessionId: this.sessionId,
       auth: this.options.auth,
+      speaksFirst: !this.hosted,
       capabilities: this.options.acceptUsb ? ['hid', USB_CAPABILITY] : ['hid'],
       pipeline: this.pipeline,
       codecFor: this.codecs.codecFor,
@@ -128,19 +214,66 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
     );
     channel.on('frame', (frame) => this.handleFrame(frame));
     channel.on('problem', (error) => this.emit('problem', error));
-    channel.on('closed', (reason) => {
-      if (this.channel === channel) this.end(reason);
-    });
+    channel.on('code-failed', () => this.options.signaling.reportFailedCode(peerId));
+    channel.on('closed', (reason) => this.channelEnded(channel, reason));
     this.channel = channel;
     return channel;
   }
 
+  /**
+   * The sharer left the session: end, or wait in the session for one to come (back). A paired sharer
+   * that stops sharing says goodbye first; one that did not vanished (killed, or its network went away).
+   */
+  private sharerLeft(): void {
+    this.sharerId = undefined;
+    const saidGoodbye = this.sharerSaidGoodbye;
+    this.sharerSaidGoodbye = false;
+    if (this.ended) return;
+    const wasConnected = this.channel?.ready ?? false;
+    if (wasConnected && this.options.whenSharerLeaves !== 'wait') {
+      if (saidGoodbye) this.end('the sharer stopped sharing', 'closed');
+      else this.end('the sharer vanished: it left without saying goodbye', 'lost');
+      return;
+    }
+    this.dropLink(NO_SHARER.left);
+    this.emit('no-sharer', { reason: NO_SHARER.left });
+  }
+
+  /**
+   * A connected link closed, and the sharer's 'peer-left' may or may not follow (its tab closing sends
+   * both, in either order). Rejoining the session settles it: a sharer still there calls us again (it
+   * sees a new receiver), and a session without one says so.
+   */
+  private async meetAgain(reason: string): Promise<void> {
+    if (this.ended) return;
+    this.dropLink(reason);
+    this.sharerId = undefined;
+    try {
+      this.options.signaling.leave();
+      await this.enter({ sessionId: this.sessionId }, NO_SHARER.left);
+    } catch (error) {
+      this.end(`lost the sharer (${reason}) and could not rejoin: ${(error as Error).message}`, 'lost');
+    }
+  }
+
+  /** Forgets the sharer's link and everything it carried, staying in the session. */
+  private dropLink(reason: string): void {
+    for (const index of [...this.devices.keys(), ...this.usbDevices.keys()]) this.removeDevice(index);
+    const channel = this.channel;
+    this.channel = undefined;
+    channel?.close(reason);
+  }
+
   private handleFrame(frame: Frame): void {
     switch (frame.type) {
-      case 'input':
+      case 'input': {
+        // Unknown (e.g. refused) devices' reports are dropped uncounted.
+        const device = this.devices.get(frame.device);
+        if (!device) break;
         this.meter.add(frame.data.length);
-        this.devices.get(frame.device)?.deliverInput(frame.reportId, frame.data, frame.timestampMs);
+        device.deliverInput(frame.reportId, frame.data, frame.timestampMs);
         break;
+      }
       case 'reply':
         this.devices.get(frame.device)?.deliverReply(frame.requestId, frame.status, frame.data);
         break;
@@ -163,7 +296,9 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
 
   private announce(index: number, frame: Extract<Frame, { type: 'announce' }>): void {
     this.removeDevice(index);
+    // Set even for a refused device, so the pipeline's stages see the same devices as the sharer's.
     this.codecs.set(index, frame.body.collections);
+    if (this.refuses({ kind: 'hid', index, announcement: frame.body })) return;
     const channel = this.channel;
     const device = new RemoteDevice(
       index,
@@ -185,6 +320,7 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
 
   private announceUsb(index: number, announcement: Extract<UsbFrame['message'], { kind: 'announce' }>): void {
     this.removeDevice(index);
+    if (this.refuses({ kind: 'usb', index, announcement })) return;
     const channel = this.channel;
     const send = (bytes: Uint8Array) => channel?.send(bytes);
     const device = new RemoteUsbDevice(index, announcement, send, this.options.usbDevice);
@@ -192,12 +328,21 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
     this.emit('usb-device', device);
   }
 
+  /** True when `admit` refuses the offer; the sharer then hears why, and the device stays unknown here. */
+  private refuses(offer: DeviceOffer): boolean {
+    const reason = this.options.admit?.(offer);
+    if (reason === undefined) return false;
+    this.channel?.sendError(ErrorCode.DeviceRefused, reason, offer.index);
+    this.emit('refused', { offer, reason });
+    return true;
+  }
+
   private removeDevice(index: number): void {
     this.removeUsbDevice(index);
+    this.codecs.delete(index);
     const device = this.devices.get(index);
     if (!device) return;
     this.devices.delete(index);
-    this.codecs.delete(index);
     device.close();
     this.emit('device-gone', device);
   }
@@ -210,11 +355,17 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
     this.emit('usb-device-gone', device);
   }
 
-  private end(reason: string): void {
+  private end(reason: string, kind: ReceiverEnd): void {
     if (this.ended) return;
     this.ended = true;
     for (const index of [...this.devices.keys(), ...this.usbDevices.keys()]) this.removeDevice(index);
     this.channel?.close(reason);
-    this.emit('ended', { reason });
+    this.emit('ended', { reason, kind });
   }
+}
+
+/** True when this end refused the peer's proof: a wrong link or code on the other side. */
+function turnedAway(channel: PeerChannel): boolean {
+  const error = channel.refusalError;
+  return error instanceof PeerAuthError && error.code === 'bad-proof';
 }

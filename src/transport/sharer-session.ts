@@ -2,6 +2,7 @@ import type { HidSource } from '../devices/index.ts';
 import { DEFAULT_PIPELINE } from '../pipeline/index.ts';
 import {
   type DeviceAnnouncement,
+  ErrorCode,
   encodeAnnounce,
   encodeDeviceGone,
   encodeInputReport,
@@ -11,11 +12,13 @@ import {
 } from '../protocol/index.ts';
 import type { PeerInfo } from '../protocol/signaling.ts';
 import { DeviceCodecs } from './device-codecs.ts';
+import { GOODBYE_SIGNAL } from './goodbye.ts';
 import type { LinkFactory, LinkState } from './link.ts';
+import { PeerAuthError } from './peer-auth-error.ts';
 import { type ChannelAuth, PeerChannel } from './peer-channel.ts';
 import { canonicalPipeline } from './pipeline-handshake.ts';
 import { RateMeter } from './rate-meter.ts';
-import { type SignalingClient, TypedEmitter } from './signaling-client.ts';
+import { type SignalingClient, SignalingError, TypedEmitter } from './signaling-client.ts';
 import { SharedUsbDevices, type SharedUsbSource, USB_CAPABILITY, type UsbShareStatus } from './usb-shares.ts';
 
 export interface PeerStatus {
@@ -24,6 +27,15 @@ export interface PeerStatus {
   state: LinkState | 'verifying';
   /** The pipeline agreed with this receiver (canonical), once the hellos agree. */
   pipeline: string | undefined;
+  /** Devices this receiver's policy refused, with its reason; it gets nothing of them. */
+  refused: RefusedDevice[];
+}
+
+export interface RefusedDevice {
+  device: number;
+  productName: string;
+  /** The receiver's words (e.g. "denied by --deny 046a:*"): shown, never interpreted. */
+  reason: string;
 }
 
 export interface SharerStatus {
@@ -69,6 +81,8 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
   private readonly devices = new Map<number, HidSource>();
   private readonly unsubscribers = new Map<number, Array<() => void>>();
   private readonly codecs = new DeviceCodecs();
+  /** Per receiver (peer id): the devices its policy refused. */
+  private readonly refusals = new Map<string, RefusedDevice[]>();
   private readonly usb = new SharedUsbDevices(
     () => this.readyChannels(),
     () => this.publishStatus(),
@@ -79,6 +93,8 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
   private lastError: string | undefined;
   private statusTimer: ReturnType<typeof setInterval> | undefined;
   private nextDevice = 0;
+  /** True when this sharer joined a waiting receiver's session: it then speaks first in each hello. */
+  private joined = false;
 
   constructor(private readonly options: SharerOptions) {
     super();
@@ -102,6 +118,7 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
   async join(target: { sessionId: string } | { nameplate: string }): Promise<PeerInfo[]> {
     const joined = await this.options.signaling.join(target, 'sharer', this.options.name);
     this.sessionId = joined.sessionId;
+    this.joined = true;
     this.startStatus();
     for (const peer of joined.peers) this.connectTo(peer);
     return joined.peers;
@@ -137,6 +154,11 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
     this.unsubscribers.delete(index);
     for (const channel of this.readyChannels()) channel.send(encodeDeviceGone(index));
     this.codecs.delete(index);
+    for (const [peerId, refused] of this.refusals)
+      this.refusals.set(
+        peerId,
+        refused.filter((entry) => entry.device !== index),
+      );
   }
 
   status(): SharerStatus {
@@ -150,11 +172,24 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
     };
   }
 
+  /** Stops sharing: receivers are told it is on purpose (a goodbye), so that theirs is a normal end. */
   close(): void {
     clearInterval(this.statusTimer);
     for (const index of [...this.devices.keys(), ...this.usb.indexes()]) this.removeDevice(index);
-    for (const channel of this.channels.values()) channel.close('sharer closed');
+    for (const channel of this.channels.values()) {
+      this.sayGoodbye(channel.peerId);
+      channel.close('sharer closed');
+    }
     this.options.signaling.close();
+  }
+
+  private sayGoodbye(peerId: string): void {
+    try {
+      this.options.signaling.signal(peerId, GOODBYE_SIGNAL);
+    } catch (error) {
+      // Signaling is already gone: the receiver will see this sharer vanish, which is all it can know.
+      if (!(error instanceof SignalingError)) throw error;
+    }
   }
 
   private connectTo(peer: PeerInfo): void {
@@ -166,6 +201,7 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
       name: this.options.name,
       sessionId: this.sessionId,
       auth: this.options.auth,
+      speaksFirst: this.joined,
       capabilities: this.options.capabilities ?? ['hid', USB_CAPABILITY],
       pipeline: this.pipeline,
       codecFor: this.codecs.codecFor,
@@ -173,13 +209,16 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
     this.channels.set(peer.peerId, channel);
     this.names.set(peer.peerId, peer.name);
     channel.on('ready', () => this.welcome(channel));
+    channel.on('code-failed', () => this.options.signaling.reportFailedCode(peer.peerId));
     channel.on('frame', (frame) => void this.handleFrame(channel, frame));
     channel.on('problem', (error) => {
-      this.fail(`${peer.name}: ${error.message}`);
+      // Someone who mistyped the code (or holds an old link) is turned away; this share is fine.
+      if (this.joined || !isTurnedAway(error)) this.fail(`${peer.name}: ${error.message}`);
       this.emit('problem', { peerId: peer.peerId, error });
     });
     channel.on('closed', () => {
       this.channels.delete(peer.peerId);
+      this.refusals.delete(peer.peerId);
       this.usb.peerClosed(channel);
       this.publishStatus();
     });
@@ -196,14 +235,34 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
   private forwardInput(device: number, reportId: number, data: Uint8Array, timestampMs: number): void {
     const frame = encodeInputReport(device, reportId, timestampMs, data, this.scratch);
     for (const channel of this.channels.values()) {
-      if (channel.ready) channel.send(frame);
+      if (channel.ready && !this.hasRefused(channel, device)) channel.send(frame);
     }
     this.meter.add(data.length);
+  }
+
+  private hasRefused(channel: PeerChannel, device: number): boolean {
+    if (this.refusals.size === 0) return false; // the common case, on the per-report path
+    return this.refusals.get(channel.peerId)?.some((entry) => entry.device === device) ?? false;
+  }
+
+  /** The receiver's policy will not take `device`: send it nothing more of it, and show why. */
+  private refusedBy(channel: PeerChannel, device: number, reason: string): void {
+    const source = this.devices.get(device);
+    if (source === undefined && !this.usb.refuse(channel, device)) return;
+    if (this.hasRefused(channel, device)) return;
+    const productName = source?.productName ?? this.usb.productName(device) ?? `device ${device}`;
+    const refused = this.refusals.get(channel.peerId) ?? [];
+    this.refusals.set(channel.peerId, [...refused, { device, productName, reason }]);
+    this.publishStatus();
   }
 
   private async handleFrame(channel: PeerChannel, frame: Frame): Promise<void> {
     if (frame.type === 'usb') {
       this.usb.receive(channel, frame);
+      return;
+    }
+    if (frame.type === 'error' && frame.code === ErrorCode.DeviceRefused) {
+      this.refusedBy(channel, frame.device, frame.message);
       return;
     }
     if (frame.type !== 'output' && frame.type !== 'feature-get' && frame.type !== 'feature-set') return;
@@ -240,6 +299,7 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
       name: this.names.get(channel.peerId) ?? '',
       state,
       pipeline: channel.agreedPipeline,
+      refused: this.refusals.get(channel.peerId) ?? [],
     };
   }
 
@@ -268,4 +328,8 @@ function announcementOf(source: HidSource): DeviceAnnouncement {
     productName: source.productName,
     collections: source.collections as DeviceAnnouncement['collections'],
   };
+}
+
+function isTurnedAway(error: Error): boolean {
+  return error instanceof PeerAuthError && error.code === 'bad-proof';
 }

@@ -41,6 +41,11 @@ export const SYSTEM_REQUIREMENTS: readonly SystemRequirement[] = [
     pkg: 'python3',
     usedBy: 'e2e and bench: the impairment wire (bench/impair/wire.py)',
   },
+  {
+    path: '/usr/bin/openssl',
+    pkg: 'openssl',
+    usedBy: 'e2e: self-signed certificates for ferry serve --tls-cert',
+  },
   // The guest runs the host's own programs over 9p: `pkill` stops the in-guest receiver.
   { path: '/usr/bin/pkill', pkg: 'procps', usedBy: 'vm: in-guest scripts' },
 ];
