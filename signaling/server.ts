@@ -3,6 +3,7 @@
  * It pairs peers and relays their WebRTC signals; it never sees share secrets or device data.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { CLOSE_CODES, MAX_MESSAGE_BYTES } from '../src/protocol/signaling.ts';
@@ -54,6 +55,10 @@ export interface FerryServerOptions {
    * response carries its own time-limited credential for it (signaling/turn-credentials.ts).
    */
   turn?: TurnOptions;
+  /** Serve HTTPS and WSS (PEM certificate chain and key) instead of plain HTTP. */
+  tls?: { cert: Buffer; key: Buffer };
+  /** The origin share links and QR codes should use (behind a proxy, or a name others can reach). */
+  publicUrl?: string;
 }
 
 export interface FerryServer {
@@ -86,11 +91,15 @@ export async function createFerryServer(options: FerryServerOptions = {}): Promi
     log,
   };
   const serveStatic = options.staticDir === undefined ? undefined : createStaticHandler(options.staticDir);
-  const config = clientConfig(options.iceServers ?? [], options.turn && validateTurnOptions(options.turn));
-  const server = createServer((request, response) => {
+  const config = clientConfig(
+    { iceServers: options.iceServers ?? [], publicUrl: options.publicUrl },
+    options.turn && validateTurnOptions(options.turn),
+  );
+  const onRequest = (request: IncomingMessage, response: ServerResponse): void => {
     setSecurityHeaders(response);
     handleHttp(request, response, rooms, serveStatic, config).catch(() => response.destroy());
-  });
+  };
+  const server = options.tls ? createTlsServer(options.tls, onRequest) : createServer(onRequest);
   // Slow or stalled request headers (an upgrade included) must not hold sockets for Node's default minute.
   server.headersTimeout = 15_000;
   server.requestTimeout = 30_000;
@@ -124,7 +133,7 @@ export async function createFerryServer(options: FerryServerOptions = {}): Promi
 
   const port = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
   return {
-    url: `http://${urlHost(options.host ?? '127.0.0.1')}:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://${urlHost(options.host ?? '127.0.0.1')}:${port}`,
     port,
     async close() {
       for (const timer of timers) clearInterval(timer);
@@ -163,16 +172,24 @@ async function handleHttp(
 }
 
 /**
- * The body of /config.json: the static ICE servers, then, with TURN, a credential minted for this one
- * request (never cached: no two clients share a password) and how long it lasts, so clients refresh it.
+ * The body of /config.json: the static ICE servers (and the public URL), then, with TURN, a credential
+ * minted for this one request (never cached: no two clients share a password) and how long it lasts, so
+ * clients renew it.
  */
-function clientConfig(iceServers: RTCIceServer[], turn: ValidTurnOptions | undefined): () => string {
+function clientConfig(
+  base: { iceServers: RTCIceServer[]; publicUrl: string | undefined },
+  turn: ValidTurnOptions | undefined,
+): () => string {
   if (turn === undefined) {
-    const fixed = JSON.stringify({ iceServers });
+    const fixed = JSON.stringify(base);
     return () => fixed;
   }
   return () =>
-    JSON.stringify({ iceServers: [...iceServers, ...turnIceServers(turn)], ttlSeconds: turn.ttlSeconds });
+    JSON.stringify({
+      ...base,
+      iceServers: [...base.iceServers, ...turnIceServers(turn)],
+      ttlSeconds: turn.ttlSeconds,
+    });
 }
 
 /** The defaults with the given overrides; a limit that is not a positive number is a configuration error. */

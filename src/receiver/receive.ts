@@ -11,8 +11,11 @@ import {
   createShareSecret,
   describePath,
   IceServerFeed,
+  type JoinTarget,
   type LinkPath,
+  PeerAuthError,
   parseJoinTarget,
+  type ReceiverEnd,
   ReceiverSession,
   type RemoteDevice,
   type RemoteUsbDevice,
@@ -46,19 +49,34 @@ export interface ReceiveOptions {
   err: (line: string) => void;
 }
 
-/** How a receive run ended: 0 when the share ended normally, 1 when pairing failed. */
+/**
+ * The exit codes of `ferry receive` (README "Running the headless receiver", docs/receiver.md):
+ * 0 the share ended normally (the sharer stopped sharing, or Ctrl-C here); 1 pairing failed (the server
+ * could not be reached, the session or code is unknown, the secret is wrong, the pipelines differ, no
+ * sharer came in time, a sink could not be opened); 2 the command line is wrong (an unknown option, a
+ * malformed link or code); 3 the connection was lost after pairing (ICE failed, the sharer vanished).
+ */
+export const EXIT_CODES = { ended: 0, failed: 1, usage: 2, lost: 3 } as const;
+
+/** How a receive run ended: the process's exit code, and why. */
 export interface ReceiveResult {
   exitCode: number;
   reason: string;
 }
 
+/** The one line that says how the run ended, by how the session ended. */
+const END_LINES: Readonly<Record<ReceiverEnd, { exitCode: number; prefix: string }>> = {
+  closed: { exitCode: EXIT_CODES.ended, prefix: 'ended' },
+  failed: { exitCode: EXIT_CODES.failed, prefix: 'pairing failed' },
+  lost: { exitCode: EXIT_CODES.lost, prefix: 'connection lost' },
+};
+
 function formatRate(bytesPerSecond: number): string {
   return bytesPerSecond >= 1024 ? `${(bytesPerSecond / 1024).toFixed(1)} KiB/s` : `${bytesPerSecond} B/s`;
 }
 
-async function startSession(session: ReceiverSession, options: ReceiveOptions, origin: string) {
-  if (options.target !== undefined) {
-    const target = parseJoinTarget(options.target);
+async function startSession(session: ReceiverSession, target: JoinTarget | undefined, origin: string) {
+  if (target !== undefined) {
     if (target.kind === 'link') await session.join({ sessionId: target.sessionId });
     else await session.join({ nameplate: target.nameplate });
     return;
@@ -67,18 +85,25 @@ async function startSession(session: ReceiverSession, options: ReceiveOptions, o
   return { sessionId, nameplate, origin };
 }
 
-function authFor(target: string | undefined, hostedSecret: string, hostedCode: string): ChannelAuth {
+function authFor(target: JoinTarget | undefined, hostedSecret: string, hostedCode: string): ChannelAuth {
   if (target === undefined) return { link: hostedSecret, code: hostedCode };
-  const parsed = parseJoinTarget(target);
-  return parsed.kind === 'link' ? { link: parsed.secret } : { code: parsed.words.join('-') };
+  return target.kind === 'link' ? { link: target.secret } : { code: target.words.join('-') };
+}
+
+/** Why a signaling socket could not connect: the system's reason (ECONNREFUSED …) when there is one. */
+function unreachableReason(error: Error): string {
+  return error.cause instanceof Error ? error.cause.message : error.message;
 }
 
 /**
  * `ferry receive`: pairs with a sharer (joining its session, or creating one and printing the link),
- * then hands every shared device to the sink until the share ends or the user presses Ctrl-C.
+ * then hands every shared device to the sink until the share ends or the user presses Ctrl-C. Prints one
+ * line saying how it ended, and resolves with the exit code. A malformed `target` throws SessionLinkError
+ * (the CLI checks it first, before opening sinks).
  */
 export async function receive(options: ReceiveOptions, stop: AbortSignal): Promise<ReceiveResult> {
-  const server = options.signal ?? (options.target?.includes('://') ? options.target : DEFAULT_SERVER);
+  const target = options.target === undefined ? undefined : parseJoinTarget(options.target);
+  const server = options.signal ?? (target?.kind === 'link' ? options.target : undefined) ?? DEFAULT_SERVER;
   const { signalUrl, appOrigin } = endpointsFrom(server);
   const secret = createShareSecret();
   const words = createCodeWords();
@@ -92,7 +117,7 @@ export async function receive(options: ReceiveOptions, stop: AbortSignal): Promi
     links: simplePeerLinks(wrtc),
     iceServers: ice.current,
     name: options.name ?? hostname(),
-    auth: authFor(options.target, secret, words.join('-')),
+    auth: authFor(target, secret, words.join('-')),
     pipeline: options.pipeline ?? '',
     admit: options.policy?.open === false ? admitWith(options.policy) : undefined,
   });
@@ -100,38 +125,42 @@ export async function receive(options: ReceiveOptions, stop: AbortSignal): Promi
   return new Promise<ReceiveResult>((resolve) => {
     let settled = false;
     const devices = { count: 0 };
+    let stats: ReturnType<typeof setInterval> | undefined;
+    let pairTimer: ReturnType<typeof setTimeout> | undefined;
     const link: { path?: LinkPath } = {};
     const printStats = () => options.err(statsLine(session, devices.count, link.path));
     const readPath = () =>
       session.path().then((path) => {
         if (path) link.path = path;
       });
-    const finish = (exitCode: number, reason: string) => {
+    const finish = (exitCode: number, line: string, reason: string) => {
       if (settled) return;
       settled = true;
-      clearInterval(stats);
-      ice.close();
-      printStats();
-      options.err(`ferry: ended: ${reason}`);
       clearTimeout(pairTimer);
+      ice.close();
+      if (stats !== undefined) {
+        clearInterval(stats);
+        printStats();
+      }
+      options.err(line);
       session.close(reason);
       void sink.close().then(() => resolve({ exitCode, reason }));
     };
-    const stats = setInterval(
-      () => void readPath().then(() => settled || printStats()),
-      options.statsIntervalMs,
-    );
-    let pairTimer: ReturnType<typeof setTimeout> | undefined;
+    const ended = (kind: ReceiverEnd, reason: string) => {
+      const { exitCode, prefix } = END_LINES[kind];
+      finish(exitCode, `ferry: ${prefix}: ${reason}`, reason);
+    };
 
-    stop.addEventListener('abort', () => finish(0, 'interrupted'));
+    stop.addEventListener('abort', () => ended('closed', 'interrupted'));
     session.on('connected', ({ sharerName, pipeline }) => {
       clearTimeout(pairTimer);
+      stats = setInterval(() => void readPath().then(() => settled || printStats()), options.statsIntervalMs);
       options.err(`ferry: paired with ${sharerName}`);
       options.err(`ferry: pipeline ${pipeline || '(none)'}`);
-      void readPath().then(() => options.err(`ferry: ${describePath(link.path)}`));
+      void readPath().then(() => settled || options.err(`ferry: ${describePath(link.path)}`));
       if (!sink.attachUsb) options.err(`ferry: note: ${hidOnlyNote(sink.name)}`);
     });
-    followSessionNotices(session, signaling, options);
+    const notices = followSessionNotices(session, signaling, { ...options, hosting: target === undefined });
     session.on('device', (device) => {
       countWhileOpen(devices, device);
       presentHid(sink, device, options.err);
@@ -143,53 +172,69 @@ export async function receive(options: ReceiveOptions, stop: AbortSignal): Promi
       countWhileOpen(devices, device);
       presentUsb(sink, device, options.err);
     });
+    // Before pairing, a problem ends in a failed pairing, whose one line says why; after, each is news.
     session.on('problem', (error) => {
-      options.err(`ferry: ${error.message}`);
-      if (!session.connected) finish(1, error.message);
+      if (session.connected) options.err(`ferry: ${error.message}`);
+      else if (target === undefined && error instanceof PeerAuthError && error.code === 'bad-proof')
+        options.err(`ferry: turned away a sharer with a wrong ${error.method}`);
     });
-    session.on('ended', ({ reason }) => finish(session.connected || devices.count > 0 ? 0 : 1, reason));
+    session.on('ended', ({ reason, kind }) => ended(kind, reason));
 
-    Promise.all([signaling.connect(signalUrl), ice.start()])
-      .then(() => startSession(session, options, appOrigin))
-      .then((hosted) => {
-        if (hosted) announceLink(hosted, secret, words, options);
-        else
-          pairTimer = setTimeout(
-            () => finish(1, 'the sharer did not connect in time'),
-            options.pairTimeoutMs,
-          );
-      })
-      .catch((error: Error) => finish(1, error.message));
+    // The ICE config never fails (none is a valid answer); the signaling server must be reached.
+    Promise.all([signaling.connect(signalUrl), ice.start()]).then(
+      () =>
+        startSession(session, target, appOrigin)
+          .then((hosted) => {
+            if (hosted) announceLink(hosted, secret, words, options);
+            else
+              pairTimer = setTimeout(
+                () => ended('failed', 'the sharer did not connect in time'),
+                options.pairTimeoutMs,
+              );
+            if (!notices.nobodySharing) options.err('ferry: waiting for the sharer…');
+          })
+          .catch((error: Error) => ended('failed', error.message)),
+      (error: Error) => {
+        const reason = `cannot reach the signaling server at ${signalUrl}: ${unreachableReason(error)}`;
+        finish(EXIT_CODES.failed, `ferry: ${reason}`, reason);
+      },
+    );
   });
 }
 
-/** What the session and the server say about the sharer's presence and the code, on stderr. */
+/**
+ * What the session and the server say about the sharer's presence and the code, on stderr. The result
+ * says whether nobody is sharing right now (a notice said so; "waiting for the sharer…" would repeat it).
+ */
 function followSessionNotices(
   session: ReceiverSession,
   signaling: SignalingClient,
-  options: Pick<ReceiveOptions, 'err' | 'pairTimeoutMs'>,
-): void {
-  let absent = false;
+  options: Pick<ReceiveOptions, 'err' | 'pairTimeoutMs'> & { hosting: boolean },
+): { readonly nobodySharing: boolean } {
+  const state = { nobodySharing: false };
   session.on('no-sharer', ({ reason }) => {
-    absent = true;
-    const limit = Math.round(options.pairTimeoutMs / 1000);
-    options.err(`ferry: ${reason}; waiting for a sharer to join it (up to ${limit} s, --pair-timeout)`);
+    state.nobodySharing = true;
+    // --pair-timeout bounds a join; a receiver that made the session waits as long as it runs.
+    const limit = options.hosting
+      ? ''
+      : ` (up to ${Math.round(options.pairTimeoutMs / 1000)} s, --pair-timeout)`;
+    options.err(`ferry: ${reason}; waiting for a sharer to join it${limit}`);
   });
   session.on('sharer-joined', (sharer) => {
-    if (absent) options.err(`ferry: ${sharer.name} joined the session; connecting`);
-    absent = false;
+    if (state.nobodySharing) options.err(`ferry: ${sharer.name} joined the session; connecting`);
+    state.nobodySharing = false;
   });
   signaling.on('nameplate-burned', () =>
     options.err('ferry: someone tried the code with the wrong words, so it no longer works; use the link'),
   );
+  return state;
 }
 
 function statsLine(session: ReceiverSession, devices: number, path: LinkPath | undefined): string {
   session.meter.tick();
   const { reportsPerSecond, bytesPerSecond, reports } = session.meter;
   const lost = session.lost > 0 ? `, ${session.lost} lost` : '';
-  const route = session.connected ? `, ${describePath(path)}` : '';
-  return `ferry: ${devices} device(s), ${reportsPerSecond} reports/s, ${formatRate(bytesPerSecond)}, ${reports} reports${lost}${route}`;
+  return `ferry: ${devices} device(s), ${reportsPerSecond} reports/s, ${formatRate(bytesPerSecond)}, ${reports} reports${lost}, ${describePath(path)}`;
 }
 
 function hidOnlyNote(sinkName: string): string {

@@ -92,18 +92,15 @@ export function parseIceConfig(value: unknown): IceConfig {
 /** A server that does not answer in this long is taken to publish no ICE servers: pairing goes on. */
 const FETCH_TIMEOUT_MS = 5000;
 
-/** Fetches `url` (a server's /config.json); undefined when it cannot be had (down, slow, not JSON). */
-export async function fetchIceConfig(
-  url: string,
-  fetchImpl: typeof fetch = fetch,
-): Promise<IceConfig | undefined> {
+/** Fetches `url` (a server's /config.json) as JSON; undefined when it cannot be had (down, slow, not JSON). */
+export async function fetchConfigBody(url: string, fetchImpl: typeof fetch = fetch): Promise<unknown> {
   try {
     const response = await fetchImpl(url, {
       cache: 'no-store',
       signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
     });
     if (!response.ok) return undefined;
-    return parseIceConfig(await response.json());
+    return (await response.json()) as unknown;
   } catch {
     return undefined;
   }
@@ -122,6 +119,8 @@ const RETRY_MS = 60_000;
  */
 export class IceServerFeed {
   private servers: RTCIceServer[] = [];
+  /** The latest /config.json as the server sent it (the page also reads its publicUrl). */
+  body: unknown;
   private ttlSeconds: number | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
@@ -134,8 +133,10 @@ export class IceServerFeed {
 
   /** Resolves once the first fetch is done (it never rejects: no config means host candidates only). */
   async start(): Promise<void> {
-    const config = await fetchIceConfig(this.url, this.fetchImpl);
+    const body = await fetchConfigBody(this.url, this.fetchImpl);
+    const config = body === undefined ? undefined : parseIceConfig(body);
     if (config) {
+      this.body = body;
       this.servers = config.iceServers;
       this.ttlSeconds = config.ttlSeconds;
     }

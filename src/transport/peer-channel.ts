@@ -19,12 +19,16 @@ import {
 } from '../protocol/index.ts';
 import { createProof, type Role, verifyProof } from './auth.ts';
 import type { LinkChannel, SignaledLink } from './link.ts';
+import { type AuthMethod, PeerAuthError } from './peer-auth-error.ts';
 import { agreeWithPeer, openLinkPipeline, PIPELINE_CAPABILITY } from './pipeline-handshake.ts';
 import { TypedEmitter } from './signaling-client.ts';
 
 /**
- * The secrets this end knows. The receiver speaks first and proves with the secret it came by (link or
- * code); the sharer checks it and answers with a proof made from that same secret.
+ * The secrets this end knows. The end that made the session holds both (it printed or showed the link and
+ * the code); the end that joined holds the one it came by. The joiner speaks first and its hello names
+ * the secret it proves (`auth.method`); the maker checks that proof with the same secret and answers
+ * with a proof made from it. So a sharer who typed a waiting receiver's code meets a receiver that
+ * answers with the code, not with the link the sharer never saw.
  */
 export interface ChannelAuth {
   link?: string | undefined;
@@ -32,11 +36,19 @@ export interface ChannelAuth {
   code?: string | undefined;
 }
 
+/**
+ * How a channel ended: `closed` cleanly (either end closed it), `lost` (the link failed under it: ICE,
+ * DTLS or SCTP gave up), or `refused` (the hellos did not agree: secret, version or pipeline).
+ */
+export type ChannelEnd = 'closed' | 'lost' | 'refused';
+
 export interface ChannelOptions {
   role: Role;
   name: string;
   sessionId: string;
   auth: ChannelAuth;
+  /** True at the end that joined the session: it sends its hello when the link opens; the maker answers. */
+  speaksFirst: boolean;
   capabilities: string[];
   /** This end's pipeline spec in canonical form; '' from a receiver means "whatever the sharer runs". */
   pipeline: string;
@@ -95,7 +107,10 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
   /** Set when this end refused the peer: whatever else arrives is ignored until the link closes. */
   private refused = false;
   /** Why either end refused the other, so the session can tell the user why it ended. */
-  private refusal: string | undefined;
+  private refusal: Error | undefined;
+  /** The secret this end's hello proved, once sent: an end sends one hello. */
+  private helloMethod: AuthMethod | undefined;
+  private ending: ChannelEnd | undefined;
   /** Messages that arrived while the peer's hello was being verified (WebCrypto is async). */
   private held: HeldMessage[] | undefined;
   /** We sent a proof of the code words (see 'code-failed'). */
@@ -109,10 +124,20 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
     private readonly options: ChannelOptions,
   ) {
     super();
-    // The receiver speaks first; the sharer answers once the receiver's proof checks out.
-    if (options.role === 'receiver') link.onOpen(() => void this.sendHello(ownMethod(options.auth)));
+    // The joiner speaks first; the maker answers once the joiner's proof checks out.
+    if (options.speaksFirst) link.onOpen(() => void this.sendHello(ownMethod(options.auth)));
     link.onMessage((message, channel) => this.receive(message, channel));
-    link.onClose((reason) => this.end(reason));
+    link.onClose((reason, failed) => this.end(reason, failed ? 'lost' : 'closed'));
+  }
+
+  /** How the channel ended, once it has. */
+  get endedAs(): ChannelEnd | undefined {
+    return this.ending;
+  }
+
+  /** Why the hellos failed, when they did: a PeerAuthError, a PipelineMismatchError, a version error. */
+  get refusalError(): Error | undefined {
+    return this.refusal;
   }
 
   get ready(): boolean {
@@ -150,11 +175,13 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
 
   close(reason = 'closed'): void {
     this.pipeline?.flush(); // a bundle may still hold the last frames (a DEVICE_GONE, a reply)
-    this.end(reason);
+    this.end(reason, 'closed');
     this.link.close();
   }
 
-  private async sendHello(method: 'link' | 'code'): Promise<void> {
+  private async sendHello(method: AuthMethod): Promise<void> {
+    if (this.helloMethod) return;
+    this.helloMethod = method;
     const { role, name, sessionId, auth, capabilities, pipeline } = this.options;
     const secret = auth[method] ?? '';
     const proof = await createProof(secret, sessionId, role, this.link.fingerprints());
@@ -189,10 +216,18 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
     const frame = this.decode(message);
     if (!frame) return;
     if (frame.type === 'hello') void this.verifyHello(frame.version, frame.body);
-    else if (frame.type === 'error') {
-      this.refusal = frame.message;
-      this.emit('problem', new Error(`peer error: ${frame.message}`));
-    } else this.rejectFrame(new FrameError('bad-field', `expected hello first, got ${frame.type}`));
+    else if (frame.type === 'error') this.refusedByPeer(frame.code, frame.message);
+    else this.rejectFrame(new FrameError('bad-field', `expected hello first, got ${frame.type}`));
+  }
+
+  /** The peer turned this end away before the hellos agreed; an auth failure means our secret is wrong. */
+  private refusedByPeer(code: number, message: string): void {
+    const error =
+      code === ErrorCode.AuthFailed && this.helloMethod
+        ? new PeerAuthError('wrong-secret', this.helloMethod)
+        : new Error(`peer error: ${message}`);
+    this.refusal ??= error;
+    this.emit('problem', error);
   }
 
   /** A frame out of the pipeline (borrowed) to the session. */
@@ -239,17 +274,25 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
     const valid =
       secret !== undefined &&
       (await verifyProof(secret, body.auth.proof, this.options.sessionId, body.role, fingerprints));
-    if (!valid) {
+    // Both ends must key the pipeline from one secret: a peer that proved another than ours is refused.
+    if (!valid || method === 'none' || (this.helloMethod && this.helloMethod !== method)) {
       if (method === 'code') this.codeFailed();
-      return this.refuse(
-        ErrorCode.AuthFailed,
-        new Error('the share secret did not match; check the link or code'),
-      );
+      return this.refuse(ErrorCode.AuthFailed, this.badProof(method === 'none' ? 'link' : method));
     }
     this.codeSettled = true;
-    // The sharer answers before judging the pipelines, so that both ends can name both specs.
-    if (this.options.role === 'sharer') await this.sendHello(method as 'link' | 'code');
+    // The maker answers before judging the pipelines, so that both ends can name both specs.
+    await this.sendHello(method);
     await this.startPipeline(body, secret);
+  }
+
+  /** The joiner that meets a bad proof may be talking to an impostor; the maker met a wrong secret. */
+  private badProof(method: AuthMethod): PeerAuthError {
+    if (!this.options.speaksFirst) return new PeerAuthError('bad-proof', method);
+    return new PeerAuthError(
+      'bad-proof',
+      method,
+      `the other side could not prove it holds this ${method}'s secret; is someone in the middle?`,
+    );
   }
 
   private async startPipeline(body: HelloBody, secret: string): Promise<void> {
@@ -267,6 +310,7 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
         deliver: (frame) => this.deliver(frame),
         fail: (error) => this.pipelineFailed(error),
         lose: (event) => this.emit('loss', event),
+        backlog: (channel) => this.link.buffered?.(channel) ?? 0,
       });
     } catch (error) {
       const code = error instanceof PipelineMismatchError ? ErrorCode.PipelineMismatch : ErrorCode.Internal;
@@ -283,8 +327,13 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
 
   private refuse(code: number, error: Error): void {
     this.refused = true;
-    this.refusal ??= error.message;
-    this.link.send(encodeError(0, code, error.message));
+    this.refusal ??= error;
+    // The peer words its own message for an auth failure (it knows which secret it proved).
+    const wire =
+      error instanceof PeerAuthError
+        ? 'the share secret did not match; check the link or code'
+        : error.message;
+    this.link.send(encodeError(0, code, wire));
     this.emit('problem', error);
     setTimeout(() => this.close(error.message), 50);
   }
@@ -304,15 +353,16 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
     this.emit('code-failed', undefined);
   }
 
-  private end(reason: string): void {
+  private end(reason: string, kind: ChannelEnd): void {
     if (this.ended) return;
     this.ended = true;
+    this.ending = this.refusal ? 'refused' : kind;
     if (this.sentCodeProof) this.codeFailed();
     this.pipeline?.close();
-    this.emit('closed', this.refusal ?? reason);
+    this.emit('closed', this.refusal?.message ?? reason);
   }
 }
 
-function ownMethod(auth: ChannelAuth): 'link' | 'code' {
+function ownMethod(auth: ChannelAuth): AuthMethod {
   return auth.link !== undefined ? 'link' : 'code';
 }

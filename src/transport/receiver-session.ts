@@ -8,9 +8,11 @@ import {
 } from '../protocol/index.ts';
 import { CLOSE_CODES, type PeerInfo } from '../protocol/signaling.ts';
 import { DeviceCodecs } from './device-codecs.ts';
+import { isGoodbye } from './goodbye.ts';
 import { currentIceServers, type IceServerSource } from './ice-servers.ts';
 import type { LinkFactory } from './link.ts';
 import type { LinkPath } from './link-path.ts';
+import { PeerAuthError } from './peer-auth-error.ts';
 import { type ChannelAuth, PeerChannel } from './peer-channel.ts';
 import { canonicalPipeline } from './pipeline-handshake.ts';
 import { RateMeter } from './rate-meter.ts';
@@ -64,6 +66,14 @@ export const NO_SHARER = {
   left: 'the sharer left',
 } as const;
 
+/**
+ * How a receiver's session ended:
+ * - `closed`: normally, after pairing: the sharer stopped sharing, or this end closed;
+ * - `lost`: after pairing, the link broke (ICE failed) or the sharer vanished without stopping;
+ * - `failed`: it never paired: refused (wrong secret, pipelines differ), or the server went first.
+ */
+export type ReceiverEnd = 'closed' | 'lost' | 'failed';
+
 interface ReceiverEvents {
   /** The sharer proved the secret; devices follow. */
   connected: { sharerName: string; pipeline: string };
@@ -81,8 +91,8 @@ interface ReceiverEvents {
   'sharer-joined': PeerInfo;
   /** `admit` refused an offered device; the sharer has been told. */
   refused: { offer: DeviceOffer; reason: string };
-  /** The session is over: the sharer left or closed, or the link failed. */
-  ended: { reason: string };
+  /** The session is over: the sharer left or closed, the link failed, or pairing failed. */
+  ended: { reason: string; kind: ReceiverEnd };
   problem: Error;
 }
 
@@ -101,13 +111,19 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
   private ended = false;
   /** Only the session's sharer may open a link to us; other receivers' signals are ignored. */
   private sharerId: string | undefined;
+  /** True when this receiver made the session (receiver first): it holds both secrets and answers hellos. */
+  private hosted = false;
+  /** Set when the sharer said goodbye (it stops sharing on purpose): its leaving then ends normally. */
+  private sharerSaidGoodbye = false;
 
   constructor(private readonly options: ReceiverOptions) {
     super();
     this.pipeline = canonicalPipeline(options.pipeline ?? NO_PREFERENCE);
     const { signaling } = options;
     signaling.on('signal', ({ from, data }) => {
-      if (from === this.sharerId) this.linkFor(from).link.signal(data);
+      if (from !== this.sharerId) return;
+      if (isGoodbye(data)) this.sharerSaidGoodbye = true;
+      else this.linkFor(from).link.signal(data);
     });
     signaling.on('peer-joined', (peer) => {
       if (peer.role !== 'sharer' || this.ended) return;
@@ -118,11 +134,13 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
       if (peerId === this.sharerId) this.sharerLeft();
     });
     signaling.on('close', ({ code }) => {
-      if (this.channel?.ready) return;
+      // Before create or join, a socket that closes is a failed connect(), which its caller reports.
+      if (!this.sessionId || this.channel?.ready) return;
       // The session's creator refused our code proof and had the server drop us (it may beat its own
       // refusal over the link): say what happened rather than that signaling closed.
-      if (code === CLOSE_CODES.codeFailed) this.end('the share secret did not match; check the code');
-      else this.end('signaling closed before the sharer connected');
+      if (code === CLOSE_CODES.codeFailed)
+        this.end(new PeerAuthError('wrong-secret', 'code').message, 'failed');
+      else this.end('signaling closed before the sharer connected', 'failed');
     });
   }
 
@@ -130,6 +148,7 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
   async host(): Promise<{ sessionId: string; nameplate: string }> {
     const created = await this.options.signaling.create('receiver', this.options.name);
     this.sessionId = created.sessionId;
+    this.hosted = true;
     return { sessionId: created.sessionId, nameplate: created.nameplate };
   }
 
@@ -166,8 +185,20 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
   }
 
   close(reason = 'closed'): void {
-    this.end(reason);
+    this.end(reason, this.channel?.ready ? 'closed' : 'failed');
     this.options.signaling.close();
+  }
+
+  /** What the end of a channel means for the session. */
+  private channelEnded(channel: PeerChannel, reason: string): void {
+    if (this.channel !== channel) return;
+    if (!channel.ready) {
+      // A waiting receiver turns away a sharer with a wrong code (or link) and goes on waiting.
+      if (this.hosted && turnedAway(channel)) this.dropLink(reason);
+      else this.end(reason, 'failed');
+    } else if (this.options.whenSharerLeaves === 'wait') void this.meetAgain(reason);
+    else if (channel.endedAs === 'lost') this.end(reason, 'lost');
+    else this.end(reason === 'closed' ? 'the sharer stopped sharing' : reason, 'closed');
   }
 
   private linkFor(peerId: string): PeerChannel {
@@ -184,6 +215,7 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
       name: this.options.name,
       sessionId: this.sessionId,
       auth: this.options.auth,
+      speaksFirst: !this.hosted,
       capabilities: this.options.acceptUsb ? ['hid', USB_CAPABILITY] : ['hid'],
       pipeline: this.pipeline,
       codecFor: this.codecs.codecFor,
@@ -194,22 +226,24 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
     channel.on('frame', (frame) => this.handleFrame(frame));
     channel.on('problem', (error) => this.emit('problem', error));
     channel.on('code-failed', () => this.options.signaling.reportFailedCode(peerId));
-    channel.on('closed', (reason) => {
-      if (this.channel !== channel) return;
-      if (channel.ready && this.options.whenSharerLeaves === 'wait') void this.meetAgain(reason);
-      else this.end(reason);
-    });
+    channel.on('closed', (reason) => this.channelEnded(channel, reason));
     this.channel = channel;
     return channel;
   }
 
-  /** The sharer left the session: end, or wait in the session for one to come (back). */
+  /**
+   * The sharer left the session: end, or wait in the session for one to come (back). A paired sharer
+   * that stops sharing says goodbye first; one that did not vanished (killed, or its network went away).
+   */
   private sharerLeft(): void {
     this.sharerId = undefined;
+    const saidGoodbye = this.sharerSaidGoodbye;
+    this.sharerSaidGoodbye = false;
     if (this.ended) return;
     const wasConnected = this.channel?.ready ?? false;
     if (wasConnected && this.options.whenSharerLeaves !== 'wait') {
-      this.end(NO_SHARER.left);
+      if (saidGoodbye) this.end('the sharer stopped sharing', 'closed');
+      else this.end('the sharer vanished: it left without saying goodbye', 'lost');
       return;
     }
     this.dropLink(NO_SHARER.left);
@@ -229,7 +263,7 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
       this.options.signaling.leave();
       await this.enter({ sessionId: this.sessionId }, NO_SHARER.left);
     } catch (error) {
-      this.end(`lost the sharer (${reason}) and could not rejoin: ${(error as Error).message}`);
+      this.end(`lost the sharer (${reason}) and could not rejoin: ${(error as Error).message}`, 'lost');
     }
   }
 
@@ -332,11 +366,17 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
     this.emit('usb-device-gone', device);
   }
 
-  private end(reason: string): void {
+  private end(reason: string, kind: ReceiverEnd): void {
     if (this.ended) return;
     this.ended = true;
     for (const index of [...this.devices.keys(), ...this.usbDevices.keys()]) this.removeDevice(index);
     this.channel?.close(reason);
-    this.emit('ended', { reason });
+    this.emit('ended', { reason, kind });
   }
+}
+
+/** True when this end refused the peer's proof: a wrong link or code on the other side. */
+function turnedAway(channel: PeerChannel): boolean {
+  const error = channel.refusalError;
+  return error instanceof PeerAuthError && error.code === 'bad-proof';
 }

@@ -12,13 +12,15 @@ import {
 } from '../protocol/index.ts';
 import type { PeerInfo } from '../protocol/signaling.ts';
 import { DeviceCodecs } from './device-codecs.ts';
+import { GOODBYE_SIGNAL } from './goodbye.ts';
 import { currentIceServers, type IceServerSource } from './ice-servers.ts';
 import type { LinkFactory, LinkState } from './link.ts';
 import type { LinkPath } from './link-path.ts';
+import { PeerAuthError } from './peer-auth-error.ts';
 import { type ChannelAuth, PeerChannel } from './peer-channel.ts';
 import { canonicalPipeline } from './pipeline-handshake.ts';
 import { RateMeter } from './rate-meter.ts';
-import { type SignalingClient, TypedEmitter } from './signaling-client.ts';
+import { type SignalingClient, SignalingError, TypedEmitter } from './signaling-client.ts';
 import { SharedUsbDevices, type SharedUsbSource, USB_CAPABILITY, type UsbShareStatus } from './usb-shares.ts';
 
 export interface PeerStatus {
@@ -98,6 +100,8 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
   private lastError: string | undefined;
   private statusTimer: ReturnType<typeof setInterval> | undefined;
   private nextDevice = 0;
+  /** True when this sharer joined a waiting receiver's session: it then speaks first in each hello. */
+  private joined = false;
 
   constructor(private readonly options: SharerOptions) {
     super();
@@ -121,6 +125,7 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
   async join(target: { sessionId: string } | { nameplate: string }): Promise<PeerInfo[]> {
     const joined = await this.options.signaling.join(target, 'sharer', this.options.name);
     this.sessionId = joined.sessionId;
+    this.joined = true;
     this.startStatus();
     for (const peer of joined.peers) this.connectTo(peer);
     return joined.peers;
@@ -174,11 +179,24 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
     };
   }
 
+  /** Stops sharing: receivers are told it is on purpose (a goodbye), so that theirs is a normal end. */
   close(): void {
     clearInterval(this.statusTimer);
     for (const index of [...this.devices.keys(), ...this.usb.indexes()]) this.removeDevice(index);
-    for (const channel of this.channels.values()) channel.close('sharer closed');
+    for (const channel of this.channels.values()) {
+      this.sayGoodbye(channel.peerId);
+      channel.close('sharer closed');
+    }
     this.options.signaling.close();
+  }
+
+  private sayGoodbye(peerId: string): void {
+    try {
+      this.options.signaling.signal(peerId, GOODBYE_SIGNAL);
+    } catch (error) {
+      // Signaling is already gone: the receiver will see this sharer vanish, which is all it can know.
+      if (!(error instanceof SignalingError)) throw error;
+    }
   }
 
   private connectTo(peer: PeerInfo): void {
@@ -193,6 +211,7 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
       name: this.options.name,
       sessionId: this.sessionId,
       auth: this.options.auth,
+      speaksFirst: this.joined,
       capabilities: this.options.capabilities ?? ['hid', USB_CAPABILITY],
       pipeline: this.pipeline,
       codecFor: this.codecs.codecFor,
@@ -203,7 +222,8 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
     channel.on('code-failed', () => this.options.signaling.reportFailedCode(peer.peerId));
     channel.on('frame', (frame) => void this.handleFrame(channel, frame));
     channel.on('problem', (error) => {
-      this.fail(`${peer.name}: ${error.message}`);
+      // Someone who mistyped the code (or holds an old link) is turned away; this share is fine.
+      if (this.joined || !isTurnedAway(error)) this.fail(`${peer.name}: ${error.message}`);
       this.emit('problem', { peerId: peer.peerId, error });
     });
     channel.on('closed', () => {
@@ -330,4 +350,8 @@ function announcementOf(source: HidSource): DeviceAnnouncement {
     productName: source.productName,
     collections: source.collections as DeviceAnnouncement['collections'],
   };
+}
+
+function isTurnedAway(error: Error): boolean {
+  return error instanceof PeerAuthError && error.code === 'bad-proof';
 }

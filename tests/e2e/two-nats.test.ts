@@ -1,5 +1,5 @@
 /**
- * Ferry across two NATs, on this machine (tests/support/netns.ts): the Ferry server (`signaling/main.ts`
+ * Ferry across two NATs, on this machine (tests/support/netns.ts): the Ferry server (`ferry serve`
  * with --turn-url and FERRY_TURN_SECRET) and a real coturn on the "public" router; the sharer — real
  * Chromium with a corpus device behind fake WebHID — behind one masquerading NAT router; the real
  * `ferry receive` behind another. Both ends take their ICE servers (STUN + a per-client TURN credential)
@@ -50,14 +50,14 @@ const cleanups: Array<() => unknown> = [];
 
 const hex = (bytes: Uint8Array) => [...bytes].map((b) => b.toString(16).padStart(2, '0')).join(' ');
 
-/** `signaling/main.ts`, the real server process, in the public namespace, with these ICE flags. */
+/** `ferry serve`, the real server process, in the public namespace, with these ICE flags. */
 async function startServer(
   ns: string,
   port: number,
   iceFlags: string[],
 ): Promise<ChildProcessWithoutNullStreams> {
   const args = [
-    ...['netns', 'exec', ns, process.execPath, '--import', 'tsx', 'signaling/main.ts'],
+    ...['netns', 'exec', ns, process.execPath, 'src/cli/bin.js', 'serve'],
     ...['--host', SERVICES_ADDRESS, '--port', String(port), '--static', 'dist', ...iceFlags],
   ];
   const child = spawn('ip', args, { cwd: ROOT, env: { ...process.env, FERRY_TURN_SECRET: SECRET } });

@@ -29,10 +29,43 @@ export const SYSTEM_REQUIREMENTS: readonly SystemRequirement[] = [
     pkg: 'libc6-dev',
     usedBy: 'vm: static linking of those helpers',
   },
-  { path: '/usr/bin/turnserver', pkg: 'coturn', usedBy: 'e2e: the real TURN server (turn-coturn, two-nats)' },
-  { path: '/usr/sbin/ip', pkg: 'iproute2', usedBy: 'e2e: the network namespaces of the two-NAT test' },
-  { path: '/usr/sbin/nft', pkg: 'nftables', usedBy: 'e2e: the NAT routers and the UDP block (two-nats)' },
-  { path: '/usr/sbin/sysctl', pkg: 'procps', usedBy: 'e2e: IP forwarding in the two-NAT routers' },
+  // The impairment wire (bench/impair/, tests/e2e/impair-wire.test.ts): namespaces, TAP devices, its loop.
+  {
+    path: '/usr/sbin/ip',
+    pkg: 'iproute2',
+    usedBy: 'e2e and bench: network namespaces of the impairment wire and the two-NAT test',
+  },
+  {
+    path: '/usr/sbin/sysctl',
+    pkg: 'procps',
+    usedBy: 'e2e and bench: IPv6 off, IP forwarding inside those namespaces',
+  },
+  {
+    path: '/usr/bin/python3',
+    pkg: 'python3',
+    usedBy: 'e2e and bench: the impairment wire (bench/impair/wire.py)',
+  },
+  {
+    path: '/usr/bin/openssl',
+    pkg: 'openssl',
+    usedBy: 'e2e: self-signed certificates for ferry serve --tls-cert',
+  },
+  {
+    path: '/usr/bin/caddy',
+    pkg: 'caddy',
+    usedBy: 'e2e: the reverse proxy in front of ferry serve (docs/deploy/Caddyfile)',
+  },
+  // The TURN and two-NAT tests (tests/support/coturn.ts, netns.ts): coturn, and NAT routers with nftables.
+  {
+    path: '/usr/bin/turnserver',
+    pkg: 'coturn',
+    usedBy: 'e2e: the real TURN server (turn-coturn, two-nats)',
+  },
+  {
+    path: '/usr/sbin/nft',
+    pkg: 'nftables',
+    usedBy: 'e2e: the NAT routers and the UDP block of the two-NAT test',
+  },
   // The guest runs the host's own programs over 9p: `pkill` stops the in-guest receiver.
   { path: '/usr/bin/pkill', pkg: 'procps', usedBy: 'vm: in-guest scripts' },
 ];

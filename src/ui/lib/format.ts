@@ -14,3 +14,11 @@ export function formatPath(path: LinkPath): string {
   const rtt = path.rttMs === undefined ? '' : ` · RTT ${path.rttMs} ms`;
   return `${how} (${detail})${rtt}`;
 }
+
+/** A transport message as a sentence on the page: "this link's secret is wrong" → "This link's secret is wrong." */
+export function asSentence(text: string): string {
+  const trimmed = text.trim();
+  if (trimmed === '') return trimmed;
+  const capital = trimmed[0]!.toUpperCase() + trimmed.slice(1);
+  return /[.!?…]$/.test(capital) ? capital : `${capital}.`;
+}

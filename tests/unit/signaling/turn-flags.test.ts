@@ -1,5 +1,5 @@
 /**
- * The server's TURN flags (signaling/main.ts, the real process): --turn-url with the secret from
+ * The server's TURN flags (`ferry serve`, the real process): --turn-url with the secret from
  * FERRY_TURN_SECRET (so it need not be on a command line) or --turn-secret, and --turn-ttl; a missing
  * secret or a lifetime over 24 h is refused at startup with a plain message.
  */
@@ -16,7 +16,7 @@ afterEach(() => {
 });
 
 function serve(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'signaling/main.ts', '--port', '0', ...args], {
+  const child = spawn(process.execPath, ['src/cli/bin.js', 'serve', '--port', '0', ...args], {
     cwd: ROOT,
     env: { ...process.env, FERRY_TURN_SECRET: '', ...env },
   });
@@ -48,7 +48,7 @@ describe('ferry server TURN flags', () => {
 
   it('refuses --turn-url without a secret', async () => {
     const server = serve(['--turn-url', 'turn:turn.example.org']);
-    expect(await server.exited).toBe(2);
+    expect(await server.exited).toBe(1);
     expect(server.stderr.join('\n')).toMatch(/--turn-secret or FERRY_TURN_SECRET/);
   });
 
@@ -61,20 +61,16 @@ describe('ferry server TURN flags', () => {
       '--turn-ttl',
       '90000',
     ]);
-    expect(await server.exited).toBe(2);
+    expect(await server.exited).toBe(1);
     expect(server.stderr.join('\n')).toMatch(/at most 24 h/);
   });
 });
 
 describe('ferry receive --ice', () => {
   it('is a usage error naming the problem, before anything connects', async () => {
-    const child = spawn(
-      process.execPath,
-      ['src/receiver/bin.js', 'receive', '--ice', 'turn:turn.example.org'],
-      {
-        cwd: ROOT,
-      },
-    );
+    const child = spawn(process.execPath, ['src/cli/bin.js', 'receive', '--ice', 'turn:turn.example.org'], {
+      cwd: ROOT,
+    });
     running.push(child);
     const stderr: string[] = [];
     createInterface({ input: child.stderr }).on('line', (line) => stderr.push(line));
