@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { createFerryServer } from '../../signaling/server.ts';
 import type { TurnOptions } from '../../signaling/turn-credentials.ts';
+import { parseIceUrl } from '../transport/index.ts';
 import { findWebApp, listeningUrls, parsePublicUrl } from './serve-addresses.ts';
 
 interface ServeFlags {
@@ -24,6 +25,24 @@ interface ServeFlags {
 
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
+}
+
+/**
+ * `--ice`: STUN only. A TURN server needs credentials, and one password published to every client is what
+ * --turn-url's per-client credentials exist to avoid.
+ */
+function collectStunUrl(value: string, previous: string[] | undefined): string[] {
+  if (!/^stuns?:/.test(value)) {
+    throw new InvalidArgumentError(
+      'expected stun:host[:port]; give a TURN server with --turn-url and --turn-secret',
+    );
+  }
+  try {
+    parseIceUrl(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+  return collect(value, previous);
 }
 
 function parsePort(value: string): number {
@@ -119,8 +138,8 @@ export function serveCommand(): Command {
     )
     .option(
       '--ice <url>',
-      'a STUN/TURN server for the web app, e.g. stun:stun.example.org (repeatable)',
-      collect,
+      'a STUN server for every client, e.g. stun:stun.example.org (repeatable; TURN goes through --turn-url)',
+      collectStunUrl,
       [],
     )
     .option(

@@ -52,6 +52,14 @@ describe('ferry server TURN flags', () => {
     expect(server.stderr.join('\n')).toMatch(/--turn-secret or FERRY_TURN_SECRET/);
   });
 
+  it('takes only STUN servers with --ice: a TURN server goes through --turn-url', async () => {
+    const server = serve(['--ice', 'turn:turn.example.org:3478']);
+    expect(await server.exited).not.toBe(0);
+    expect(server.stderr.join('\n')).toMatch(
+      /expected stun:host\[:port\]; give a TURN server with --turn-url/,
+    );
+  });
+
   it('refuses a credential lifetime over 24 h', async () => {
     const server = serve([
       '--turn-url',
