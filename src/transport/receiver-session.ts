@@ -60,6 +60,9 @@ export interface ReceiverOptions {
   admit?: (offer: DeviceOffer) => string | undefined;
 }
 
+/** Signals kept while a join awaits its reply (an offer and a burst of candidates fit). */
+const MAX_EARLY_SIGNALS = 64;
+
 /** Why there is nobody to connect to, for 'no-sharer'. */
 export const NO_SHARER = {
   absent: 'nobody is sharing in this session right now',
@@ -111,6 +114,12 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
   private ended = false;
   /** Only the session's sharer may open a link to us; other receivers' signals are ignored. */
   private sharerId: string | undefined;
+  /**
+   * Signals that came while a join was awaiting its reply. `ws` emits every message of one socket read in
+   * the same tick, so the sharer's offer can be handled before the code after `await join()` has learned
+   * who the sharer is; these are replayed then (those from the sharer only).
+   */
+  private joining: Array<{ from: string; data: Record<string, unknown> }> | undefined;
   /** True when this receiver made the session (receiver first): it holds both secrets and answers hellos. */
   private hosted = false;
   /** Set when the sharer said goodbye (it stops sharing on purpose): its leaving then ends normally. */
@@ -121,9 +130,8 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
     this.pipeline = canonicalPipeline(options.pipeline ?? NO_PREFERENCE);
     const { signaling } = options;
     signaling.on('signal', ({ from, data }) => {
-      if (from !== this.sharerId) return;
-      if (isGoodbye(data)) this.sharerSaidGoodbye = true;
-      else this.linkFor(from).link.signal(data);
+      if (from === this.sharerId) this.fromSharer(from, data);
+      else if (this.joining && this.joining.length < MAX_EARLY_SIGNALS) this.joining.push({ from, data });
     });
     signaling.on('peer-joined', (peer) => {
       if (peer.role !== 'sharer' || this.ended) return;
@@ -161,13 +169,25 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
   }
 
   private async enter(target: JoinTarget, noSharerReason: string): Promise<PeerInfo | undefined> {
-    const joined = await this.options.signaling.join(target, 'receiver', this.options.name);
-    this.sessionId = joined.sessionId;
-    const sharer = joined.peers.find((peer) => peer.role === 'sharer');
-    this.sharerId = sharer?.peerId;
-    if (sharer) this.emit('sharer-joined', sharer);
-    else this.emit('no-sharer', { reason: noSharerReason });
-    return sharer;
+    this.joining = [];
+    try {
+      const joined = await this.options.signaling.join(target, 'receiver', this.options.name);
+      this.sessionId = joined.sessionId;
+      const sharer = joined.peers.find((peer) => peer.role === 'sharer');
+      this.sharerId = sharer?.peerId;
+      if (sharer) this.emit('sharer-joined', sharer);
+      else this.emit('no-sharer', { reason: noSharerReason });
+      for (const early of this.joining)
+        if (early.from === this.sharerId) this.fromSharer(early.from, early.data);
+      return sharer;
+    } finally {
+      this.joining = undefined;
+    }
+  }
+
+  private fromSharer(from: string, data: Record<string, unknown>): void {
+    if (isGoodbye(data)) this.sharerSaidGoodbye = true;
+    else this.linkFor(from).link.signal(data);
   }
 
   get connected(): boolean {
