@@ -1,6 +1,6 @@
 export type { Role } from './auth.ts';
 export type { Link, LinkFactory, SignaledLink } from './link.ts';
-export type { ChannelAuth } from './peer-channel.ts';
+export type { AuthFailure, ChannelAuth } from './peer-channel.ts';
 export { ReceiverSession } from './receiver-session.ts';
 export { RemoteDevice, RemoteDeviceError } from './remote-device.ts';
 export * from './session-link.ts';

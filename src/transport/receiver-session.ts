@@ -3,7 +3,7 @@ import type { Frame, UsbFrame } from '../protocol/index.ts';
 import type { PeerInfo } from '../protocol/signaling.ts';
 import { DeviceCodecs } from './device-codecs.ts';
 import type { LinkFactory } from './link.ts';
-import { type ChannelAuth, PeerChannel } from './peer-channel.ts';
+import { type AuthFailure, type ChannelAuth, PeerChannel } from './peer-channel.ts';
 import { canonicalPipeline } from './pipeline-handshake.ts';
 import { RateMeter } from './rate-meter.ts';
 import { RemoteDevice } from './remote-device.ts';
@@ -32,8 +32,10 @@ export interface ReceiverOptions {
 }
 
 interface ReceiverEvents {
-  /** The sharer proved the secret; devices follow. */
-  connected: { sharerName: string; pipeline: string };
+  /** The sharer proved the secret; devices follow. `verification`: the words the sharer's screen shows. */
+  connected: { sharerName: string; pipeline: string; verification: string };
+  /** The sharer did not prove the secret; kind 'code' is one spent guess at the short code. */
+  'auth-failed': AuthFailure;
   device: RemoteDevice;
   'device-gone': RemoteDevice;
   /** A generic USB device this receiver now holds (only with `acceptUsb`). */
@@ -98,6 +100,11 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
     return this.channel?.ready ?? false;
   }
 
+  /** The verification string of the link to the sharer (PeerChannel.verification), once authenticated. */
+  get verification(): string | undefined {
+    return this.channel?.verification;
+  }
+
   /** Input reports the pipeline's `seq` stage declared lost on this link. */
   get lost(): number {
     return this.channel?.pipeline?.stats.lost ?? 0;
@@ -124,8 +131,13 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
       codecFor: this.codecs.codecFor,
     });
     channel.on('ready', (hello) =>
-      this.emit('connected', { sharerName: hello.name, pipeline: channel.agreedPipeline ?? '' }),
+      this.emit('connected', {
+        sharerName: hello.name,
+        pipeline: channel.agreedPipeline ?? '',
+        verification: channel.verification ?? '',
+      }),
     );
+    channel.on('auth-failed', (failure) => this.emit('auth-failed', failure));
     channel.on('frame', (frame) => this.handleFrame(frame));
     channel.on('problem', (error) => this.emit('problem', error));
     channel.on('closed', (reason) => {

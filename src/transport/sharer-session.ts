@@ -12,7 +12,7 @@ import {
 import type { PeerInfo } from '../protocol/signaling.ts';
 import { DeviceCodecs } from './device-codecs.ts';
 import type { LinkFactory, LinkState } from './link.ts';
-import { type ChannelAuth, PeerChannel } from './peer-channel.ts';
+import { type AuthFailure, type ChannelAuth, PeerChannel } from './peer-channel.ts';
 import { canonicalPipeline } from './pipeline-handshake.ts';
 import { RateMeter } from './rate-meter.ts';
 import { type SignalingClient, TypedEmitter } from './signaling-client.ts';
@@ -24,6 +24,8 @@ export interface PeerStatus {
   state: LinkState | 'verifying';
   /** The pipeline agreed with this receiver (canonical), once the hellos agree. */
   pipeline: string | undefined;
+  /** The words this receiver's screen shows too, once it is authenticated (PeerChannel.verification). */
+  verification: string | undefined;
 }
 
 export interface SharerStatus {
@@ -56,6 +58,8 @@ interface SharerEvents {
   receiver: PeerStatus;
   /** Something went wrong with one receiver (typed: PipelineMismatchError, PipelineError, FrameError …). */
   problem: { peerId: string; error: Error };
+  /** A receiver failed to prove the secret; kind 'code' is one spent guess at the short code. */
+  'auth-failed': { peerId: string } & AuthFailure;
 }
 
 /**
@@ -178,6 +182,7 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
       this.fail(`${peer.name}: ${error.message}`);
       this.emit('problem', { peerId: peer.peerId, error });
     });
+    channel.on('auth-failed', (failure) => this.emit('auth-failed', { peerId: peer.peerId, ...failure }));
     channel.on('closed', () => {
       this.channels.delete(peer.peerId);
       this.usb.peerClosed(channel);
@@ -240,6 +245,7 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
       name: this.names.get(channel.peerId) ?? '',
       state,
       pipeline: channel.agreedPipeline,
+      verification: channel.verification,
     };
   }
 
