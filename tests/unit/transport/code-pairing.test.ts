@@ -2,9 +2,19 @@
  * Pairing by short code (CPace, src/transport/code-handshake.ts) and the verification string, on real
  * links: the real signaling server, real Node WebRTC (@roamhq/wrtc) on loopback.
  */
+import { ristretto255 } from '@noble/curves/ed25519.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFerryServer, type FerryServer } from '../../../signaling/index.ts';
 import { WebHidSource } from '../../../src/devices/index.ts';
+import {
+  CODE_PAKE,
+  decodeFrame,
+  ErrorCode,
+  encodeAuthConfirm,
+  encodeHello,
+  type Frame,
+} from '../../../src/protocol/index.ts';
+import { toBase64Url } from '../../../src/transport/base64url.ts';
 import {
   type AuthFailure,
   type ChannelAuth,
@@ -152,5 +162,88 @@ describe('pairing by short code over real WebRTC', () => {
     const { verification } = await joining.connected;
     expect(verification).toMatch(VERIFICATION);
     await expect.poll(() => sharer.status().peers.map((peer) => peer.verification)).toEqual([verification]);
+  });
+});
+
+/** A receiver speaking raw frames on a real link: whatever `opening` gives it to send once the link opens. */
+async function rawReceiver(server: FerryServer, nameplate: string, opening: Uint8Array[]) {
+  const signaling = await connectSignaling(server.url);
+  cleanups.push(() => signaling.close());
+  const frames: Frame[] = [];
+  let closed = false;
+  signaling.on('signal', ({ from, data }) => {
+    const link = links({ initiator: false, iceServers: [] });
+    cleanups.push(() => link.close());
+    link.onSignal((out) => signaling.signal(from, out as Record<string, unknown>));
+    link.onOpen(() => {
+      for (const message of opening) link.send(message);
+    });
+    link.onMessage((message) => frames.push(decodeFrame(message)));
+    link.onClose(() => {
+      closed = true;
+    });
+    link.signal(data);
+  });
+  await signaling.join({ nameplate }, 'receiver', 'rogue');
+  return { frames, closed: () => closed };
+}
+
+const codeHello = (share: string) =>
+  encodeHello({
+    role: 'receiver',
+    name: 'rogue',
+    capabilities: [],
+    pipeline: '',
+    auth: { method: 'code', pake: CODE_PAKE, share },
+  });
+
+describe('malformed code exchanges over real WebRTC', () => {
+  it('a share that is no group element is refused as a failed code attempt; the good receiver is unaffected', {
+    timeout: 30_000,
+  }, async () => {
+    const server = await startServer();
+    const { device, nameplate, words, failures } = await hostingSharer(server);
+    const rogue = await rawReceiver(server, nameplate, [codeHello(toBase64Url(new Uint8Array(32)))]);
+    await expect
+      .poll(() => rogue.frames, { timeout: 10_000 })
+      .toContainEqual(expect.objectContaining({ type: 'error', code: ErrorCode.AuthFailed }));
+    await expect.poll(() => rogue.closed(), { timeout: 10_000 }).toBe(true);
+    expect(failures).toEqual([
+      expect.objectContaining({ kind: 'code', reason: expect.stringMatching(/identity/) }),
+    ]);
+    expect(rogue.frames.map((frame) => frame.type)).not.toContain('announce');
+
+    const good = await receiverWith(server, { code: words }, 'good');
+    await good.receiver.join({ nameplate });
+    const remote = await good.device;
+    const received: number[][] = [];
+    remote.onInput((_id, data) => received.push([...data]));
+    device.emitInput(1, Uint8Array.of(4));
+    await expect.poll(() => received).toEqual([[4]]);
+  });
+
+  it('a key confirmation before any hello, or a wrong one after it, never authenticates', {
+    timeout: 30_000,
+  }, async () => {
+    const server = await startServer();
+    const { nameplate, failures } = await hostingSharer(server);
+    const early = await rawReceiver(server, nameplate, [encodeAuthConfirm(new Uint8Array(64))]);
+    await expect
+      .poll(() => early.frames, { timeout: 10_000 })
+      .toContainEqual(expect.objectContaining({ type: 'error', code: ErrorCode.MalformedFrame }));
+    // A well-formed share with a made-up tag: the sharer answers with its share, then refuses the tag.
+    const share = toBase64Url(ristretto255.Point.BASE.toBytes());
+    const guess = await rawReceiver(server, nameplate, [
+      codeHello(share),
+      encodeAuthConfirm(new Uint8Array(64)),
+    ]);
+    await expect
+      .poll(() => guess.frames.map((frame) => frame.type), { timeout: 10_000 })
+      .toEqual(['hello', 'auth-confirm', 'error']);
+    expect(guess.frames[2]).toMatchObject({
+      code: ErrorCode.AuthFailed,
+      message: expect.stringMatching(/code did not match/),
+    });
+    await expect.poll(() => failures.map((failure) => failure.kind)).toEqual(['code']);
   });
 });
