@@ -33,7 +33,7 @@ const hello = {
 /** A receiver's hello by short code: its CPace share, 32 bytes in base64url. */
 const codeHello = {
   ...hello,
-  auth: { method: 'code' as const, pake: CODE_PAKE, share: 'A'.repeat(43) },
+  auth: { method: 'code', pake: CODE_PAKE, share: 'A'.repeat(43) } as const,
 };
 
 const announcement: DeviceAnnouncement = {

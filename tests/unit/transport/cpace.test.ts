@@ -3,7 +3,6 @@
  * (appendix "Test vector for CPace using group ristretto255 and hash SHA-512"), then its behaviour.
  */
 import { bytesToHex, hexToBytes } from '@noble/curves/utils.js';
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   calculateGenerator,
