@@ -23,7 +23,7 @@ export const FrameType = {
   Hello: 0x01,
   Announce: 0x02,
   DeviceGone: 0x03,
-  AuthConfirm: 0x04,
+  AuthConfirm: 0x05,
   InputReport: 0x10,
   OutputReport: 0x11,
   FeatureGet: 0x12,

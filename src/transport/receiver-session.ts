@@ -35,7 +35,7 @@ interface ReceiverEvents {
   /** The sharer proved the secret; devices follow. `verification`: the words the sharer's screen shows. */
   connected: { sharerName: string; pipeline: string; verification: string };
   /** The sharer did not prove the secret; kind 'code' is one spent guess at the short code. */
-  'auth-failed': AuthFailure;
+  'auth-failed': { peerId: string } & AuthFailure;
   device: RemoteDevice;
   'device-gone': RemoteDevice;
   /** A generic USB device this receiver now holds (only with `acceptUsb`). */
@@ -137,7 +137,7 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
         verification: channel.verification ?? '',
       }),
     );
-    channel.on('auth-failed', (failure) => this.emit('auth-failed', failure));
+    channel.on('auth-failed', (failure) => this.emit('auth-failed', { peerId, ...failure }));
     channel.on('frame', (frame) => this.handleFrame(frame));
     channel.on('problem', (error) => this.emit('problem', error));
     channel.on('closed', (reason) => {
