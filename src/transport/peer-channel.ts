@@ -112,6 +112,8 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
   private code: CodeHandshake | undefined;
   /** The peer's hello, once seen (a peer says hello once). */
   private peerHello: HelloBody | undefined;
+  /** True when this end's hello opened the exchange (the peer's hello is then an answer). */
+  private opened = false;
   private badFrames = 0;
   /** True while this end pushes a frame out: errors raised then are ours, not the peer's. */
   private sending = false;
@@ -176,7 +178,8 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
 
   /** The receiver's opening hello: a link proof, or the first CPace share. */
   private async sayHello(method: 'link' | 'code'): Promise<void> {
-    this.sendHello(method === 'code' ? this.startCode().hello : await this.linkProof());
+    this.opened = true;
+    this.sendHello(method === 'code' ? this.startCode(true).hello : await this.linkProof());
   }
 
   private sendHello(auth: HelloBody['auth']): void {
@@ -192,10 +195,11 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
     return { method: 'link', proof };
   }
 
-  private startCode(): CodeHandshake {
+  /** A code run: as initiator when this end's hello opens the exchange, else as responder. */
+  private startCode(initiator: boolean): CodeHandshake {
     const { role, sessionId, auth } = this.options;
     const fingerprints = this.link.fingerprints();
-    this.code = new CodeHandshake({ role, words: auth.code ?? '', sessionId, fingerprints });
+    this.code = new CodeHandshake({ role, initiator, words: auth.code ?? '', sessionId, fingerprints });
     return this.code;
   }
 
@@ -295,9 +299,9 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
     if (this.options.auth.code === undefined) {
       return this.authFailed('code', 'the peer used a code, but this end was given a link');
     }
-    // A sharer starts its run now; a receiver answered with a code only if it opened with one.
-    const code = this.options.role === 'sharer' ? this.startCode() : this.code;
-    if (!code) return this.authFailed('code', 'the sharer answered a link proof with a code');
+    // The end that opened with a code hello has its run; the answering end starts one now.
+    const code = this.opened ? this.code : this.startCode(false);
+    if (!code) return this.authFailed('code', 'the peer answered a link proof with a code');
     let tag: Uint8Array;
     try {
       tag = code.receiveShare(share);
@@ -305,7 +309,7 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
       if (error instanceof PakeError) return this.authFailed('code', `bad code exchange: ${error.message}`);
       throw error;
     }
-    if (this.options.role === 'sharer') this.sendHello(code.hello);
+    if (!this.opened) this.sendHello(code.hello);
     this.link.send(encodeAuthConfirm(tag));
   }
 
