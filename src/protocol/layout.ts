@@ -65,4 +65,10 @@ export const ErrorCode = {
   VersionMismatch: 3,
   PipelineMismatch: 4,
   Internal: 5,
+  /**
+   * Receiver → sharer, with the device's channel and the reason as text: this receiver's policy
+   * (`ferry receive --allow/--deny`) refuses that device, so the sharer sends it nothing more of it.
+   * A sharer that predates it ignores the frame, and the receiver drops that device's frames itself.
+   */
+  DeviceRefused: 6,
 } as const;

@@ -2,6 +2,7 @@ import type { HidSource } from '../devices/index.ts';
 import { DEFAULT_PIPELINE } from '../pipeline/index.ts';
 import {
   type DeviceAnnouncement,
+  ErrorCode,
   encodeAnnounce,
   encodeDeviceGone,
   encodeInputReport,
@@ -26,6 +27,15 @@ export interface PeerStatus {
   pipeline: string | undefined;
   /** The words this receiver's screen shows too, once it is authenticated (PeerChannel.verification). */
   verification: string | undefined;
+  /** Devices this receiver's policy refused, with its reason; it gets nothing of them. */
+  refused: RefusedDevice[];
+}
+
+export interface RefusedDevice {
+  device: number;
+  productName: string;
+  /** The receiver's words (e.g. "denied by --deny 046a:*"): shown, never interpreted. */
+  reason: string;
 }
 
 export interface SharerStatus {
@@ -73,6 +83,8 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
   private readonly devices = new Map<number, HidSource>();
   private readonly unsubscribers = new Map<number, Array<() => void>>();
   private readonly codecs = new DeviceCodecs();
+  /** Per receiver (peer id): the devices its policy refused. */
+  private readonly refusals = new Map<string, RefusedDevice[]>();
   private readonly usb = new SharedUsbDevices(
     () => this.readyChannels(),
     () => this.publishStatus(),
@@ -141,6 +153,11 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
     this.unsubscribers.delete(index);
     for (const channel of this.readyChannels()) channel.send(encodeDeviceGone(index));
     this.codecs.delete(index);
+    for (const [peerId, refused] of this.refusals)
+      this.refusals.set(
+        peerId,
+        refused.filter((entry) => entry.device !== index),
+      );
   }
 
   status(): SharerStatus {
@@ -185,6 +202,7 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
     channel.on('auth-failed', (failure) => this.emit('auth-failed', { peerId: peer.peerId, ...failure }));
     channel.on('closed', () => {
       this.channels.delete(peer.peerId);
+      this.refusals.delete(peer.peerId);
       this.usb.peerClosed(channel);
       this.publishStatus();
     });
@@ -201,14 +219,34 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
   private forwardInput(device: number, reportId: number, data: Uint8Array, timestampMs: number): void {
     const frame = encodeInputReport(device, reportId, timestampMs, data, this.scratch);
     for (const channel of this.channels.values()) {
-      if (channel.ready) channel.send(frame);
+      if (channel.ready && !this.hasRefused(channel, device)) channel.send(frame);
     }
     this.meter.add(data.length);
+  }
+
+  private hasRefused(channel: PeerChannel, device: number): boolean {
+    if (this.refusals.size === 0) return false; // the common case, on the per-report path
+    return this.refusals.get(channel.peerId)?.some((entry) => entry.device === device) ?? false;
+  }
+
+  /** The receiver's policy will not take `device`: send it nothing more of it, and show why. */
+  private refusedBy(channel: PeerChannel, device: number, reason: string): void {
+    const source = this.devices.get(device);
+    if (source === undefined && !this.usb.refuse(channel, device)) return;
+    if (this.hasRefused(channel, device)) return;
+    const productName = source?.productName ?? this.usb.productName(device) ?? `device ${device}`;
+    const refused = this.refusals.get(channel.peerId) ?? [];
+    this.refusals.set(channel.peerId, [...refused, { device, productName, reason }]);
+    this.publishStatus();
   }
 
   private async handleFrame(channel: PeerChannel, frame: Frame): Promise<void> {
     if (frame.type === 'usb') {
       this.usb.receive(channel, frame);
+      return;
+    }
+    if (frame.type === 'error' && frame.code === ErrorCode.DeviceRefused) {
+      this.refusedBy(channel, frame.device, frame.message);
       return;
     }
     if (frame.type !== 'output' && frame.type !== 'feature-get' && frame.type !== 'feature-set') return;
@@ -246,6 +284,7 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
       state,
       pipeline: channel.agreedPipeline,
       verification: channel.verification,
+      refused: this.refusals.get(channel.peerId) ?? [],
     };
   }
 
