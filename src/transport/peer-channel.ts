@@ -114,6 +114,12 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
   private peerHello: HelloBody | undefined;
   /** True when this end's hello opened the exchange (the peer's hello is then an answer). */
   private opened = false;
+  /**
+   * Where this link's code attempt stands: 'pending' once our tag is sent (the peer could check its one
+   * guess), 'settled' once it is confirmed or reported as failed. A link that ends while pending is a
+   * failed attempt too, so a guesser cannot dodge the report by hanging up before confirming.
+   */
+  private codeAttempt: 'none' | 'pending' | 'settled' = 'none';
   private badFrames = 0;
   /** True while this end pushes a frame out: errors raised then are ours, not the peer's. */
   private sending = false;
@@ -311,6 +317,7 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
     }
     if (!this.opened) this.sendHello(code.hello);
     this.link.send(encodeAuthConfirm(tag));
+    if (this.codeAttempt === 'none') this.codeAttempt = 'pending';
   }
 
   private async confirmCode(code: CodeHandshake, hello: HelloBody, tag: Uint8Array): Promise<void> {
@@ -322,6 +329,7 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
       return this.authFailed('code', 'the code did not match; check the code (each try is one guess)');
     }
     this.code = undefined; // one confirmation per run: a second AUTH_CONFIRM is a bad frame
+    this.codeAttempt = 'settled';
     this.verification = outcome.verification;
     await this.startPipeline(hello, outcome);
   }
@@ -352,8 +360,17 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
 
   /** The peer did not prove the secret: say so on the event a code's guard listens to, and refuse. */
   private authFailed(kind: AuthFailure['kind'], reason: string): void {
-    this.emit('auth-failed', { kind, reason });
+    this.reportAuthFailure(kind, reason);
     this.refuse(ErrorCode.AuthFailed, new Error(reason));
+  }
+
+  /** At most one 'auth-failed' per link for a code, and none once the code is confirmed. */
+  private reportAuthFailure(kind: AuthFailure['kind'], reason: string): void {
+    if (kind === 'code') {
+      if (this.codeAttempt === 'settled') return;
+      this.codeAttempt = 'settled';
+    }
+    this.emit('auth-failed', { kind, reason });
   }
 
   private pipelineFailed(error: PipelineError): void {
@@ -380,6 +397,9 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
   private end(reason: string): void {
     if (this.ended) return;
     this.ended = true;
+    if (this.codeAttempt === 'pending') {
+      this.reportAuthFailure('code', 'the link closed before the code was confirmed');
+    }
     this.pipeline?.close();
     this.emit('closed', this.refusal ?? reason);
   }
