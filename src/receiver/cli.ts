@@ -1,9 +1,15 @@
+import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
+import { parseJoinTarget, SessionLinkError } from '../transport/index.ts';
 import { pipelineFlag } from './pipeline-flag.ts';
 import { DevicePolicy } from './policy/index.ts';
 import { collectSelectors } from './policy-flags.ts';
-import { receive } from './receive.ts';
+import { EXIT_CODES, receive } from './receive.ts';
 import { collectSinkName, openSinks, SINK_FLAG_DEFAULTS, tcpPort } from './sink-flags.ts';
+
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
 
 function positiveInt(value: string): number {
   const parsed = Number(value);
@@ -11,11 +17,39 @@ function positiveInt(value: string): number {
   return parsed;
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
-const program = new Command('ferry').description('Ferry: use a USB or HID device from another computer');
+const EXAMPLES = `
+Examples:
+  ferry receive 'https://ferry.example/s/<id>#<secret>'   join a share by its link
+  ferry receive 7-amber-falcon                           join a share by its short code
+  ferry receive --signal https://ferry.example           wait for a sharer: prints a link and a code
+  ferry receive 7-amber-falcon --sink uhid               make the device real here (/dev/hidrawN)`;
+
+const EXIT_HELP = `
+Exit codes:
+  ${EXIT_CODES.ended}  the share ended normally: the sharer stopped sharing, or Ctrl-C here
+  ${EXIT_CODES.failed}  pairing failed: server unreachable, unknown session or code, wrong secret,
+     pipelines differ, no sharer in time, a sink could not be opened
+  ${EXIT_CODES.usage}  the command line is wrong: an unknown option, a malformed link or code
+  ${EXIT_CODES.lost}  the connection was lost after pairing: ICE failed, or the sharer vanished
+`;
+
+/** What a person sees for any error: one line, `ferry: <what is wrong>`, never a stack trace. */
+function fail(exitCode: number, message: string): never {
+  process.stderr.write(`ferry: ${message}\n`);
+  process.exit(exitCode);
+}
+
+const program = new Command('ferry')
+  .description('Ferry: use a USB or HID device from another computer')
+  .version(version, '-V, --version', 'print the version')
+  .addHelpText('after', `${EXAMPLES}\n${EXIT_HELP}`)
+  // Commander's own errors (unknown option, bad value) are usage errors; --help and --version exit 0.
+  .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : EXIT_CODES.usage))
+  .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'ferry: ')) });
 
 program
   .command('receive')
@@ -23,8 +57,8 @@ program
   .argument('[link-or-code]', 'a share link or short code (e.g. 7-amber-falcon) from a sharer')
   .option('--signal <url>', "signaling server (default: the link's server, or http://localhost:8080)")
   .option('--name <name>', 'the name the sharer sees (default: this host name)')
-  .option('--json', 'print one JSON object per line instead of hid-recorder lines', false)
-  .option('--sink <sink>', 'log, uhid, usbip or usbredir (repeatable; default: log)', collectSinkName, [])
+  .option('--json', 'print one JSON object per line instead of hid-recorder lines')
+  .option('--sink <sink>', 'log, uhid, usbip or usbredir (repeatable; default: log)', collectSinkName)
   .option('--uhid-path <path>', 'the uhid device node', SINK_FLAG_DEFAULTS.uhidPath)
   .option('--usbip-host <host>', 'USB/IP listen address (no authentication!)', SINK_FLAG_DEFAULTS.usbipHost)
   .option('--usbip-port <port>', 'USB/IP listen port', tcpPort, SINK_FLAG_DEFAULTS.usbipPort)
@@ -39,8 +73,8 @@ program
     tcpPort,
     SINK_FLAG_DEFAULTS.usbredirPort,
   )
-  .option('--ice <url>', 'a STUN/TURN server URL (repeatable)', collect, [])
-  .option('--stats <seconds>', 'seconds between stats lines on stderr', positiveInt, 5)
+  .option('--ice <url>', 'a STUN/TURN server URL (repeatable)', collect)
+  .option('--stats <seconds>', 'seconds between stats lines on stderr once paired', positiveInt, 5)
   .option('--pair-timeout <seconds>', 'give up if the sharer does not connect in time', positiveInt, 30)
   .option(
     '--pipeline <spec>',
@@ -57,12 +91,23 @@ program
     'refuse matching devices, whatever --allow says (repeatable)',
     collectSelectors,
   )
+  .addHelpText('after', `${EXAMPLES}\n${EXIT_HELP}`)
   .action(async (target: string | undefined, flags) => {
+    // A malformed link or code is a usage error, found before any sink opens a port.
+    try {
+      if (target !== undefined) parseJoinTarget(target);
+    } catch (error) {
+      if (error instanceof SessionLinkError) fail(EXIT_CODES.usage, error.message);
+      throw error;
+    }
     const io = {
       out: (line: string) => process.stdout.write(`${line}\n`),
       err: (line: string) => process.stderr.write(`${line}\n`),
     };
-    const sink = await openSinks(flags, io).catch((error: Error) => program.error(`ferry: ${error.message}`));
+    const json = flags.json ?? false;
+    const sink = await openSinks({ ...flags, json, sink: flags.sink ?? [] }, io).catch((error: Error) =>
+      fail(EXIT_CODES.failed, error.message),
+    );
     const stop = new AbortController();
     process.once('SIGINT', () => stop.abort());
     process.once('SIGTERM', () => stop.abort());
@@ -71,19 +116,17 @@ program
         target,
         signal: flags.signal,
         name: flags.name,
-        json: flags.json,
-        ice: flags.ice,
+        json,
+        ice: flags.ice ?? [],
         statsIntervalMs: flags.stats * 1000,
         pairTimeoutMs: flags.pairTimeout * 1000,
         pipeline: flags.pipeline,
         sink,
         policy: new DevicePolicy(flags.allow, flags.deny),
-        out: (line) => process.stdout.write(`${line}\n`),
-        err: (line) => process.stderr.write(`${line}\n`),
+        ...io,
       },
       stop.signal,
     );
-    if (result.exitCode !== 0) process.stderr.write(`ferry: pairing failed: ${result.reason}\n`);
     // wrtc keeps native handles alive; end explicitly once stdout has drained.
     process.stdout.write('', () => process.exit(result.exitCode));
   });

@@ -19,7 +19,8 @@ export interface Link {
   send(message: Uint8Array, channel?: LinkChannel): void;
   onOpen(listener: () => void): void;
   onMessage(listener: (message: Uint8Array, channel: LinkChannel) => void): void;
-  onClose(listener: (reason: string) => void): void;
+  /** `failed` is true when the link broke (ICE or the data channel failed), false when an end closed it. */
+  onClose(listener: (reason: string, failed: boolean) => void): void;
   close(): void;
 }
 

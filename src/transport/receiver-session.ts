@@ -8,8 +8,10 @@ import {
 } from '../protocol/index.ts';
 import type { PeerInfo } from '../protocol/signaling.ts';
 import { DeviceCodecs } from './device-codecs.ts';
+import { isGoodbye } from './goodbye.ts';
 import type { LinkFactory } from './link.ts';
-import { type AuthFailure, type ChannelAuth, PeerChannel } from './peer-channel.ts';
+import { PeerAuthError } from './peer-auth-error.ts';
+import { type AuthFailure, type ChannelAuth, type ChannelEnd, PeerChannel } from './peer-channel.ts';
 import { canonicalPipeline } from './pipeline-handshake.ts';
 import { RateMeter } from './rate-meter.ts';
 import { RemoteDevice } from './remote-device.ts';
@@ -49,6 +51,14 @@ export interface ReceiverOptions {
   admit?: (offer: DeviceOffer) => string | undefined;
 }
 
+/**
+ * How a receiver's session ended:
+ * - `closed`: normally, after pairing: the sharer stopped sharing, or this end closed;
+ * - `lost`: after pairing, the link broke (ICE failed) or the sharer vanished without closing it;
+ * - `failed`: it never paired: refused (wrong secret, pipelines differ), or the sharer or server went first.
+ */
+export type ReceiverEnd = 'closed' | 'lost' | 'failed';
+
 interface ReceiverEvents {
   /** The sharer proved the secret; devices follow. `verification`: the words the sharer's screen shows. */
   connected: { sharerName: string; pipeline: string; verification: string };
@@ -61,8 +71,8 @@ interface ReceiverEvents {
   'usb-device-gone': RemoteUsbDevice;
   /** `admit` refused an offered device; the sharer has been told. */
   refused: { offer: DeviceOffer; reason: string };
-  /** The session is over: the sharer left or closed, or the link failed. */
-  ended: { reason: string };
+  /** The session is over: the sharer left or closed, the link failed, or pairing failed. */
+  ended: { reason: string; kind: ReceiverEnd };
   problem: Error;
 }
 
@@ -81,22 +91,31 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
   private ended = false;
   /** Only the session's sharer may open a link to us; other receivers' signals are ignored. */
   private sharerId: string | undefined;
+  /** True when this receiver made the session (receiver first): it holds both secrets and answers hellos. */
+  private hosted = false;
+  /** Set when the sharer said goodbye (it stops sharing on purpose): its leaving then ends normally. */
+  private sharerSaidGoodbye = false;
 
   constructor(private readonly options: ReceiverOptions) {
     super();
     this.pipeline = canonicalPipeline(options.pipeline ?? NO_PREFERENCE);
     const { signaling } = options;
     signaling.on('signal', ({ from, data }) => {
-      if (from === this.sharerId) this.linkFor(from).link.signal(data);
+      if (from !== this.sharerId) return;
+      if (isGoodbye(data)) this.sharerSaidGoodbye = true;
+      else this.linkFor(from).link.signal(data);
     });
     signaling.on('peer-joined', (peer) => {
       if (peer.role === 'sharer') this.sharerId = peer.peerId;
     });
     signaling.on('peer-left', ({ peerId }) => {
-      if (this.channel?.peerId === peerId) this.end('the sharer left');
+      if (this.channel?.peerId === peerId) this.sharerLeft(this.channel);
+      else if (this.sharerId === peerId) this.sharerId = undefined;
     });
     signaling.on('close', () => {
-      if (!this.channel?.ready) this.end('signaling closed before the sharer connected');
+      // Before create or join, a socket that closes is a failed connect(), which its caller reports.
+      if (this.sessionId && !this.channel?.ready)
+        this.end('signaling closed before the sharer connected', 'failed');
     });
   }
 
@@ -104,6 +123,7 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
   async host(): Promise<{ sessionId: string; nameplate: string }> {
     const created = await this.options.signaling.create('receiver', this.options.name);
     this.sessionId = created.sessionId;
+    this.hosted = true;
     return { sessionId: created.sessionId, nameplate: created.nameplate };
   }
 
@@ -131,8 +151,44 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
   }
 
   close(reason = 'closed'): void {
-    this.end(reason);
+    this.end(reason, this.channel?.ready ? 'closed' : 'failed');
     this.options.signaling.close();
+  }
+
+  /**
+   * The sharer left the signaling server. Before pairing, a waiting receiver goes on waiting for another
+   * sharer, and one that joined has failed. After pairing, a sharer that stopped sharing said goodbye
+   * first; one that did not vanished (killed, or its network went away).
+   */
+  private sharerLeft(channel: PeerChannel): void {
+    if (!channel.ready) {
+      if (this.hosted) this.dropChannel(channel);
+      else this.end('the sharer left before it connected', 'failed');
+    } else if (this.sharerSaidGoodbye) this.end('the sharer stopped sharing', 'closed');
+    else this.end('the sharer vanished: it left without saying goodbye', 'lost');
+  }
+
+  /** A waiting receiver forgets a sharer that left or was turned away, and waits for the next one. */
+  private dropChannel(channel: PeerChannel): void {
+    if (this.channel !== channel) return;
+    this.channel = undefined;
+    this.sharerSaidGoodbye = false;
+    if (this.sharerId === channel.peerId) this.sharerId = undefined;
+    channel.close('replaced');
+  }
+
+  /** What the end of a channel means for the session. */
+  private channelEnded(channel: PeerChannel, reason: string): void {
+    if (this.channel !== channel) return;
+    const end: ChannelEnd = channel.endedAs ?? 'closed';
+    // A waiting receiver turns away a sharer with a wrong code and goes on waiting for the right one.
+    if (this.hosted && !channel.ready && turnedAway(channel)) {
+      this.dropChannel(channel);
+      return;
+    }
+    if (!channel.ready) this.end(reason, 'failed');
+    else if (end === 'lost') this.end(reason, 'lost');
+    else this.end(reason === 'closed' ? 'the sharer stopped sharing' : reason, 'closed');
   }
 
   private linkFor(peerId: string): PeerChannel {
@@ -146,6 +202,7 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
       name: this.options.name,
       sessionId: this.sessionId,
       auth: this.options.auth,
+      speaksFirst: !this.hosted,
       capabilities: this.options.acceptUsb ? ['hid', USB_CAPABILITY] : ['hid'],
       pipeline: this.pipeline,
       codecFor: this.codecs.codecFor,
@@ -160,9 +217,7 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
     channel.on('auth-failed', (failure) => this.emit('auth-failed', { peerId, ...failure }));
     channel.on('frame', (frame) => this.handleFrame(frame));
     channel.on('problem', (error) => this.emit('problem', error));
-    channel.on('closed', (reason) => {
-      if (this.channel === channel) this.end(reason);
-    });
+    channel.on('closed', (reason) => this.channelEnded(channel, reason));
     this.channel = channel;
     return channel;
   }
@@ -258,11 +313,17 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
     this.emit('usb-device-gone', device);
   }
 
-  private end(reason: string): void {
+  private end(reason: string, kind: ReceiverEnd): void {
     if (this.ended) return;
     this.ended = true;
     for (const index of [...this.devices.keys(), ...this.usbDevices.keys()]) this.removeDevice(index);
     this.channel?.close(reason);
-    this.emit('ended', { reason });
+    this.emit('ended', { reason, kind });
   }
+}
+
+/** True when this end refused the peer's proof: a wrong link or code on the other side. */
+function turnedAway(channel: PeerChannel): boolean {
+  const error = channel.refusalError;
+  return error instanceof PeerAuthError && error.code === 'bad-proof';
 }

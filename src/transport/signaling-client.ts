@@ -117,9 +117,26 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     socket.onmessage = (event) => this.receive(event.data);
     socket.onclose = (event) => this.closed(event.code, event.reason);
     return new Promise((resolve, reject) => {
-      socket.onopen = () => resolve();
-      // The browser gives no detail here; the close event that follows carries the code.
-      socket.onerror = () => reject(new SignalingError('closed', `could not connect to ${url}`));
+      const fail = (error: SignalingError) => {
+        clearTimeout(timer);
+        reject(error);
+      };
+      // A host that drops packets would leave the socket connecting for minutes.
+      const timer = setTimeout(() => {
+        fail(
+          new SignalingError('timeout', `could not connect to ${url}`, {
+            cause: noAnswer(this.requestTimeoutMs),
+          }),
+        );
+        socket.close();
+      }, this.requestTimeoutMs);
+      socket.onopen = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      // The browser gives no detail here; `ws` gives the system's reason (e.g. connect ECONNREFUSED …).
+      socket.onerror = (event) =>
+        fail(new SignalingError('closed', `could not connect to ${url}`, { cause: connectFailure(event) }));
     });
   }
 
@@ -225,6 +242,19 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     );
     this.emit('close', { code, reason });
   }
+}
+
+/** Why a socket could not connect, as an Error whose message is the reason (for "cannot reach …: reason"). */
+function connectFailure(event: unknown): Error {
+  const detail = (event as { error?: unknown; message?: unknown } | null) ?? {};
+  if (detail.error instanceof Error) return detail.error;
+  return new Error(
+    typeof detail.message === 'string' && detail.message ? detail.message : 'the connection failed',
+  );
+}
+
+function noAnswer(ms: number): Error {
+  return new Error(`no answer in ${Math.round(ms / 1000)} s`);
 }
 
 function closeErrorCode(code: number): SignalingErrorCode {

@@ -60,18 +60,20 @@ describe('pairing by short code', () => {
     expect(sharer.errors).toEqual([]);
   });
 
-  it('ferry receive with a wrong code fails after one try; the share page says why', async () => {
+  it('ferry receive with a wrong code fails after one try and says so; the share page turns it away quietly', async () => {
     const sharer = await openPage('/');
     const code = parseShortCode(await sharingDemo(sharer.page));
     const other = code.words[0] === 'acorn' ? 'amber' : 'acorn';
     const receiver = ferry([`${code.nameplate}-${other}-${code.words[1]}`, '--signal', app.origin]);
     expect(await receiver.exited).not.toBe(0);
-    expect(receiver.stderr.join('\n')).toMatch(/code did not match/);
+    expect(receiver.stderr.join('\n')).toMatch(/this code is wrong — check it and try again/);
     expect(verificationIn(receiver.stderr)).toBeUndefined();
     expect(receiver.stdout.filter((line) => line.startsWith('I: '))).toEqual([]);
+    // A stranger's typo is no fault in this share: no error, no receiver left listed.
     await expect
-      .poll(() => sharer.page.getByTestId('last-error').textContent(), { timeout: 10_000 })
-      .toMatch(/code did not match/);
+      .poll(() => sharer.page.getByTestId('status-peers').textContent(), { timeout: 10_000 })
+      .toMatch(/nobody yet/);
+    expect(await sharer.page.getByTestId('last-error').textContent()).toBe('none');
   });
 
   it('a receiver page that typed the code shows the same words as the share page', async () => {

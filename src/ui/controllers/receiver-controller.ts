@@ -5,6 +5,7 @@ import {
   type RemoteUsbDevice,
   type ShortCode,
 } from '../../transport/index.ts';
+import { asSentence } from '../lib/format.ts';
 import { describeError } from '../lib/messages.ts';
 import { connectToServer } from './connection.ts';
 
@@ -91,7 +92,9 @@ export class ReceiverController implements ReactiveController {
       this.update(() => (this.usbDevices = this.usbDevices.filter((d) => d !== gone))),
     );
     session.on('problem', (error) => this.update(() => (this.message = error.message)));
-    session.on('ended', ({ reason }) => {
+    // A pairing that never happened (a wrong secret, pipelines that differ) failed; the share did not end.
+    session.on('ended', ({ reason, kind }) => {
+      if (kind === 'failed') return this.fail(asSentence(reason));
       this.message = reason;
       this.setPhase('ended');
     });

@@ -269,6 +269,7 @@ async function rogueReceiver(server: FerryServer, sessionId: string) {
         role: 'receiver',
         name: 'rogue',
         sessionId,
+        speaksFirst: true, // it joined the session
         auth: { link: SECRET },
         capabilities: ['hid'],
         pipeline: '',
