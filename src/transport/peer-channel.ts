@@ -205,9 +205,13 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
     this.link.close();
   }
 
-  /** The joiner's opening hello: a link proof, or the first CPace share. */
+  /**
+   * The joiner's opening hello: a link proof, or its CPace share. When two joiners meet, the other's hello
+   * can arrive before this end's link reports open; it then answered already (sendHello sends one).
+   */
   private async sayHello(method: AuthMethod): Promise<void> {
-    this.sendHello(method === 'code' ? this.startCode().hello : await this.linkProof());
+    if (method === 'code') this.sendHello((this.code ?? this.startCode()).hello);
+    else this.sendHello(await this.linkProof());
   }
 
   private sendHello(auth: HelloBody['auth']): void {
@@ -338,16 +342,15 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
     if (!valid || secret === undefined) return this.authFailed(this.badProof('link'));
     this.verification = verificationFromLinkSecret(secret, sessionId, role, fingerprints);
     // The maker answers before judging the pipelines, so that both ends can name both specs.
-    if (!this.options.speaksFirst) this.sendHello(await this.linkProof());
+    if (!this.helloMethod) this.sendHello(await this.linkProof()); // the maker's answer (sent once)
     await this.startPipeline(body, { pipelineSecret: secret, verification: this.verification });
   }
 
   /** The peer's CPace share: answer with ours (the maker) and our tag; the peer's tag comes next. */
   private async acceptCodeShare(share: string): Promise<void> {
     if (this.options.auth.code === undefined) return this.authFailed(this.badProof('code'));
-    // A joiner opened with its run (two joiners both did); the maker starts one now.
-    const code = this.options.speaksFirst ? this.code : this.startCode();
-    if (!code) return this.authFailed(this.badProof('code'));
+    // A joiner opened with its run; the maker (or a joiner that has not spoken yet) starts one now.
+    const code = this.code ?? this.startCode();
     let tag: Uint8Array;
     try {
       tag = code.receiveShare(share);
@@ -355,7 +358,7 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
       if (error instanceof PakeError) return this.authFailed(this.brokenExchange(error));
       throw error;
     }
-    if (!this.options.speaksFirst) this.sendHello(code.hello);
+    this.sendHello(code.hello); // once: a no-op at a joiner that opened with it
     this.link.send(encodeAuthConfirm(tag));
     if (this.codeAttempt === 'none') this.codeAttempt = 'pending';
   }

@@ -12,6 +12,7 @@ import { type FerryProcess, startFerryReceive } from '../support/ferry-process.t
 
 const app = useAppAndBrowser();
 const WORD = `(?:${CODE_WORDS.join('|')})`;
+const CODE_HINT = /type the code (\d+-[a-z]+-[a-z]+)/;
 const VERIFICATION_LINE = new RegExp(`^ferry: verification: (${WORD}(?: ${WORD}){3}) `);
 
 async function openPage(path: string): Promise<{ page: Page; errors: string[] }> {
@@ -90,5 +91,21 @@ describe('pairing by short code', () => {
       .poll(() => sharer.page.getByTestId('status-verification').textContent(), { timeout: 10_000 })
       .toBe(await shown.textContent());
     expect([...sharer.errors, ...receiver.errors]).toEqual([]);
+  });
+
+  it('a waiting `ferry receive` (no argument) takes a sharer that typed its code; both show the same words', async () => {
+    const receiver = ferry(['--signal', app.origin, '--name', 'lab-box']);
+    const hint = await receiver.waitForErrLine((line) => CODE_HINT.test(line));
+    const code = CODE_HINT.exec(hint)?.[1] ?? '';
+    const sharer = await openPage('/');
+    await sharer.page.getByTestId('receiver-code-input').fill(code);
+    await sharer.page.getByTestId('demo-button').click();
+    await receiver.waitForLine((line) => line.startsWith('I: '));
+    const words = verificationIn(receiver.stderr);
+    expect(words).toMatch(new RegExp(`^${WORD}( ${WORD}){3}$`));
+    await expect
+      .poll(() => sharer.page.getByTestId('status-verification').textContent(), { timeout: 10_000 })
+      .toBe(words);
+    expect(sharer.errors).toEqual([]);
   });
 });

@@ -159,6 +159,40 @@ describe('pairing by short code over real WebRTC', () => {
       .toEqual([a.verification, b.verification].sort());
   });
 
+  it('receiver first: a sharer and a second receiver that both typed the code both speak first, and pair', {
+    timeout: 30_000,
+  }, async () => {
+    const server = await startServer();
+    const maker = await receiverWith(server, { link: 'L'.repeat(22), code: 'amber-falcon' }, 'maker');
+    const { nameplate } = await maker.receiver.host();
+    const { device } = simulatedCorpusDevice('sony-dualshock4-usb');
+    await device.open();
+    const sharer = new SharerSession({
+      signaling: await connectSignaling(server.url),
+      links,
+      iceServers: [],
+      name: 'desk',
+      auth: { code: 'amber-falcon' },
+    });
+    cleanups.push(() => sharer.close());
+    sharer.addDevice(await WebHidSource.open(device as unknown as HIDDevice, new EventTarget() as HID));
+    await sharer.join({ nameplate });
+    await maker.device;
+    const second = await receiverWith(server, { code: 'amber-falcon' }, 'second');
+    await second.receiver.join({ nameplate });
+    await second.device;
+    const [a, b] = await Promise.all([maker.connected, second.connected]);
+    expect(a.verification).not.toBe(b.verification);
+    await expect
+      .poll(() => sharer.status().peers.map((peer) => [peer.name, peer.verification]))
+      .toEqual(
+        expect.arrayContaining([
+          ['maker', a.verification],
+          ['second', b.verification],
+        ]),
+      );
+  });
+
   it('a link shows verification words too, the same at both ends', { timeout: 30_000 }, async () => {
     const server = await startServer();
     const { sharer, sessionId } = await hostingSharer(server);
