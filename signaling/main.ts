@@ -12,6 +12,7 @@ interface CliOptions {
   host: string;
   static: string;
   ice: string[];
+  trustProxy?: string;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -38,6 +39,10 @@ const options = new Command()
     collect,
     [],
   )
+  .option(
+    '--trust-proxy <header>',
+    'behind a reverse proxy: take the client address from this header (e.g. X-Forwarded-For, its last entry); only if clients cannot reach the server directly',
+  )
   .parse()
   .opts<CliOptions>();
 
@@ -49,6 +54,7 @@ const server = await createFerryServer({
   host: options.host,
   staticDir: hasApp ? options.static : undefined,
   iceServers: options.ice.map((urls) => ({ urls })),
+  trustProxy: options.trustProxy,
 });
 const shownHost = ['127.0.0.1', '::1', '0.0.0.0', '::'].includes(options.host) ? 'localhost' : options.host;
 console.log(`Ferry is running at http://${shownHost}:${server.port}`);

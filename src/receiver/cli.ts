@@ -54,7 +54,7 @@ const program = new Command('ferry')
 program
   .command('receive')
   .description('receive a shared device: with no argument, create a session and print its link')
-  .argument('[link-or-code]', 'a share link or short code (e.g. 7-amber-falcon) from a sharer')
+  .argument('[link-or-code]', 'a share link or short code (e.g. 482913-amber-falcon) from a sharer')
   .option('--signal <url>', "signaling server (default: the link's server, or http://localhost:8080)")
   .option('--name <name>', 'the name the sharer sees (default: this host name)')
   .option('--json', 'print one JSON object per line instead of hid-recorder lines')

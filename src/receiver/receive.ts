@@ -149,6 +149,7 @@ export async function receive(options: ReceiveOptions, stop: AbortSignal): Promi
       options.err(`ferry: pipeline ${pipeline || '(none)'}`);
       if (!sink.attachUsb) options.err(`ferry: note: ${hidOnlyNote(sink.name)}`);
     });
+    followSessionNotices(session, signaling, options);
     session.on('device', (device) => {
       countWhileOpen(devices, device);
       presentHid(sink, device, options.err);
@@ -189,6 +190,27 @@ export async function receive(options: ReceiveOptions, stop: AbortSignal): Promi
       },
     );
   });
+}
+
+/** What the session and the server say about the sharer's presence and the code, on stderr. */
+function followSessionNotices(
+  session: ReceiverSession,
+  signaling: SignalingClient,
+  options: Pick<ReceiveOptions, 'err' | 'pairTimeoutMs'>,
+): void {
+  let absent = false;
+  session.on('no-sharer', ({ reason }) => {
+    absent = true;
+    const limit = Math.round(options.pairTimeoutMs / 1000);
+    options.err(`ferry: ${reason}; waiting for a sharer to join it (up to ${limit} s, --pair-timeout)`);
+  });
+  session.on('sharer-joined', (sharer) => {
+    if (absent) options.err(`ferry: ${sharer.name} joined the session; connecting`);
+    absent = false;
+  });
+  signaling.on('nameplate-burned', () =>
+    options.err('ferry: someone tried the code with the wrong words, so it no longer works; use the link'),
+  );
 }
 
 function statsLine(session: ReceiverSession, devices: number): string {

@@ -2,7 +2,7 @@ export type { Role } from './auth.ts';
 export type { Link, LinkFactory, SignaledLink } from './link.ts';
 export { type AuthMethod, PeerAuthError, type PeerAuthErrorCode } from './peer-auth-error.ts';
 export type { AuthFailure, ChannelAuth, ChannelEnd } from './peer-channel.ts';
-export { type DeviceOffer, type ReceiverEnd, ReceiverSession } from './receiver-session.ts';
+export { type DeviceOffer, NO_SHARER, type ReceiverEnd, ReceiverSession } from './receiver-session.ts';
 export { RemoteDevice, RemoteDeviceError } from './remote-device.ts';
 export * from './session-link.ts';
 export { type PeerStatus, type RefusedDevice, SharerSession, type SharerStatus } from './sharer-session.ts';

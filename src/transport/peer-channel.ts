@@ -69,7 +69,11 @@ export interface AuthFailure {
 
 export interface ChannelEvents {
   ready: HelloBody;
-  /** The peer did not prove the secret (before 'closed'); for a code, the signaling may retire it. */
+  /**
+   * The peer did not prove the secret (before 'closed'). Kind 'code' is one spent attempt at the short
+   * code: the peer's tag did not check out, its share was unusable, or the link closed after our tag and
+   * before the peer's. The sessions report it to the server, which burns the nameplate.
+   */
   'auth-failed': AuthFailure;
   frame: Frame;
   closed: string;

@@ -6,7 +6,7 @@ import {
   type UsbAnnouncement,
   type UsbFrame,
 } from '../protocol/index.ts';
-import type { PeerInfo } from '../protocol/signaling.ts';
+import { CLOSE_CODES, type PeerInfo } from '../protocol/signaling.ts';
 import { DeviceCodecs } from './device-codecs.ts';
 import { isGoodbye } from './goodbye.ts';
 import type { LinkFactory } from './link.ts';
@@ -15,7 +15,7 @@ import { type AuthFailure, type ChannelAuth, type ChannelEnd, PeerChannel } from
 import { canonicalPipeline } from './pipeline-handshake.ts';
 import { RateMeter } from './rate-meter.ts';
 import { RemoteDevice } from './remote-device.ts';
-import { type SignalingClient, TypedEmitter } from './signaling-client.ts';
+import { type JoinBy as JoinTarget, type SignalingClient, TypedEmitter } from './signaling-client.ts';
 import { RemoteUsbDevice, type RemoteUsbDeviceOptions } from './usb-remote-device.ts';
 import { USB_CAPABILITY } from './usb-shares.ts';
 
@@ -44,6 +44,12 @@ export interface ReceiverOptions {
   acceptUsb?: boolean;
   usbDevice?: RemoteUsbDeviceOptions;
   /**
+   * When a sharer that had connected goes: 'end' the session (the headless receiver exits), or 'wait' in
+   * it for a sharer to come back (the receiver page). Default 'end'. A session with no sharer, or a sharer
+   * that goes before connecting, is always waited in: the session outlives its sharer.
+   */
+  whenSharerLeaves?: 'end' | 'wait';
+  /**
    * Screens each offered device before it becomes a RemoteDevice: returns why it is refused, or
    * undefined to take it. A refused device never reaches a listener; the sharer is told (DeviceRefused)
    * and its frames for that device are dropped. Default: take every device.
@@ -59,6 +65,12 @@ export interface ReceiverOptions {
  */
 export type ReceiverEnd = 'closed' | 'lost' | 'failed';
 
+/** Why there is nobody to connect to, for 'no-sharer'. */
+export const NO_SHARER = {
+  absent: 'nobody is sharing in this session right now',
+  left: 'the sharer left',
+} as const;
+
 interface ReceiverEvents {
   /** The sharer proved the secret; devices follow. `verification`: the words the sharer's screen shows. */
   connected: { sharerName: string; pipeline: string; verification: string };
@@ -69,6 +81,13 @@ interface ReceiverEvents {
   /** A generic USB device this receiver now holds (only with `acceptUsb`). */
   'usb-device': RemoteUsbDevice;
   'usb-device-gone': RemoteUsbDevice;
+  /**
+   * Nobody is sharing in this session right now (it had no sharer when we joined, or the sharer left);
+   * the session waits for one, and 'sharer-joined' follows when one comes (back).
+   */
+  'no-sharer': { reason: string };
+  /** A sharer is in the session (we joined it, or it joined or came back); its link follows. */
+  'sharer-joined': PeerInfo;
   /** `admit` refused an offered device; the sharer has been told. */
   refused: { offer: DeviceOffer; reason: string };
   /** The session is over: the sharer left or closed, the link failed, or pairing failed. */
@@ -106,16 +125,21 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
       else this.linkFor(from).link.signal(data);
     });
     signaling.on('peer-joined', (peer) => {
-      if (peer.role === 'sharer') this.sharerId = peer.peerId;
+      if (peer.role !== 'sharer' || this.ended) return;
+      this.sharerId = peer.peerId;
+      this.emit('sharer-joined', peer);
     });
     signaling.on('peer-left', ({ peerId }) => {
-      if (this.channel?.peerId === peerId) this.sharerLeft(this.channel);
-      else if (this.sharerId === peerId) this.sharerId = undefined;
+      if (peerId === this.sharerId) this.sharerLeft();
     });
-    signaling.on('close', () => {
+    signaling.on('close', ({ code }) => {
       // Before create or join, a socket that closes is a failed connect(), which its caller reports.
-      if (this.sessionId && !this.channel?.ready)
-        this.end('signaling closed before the sharer connected', 'failed');
+      if (!this.sessionId || this.channel?.ready) return;
+      // The session's creator refused our code and had the server drop us (it may beat its own
+      // refusal over the link): say what happened rather than that signaling closed.
+      if (code === CLOSE_CODES.codeFailed)
+        this.end(new PeerAuthError('wrong-secret', 'code').message, 'failed');
+      else this.end('signaling closed before the sharer connected', 'failed');
     });
   }
 
@@ -127,12 +151,21 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
     return { sessionId: created.sessionId, nameplate: created.nameplate };
   }
 
-  /** Sharer first: joins the sharer's session; the sharer then calls us. */
-  async join(target: { sessionId: string } | { nameplate: string }): Promise<PeerInfo | undefined> {
+  /**
+   * Sharer first: joins the sharer's session; the sharer then calls us. Emits 'sharer-joined' or, when
+   * the session has no sharer, 'no-sharer' before it resolves.
+   */
+  join(target: { sessionId: string } | { nameplate: string }): Promise<PeerInfo | undefined> {
+    return this.enter(target, NO_SHARER.absent);
+  }
+
+  private async enter(target: JoinTarget, noSharerReason: string): Promise<PeerInfo | undefined> {
     const joined = await this.options.signaling.join(target, 'receiver', this.options.name);
     this.sessionId = joined.sessionId;
     const sharer = joined.peers.find((peer) => peer.role === 'sharer');
     this.sharerId = sharer?.peerId;
+    if (sharer) this.emit('sharer-joined', sharer);
+    else this.emit('no-sharer', { reason: noSharerReason });
     return sharer;
   }
 
@@ -156,36 +189,37 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
   }
 
   /**
-   * The sharer left the signaling server. Before pairing, a waiting receiver goes on waiting for another
-   * sharer, and one that joined has failed. After pairing, a sharer that stopped sharing said goodbye
-   * first; one that did not vanished (killed, or its network went away).
+   * The sharer left the signaling server. A paired receiver that does not wait ends: normally when the
+   * sharer said goodbye first, as lost when it vanished (killed, or its network went away). Otherwise the
+   * session outlives its sharer: the link is dropped and the receiver waits for one to come (back).
    */
-  private sharerLeft(channel: PeerChannel): void {
-    if (!channel.ready) {
-      if (this.hosted) this.dropChannel(channel);
-      else this.end('the sharer left before it connected', 'failed');
-    } else if (this.sharerSaidGoodbye) this.end('the sharer stopped sharing', 'closed');
-    else this.end('the sharer vanished: it left without saying goodbye', 'lost');
-  }
-
-  /** A waiting receiver forgets a sharer that left or was turned away, and waits for the next one. */
-  private dropChannel(channel: PeerChannel): void {
-    if (this.channel !== channel) return;
-    this.channel = undefined;
-    this.sharerSaidGoodbye = false;
-    if (this.sharerId === channel.peerId) this.sharerId = undefined;
-    channel.close('replaced');
+  private sharerLeft(): void {
+    const paired = this.channel?.ready ?? false;
+    this.sharerId = undefined;
+    if (this.ended) return;
+    if (paired && this.options.whenSharerLeaves !== 'wait') {
+      if (this.sharerSaidGoodbye) this.end('the sharer stopped sharing', 'closed');
+      else this.end('the sharer vanished: it left without saying goodbye', 'lost');
+      return;
+    }
+    this.dropLink(NO_SHARER.left);
+    this.emit('no-sharer', { reason: NO_SHARER.left });
   }
 
   /** What the end of a channel means for the session. */
   private channelEnded(channel: PeerChannel, reason: string): void {
     if (this.channel !== channel) return;
-    const end: ChannelEnd = channel.endedAs ?? 'closed';
     // A waiting receiver turns away a sharer with a wrong code and goes on waiting for the right one.
     if (this.hosted && !channel.ready && turnedAway(channel)) {
-      this.dropChannel(channel);
+      if (this.sharerId === channel.peerId) this.sharerId = undefined;
+      this.dropLink('replaced');
       return;
     }
+    if (channel.ready && this.options.whenSharerLeaves === 'wait') {
+      void this.meetAgain(reason);
+      return;
+    }
+    const end: ChannelEnd = channel.endedAs ?? 'closed';
     if (!channel.ready) this.end(reason, 'failed');
     else if (end === 'lost') this.end(reason, 'lost');
     else this.end(reason === 'closed' ? 'the sharer stopped sharing' : reason, 'closed');
@@ -214,12 +248,42 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
         verification: channel.verification ?? '',
       }),
     );
-    channel.on('auth-failed', (failure) => this.emit('auth-failed', { peerId, ...failure }));
+    channel.on('auth-failed', (failure) => {
+      // A failed code attempt burns the nameplate: the server ignores this unless we made the session.
+      if (failure.kind === 'code') this.options.signaling.reportFailedCode(peerId);
+      this.emit('auth-failed', { peerId, ...failure });
+    });
     channel.on('frame', (frame) => this.handleFrame(frame));
     channel.on('problem', (error) => this.emit('problem', error));
     channel.on('closed', (reason) => this.channelEnded(channel, reason));
     this.channel = channel;
     return channel;
+  }
+
+  /**
+   * A connected link closed, and the sharer's 'peer-left' may or may not follow (its tab closing sends
+   * both, in either order). Rejoining the session settles it: a sharer still there calls us again (it
+   * sees a new receiver), and a session without one says so.
+   */
+  private async meetAgain(reason: string): Promise<void> {
+    if (this.ended) return;
+    this.dropLink(reason);
+    this.sharerId = undefined;
+    try {
+      this.options.signaling.leave();
+      await this.enter({ sessionId: this.sessionId }, NO_SHARER.left);
+    } catch (error) {
+      this.end(`lost the sharer (${reason}) and could not rejoin: ${(error as Error).message}`, 'lost');
+    }
+  }
+
+  /** Forgets the sharer's link and everything it carried, staying in the session. */
+  private dropLink(reason: string): void {
+    for (const index of [...this.devices.keys(), ...this.usbDevices.keys()]) this.removeDevice(index);
+    const channel = this.channel;
+    this.channel = undefined;
+    this.sharerSaidGoodbye = false;
+    channel?.close(reason);
   }
 
   private handleFrame(frame: Frame): void {

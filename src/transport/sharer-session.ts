@@ -219,7 +219,7 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
       if (this.joined || !isTurnedAway(error)) this.fail(`${peer.name}: ${error.message}`);
       this.emit('problem', { peerId: peer.peerId, error });
     });
-    channel.on('auth-failed', (failure) => this.emit('auth-failed', { peerId: peer.peerId, ...failure }));
+    channel.on('auth-failed', (failure) => this.authFailed(peer.peerId, failure));
     channel.on('closed', () => {
       this.channels.delete(peer.peerId);
       this.refusals.delete(peer.peerId);
@@ -227,6 +227,12 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
       this.publishStatus();
     });
     this.publishStatus();
+  }
+
+  /** A failed code attempt burns the nameplate: the server ignores this unless we made the session. */
+  private authFailed(peerId: string, failure: AuthFailure): void {
+    if (failure.kind === 'code') this.options.signaling.reportFailedCode(peerId);
+    this.emit('auth-failed', { peerId, ...failure });
   }
 
   private welcome(channel: PeerChannel): void {

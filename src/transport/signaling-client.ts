@@ -46,6 +46,8 @@ export type SignalingErrorCode =
   | 'bad-reply'
   | 'too-many-errors'
   | 'session-expired'
+  | 'idle'
+  | 'code-failed'
   | (string & {}); // a newer server's code; `& {}` keeps the known ones in autocompletion
 
 /** A failed signaling request or connection; `code` is stable (the server's code when it sent one). */
@@ -55,16 +57,22 @@ export class SignalingError extends Error {
   constructor(
     readonly code: SignalingErrorCode,
     message: string,
-    options?: ErrorOptions,
+    options?: ErrorOptions & { retryAfterMs?: number | undefined },
   ) {
     super(message, options);
+    this.retryAfterMs = options?.retryAfterMs;
   }
+
+  /** With `rate-limited`: how long the server asked us to wait. */
+  readonly retryAfterMs: number | undefined;
 }
 
 export interface SignalingEvents {
   'peer-joined': PeerInfo;
   'peer-left': { peerId: string };
   signal: { from: string; data: SignalData };
+  /** A failed code attempt burned the session's nameplate: its short code no longer lets anyone in. */
+  'nameplate-burned': { nameplate: string };
   error: SignalingError;
   close: { code: number; reason: string };
 }
@@ -159,6 +167,14 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     this.send({ type: 'leave' });
   }
 
+  /**
+   * Tells the server that `peerId` failed to prove the short code, so that it burns the nameplate. Best
+   * effort: if signaling is already gone there is no code left to burn.
+   */
+  reportFailedCode(peerId: string): void {
+    if (this.socket?.readyState === OPEN) this.send({ type: 'code-failed', peerId });
+  }
+
   close(): void {
     this.socket?.close(1000, 'bye');
   }
@@ -224,9 +240,14 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
       case 'signal':
         this.emit('signal', { from: message.from, data: message.data });
         break;
-      case 'error':
-        this.serverError(new SignalingError(message.code, message.message), message.inReplyTo);
+      case 'nameplate-burned':
+        this.emit('nameplate-burned', { nameplate: message.nameplate });
         break;
+      case 'error': {
+        const { code, retryAfterMs } = message;
+        this.serverError(new SignalingError(code, message.message, { retryAfterMs }), message.inReplyTo);
+        break;
+      }
     }
   }
 
@@ -244,6 +265,15 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
   }
 }
 
+const CLOSE_ERRORS: ReadonlyMap<number, SignalingErrorCode> = new Map([
+  [CLOSE_CODES.tooManyErrors, 'too-many-errors'],
+  [CLOSE_CODES.sessionExpired, 'session-expired'],
+  [CLOSE_CODES.rateLimited, 'rate-limited'],
+  [CLOSE_CODES.idle, 'idle'],
+  [CLOSE_CODES.codeFailed, 'code-failed'],
+  [CLOSE_CODES.serverBusy, 'server-full'],
+]);
+
 /** Why a socket could not connect, as an Error whose message is the reason (for "cannot reach …: reason"). */
 function connectFailure(event: unknown): Error {
   const detail = (event as { error?: unknown; message?: unknown } | null) ?? {};
@@ -258,9 +288,7 @@ function noAnswer(ms: number): Error {
 }
 
 function closeErrorCode(code: number): SignalingErrorCode {
-  if (code === CLOSE_CODES.tooManyErrors) return 'too-many-errors';
-  if (code === CLOSE_CODES.sessionExpired) return 'session-expired';
-  return 'closed';
+  return CLOSE_ERRORS.get(code) ?? 'closed';
 }
 
 function expectReply<T extends ServerMessage['type']>(

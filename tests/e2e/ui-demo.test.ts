@@ -103,9 +103,10 @@ describe('web app: demo device from a sharer page to a receiver page', () => {
     await screenshot(sharer.page, 'sharing');
     await screenshot(receiver.page, 'receiving');
 
-    // When the sharer goes away, the receiver says so.
+    // When the sharer goes away, the receiver says so (and stays, in case it comes back).
     await sharer.page.close();
-    await expect.poll(() => state.getAttribute('data-phase'), { timeout: 10_000 }).toBe('ended');
+    await expect.poll(() => state.getAttribute('data-phase'), { timeout: 10_000 }).toBe('no-sharer');
+    expect(await state.textContent()).toMatch(/The sharer has left/);
     await screenshot(receiver.page, 'ended');
 
     expect(sharer.errors).toEqual([]);

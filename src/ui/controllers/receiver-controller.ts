@@ -1,5 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import {
+  NO_SHARER,
   ReceiverSession,
   type RemoteDevice,
   type RemoteUsbDevice,
@@ -12,7 +13,8 @@ import { connectToServer } from './connection.ts';
 /** What a receiver came by: a share link, or a short code typed in. */
 export type ReceiveTarget = { sessionId: string; secret: string } | { code: ShortCode };
 
-export type ReceivePhase = 'connecting' | 'waiting' | 'connected' | 'ended' | 'failed';
+/** `no-sharer`: in the session, but nobody is sharing in it right now; it connects when someone does. */
+export type ReceivePhase = 'connecting' | 'waiting' | 'no-sharer' | 'connected' | 'ended' | 'failed';
 
 /**
  * Owns the receiver's session while the host element is connected: joins, follows the sharer's
@@ -28,6 +30,8 @@ export class ReceiverController implements ReactiveController {
   usbDevices: RemoteUsbDevice[] = [];
   /** Why the share ended or failed, or the latest problem, in plain words. */
   message: string | undefined;
+  /** A sharer was here and has gone (as opposed to: nobody has shared in this session since we came). */
+  sharerLeft = false;
   private session: ReceiverSession | undefined;
   private target: ReceiveTarget | undefined;
   private name = '';
@@ -65,6 +69,8 @@ export class ReceiverController implements ReactiveController {
         name: this.name,
         auth: authFor(this.target),
         acceptUsb: true,
+        // A page stays in the session when the sharer goes (a reload, a closed tab): it may come back.
+        whenSharerLeaves: 'wait',
       });
       this.session = session;
       this.follow(session);
@@ -82,6 +88,15 @@ export class ReceiverController implements ReactiveController {
       this.sharerName = sharerName;
       this.verification = verification;
       this.setPhase('connected');
+    });
+    session.on('no-sharer', ({ reason }) => {
+      this.sharerLeft ||= reason === NO_SHARER.left;
+      this.setPhase('no-sharer');
+    });
+    session.on('sharer-joined', (sharer) => {
+      this.sharerName = sharer.name;
+      this.message = undefined;
+      this.setPhase('waiting');
     });
     session.on('device', (device) => this.update(() => (this.devices = [...this.devices, device])));
     session.on('device-gone', (gone) =>
@@ -108,6 +123,7 @@ export class ReceiverController implements ReactiveController {
   private reset(phase: ReceivePhase): void {
     this.sharerName = undefined;
     this.verification = undefined;
+    this.sharerLeft = false;
     this.devices = [];
     this.usbDevices = [];
     this.message = undefined;

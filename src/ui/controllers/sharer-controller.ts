@@ -29,6 +29,8 @@ export type ShareTarget =
 export interface ShareInvite {
   link: string;
   code: string;
+  /** Someone tried the code with the wrong words, so the server burned it: only the link works now. */
+  codeBurned?: boolean;
 }
 
 export type SharePhase = 'idle' | 'starting' | 'sharing' | 'failed';
@@ -193,6 +195,10 @@ export class SharerController implements ReactiveController {
     session.on('problem', ({ error }) => {
       if (target.kind === 'join' && error instanceof PeerAuthError && error.code === 'wrong-secret')
         this.refusedSecret(error);
+    });
+    kit.signaling.on('nameplate-burned', () => {
+      if (this.invite) this.invite = { ...this.invite, codeBurned: true };
+      this.host.requestUpdate();
     });
     if (target.kind === 'host') {
       const { sessionId, nameplate } = await session.host();

@@ -15,7 +15,7 @@ export class FerryShareInvite extends LitElement {
 
   override render(): TemplateResult | typeof nothing {
     if (!this.invite) return nothing;
-    const { link, code } = this.invite;
+    const { link, code, codeBurned } = this.invite;
     return html`
       <div class="invite">
         <div class="text">
@@ -25,10 +25,7 @@ export class FerryShareInvite extends LitElement {
               @focus=${selectAll} />
             <button data-testid="copy-link" @click=${this.copy}>${this.copied ? 'Copied ✓' : 'Copy'}</button>
           </div>
-          <p class="code-line">
-            or type the code <strong class="mono code" data-testid="share-code">${code}</strong>
-            <span class="muted">in Ferry or <code>ferry receive ${code}</code></span>
-          </p>
+          ${codeBurned ? renderBurnedCode(code) : renderCode(code)}
         </div>
         <figure>
           <canvas data-testid="share-qr" role="img" aria-label="QR code of the share link"></canvas>
@@ -62,6 +59,21 @@ export class FerryShareInvite extends LitElement {
       this.renderRoot.querySelector<HTMLInputElement>('input.link')?.select();
     }
   }
+}
+
+function renderCode(code: string): TemplateResult {
+  return html`<p class="code-line">
+    or type the code <strong class="mono code" data-testid="share-code">${code}</strong>
+    <span class="muted">in Ferry or <code>ferry receive ${code}</code></span>
+  </p>`;
+}
+
+/** After a failed attempt the code is dead (one guess per code, as magic-wormhole does): say so. */
+function renderBurnedCode(code: string): TemplateResult {
+  return html`<p class="code-line error" role="alert" data-testid="code-burned">
+    The code <s class="mono" data-testid="share-code">${code}</s> no longer works: someone tried it with the
+    wrong words (a typo, or a guess). Send the link or the QR code instead.
+  </p>`;
 }
 
 function selectAll(event: FocusEvent): void {
