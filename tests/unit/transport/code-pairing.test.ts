@@ -46,8 +46,9 @@ async function hostingSharer(server: FerryServer, pipeline?: string) {
   await device.open();
   const words = createCodeWords().join('-');
   const failures: AuthFailure[] = [];
+  const signaling = await connectSignaling(server.url);
   const sharer = new SharerSession({
-    signaling: await connectSignaling(server.url),
+    signaling,
     links,
     iceServers: [],
     name: 'desk',
@@ -58,7 +59,7 @@ async function hostingSharer(server: FerryServer, pipeline?: string) {
   sharer.on('auth-failed', (failure) => failures.push(failure));
   sharer.addDevice(await WebHidSource.open(device as unknown as HIDDevice, new EventTarget() as HID));
   const { sessionId, nameplate } = await sharer.host();
-  return { device, sharer, sessionId, nameplate, words, failures };
+  return { device, sharer, signaling, sessionId, nameplate, words, failures };
 }
 
 async function receiverWith(server: FerryServer, auth: ChannelAuth, name = 'ci-box', pipeline?: string) {
@@ -105,7 +106,8 @@ describe('pairing by short code over real WebRTC', () => {
     timeout: 30_000,
   }, async () => {
     const server = await startServer();
-    const { sharer, nameplate, words, failures } = await hostingSharer(server);
+    const { sharer, signaling, nameplate, words, failures } = await hostingSharer(server);
+    const burned = new Promise((resolve) => signaling.on('nameplate-burned', resolve));
     const wrong = words === 'acorn-acorn' ? 'acorn-amber' : 'acorn-acorn';
     const joining = await receiverWith(server, { code: wrong });
     const devices: RemoteDevice[] = [];
@@ -123,6 +125,8 @@ describe('pairing by short code over real WebRTC', () => {
     expect(joining.receiver.verification).toBeUndefined();
     await expect.poll(() => sharer.status().peers.length, { timeout: 10_000 }).toBe(0);
     expect(failures).toHaveLength(1); // once per attempt, though both the tag check and the close saw it
+    // Reported to the server, which burns the nameplate (docs/security.md).
+    expect(await burned).toEqual({ nameplate });
   });
 
   it('the key from the code keys the encrypt stage at both ends', { timeout: 30_000 }, async () => {
@@ -246,11 +250,11 @@ const codeHello = (share: string) =>
   });
 
 describe('malformed code exchanges over real WebRTC', () => {
-  it('a share that is no group element is refused as a failed code attempt; the good receiver is unaffected', {
+  it('a share that is no group element is refused as a failed code attempt; a good receiver is unaffected', {
     timeout: 30_000,
   }, async () => {
     const server = await startServer();
-    const { device, nameplate, words, failures } = await hostingSharer(server);
+    const { device, nameplate, sessionId, failures } = await hostingSharer(server);
     const rogue = await rawReceiver(server, nameplate, [codeHello(toBase64Url(new Uint8Array(32)))]);
     await expect
       .poll(() => rogue.frames, { timeout: 10_000 })
@@ -261,8 +265,9 @@ describe('malformed code exchanges over real WebRTC', () => {
     ]);
     expect(rogue.frames.map((frame) => frame.type)).not.toContain('announce');
 
-    const good = await receiverWith(server, { code: words }, 'good');
-    await good.receiver.join({ nameplate });
+    // The failed attempt burned the code (docs/security.md); the link still works.
+    const good = await receiverWith(server, { link: 'L'.repeat(22) }, 'good');
+    await good.receiver.join({ sessionId });
     const remote = await good.device;
     const received: number[][] = [];
     remote.onInput((_id, data) => received.push([...data]));

@@ -131,7 +131,7 @@ describe('a failed code attempt', () => {
     const ended = next<{ reason: string }>((resolve) => receiver.on('ended', resolve));
     await receiver.join({ nameplate });
     expect(await burned).toEqual({ nameplate });
-    expect((await ended).reason).toMatch(/secret did not match/);
+    expect((await ended).reason).toMatch(/this code is wrong/);
 
     const late: SignalingClient = await connectSignaling(server.url);
     cleanups.push(() => late.close());
