@@ -3,6 +3,7 @@
  * It pairs peers and relays their WebRTC signals; it never sees share secrets or device data.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { CLOSE_CODES, MAX_MESSAGE_BYTES } from '../src/protocol/signaling.ts';
@@ -43,6 +44,10 @@ export interface FerryServerOptions {
   log?: (message: string, error?: unknown) => void;
   /** STUN/TURN servers the web app should use, served as /config.json (none are needed on one LAN). */
   iceServers?: RTCIceServer[];
+  /** Serve HTTPS and WSS (PEM certificate chain and key) instead of plain HTTP. */
+  tls?: { cert: Buffer; key: Buffer };
+  /** The origin share links and QR codes should use (behind a proxy, or a name others can reach). */
+  publicUrl?: string;
 }
 
 export interface FerryServer {
@@ -75,11 +80,12 @@ export async function createFerryServer(options: FerryServerOptions = {}): Promi
     log,
   };
   const serveStatic = options.staticDir === undefined ? undefined : createStaticHandler(options.staticDir);
-  const server = createServer((request, response) => {
+  const onRequest = (request: IncomingMessage, response: ServerResponse): void => {
     setSecurityHeaders(response);
-    const config = JSON.stringify({ iceServers: options.iceServers ?? [] });
+    const config = JSON.stringify({ iceServers: options.iceServers ?? [], publicUrl: options.publicUrl });
     handleHttp(request, response, rooms, serveStatic, config).catch(() => response.destroy());
-  });
+  };
+  const server = options.tls ? createTlsServer(options.tls, onRequest) : createServer(onRequest);
   // Slow or stalled request headers (an upgrade included) must not hold sockets for Node's default minute.
   server.headersTimeout = 15_000;
   server.requestTimeout = 30_000;
@@ -113,7 +119,7 @@ export async function createFerryServer(options: FerryServerOptions = {}): Promi
 
   const port = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
   return {
-    url: `http://${urlHost(options.host ?? '127.0.0.1')}:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://${urlHost(options.host ?? '127.0.0.1')}:${port}`,
     port,
     async close() {
       for (const timer of timers) clearInterval(timer);

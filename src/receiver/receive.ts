@@ -149,7 +149,7 @@ export async function receive(options: ReceiveOptions, stop: AbortSignal): Promi
       options.err(`ferry: pipeline ${pipeline || '(none)'}`);
       if (!sink.attachUsb) options.err(`ferry: note: ${hidOnlyNote(sink.name)}`);
     });
-    followSessionNotices(session, signaling, options);
+    const notices = followSessionNotices(session, signaling, { ...options, hosting: target === undefined });
     session.on('device', (device) => {
       countWhileOpen(devices, device);
       presentHid(sink, device, options.err);
@@ -165,9 +165,7 @@ export async function receive(options: ReceiveOptions, stop: AbortSignal): Promi
     session.on('problem', (error) => {
       if (session.connected) options.err(`ferry: ${error.message}`);
       else if (target === undefined && error instanceof PeerAuthError && error.code === 'bad-proof')
-        options.err(
-          `ferry: turned away a sharer with a wrong ${error.method}; still waiting for the sharer…`,
-        );
+        options.err(`ferry: turned away a sharer with a wrong ${error.method}`);
     });
     session.on('ended', ({ reason, kind }) => ended(kind, reason));
 
@@ -181,7 +179,7 @@ export async function receive(options: ReceiveOptions, stop: AbortSignal): Promi
                 () => ended('failed', 'the sharer did not connect in time'),
                 options.pairTimeoutMs,
               );
-            options.err('ferry: waiting for the sharer…');
+            if (!notices.nobodySharing) options.err('ferry: waiting for the sharer…');
           })
           .catch((error: Error) => ended('failed', error.message)),
       (error: Error) => {
@@ -192,25 +190,32 @@ export async function receive(options: ReceiveOptions, stop: AbortSignal): Promi
   });
 }
 
-/** What the session and the server say about the sharer's presence and the code, on stderr. */
+/**
+ * What the session and the server say about the sharer's presence and the code, on stderr. The result
+ * says whether nobody is sharing right now (a notice said so; "waiting for the sharer…" would repeat it).
+ */
 function followSessionNotices(
   session: ReceiverSession,
   signaling: SignalingClient,
-  options: Pick<ReceiveOptions, 'err' | 'pairTimeoutMs'>,
-): void {
-  let absent = false;
+  options: Pick<ReceiveOptions, 'err' | 'pairTimeoutMs'> & { hosting: boolean },
+): { readonly nobodySharing: boolean } {
+  const state = { nobodySharing: false };
   session.on('no-sharer', ({ reason }) => {
-    absent = true;
-    const limit = Math.round(options.pairTimeoutMs / 1000);
-    options.err(`ferry: ${reason}; waiting for a sharer to join it (up to ${limit} s, --pair-timeout)`);
+    state.nobodySharing = true;
+    // --pair-timeout bounds a join; a receiver that made the session waits as long as it runs.
+    const limit = options.hosting
+      ? ''
+      : ` (up to ${Math.round(options.pairTimeoutMs / 1000)} s, --pair-timeout)`;
+    options.err(`ferry: ${reason}; waiting for a sharer to join it${limit}`);
   });
   session.on('sharer-joined', (sharer) => {
-    if (absent) options.err(`ferry: ${sharer.name} joined the session; connecting`);
-    absent = false;
+    if (state.nobodySharing) options.err(`ferry: ${sharer.name} joined the session; connecting`);
+    state.nobodySharing = false;
   });
   signaling.on('nameplate-burned', () =>
     options.err('ferry: someone tried the code with the wrong words, so it no longer works; use the link'),
   );
+  return state;
 }
 
 function statsLine(session: ReceiverSession, devices: number): string {

@@ -11,7 +11,7 @@ import { DeviceCodecs } from './device-codecs.ts';
 import { isGoodbye } from './goodbye.ts';
 import type { LinkFactory } from './link.ts';
 import { PeerAuthError } from './peer-auth-error.ts';
-import { type AuthFailure, type ChannelAuth, type ChannelEnd, PeerChannel } from './peer-channel.ts';
+import { type AuthFailure, type ChannelAuth, PeerChannel } from './peer-channel.ts';
 import { canonicalPipeline } from './pipeline-handshake.ts';
 import { RateMeter } from './rate-meter.ts';
 import { RemoteDevice } from './remote-device.ts';
@@ -57,19 +57,19 @@ export interface ReceiverOptions {
   admit?: (offer: DeviceOffer) => string | undefined;
 }
 
-/**
- * How a receiver's session ended:
- * - `closed`: normally, after pairing: the sharer stopped sharing, or this end closed;
- * - `lost`: after pairing, the link broke (ICE failed) or the sharer vanished without closing it;
- * - `failed`: it never paired: refused (wrong secret, pipelines differ), or the sharer or server went first.
- */
-export type ReceiverEnd = 'closed' | 'lost' | 'failed';
-
 /** Why there is nobody to connect to, for 'no-sharer'. */
 export const NO_SHARER = {
   absent: 'nobody is sharing in this session right now',
   left: 'the sharer left',
 } as const;
+
+/**
+ * How a receiver's session ended:
+ * - `closed`: normally, after pairing: the sharer stopped sharing, or this end closed;
+ * - `lost`: after pairing, the link broke (ICE failed) or the sharer vanished without stopping;
+ * - `failed`: it never paired: refused (wrong secret, pipelines differ), or the server went first.
+ */
+export type ReceiverEnd = 'closed' | 'lost' | 'failed';
 
 interface ReceiverEvents {
   /** The sharer proved the secret; devices follow. `verification`: the words the sharer's screen shows. */
@@ -135,7 +135,7 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
     signaling.on('close', ({ code }) => {
       // Before create or join, a socket that closes is a failed connect(), which its caller reports.
       if (!this.sessionId || this.channel?.ready) return;
-      // The session's creator refused our code and had the server drop us (it may beat its own
+      // The session's creator refused our code proof and had the server drop us (it may beat its own
       // refusal over the link): say what happened rather than that signaling closed.
       if (code === CLOSE_CODES.codeFailed)
         this.end(new PeerAuthError('wrong-secret', 'code').message, 'failed');
@@ -188,40 +188,15 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
     this.options.signaling.close();
   }
 
-  /**
-   * The sharer left the signaling server. A paired receiver that does not wait ends: normally when the
-   * sharer said goodbye first, as lost when it vanished (killed, or its network went away). Otherwise the
-   * session outlives its sharer: the link is dropped and the receiver waits for one to come (back).
-   */
-  private sharerLeft(): void {
-    const paired = this.channel?.ready ?? false;
-    this.sharerId = undefined;
-    if (this.ended) return;
-    if (paired && this.options.whenSharerLeaves !== 'wait') {
-      if (this.sharerSaidGoodbye) this.end('the sharer stopped sharing', 'closed');
-      else this.end('the sharer vanished: it left without saying goodbye', 'lost');
-      return;
-    }
-    this.dropLink(NO_SHARER.left);
-    this.emit('no-sharer', { reason: NO_SHARER.left });
-  }
-
   /** What the end of a channel means for the session. */
   private channelEnded(channel: PeerChannel, reason: string): void {
     if (this.channel !== channel) return;
-    // A waiting receiver turns away a sharer with a wrong code and goes on waiting for the right one.
-    if (this.hosted && !channel.ready && turnedAway(channel)) {
-      if (this.sharerId === channel.peerId) this.sharerId = undefined;
-      this.dropLink('replaced');
-      return;
-    }
-    if (channel.ready && this.options.whenSharerLeaves === 'wait') {
-      void this.meetAgain(reason);
-      return;
-    }
-    const end: ChannelEnd = channel.endedAs ?? 'closed';
-    if (!channel.ready) this.end(reason, 'failed');
-    else if (end === 'lost') this.end(reason, 'lost');
+    if (!channel.ready) {
+      // A waiting receiver turns away a sharer with a wrong code (or link) and goes on waiting.
+      if (this.hosted && turnedAway(channel)) this.dropLink(reason);
+      else this.end(reason, 'failed');
+    } else if (this.options.whenSharerLeaves === 'wait') void this.meetAgain(reason);
+    else if (channel.endedAs === 'lost') this.end(reason, 'lost');
     else this.end(reason === 'closed' ? 'the sharer stopped sharing' : reason, 'closed');
   }
 
@@ -248,16 +223,35 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
         verification: channel.verification ?? '',
       }),
     );
+    channel.on('frame', (frame) => this.handleFrame(frame));
+    channel.on('problem', (error) => this.emit('problem', error));
     channel.on('auth-failed', (failure) => {
       // A failed code attempt burns the nameplate: the server ignores this unless we made the session.
       if (failure.kind === 'code') this.options.signaling.reportFailedCode(peerId);
       this.emit('auth-failed', { peerId, ...failure });
     });
-    channel.on('frame', (frame) => this.handleFrame(frame));
-    channel.on('problem', (error) => this.emit('problem', error));
     channel.on('closed', (reason) => this.channelEnded(channel, reason));
     this.channel = channel;
     return channel;
+  }
+
+  /**
+   * The sharer left the session: end, or wait in the session for one to come (back). A paired sharer
+   * that stops sharing says goodbye first; one that did not vanished (killed, or its network went away).
+   */
+  private sharerLeft(): void {
+    this.sharerId = undefined;
+    const saidGoodbye = this.sharerSaidGoodbye;
+    this.sharerSaidGoodbye = false;
+    if (this.ended) return;
+    const wasConnected = this.channel?.ready ?? false;
+    if (wasConnected && this.options.whenSharerLeaves !== 'wait') {
+      if (saidGoodbye) this.end('the sharer stopped sharing', 'closed');
+      else this.end('the sharer vanished: it left without saying goodbye', 'lost');
+      return;
+    }
+    this.dropLink(NO_SHARER.left);
+    this.emit('no-sharer', { reason: NO_SHARER.left });
   }
 
   /**
@@ -282,7 +276,6 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
     for (const index of [...this.devices.keys(), ...this.usbDevices.keys()]) this.removeDevice(index);
     const channel = this.channel;
     this.channel = undefined;
-    this.sharerSaidGoodbye = false;
     channel?.close(reason);
   }
 

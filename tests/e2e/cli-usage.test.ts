@@ -60,7 +60,7 @@ describe('ferry, the command', () => {
       const process = ferry(args);
       expect(await process.exited).toBe(0);
       const help = process.stdout.join('\n');
-      expect(help).toMatch(/Examples:\n(.*\n)*\s+ferry receive 7-amber-falcon/);
+      expect(help).toMatch(/Examples:\n(.*\n)*\s+ferry receive 482913-amber-falcon/);
       expect(help).toMatch(/Exit codes:\n(.*\n)*\s+0 .*\n(.*\n)*\s+1 .*\n(.*\n)*\s+2 .*\n(.*\n)*\s+3 /);
       expect(help).not.toMatch(/\(default: [^)]*\)\s*\(default:/);
       expect(help).not.toMatch(/\(default: (\[\]|false)\)/);

@@ -34,7 +34,9 @@ describe('a short code tried with the wrong words', () => {
 
     const guesser = await openPage(`/code#${code.nameplate}-${wrong}-${wrong}`);
     await expect.poll(() => phaseOf(guesser.page), { timeout: 20_000 }).toMatch(/ended|failed/);
-    expect(await guesser.page.getByTestId('receive-state').textContent()).toMatch(/this code is wrong/i);
+    expect(await guesser.page.getByTestId('receive-state').textContent()).toMatch(
+      /this code is wrong — check it and try again/i,
+    );
     const burned = sharer.page.getByTestId('code-burned');
     await expect.poll(() => burned.textContent(), { timeout: 15_000 }).toMatch(/no longer works/);
 

@@ -29,6 +29,16 @@ export const SYSTEM_REQUIREMENTS: readonly SystemRequirement[] = [
     pkg: 'libc6-dev',
     usedBy: 'vm: static linking of those helpers',
   },
+  {
+    path: '/usr/bin/openssl',
+    pkg: 'openssl',
+    usedBy: 'e2e: self-signed certificates for ferry serve --tls-cert',
+  },
+  {
+    path: '/usr/bin/caddy',
+    pkg: 'caddy',
+    usedBy: 'e2e: the reverse proxy in front of ferry serve (docs/deploy/Caddyfile)',
+  },
   // The guest runs the host's own programs over 9p: `pkill` stops the in-guest receiver.
   { path: '/usr/bin/pkill', pkg: 'procps', usedBy: 'vm: in-guest scripts' },
 ];

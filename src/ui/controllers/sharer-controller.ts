@@ -203,7 +203,7 @@ export class SharerController implements ReactiveController {
     if (target.kind === 'host') {
       const { sessionId, nameplate } = await session.host();
       this.invite = {
-        link: buildShareLink(location.origin, sessionId, secret),
+        link: buildShareLink(kit.linkOrigin, sessionId, secret),
         code: buildShortCode(nameplate, words),
       };
     } else {

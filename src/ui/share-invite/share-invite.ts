@@ -2,6 +2,7 @@ import { html, LitElement, nothing, type PropertyValues, type TemplateResult } f
 import { property, query, state } from 'lit/decorators.js';
 import QRCode from 'qrcode';
 import type { ShareInvite } from '../controllers/sharer-controller.ts';
+import { isLocalOnlyLink } from '../lib/environment.ts';
 import { shareInviteStyles } from './share-invite.styles.ts';
 
 /** How the other side joins: the link (copy it), a QR code of it (scan it), or the short code (type it). */
@@ -25,6 +26,7 @@ export class FerryShareInvite extends LitElement {
               @focus=${selectAll} />
             <button data-testid="copy-link" @click=${this.copy}>${this.copied ? 'Copied ✓' : 'Copy'}</button>
           </div>
+          ${isLocalOnlyLink(link) ? renderLocalOnlyWarning() : nothing}
           ${codeBurned ? renderBurnedCode(code) : renderCode(code)}
         </div>
         <figure>
@@ -59,6 +61,15 @@ export class FerryShareInvite extends LitElement {
       this.renderRoot.querySelector<HTMLInputElement>('input.link')?.select();
     }
   }
+}
+
+/** A localhost link works on this computer only: a phone that scans it opens its own localhost. */
+function renderLocalOnlyWarning(): TemplateResult {
+  return html`<p class="warning" role="note" data-testid="local-link-warning">
+    This link says <strong>localhost</strong>, so it opens only on this computer — a phone or another
+    machine cannot use it. To receive elsewhere, serve Ferry at an address they can reach:
+    <code>ferry serve --public-url https://your.host</code> (see docs/deploy.md).
+  </p>`;
 }
 
 function renderCode(code: string): TemplateResult {

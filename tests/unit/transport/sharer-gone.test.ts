@@ -131,7 +131,7 @@ describe('a failed code attempt', () => {
     const ended = next<{ reason: string }>((resolve) => receiver.on('ended', resolve));
     await receiver.join({ nameplate });
     expect(await burned).toEqual({ nameplate });
-    expect((await ended).reason).toMatch(/this code is wrong/);
+    expect((await ended).reason).toBe('this code is wrong — check it and try again');
 
     const late: SignalingClient = await connectSignaling(server.url);
     cleanups.push(() => late.close());

@@ -1,15 +1,15 @@
-import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
+// Inlined by the CLI bundle (npm run build:cli), read as is by tsx: the version is package.json's either way.
+import packageJson from '../../package.json' with { type: 'json' };
+import { pipelineFlag } from '../receiver/pipeline-flag.ts';
+import { DevicePolicy } from '../receiver/policy/index.ts';
+import { collectSelectors } from '../receiver/policy-flags.ts';
+import { EXIT_CODES, receive } from '../receiver/receive.ts';
+import { collectSinkName, openSinks, SINK_FLAG_DEFAULTS, tcpPort } from '../receiver/sink-flags.ts';
 import { parseJoinTarget, SessionLinkError } from '../transport/index.ts';
-import { pipelineFlag } from './pipeline-flag.ts';
-import { DevicePolicy } from './policy/index.ts';
-import { collectSelectors } from './policy-flags.ts';
-import { EXIT_CODES, receive } from './receive.ts';
-import { collectSinkName, openSinks, SINK_FLAG_DEFAULTS, tcpPort } from './sink-flags.ts';
+import { serveCommand } from './serve.ts';
 
-const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-  version: string;
-};
+const { version } = packageJson;
 
 function positiveInt(value: string): number {
   const parsed = Number(value);
@@ -24,9 +24,9 @@ function collect(value: string, previous: string[] | undefined): string[] {
 const EXAMPLES = `
 Examples:
   ferry receive 'https://ferry.example/s/<id>#<secret>'   join a share by its link
-  ferry receive 7-amber-falcon                           join a share by its short code
+  ferry receive 482913-amber-falcon                      join a share by its short code
   ferry receive --signal https://ferry.example           wait for a sharer: prints a link and a code
-  ferry receive 7-amber-falcon --sink uhid               make the device real here (/dev/hidrawN)`;
+  ferry receive 482913-amber-falcon --sink uhid          make the device real here (/dev/hidrawN)`;
 
 const EXIT_HELP = `
 Exit codes:
@@ -130,5 +130,7 @@ program
     // wrtc keeps native handles alive; end explicitly once stdout has drained.
     process.stdout.write('', () => process.exit(result.exitCode));
   });
+
+program.addCommand(serveCommand());
 
 await program.parseAsync();
