@@ -29,6 +29,18 @@ export const SYSTEM_REQUIREMENTS: readonly SystemRequirement[] = [
     pkg: 'libc6-dev',
     usedBy: 'vm: static linking of those helpers',
   },
+  // The impairment wire (bench/impair/, tests/e2e/impair-wire.test.ts): namespaces, TAP devices, its loop.
+  {
+    path: '/usr/sbin/ip',
+    pkg: 'iproute2',
+    usedBy: 'e2e and bench: network namespaces of the impairment wire',
+  },
+  { path: '/usr/sbin/sysctl', pkg: 'procps', usedBy: 'e2e and bench: IPv6 off inside those namespaces' },
+  {
+    path: '/usr/bin/python3',
+    pkg: 'python3',
+    usedBy: 'e2e and bench: the impairment wire (bench/impair/wire.py)',
+  },
   {
     path: '/usr/bin/openssl',
     pkg: 'openssl',
