@@ -34,6 +34,11 @@ export const SYSTEM_REQUIREMENTS: readonly SystemRequirement[] = [
     pkg: 'openssl',
     usedBy: 'e2e: self-signed certificates for ferry serve --tls-cert',
   },
+  {
+    path: '/usr/bin/redis-server',
+    pkg: 'redis-server',
+    usedBy: 'unit, e2e and bench: the Redis that several ferry serve nodes share',
+  },
   // The guest runs the host's own programs over 9p: `pkill` stops the in-guest receiver.
   { path: '/usr/bin/pkill', pkg: 'procps', usedBy: 'vm: in-guest scripts' },
 ];
