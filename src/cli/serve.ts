@@ -18,6 +18,7 @@ interface ServeFlags {
   publicUrl?: URL;
   redis?: string;
   redisHeartbeatMs?: number;
+  redisPrefix?: string;
 }
 
 function collect(value: string, previous: string[] | undefined): string[] {
@@ -72,7 +73,9 @@ async function serve(flags: ServeFlags): Promise<void> {
     trustProxy: flags.trustProxy,
     tls,
     publicUrl: flags.publicUrl?.origin,
-    redis: flags.redis ? { url: flags.redis, heartbeatTtlMs: flags.redisHeartbeatMs } : undefined,
+    redis: flags.redis
+      ? { url: flags.redis, heartbeatTtlMs: flags.redisHeartbeatMs, keyPrefix: flags.redisPrefix }
+      : undefined,
   });
   const [first, ...more] = listeningUrls(flags.host, server.port, tls !== undefined);
   console.log(`Ferry is running at ${first}`);
@@ -123,6 +126,7 @@ export function serveCommand(): Command {
       'with --redis: a node silent this long is dead to the others, its peers leave (default 15000)',
       parsePositive,
     )
+    .option('--redis-prefix <prefix>', 'with --redis: prefix of every key and channel (default ferry:)')
     .option(
       '--trust-proxy <header>',
       'behind a reverse proxy: take the client address from this header (e.g. X-Forwarded-For, its last entry); only if clients cannot reach the server directly',
