@@ -178,4 +178,35 @@ describe('two signaling nodes sharing a Redis', () => {
       child.child.kill('SIGKILL');
     }
   });
+
+  it('expire an idle session for members on both nodes, and free its nameplate', async () => {
+    run++;
+    const options = {
+      redis: { url: redis.url, heartbeatTtlMs: 300, keyPrefix: `t${run}:` },
+      idleTimeoutMs: 400,
+    };
+    const [a, b] = [await startServer(options), await startServer(options)];
+    const { peer: sharer, created } = await create(a, 'sharer');
+    const receiver = await TestPeer.connect(b);
+    receiver.send({ type: 'join', sessionId: created.sessionId, role: 'receiver', name: 'desk' });
+    await receiver.next('joined');
+    await sharer.next('peer-joined');
+    expect((await sharer.closed).code).toBe(CLOSE_CODES.sessionExpired);
+    expect((await receiver.closed).code).toBe(CLOSE_CODES.sessionExpired);
+    const late = await TestPeer.connect(b);
+    late.send({ type: 'join', nameplate: created.nameplate, role: 'receiver', name: 'late' });
+    expect((await late.next('error')).code).toBe('unknown-session');
+  });
+});
+
+describe('ferry serve --redis', () => {
+  it('refuses to start, saying why, when the Redis cannot be reached', async () => {
+    const child = startFerry(['serve', '--port', '0', '--redis', 'redis://127.0.0.1:1']);
+    try {
+      expect(await child.exited).toBe(1);
+      expect(child.stderr.join('\n')).toContain('cannot reach Redis at redis://127.0.0.1:1');
+    } finally {
+      child.child.kill('SIGKILL');
+    }
+  });
 });
