@@ -20,7 +20,7 @@ afterAll(async () => {
 
 /** Each test its own key prefix, so that no test sees another's sessions or nodes. */
 let run = 0;
-function node(heartbeatTtlMs = 300): Promise<FerryServer> {
+function node(heartbeatTtlMs = 1000): Promise<FerryServer> {
   return startServer({ redis: { url: redis.url, heartbeatTtlMs, keyPrefix: `t${run}:` } });
 }
 async function twoNodes(): Promise<[FerryServer, FerryServer]> {
@@ -145,7 +145,7 @@ describe('two signaling nodes sharing a Redis', () => {
       '--redis',
       redis.url,
       '--redis-heartbeat-ms',
-      '300',
+      '1000',
       '--redis-prefix',
       prefix,
     ]);
@@ -163,7 +163,8 @@ describe('two signaling nodes sharing a Redis', () => {
 
       child.child.kill('SIGKILL');
       await child.exited;
-      // Bounded: the heartbeat TTL (300 ms) plus one check (150 ms), with slack for a loaded machine.
+      // Bounded: the heartbeat TTL (1 s) plus one check (0.5 s), with slack for a loaded machine. (A TTL much
+      // shorter would let an event-loop stall on a loaded machine pass for a dead node.)
       expect(await receiverOnB.next('peer-left', 10_000)).toEqual({
         type: 'peer-left',
         peerId: created.peerId,
@@ -182,7 +183,7 @@ describe('two signaling nodes sharing a Redis', () => {
   it('expire an idle session for members on both nodes, and free its nameplate', async () => {
     run++;
     const options = {
-      redis: { url: redis.url, heartbeatTtlMs: 300, keyPrefix: `t${run}:` },
+      redis: { url: redis.url, heartbeatTtlMs: 1000, keyPrefix: `t${run}:` },
       idleTimeoutMs: 400,
     };
     const [a, b] = [await startServer(options), await startServer(options)];
