@@ -55,6 +55,11 @@ interface StoredMember {
 interface LocalSession {
   readonly members: Map<string, Member>;
   pending: number;
+  /**
+   * Per member that joined, the peers its `joined` list named: a `joined` event of one of them may still
+   * be on its way (published just before this member's join ran), and must not announce it twice.
+   */
+  readonly listed: WeakMap<Member, Set<string>>;
 }
 
 const MESSAGES: Partial<Record<ServerErrorCode, string>> = {
@@ -164,8 +169,10 @@ export class RedisRooms implements SessionStore {
         if (reply[0] === 'err' && reply[1] === 'peer-id') continue;
         if (reply[0] === 'err') throw roomError(reply[1] as ServerErrorCode, reply[2]);
         const member: Member = { peerId, role, name, sessionId: id, channel, via };
+        const peers = peersOf(reply.slice(2));
         session.members.set(peerId, member);
-        channel.send({ type: 'joined', sessionId: id, peerId, peers: peersOf(reply.slice(2)) });
+        session.listed.set(member, new Set(peers.map((peer) => peer.peerId)));
+        channel.send({ type: 'joined', sessionId: id, peerId, peers });
         return member;
       }
     });
@@ -312,8 +319,10 @@ export class RedisRooms implements SessionStore {
     const others = (peerId: string) => [...session.members.values()].filter((m) => m.peerId !== peerId);
     switch (event.e) {
       case 'joined':
-        for (const member of others(event.peer.peerId))
+        for (const member of others(event.peer.peerId)) {
+          if (session.listed.get(member)?.delete(event.peer.peerId)) continue;
           member.channel.send({ type: 'peer-joined', peer: event.peer });
+        }
         break;
       case 'left':
         for (const member of others(event.peerId))
@@ -342,7 +351,7 @@ export class RedisRooms implements SessionStore {
   private async holding<T>(id: string, work: (session: LocalSession) => Promise<T>): Promise<T> {
     let session = this.local.get(id);
     if (session === undefined) {
-      session = { members: new Map(), pending: 0 };
+      session = { members: new Map(), pending: 0, listed: new WeakMap() };
       this.local.set(id, session);
     }
     session.pending++;
