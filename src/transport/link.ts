@@ -15,6 +15,8 @@ export interface Link {
   readonly state: LinkState;
   /** Bytes queued in the data channel and not yet handed to the network. */
   readonly bufferedAmount: number;
+  /** The same, for one of the two channels (the pipeline's `input` stage holds motion on it). */
+  buffered?(channel: LinkChannel): number;
   /** Sends on the reliable channel unless told otherwise; the unreliable one drops what it cannot send. */
   send(message: Uint8Array, channel?: LinkChannel): void;
   onOpen(listener: () => void): void;

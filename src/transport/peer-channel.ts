@@ -310,6 +310,7 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
         deliver: (frame) => this.deliver(frame),
         fail: (error) => this.pipelineFailed(error),
         lose: (event) => this.emit('loss', event),
+        backlog: (channel) => this.link.buffered?.(channel) ?? 0,
       });
     } catch (error) {
       const code = error instanceof PipelineMismatchError ? ErrorCode.PipelineMismatch : ErrorCode.Internal;

@@ -74,6 +74,10 @@ class SimplePeerLink implements SignaledLink {
     return this.peer.bufferSize + (this.unreliable?.bufferedAmount ?? 0);
   }
 
+  buffered(channel: LinkChannel): number {
+    return channel === 'unreliable' ? (this.unreliable?.bufferedAmount ?? 0) : this.peer.bufferSize;
+  }
+
   send(message: Uint8Array, channel: LinkChannel = 'reliable'): void {
     if (channel === 'unreliable') {
       if (this.current === 'open') this.unreliable?.send(message);

@@ -26,7 +26,20 @@ export function startFerryReceive(args: string[]): FerryProcess {
 
 /** `ferry <args>` as a real process (the `bin` of package.json, run by this Node). */
 export function startFerry(args: string[], env?: NodeJS.ProcessEnv): FerryProcess {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: 'pipe', env: { ...process.env, ...env } });
+  return startCommand(process.execPath, [BIN, ...args], { env });
+}
+
+/** Any command as a real process, its lines collected the same way (e.g. an installed `ferry`, Caddy). */
+export function startCommand(
+  command: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): FerryProcess {
+  const child = spawn(command, args, {
+    stdio: 'pipe',
+    cwd: options.cwd,
+    env: { ...process.env, ...options.env },
+  });
   const stdout: string[] = [];
   const stderr: string[] = [];
   const waiters = new Set<() => void>();
