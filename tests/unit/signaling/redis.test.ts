@@ -151,8 +151,9 @@ describe('two signaling nodes sharing a Redis', () => {
     ]);
     try {
       const line = await child.waitForLine((text) => text.startsWith('Ferry is running at'));
-      const url = line.replace('Ferry is running at ', '').trim();
-      const a = { url, port: Number(new URL(url).port), close: async () => {} } satisfies FerryServer;
+      // It listens on loopback; the printed name may be `localhost`, which could resolve to ::1.
+      const port = Number(new URL(line.replace('Ferry is running at ', '').trim()).port);
+      const a = { url: `http://127.0.0.1:${port}`, port, close: async () => {} } satisfies FerryServer;
       const { peer: sharerOnA, created } = await create(a, 'sharer');
       const receiverOnB = await TestPeer.connect(b);
       receiverOnB.send({ type: 'join', nameplate: created.nameplate, role: 'receiver', name: 'desk' });
