@@ -152,10 +152,11 @@ export async function receive(options: ReceiveOptions, stop: AbortSignal): Promi
     };
 
     stop.addEventListener('abort', () => ended('closed', 'interrupted'));
-    session.on('connected', ({ sharerName, pipeline }) => {
+    session.on('connected', ({ sharerName, pipeline, verification }) => {
       clearTimeout(pairTimer);
       stats = setInterval(() => void readPath().then(() => settled || printStats()), options.statsIntervalMs);
       options.err(`ferry: paired with ${sharerName}`);
+      options.err(`ferry: verification: ${verification} (the sharer's page shows the same words)`);
       options.err(`ferry: pipeline ${pipeline || '(none)'}`);
       void readPath().then(() => settled || options.err(`ferry: ${describePath(link.path)}`));
       if (!sink.attachUsb) options.err(`ferry: note: ${hidOnlyNote(sink.name)}`);

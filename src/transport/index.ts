@@ -3,7 +3,7 @@ export * from './ice-servers.ts';
 export type { Link, LinkFactory, SignaledLink } from './link.ts';
 export { describePath, type LinkPath, type PathKind, pathFromStats } from './link-path.ts';
 export { type AuthMethod, PeerAuthError, type PeerAuthErrorCode } from './peer-auth-error.ts';
-export type { ChannelAuth, ChannelEnd } from './peer-channel.ts';
+export type { AuthFailure, ChannelAuth, ChannelEnd } from './peer-channel.ts';
 export { type DeviceOffer, NO_SHARER, type ReceiverEnd, ReceiverSession } from './receiver-session.ts';
 export { RemoteDevice, RemoteDeviceError } from './remote-device.ts';
 export * from './session-link.ts';

@@ -10,6 +10,7 @@ import {
 import {
   decodeFrame,
   ErrorCode,
+  encodeAuthConfirm,
   encodeError,
   encodeHello,
   type Frame,
@@ -18,17 +19,21 @@ import {
   PROTOCOL_VERSION,
 } from '../protocol/index.ts';
 import { createProof, type Role, verifyProof } from './auth.ts';
+import { CodeHandshake, type CodeOutcome } from './code-handshake.ts';
+import { PakeError } from './cpace.ts';
 import type { LinkChannel, SignaledLink } from './link.ts';
 import { type AuthMethod, PeerAuthError } from './peer-auth-error.ts';
 import { agreeWithPeer, openLinkPipeline, PIPELINE_CAPABILITY } from './pipeline-handshake.ts';
 import { TypedEmitter } from './signaling-client.ts';
+import { verificationFromLinkSecret } from './verification.ts';
 
 /**
  * The secrets this end knows. The end that made the session holds both (it printed or showed the link and
  * the code); the end that joined holds the one it came by. The joiner speaks first and its hello names
  * the secret it proves (`auth.method`); the maker checks that proof with the same secret and answers
- * with a proof made from it. So a sharer who typed a waiting receiver's code meets a receiver that
- * answers with the code, not with the link the sharer never saw.
+ * with it: an HMAC proof for the link's secret, a CPace run for the code's words (code-handshake.ts).
+ * So a sharer who typed a waiting receiver's code meets a receiver that answers with the code, not with
+ * the link the sharer never saw.
  */
 export interface ChannelAuth {
   link?: string | undefined;
@@ -56,18 +61,25 @@ export interface ChannelOptions {
   codecFor?: (device: number) => ReportCodec | undefined;
 }
 
+/** Which secret a failed authentication was about; a failed 'code' is one spent guess at the code. */
+export interface AuthFailure {
+  kind: AuthMethod;
+  reason: string;
+}
+
 export interface ChannelEvents {
   ready: HelloBody;
+  /**
+   * The peer did not prove the secret (before 'closed'). Kind 'code' is one spent attempt at the short
+   * code: the peer's tag did not check out, its share was unusable, or the link closed after our tag and
+   * before the peer's. The sessions report it to the server, which burns the nameplate.
+   */
+  'auth-failed': AuthFailure;
   frame: Frame;
   closed: string;
   problem: Error;
   /** `seq` declared input reports lost. */
   loss: LossEvent;
-  /**
-   * An attempt with the short code failed: the peer's code proof did not verify, or we proved the code
-   * and the link ended before the peer proved it back. The session reports it so the nameplate burns.
-   */
-  'code-failed': undefined;
 }
 
 /** After this many malformed frames from one peer, the link is closed: it is broken or hostile. */
@@ -91,6 +103,12 @@ interface HeldMessage {
   channel: LinkChannel;
 }
 
+/** What authentication gave a link: the secret `encrypt` is keyed from, and the words people compare. */
+interface Authenticated {
+  pipelineSecret: string;
+  verification: string;
+}
+
 /**
  * One peer, after signaling: exchanges hellos (version, capabilities, pipeline, proof of the secret),
  * agrees on the pipeline, and then runs every frame through it both ways. Nothing from the peer is acted
@@ -100,6 +118,22 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
   remote: HelloBody | undefined;
   /** The running pipeline once the hellos agree. */
   pipeline: Pipeline | undefined;
+  /**
+   * The verification string: four words, the same at both ends of this link and different on any other
+   * link, derived from what authenticated it (the CPace key for a code; the link secret and both DTLS
+   * fingerprints for a link). Set once the peer is authenticated, before 'ready'.
+   */
+  verification: string | undefined;
+  /** A code run waiting for the peer's share or key-confirmation tag. */
+  private code: CodeHandshake | undefined;
+  /** The peer's hello, once seen (a peer says hello once). */
+  private peerHello: HelloBody | undefined;
+  /**
+   * Where this link's code attempt stands: 'pending' once our tag is sent (the peer could check its one
+   * guess), 'settled' once it is confirmed or reported as failed. A link that ends while pending is a
+   * failed attempt too, so a guesser cannot dodge the report by hanging up before confirming.
+   */
+  private codeAttempt: 'none' | 'pending' | 'settled' = 'none';
   private badFrames = 0;
   /** True while this end pushes a frame out: errors raised then are ours, not the peer's. */
   private sending = false;
@@ -111,12 +145,8 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
   /** The secret this end's hello proved, once sent: an end sends one hello. */
   private helloMethod: AuthMethod | undefined;
   private ending: ChannelEnd | undefined;
-  /** Messages that arrived while the peer's hello was being verified (WebCrypto is async). */
+  /** Messages that arrived while a handshake step was being checked (WebCrypto is async). */
   private held: HeldMessage[] | undefined;
-  /** We sent a proof of the code words (see 'code-failed'). */
-  private sentCodeProof = false;
-  /** The peer proved itself, or a failed code attempt was reported: there is nothing more to report. */
-  private codeSettled = false;
 
   constructor(
     readonly peerId: string,
@@ -125,7 +155,7 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
   ) {
     super();
     // The joiner speaks first; the maker answers once the joiner's proof checks out.
-    if (options.speaksFirst) link.onOpen(() => void this.sendHello(ownMethod(options.auth)));
+    if (options.speaksFirst) link.onOpen(() => void this.sayHello(ownMethod(options.auth)));
     link.onMessage((message, channel) => this.receive(message, channel));
     link.onClose((reason, failed) => this.end(reason, failed ? 'lost' : 'closed'));
   }
@@ -179,22 +209,35 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
     this.link.close();
   }
 
-  private async sendHello(method: AuthMethod): Promise<void> {
-    if (this.helloMethod) return;
-    this.helloMethod = method;
-    const { role, name, sessionId, auth, capabilities, pipeline } = this.options;
-    const secret = auth[method] ?? '';
-    const proof = await createProof(secret, sessionId, role, this.link.fingerprints());
-    this.sentCodeProof ||= method === 'code';
+  /**
+   * The joiner's opening hello: a link proof, or its CPace share. When two joiners meet, the other's hello
+   * can arrive before this end's link reports open; it then answered already (sendHello sends one).
+   */
+  private async sayHello(method: AuthMethod): Promise<void> {
+    if (method === 'code') this.sendHello((this.code ?? this.startCode()).hello);
+    else this.sendHello(await this.linkProof());
+  }
+
+  private sendHello(auth: HelloBody['auth']): void {
+    if (this.helloMethod || auth.method === 'none') return;
+    this.helloMethod = auth.method;
+    const { role, name, capabilities, pipeline } = this.options;
     this.link.send(
-      encodeHello({
-        role,
-        name,
-        capabilities: [...capabilities, PIPELINE_CAPABILITY],
-        pipeline,
-        auth: { method, proof },
-      }),
+      encodeHello({ role, name, capabilities: [...capabilities, PIPELINE_CAPABILITY], pipeline, auth }),
     );
+  }
+
+  private async linkProof(): Promise<HelloBody['auth']> {
+    const { role, sessionId, auth } = this.options;
+    const proof = await createProof(auth.link ?? '', sessionId, role, this.link.fingerprints());
+    return { method: 'link', proof };
+  }
+
+  private startCode(): CodeHandshake {
+    const { role, sessionId, auth } = this.options;
+    const fingerprints = this.link.fingerprints();
+    this.code = new CodeHandshake({ role, words: auth.code ?? '', sessionId, fingerprints });
+    return this.code;
   }
 
   private receive(message: Uint8Array, channel: LinkChannel): void {
@@ -209,14 +252,21 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
     }
     // Unordered input reports can outrun the hello; before it they mean nothing and may be lost anyway.
     if (channel === 'unreliable') return;
-    this.receiveBeforeHello(message);
+    this.receiveBeforeReady(message);
   }
 
-  private receiveBeforeHello(message: Uint8Array): void {
+  /** The handshake: one hello, then (for a code) one AUTH_CONFIRM; anything else is a bad frame. */
+  private receiveBeforeReady(message: Uint8Array): void {
     const frame = this.decode(message);
     if (!frame) return;
-    if (frame.type === 'hello') void this.verifyHello(frame.version, frame.body);
-    else if (frame.type === 'error') this.refusedByPeer(frame.code, frame.message);
+    if (frame.type === 'hello' && !this.peerHello) {
+      this.peerHello = frame.body;
+      void this.holdWhile(() => this.acceptHello(frame.version, frame.body));
+    } else if (frame.type === 'auth-confirm' && this.code && this.peerHello) {
+      const { code, peerHello } = this;
+      const tag = frame.tag.slice();
+      void this.holdWhile(() => this.confirmCode(code, peerHello, tag));
+    } else if (frame.type === 'error') this.refusedByPeer(frame.code, frame.message);
     else this.rejectFrame(new FrameError('bad-field', `expected hello first, got ${frame.type}`));
   }
 
@@ -224,10 +274,19 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
   private refusedByPeer(code: number, message: string): void {
     const error =
       code === ErrorCode.AuthFailed && this.helloMethod
-        ? new PeerAuthError('wrong-secret', this.helloMethod)
+        ? this.peerRefusedOurSecret(this.helloMethod)
         : new Error(`peer error: ${message}`);
     this.refusal ??= error;
     this.emit('problem', error);
+  }
+
+  /**
+   * A code's tags are checked at both ends, so a maker refused over a code met a joiner with other words:
+   * that is the joiner's wrong code, not the maker's. A link proof refused means ours is wrong.
+   */
+  private peerRefusedOurSecret(method: AuthMethod): PeerAuthError {
+    if (method === 'code' && !this.options.speaksFirst) return new PeerAuthError('bad-proof', 'code');
+    return new PeerAuthError('wrong-secret', method);
   }
 
   /** A frame out of the pipeline (borrowed) to the session. */
@@ -245,16 +304,17 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
     }
   }
 
-  private async verifyHello(version: number, body: HelloBody): Promise<void> {
+  /** Runs an async step of the handshake; messages that arrive meanwhile wait, then go through in order. */
+  private async holdWhile(step: () => Promise<void>): Promise<void> {
     this.held = [];
     try {
-      await this.acceptHello(version, body);
+      await step();
     } catch (error) {
       this.refuse(ErrorCode.Internal, error instanceof Error ? error : new Error(String(error)));
     } finally {
       const held = this.held;
       this.held = undefined;
-      if (this.remote) for (const { message, channel } of held) this.receive(message, channel);
+      for (const { message, channel } of held) this.receive(message, channel);
     }
   }
 
@@ -268,21 +328,61 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
     }
     if (body.role !== expectedRole)
       return this.refuse(ErrorCode.AuthFailed, new Error(`expected a ${expectedRole}`));
-    const method = body.auth.method;
-    const secret = method === 'none' ? undefined : this.options.auth[method];
-    const fingerprints = this.link.fingerprints();
-    const valid =
-      secret !== undefined &&
-      (await verifyProof(secret, body.auth.proof, this.options.sessionId, body.role, fingerprints));
+    const { auth } = body;
     // Both ends must key the pipeline from one secret: a peer that proved another than ours is refused.
-    if (!valid || method === 'none' || (this.helloMethod && this.helloMethod !== method)) {
-      if (method === 'code') this.codeFailed();
-      return this.refuse(ErrorCode.AuthFailed, this.badProof(method === 'none' ? 'link' : method));
+    if (auth.method === 'none' || (this.helloMethod && this.helloMethod !== auth.method)) {
+      return this.authFailed(this.badProof(auth.method === 'none' ? 'link' : auth.method));
     }
-    this.codeSettled = true;
+    if (auth.method === 'link') return this.acceptLinkProof(body, auth.proof);
+    return this.acceptCodeShare(auth.share);
+  }
+
+  private async acceptLinkProof(body: HelloBody, proof: string): Promise<void> {
+    const { role, sessionId, auth } = this.options;
+    const fingerprints = this.link.fingerprints();
+    const secret = auth.link;
+    const valid =
+      secret !== undefined && (await verifyProof(secret, proof, sessionId, body.role, fingerprints));
+    if (!valid || secret === undefined) return this.authFailed(this.badProof('link'));
+    this.verification = verificationFromLinkSecret(secret, sessionId, role, fingerprints);
     // The maker answers before judging the pipelines, so that both ends can name both specs.
-    await this.sendHello(method);
-    await this.startPipeline(body, secret);
+    if (!this.helloMethod) this.sendHello(await this.linkProof()); // the maker's answer (sent once)
+    await this.startPipeline(body, { pipelineSecret: secret, verification: this.verification });
+  }
+
+  /** The peer's CPace share: answer with ours (the maker) and our tag; the peer's tag comes next. */
+  private async acceptCodeShare(share: string): Promise<void> {
+    if (this.options.auth.code === undefined) return this.authFailed(this.badProof('code'));
+    // A joiner opened with its run; the maker (or a joiner that has not spoken yet) starts one now.
+    const code = this.code ?? this.startCode();
+    let tag: Uint8Array;
+    try {
+      tag = code.receiveShare(share);
+    } catch (error) {
+      if (error instanceof PakeError) return this.authFailed(this.brokenExchange(error));
+      throw error;
+    }
+    this.sendHello(code.hello); // once: a no-op at a joiner that opened with it
+    this.link.send(encodeAuthConfirm(tag));
+    if (this.codeAttempt === 'none') this.codeAttempt = 'pending';
+  }
+
+  private async confirmCode(code: CodeHandshake, hello: HelloBody, tag: Uint8Array): Promise<void> {
+    let outcome: CodeOutcome;
+    try {
+      outcome = code.confirm(tag);
+    } catch (error) {
+      if (!(error instanceof PakeError)) throw error;
+      // Different words at the two ends: the joiner typed a wrong code; the maker turns it away.
+      const mismatch = this.options.speaksFirst
+        ? new PeerAuthError('wrong-secret', 'code')
+        : new PeerAuthError('bad-proof', 'code');
+      return this.authFailed(mismatch);
+    }
+    this.code = undefined; // one confirmation per run: a second AUTH_CONFIRM is a bad frame
+    this.codeAttempt = 'settled';
+    this.verification = outcome.verification;
+    await this.startPipeline(hello, outcome);
   }
 
   /** The joiner that meets a bad proof may be talking to an impostor; the maker met a wrong secret. */
@@ -295,14 +395,20 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
     );
   }
 
-  private async startPipeline(body: HelloBody, secret: string): Promise<void> {
+  /** A share that is no usable group element: a broken or hostile peer, never a typo. */
+  private brokenExchange(error: PakeError): PeerAuthError {
+    const who = this.options.speaksFirst ? 'the other side' : 'a peer';
+    return new PeerAuthError('bad-proof', 'code', `${who} sent a broken code exchange (${error.message})`);
+  }
+
+  private async startPipeline(body: HelloBody, authenticated: Authenticated): Promise<void> {
     const { role, sessionId, codecFor } = this.options;
     try {
       const spec = agreeWithPeer(role, this.options.pipeline, body);
       this.pipeline = await openLinkPipeline({
         role,
         spec,
-        secret,
+        secret: authenticated.pipelineSecret,
         sessionId,
         fingerprints: this.link.fingerprints(),
         codecFor,
@@ -318,6 +424,21 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
     }
     this.remote = body;
     this.emit('ready', body);
+  }
+
+  /** The peer did not prove the secret: say so on the event a code's guard listens to, and refuse. */
+  private authFailed(error: PeerAuthError): void {
+    this.reportAuthFailure(error.method, error.message);
+    this.refuse(ErrorCode.AuthFailed, error);
+  }
+
+  /** At most one 'auth-failed' per link for a code, and none once the code is confirmed. */
+  private reportAuthFailure(kind: AuthMethod, reason: string): void {
+    if (kind === 'code') {
+      if (this.codeAttempt === 'settled') return;
+      this.codeAttempt = 'settled';
+    }
+    this.emit('auth-failed', { kind, reason });
   }
 
   private pipelineFailed(error: PipelineError): void {
@@ -346,18 +467,13 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
     if (this.badFrames >= MAX_BAD_FRAMES) this.close(`too many malformed frames (${error.message})`);
   }
 
-  /** Once per channel, and never after the peer proved itself. */
-  private codeFailed(): void {
-    if (this.codeSettled) return;
-    this.codeSettled = true;
-    this.emit('code-failed', undefined);
-  }
-
   private end(reason: string, kind: ChannelEnd): void {
     if (this.ended) return;
     this.ended = true;
+    if (this.codeAttempt === 'pending') {
+      this.reportAuthFailure('code', 'the link closed before the code was confirmed');
+    }
     this.ending = this.refusal ? 'refused' : kind;
-    if (this.sentCodeProof) this.codeFailed();
     this.pipeline?.close();
     this.emit('closed', this.refusal?.message ?? reason);
   }

@@ -13,7 +13,7 @@ import { currentIceServers, type IceServerSource } from './ice-servers.ts';
 import type { LinkFactory } from './link.ts';
 import type { LinkPath } from './link-path.ts';
 import { PeerAuthError } from './peer-auth-error.ts';
-import { type ChannelAuth, PeerChannel } from './peer-channel.ts';
+import { type AuthFailure, type ChannelAuth, PeerChannel } from './peer-channel.ts';
 import { canonicalPipeline } from './pipeline-handshake.ts';
 import { RateMeter } from './rate-meter.ts';
 import { RemoteDevice } from './remote-device.ts';
@@ -78,8 +78,10 @@ export const NO_SHARER = {
 export type ReceiverEnd = 'closed' | 'lost' | 'failed';
 
 interface ReceiverEvents {
-  /** The sharer proved the secret; devices follow. */
-  connected: { sharerName: string; pipeline: string };
+  /** The sharer proved the secret; devices follow. `verification`: the words the sharer's screen shows. */
+  connected: { sharerName: string; pipeline: string; verification: string };
+  /** The sharer did not prove the secret; kind 'code' is one spent guess at the short code. */
+  'auth-failed': { peerId: string } & AuthFailure;
   device: RemoteDevice;
   'device-gone': RemoteDevice;
   /** A generic USB device this receiver now holds (only with `acceptUsb`). */
@@ -194,6 +196,11 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
     return this.channel?.ready ?? false;
   }
 
+  /** The verification string of the link to the sharer (PeerChannel.verification), once authenticated. */
+  get verification(): string | undefined {
+    return this.channel?.verification;
+  }
+
   /** Input reports the pipeline's `seq` stage declared lost on this link. */
   get lost(): number {
     return this.channel?.pipeline?.stats.lost ?? 0;
@@ -241,11 +248,19 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
       codecFor: this.codecs.codecFor,
     });
     channel.on('ready', (hello) =>
-      this.emit('connected', { sharerName: hello.name, pipeline: channel.agreedPipeline ?? '' }),
+      this.emit('connected', {
+        sharerName: hello.name,
+        pipeline: channel.agreedPipeline ?? '',
+        verification: channel.verification ?? '',
+      }),
     );
     channel.on('frame', (frame) => this.handleFrame(frame));
     channel.on('problem', (error) => this.emit('problem', error));
-    channel.on('code-failed', () => this.options.signaling.reportFailedCode(peerId));
+    channel.on('auth-failed', (failure) => {
+      // A failed code attempt burns the nameplate: the server ignores this unless we made the session.
+      if (failure.kind === 'code') this.options.signaling.reportFailedCode(peerId);
+      this.emit('auth-failed', { peerId, ...failure });
+    });
     channel.on('closed', (reason) => this.channelEnded(channel, reason));
     this.channel = channel;
     return channel;

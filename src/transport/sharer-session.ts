@@ -17,7 +17,7 @@ import { currentIceServers, type IceServerSource } from './ice-servers.ts';
 import type { LinkFactory, LinkState } from './link.ts';
 import type { LinkPath } from './link-path.ts';
 import { PeerAuthError } from './peer-auth-error.ts';
-import { type ChannelAuth, PeerChannel } from './peer-channel.ts';
+import { type AuthFailure, type ChannelAuth, PeerChannel } from './peer-channel.ts';
 import { canonicalPipeline } from './pipeline-handshake.ts';
 import { RateMeter } from './rate-meter.ts';
 import { type SignalingClient, SignalingError, TypedEmitter } from './signaling-client.ts';
@@ -29,6 +29,8 @@ export interface PeerStatus {
   state: LinkState | 'verifying';
   /** The pipeline agreed with this receiver (canonical), once the hellos agree. */
   pipeline: string | undefined;
+  /** The words this receiver's screen shows too, once it is authenticated (PeerChannel.verification). */
+  verification: string | undefined;
   /** Devices this receiver's policy refused, with its reason; it gets nothing of them. */
   refused: RefusedDevice[];
   /** The network path to this receiver (direct or relayed, RTT), read about every second once open. */
@@ -73,6 +75,8 @@ interface SharerEvents {
   receiver: PeerStatus;
   /** Something went wrong with one receiver (typed: PipelineMismatchError, PipelineError, FrameError …). */
   problem: { peerId: string; error: Error };
+  /** A receiver failed to prove the secret; kind 'code' is one spent guess at the short code. */
+  'auth-failed': { peerId: string } & AuthFailure;
 }
 
 /**
@@ -219,13 +223,13 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
     this.channels.set(peer.peerId, channel);
     this.names.set(peer.peerId, peer.name);
     channel.on('ready', () => this.welcome(channel));
-    channel.on('code-failed', () => this.options.signaling.reportFailedCode(peer.peerId));
     channel.on('frame', (frame) => void this.handleFrame(channel, frame));
     channel.on('problem', (error) => {
       // Someone who mistyped the code (or holds an old link) is turned away; this share is fine.
       if (this.joined || !isTurnedAway(error)) this.fail(`${peer.name}: ${error.message}`);
       this.emit('problem', { peerId: peer.peerId, error });
     });
+    channel.on('auth-failed', (failure) => this.authFailed(peer.peerId, failure));
     channel.on('closed', () => {
       this.channels.delete(peer.peerId);
       this.refusals.delete(peer.peerId);
@@ -234,6 +238,12 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
       this.publishStatus();
     });
     this.publishStatus();
+  }
+
+  /** A failed code attempt burns the nameplate: the server ignores this unless we made the session. */
+  private authFailed(peerId: string, failure: AuthFailure): void {
+    if (failure.kind === 'code') this.options.signaling.reportFailedCode(peerId);
+    this.emit('auth-failed', { peerId, ...failure });
   }
 
   private welcome(channel: PeerChannel): void {
@@ -310,6 +320,7 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
       name: this.names.get(channel.peerId) ?? '',
       state,
       pipeline: channel.agreedPipeline,
+      verification: channel.verification,
       refused: this.refusals.get(channel.peerId) ?? [],
       path: this.paths.get(channel.peerId),
     };

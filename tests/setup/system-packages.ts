@@ -66,6 +66,11 @@ export const SYSTEM_REQUIREMENTS: readonly SystemRequirement[] = [
     pkg: 'nftables',
     usedBy: 'e2e: the NAT routers and the UDP block of the two-NAT test',
   },
+  {
+    path: '/usr/bin/redis-server',
+    pkg: 'redis-server',
+    usedBy: 'unit and bench: the Redis that several ferry serve nodes share',
+  },
   // The guest runs the host's own programs over 9p: `pkill` stops the in-guest receiver.
   { path: '/usr/bin/pkill', pkg: 'procps', usedBy: 'vm: in-guest scripts' },
 ];

@@ -57,6 +57,7 @@ export class FerryShareStatus extends LitElement {
               ? ''
               : html`<p class="muted path" data-testid="status-path" data-path=${peer.path.kind}>${formatPath(peer.path)}</p>`
           }
+          ${peer.verification === undefined ? '' : this.renderVerification(peer.verification)}
           ${peer.refused.map(
             (entry) =>
               html`<p class="refused" data-testid="status-refused">refused ${entry.productName}: ${entry.reason}</p>`,
@@ -64,6 +65,13 @@ export class FerryShareStatus extends LitElement {
         </li>`,
       )}
     </ul>`;
+  }
+
+  /** The words this receiver's screen shows too: the same words mean the receiver is the one you meant. */
+  private renderVerification(words: string): TemplateResult {
+    return html`<div class="verification" title="The receiver shows the same words">
+      Check words: <strong data-testid="status-verification">${words}</strong>
+    </div>`;
   }
 }
 
