@@ -5,9 +5,11 @@ import type { Frame } from './frames.ts';
 import {
   ERROR_HEADER,
   FrameType,
+  GRANT_LENGTH,
   INPUT_HEADER,
   MAX_CONTROL_FRAME_BYTES,
   MAX_REPORT_BYTES,
+  PERMISSIONS,
   PING_LENGTH,
   REQUEST_HEADER,
   type ReplyStatus,
@@ -132,6 +134,16 @@ function decodeError(bytes: Uint8Array): Frame {
   return { type: 'error', device: bytes[1]!, code: view(bytes).getUint16(2, true), message };
 }
 
+function decodeGrant(bytes: Uint8Array): Frame {
+  if (bytes.length !== GRANT_LENGTH)
+    throw new FrameError('truncated', `grant frame must be ${GRANT_LENGTH} bytes`);
+  if (bytes[1] !== 0 || bytes[3] !== 0)
+    throw new FrameError('bad-field', 'grant frame reserved bytes must be 0');
+  const permission = PERMISSIONS[bytes[2]! - 1];
+  if (permission === undefined) throw new FrameError('bad-field', `unknown permission ${bytes[2]}`);
+  return { type: 'grant', permission };
+}
+
 function decodePing(bytes: Uint8Array, type: number): Frame {
   if (bytes.length !== PING_LENGTH)
     throw new FrameError('truncated', `ping/pong frame must be ${PING_LENGTH} bytes`);
@@ -161,6 +173,8 @@ export function decodeFrame(bytes: Uint8Array): Frame {
     case FrameType.DeviceGone:
       if (bytes.length !== 2) throw new FrameError('truncated', 'device-gone frame must be 2 bytes');
       return { type: 'device-gone', device: bytes[1]! };
+    case FrameType.Grant:
+      return decodeGrant(bytes);
     case FrameType.Error:
       return decodeError(bytes);
     case FrameType.Ping:

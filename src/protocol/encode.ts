@@ -2,9 +2,12 @@ import type { DeviceAnnouncement, HelloBody } from './bodies.ts';
 import {
   ERROR_HEADER,
   FrameType,
+  GRANT_LENGTH,
   INPUT_HEADER,
+  type Permission,
   PING_LENGTH,
   PROTOCOL_VERSION,
+  permissionCode,
   REQUEST_HEADER,
   type ReplyStatus,
 } from './layout.ts';
@@ -30,6 +33,13 @@ export function encodeAnnounce(device: number, body: DeviceAnnouncement): Uint8A
 
 export function encodeDeviceGone(device: number): Uint8Array {
   return Uint8Array.of(FrameType.DeviceGone, device);
+}
+
+export function encodeGrant(permission: Permission): Uint8Array {
+  const out = new Uint8Array(GRANT_LENGTH);
+  out[0] = FrameType.Grant;
+  out[2] = permissionCode(permission);
+  return out;
 }
 
 /**

@@ -8,6 +8,7 @@
  *   HELLO          type u8 | 0 u8 | version u16 | json utf8 (HelloBody)
  *   ANNOUNCE       type u8 | device u8 | json utf8 (DeviceAnnouncement)
  *   DEVICE_GONE    type u8 | device u8
+ *   GRANT          type u8 | 0 u8 | permission u8 | 0 u8   (sharer → receiver: what it was approved for)
  *   INPUT_REPORT   type u8 | device u8 | reportId u8 | flags u8 | timestampMs f64 | data
  *   OUTPUT_REPORT  type u8 | device u8 | reportId u8 | 0 u8    | requestId u32  | data
  *   FEATURE_GET    type u8 | device u8 | reportId u8 | 0 u8    | requestId u32
@@ -16,12 +17,14 @@
  *   ERROR          type u8 | device u8 | code u16 | message utf8
  *   PING / PONG    type u8 | 0 u8 | 0 u16 | nonce u32 | timestampMs f64
  */
-export const PROTOCOL_VERSION = 1;
+/** 2: receivers wait for the sharer's approval (a GRANT) before any device data; see docs/security.md. */
+export const PROTOCOL_VERSION = 2;
 
 export const FrameType = {
   Hello: 0x01,
   Announce: 0x02,
   DeviceGone: 0x03,
+  Grant: 0x04,
   InputReport: 0x10,
   OutputReport: 0x11,
   FeatureGet: 0x12,
@@ -37,6 +40,7 @@ export const INPUT_HEADER = 12;
 export const REQUEST_HEADER = 8;
 export const PING_LENGTH = 16;
 export const ERROR_HEADER = 4;
+export const GRANT_LENGTH = 4;
 
 /** A HID report is at most 16 KiB (Linux HID_MAX_BUFFER_SIZE); control frames may carry big collections. */
 export const MAX_REPORT_BYTES = 16 * 1024;
@@ -60,4 +64,18 @@ export const ErrorCode = {
   VersionMismatch: 3,
   PipelineMismatch: 4,
   Internal: 5,
+  /** The sharer turned this receiver away before approving it. */
+  Denied: 6,
+  /** The sharer withdrew an approval; the link closes right after. */
+  Revoked: 7,
 } as const;
+
+/**
+ * What an approved receiver may ask of the shared devices, least first; each level includes the ones
+ * before it. The table of what each allows is in docs/security.md ("Sharer approval and permissions").
+ */
+export const PERMISSIONS = ['input', 'input-output', 'full'] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+/** A permission's byte in a GRANT frame: its rank, from 1 (0 is never a grant). */
+export const permissionCode = (permission: Permission): number => PERMISSIONS.indexOf(permission) + 1;

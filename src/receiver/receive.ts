@@ -9,6 +9,8 @@ import {
   type CodeWords,
   createCodeWords,
   createShareSecret,
+  PERMISSION_LABELS,
+  PERMISSION_SUMMARIES,
   parseJoinTarget,
   ReceiverSession,
   type RemoteDevice,
@@ -39,7 +41,7 @@ export interface ReceiveOptions {
   err: (line: string) => void;
 }
 
-/** How a receive run ended: 0 when the share ended normally, 1 when pairing failed. */
+/** How a receive run ended: 0 when the share ended normally, 1 when pairing failed or the sharer turned it away. */
 export interface ReceiveResult {
   exitCode: number;
   reason: string;
@@ -111,7 +113,11 @@ export async function receive(options: ReceiveOptions, stop: AbortSignal): Promi
       options.err(`ferry: paired with ${sharerName}`);
       options.err(`ferry: pipeline ${pipeline || '(none)'}`);
       if (!sink.attachUsb) options.err(`ferry: note: ${hidOnlyNote(sink.name)}`);
+      options.err('ferry: waiting for the sharer to approve…');
     });
+    session.on('granted', ({ permission }) =>
+      options.err(`ferry: granted ${PERMISSION_LABELS[permission]}: ${PERMISSION_SUMMARIES[permission]}`),
+    );
     session.on('device', (device) => {
       countWhileOpen(devices, device);
       presentHid(sink, device, options.err);
@@ -124,7 +130,9 @@ export async function receive(options: ReceiveOptions, stop: AbortSignal): Promi
       options.err(`ferry: ${error.message}`);
       if (!session.connected) finish(1, error.message);
     });
-    session.on('ended', ({ reason }) => finish(session.connected || devices.count > 0 ? 0 : 1, reason));
+    session.on('ended', ({ reason, dismissed }) =>
+      finish(!dismissed && (session.connected || devices.count > 0) ? 0 : 1, reason),
+    );
 
     signaling
       .connect(signalUrl)

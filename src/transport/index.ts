@@ -1,10 +1,26 @@
 export type { Role } from './auth.ts';
 export type { Link, LinkFactory, SignaledLink } from './link.ts';
 export type { ChannelAuth } from './peer-channel.ts';
+export {
+  hidRequestNeeds,
+  PERMISSION_LABELS,
+  PERMISSION_SUMMARIES,
+  PERMISSIONS,
+  type Permission,
+  permits,
+  usbRequestNeeds,
+} from './permissions.ts';
 export { ReceiverSession } from './receiver-session.ts';
 export { RemoteDevice, RemoteDeviceError } from './remote-device.ts';
 export * from './session-link.ts';
-export { type PeerStatus, SharerSession, type SharerStatus } from './sharer-session.ts';
+export {
+  type Approval,
+  DENIED_REASON,
+  type PeerStatus,
+  REVOKED_REASON,
+  SharerSession,
+  type SharerStatus,
+} from './sharer-session.ts';
 export { SignalingClient, SignalingError, type WebSocketConstructor } from './signaling-client.ts';
 export { simplePeerLinks } from './simple-peer-link.ts';
 export { RemoteUsbDevice, type RemoteUsbDeviceOptions, type UsbTransferResult } from './usb-remote-device.ts';

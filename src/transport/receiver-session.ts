@@ -1,5 +1,5 @@
 import { NO_PREFERENCE } from '../pipeline/index.ts';
-import type { Frame, UsbFrame } from '../protocol/index.ts';
+import { ErrorCode, type Frame, type Permission, type UsbFrame } from '../protocol/index.ts';
 import type { PeerInfo } from '../protocol/signaling.ts';
 import { DeviceCodecs } from './device-codecs.ts';
 import type { LinkFactory } from './link.ts';
@@ -32,15 +32,20 @@ export interface ReceiverOptions {
 }
 
 interface ReceiverEvents {
-  /** The sharer proved the secret; devices follow. */
+  /** The sharer proved the secret; its approval (`granted`) comes next, then devices. */
   connected: { sharerName: string; pipeline: string };
+  /** The sharer approved this receiver, or changed what it may do. */
+  granted: { permission: Permission };
   device: RemoteDevice;
   'device-gone': RemoteDevice;
   /** A generic USB device this receiver now holds (only with `acceptUsb`). */
   'usb-device': RemoteUsbDevice;
   'usb-device-gone': RemoteUsbDevice;
-  /** The session is over: the sharer left or closed, or the link failed. */
-  ended: { reason: string };
+  /**
+   * The session is over: the sharer left or closed, or the link failed. `dismissed`: the sharer turned
+   * this receiver away (denied or revoked) — `reason` says which.
+   */
+  ended: { reason: string; dismissed: boolean };
   problem: Error;
 }
 
@@ -57,6 +62,7 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
   private readonly codecs = new DeviceCodecs();
   private readonly pipeline: string;
   private ended = false;
+  private granted: Permission | undefined;
   /** Only the session's sharer may open a link to us; other receivers' signals are ignored. */
   private sharerId: string | undefined;
 
@@ -96,6 +102,11 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
 
   get connected(): boolean {
     return this.channel?.ready ?? false;
+  }
+
+  /** What the sharer approved this receiver for; undefined while it waits for approval. */
+  get permission(): Permission | undefined {
+    return this.granted;
   }
 
   /** Input reports the pipeline's `seq` stage declared lost on this link. */
@@ -150,8 +161,14 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
       case 'device-gone':
         this.removeDevice(frame.device);
         break;
+      case 'grant':
+        this.granted = frame.permission;
+        this.emit('granted', { permission: frame.permission });
+        break;
       case 'error':
-        this.emit('problem', new Error(`sharer: ${frame.message}`));
+        if (frame.code === ErrorCode.Denied || frame.code === ErrorCode.Revoked)
+          this.end(frame.message, true);
+        else this.emit('problem', new Error(`sharer: ${frame.message}`));
         break;
       case 'usb':
         this.handleUsb(frame);
@@ -210,11 +227,11 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
     this.emit('usb-device-gone', device);
   }
 
-  private end(reason: string): void {
+  private end(reason: string, dismissed = false): void {
     if (this.ended) return;
     this.ended = true;
     for (const index of [...this.devices.keys(), ...this.usbDevices.keys()]) this.removeDevice(index);
     this.channel?.close(reason);
-    this.emit('ended', { reason });
+    this.emit('ended', { reason, dismissed });
   }
 }

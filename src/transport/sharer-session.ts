@@ -2,17 +2,22 @@ import type { HidSource } from '../devices/index.ts';
 import { DEFAULT_PIPELINE } from '../pipeline/index.ts';
 import {
   type DeviceAnnouncement,
+  ErrorCode,
   encodeAnnounce,
   encodeDeviceGone,
+  encodeGrant,
   encodeInputReport,
   encodeReply,
+  encodeUsbCompletion,
   type Frame,
   ReplyStatus,
+  type UsbFrame,
 } from '../protocol/index.ts';
 import type { PeerInfo } from '../protocol/signaling.ts';
 import { DeviceCodecs } from './device-codecs.ts';
 import type { LinkFactory, LinkState } from './link.ts';
 import { type ChannelAuth, PeerChannel } from './peer-channel.ts';
+import { hidRequestNeeds, type Permission, permits, usbRequestNeeds } from './permissions.ts';
 import { canonicalPipeline } from './pipeline-handshake.ts';
 import { RateMeter } from './rate-meter.ts';
 import { type SignalingClient, TypedEmitter } from './signaling-client.ts';
@@ -21,10 +26,19 @@ import { SharedUsbDevices, type SharedUsbSource, USB_CAPABILITY, type UsbShareSt
 export interface PeerStatus {
   peerId: string;
   name: string;
-  state: LinkState | 'verifying';
+  /** `waiting`: it proved the secret and waits for the sharer's approval; `open`: approved. */
+  state: LinkState | 'verifying' | 'waiting';
   /** The pipeline agreed with this receiver (canonical), once the hellos agree. */
   pipeline: string | undefined;
+  /** What it was approved for; undefined until then. */
+  permission: Permission | undefined;
 }
+
+/**
+ * `ask`: every receiver that proves the secret waits until the sharer approves it (grant) or turns it
+ * away (revoke); nothing about the devices reaches it before. `anyone`: it is approved at once.
+ */
+export type Approval = 'ask' | 'anyone';
 
 export interface SharerStatus {
   peers: PeerStatus[];
@@ -48,11 +62,21 @@ export interface SharerOptions {
    * receivers must match its link stages. Default DEFAULT_PIPELINE. A bad spec throws PipelineSpecError.
    */
   pipeline?: string;
+  /** Default `ask` (docs/security.md). */
+  approval?: Approval;
+  /** What receivers approved without asking (`anyone`) get. Default `full`. */
+  anyonePermission?: Permission;
 }
+
+/** What a receiver is told when the sharer turns it away (the receiver prints it and exits). */
+export const DENIED_REASON = 'the sharer did not approve this receiver';
+export const REVOKED_REASON = "the sharer revoked this receiver's access";
 
 interface SharerEvents {
   status: SharerStatus;
-  /** A receiver that passed authentication. */
+  /** A receiver that passed authentication and waits for approval (`ask`). */
+  waiting: PeerStatus;
+  /** A receiver that was approved: devices now go to it. */
   receiver: PeerStatus;
   /** Something went wrong with one receiver (typed: PipelineMismatchError, PipelineError, FrameError …). */
   problem: { peerId: string; error: Error };
@@ -60,12 +84,17 @@ interface SharerEvents {
 
 /**
  * The sharer's side of a session: one peer channel per receiver, every shared device announced to each
- * authenticated receiver, input reports fanned out, requests from receivers carried to the device.
+ * approved receiver, input reports fanned out, and the requests that receiver's grant covers carried to
+ * the device (the others answered with a refusal at once).
  */
 export class SharerSession extends TypedEmitter<SharerEvents> {
   private sessionId = '';
   private readonly channels = new Map<string, PeerChannel>();
   private readonly names = new Map<string, string>();
+  /** Approved receivers and what each may do; a receiver not in here gets no device data. */
+  private readonly grants = new Map<string, Permission>();
+  private approval: Approval;
+  private anyonePermission: Permission;
   private readonly devices = new Map<number, HidSource>();
   private readonly unsubscribers = new Map<number, Array<() => void>>();
   private readonly codecs = new DeviceCodecs();
@@ -83,6 +112,8 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
   constructor(private readonly options: SharerOptions) {
     super();
     this.pipeline = canonicalPipeline(options.pipeline ?? DEFAULT_PIPELINE);
+    this.approval = options.approval ?? 'ask';
+    this.anyonePermission = options.anyonePermission ?? 'full';
     const { signaling } = options;
     signaling.on('peer-joined', (peer) => this.connectTo(peer));
     signaling.on('peer-left', ({ peerId }) => this.channels.get(peerId)?.close('left the session'));
@@ -131,6 +162,44 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
     return index;
   }
 
+  /** From now on: ask for each new receiver, or approve it at once with `permission`. */
+  setApproval(approval: Approval, permission: Permission = this.anyonePermission): void {
+    this.approval = approval;
+    this.anyonePermission = permission;
+  }
+
+  /**
+   * Approves a waiting receiver with `permission`, or changes an approved one's; the receiver is told
+   * (GRANT). False when `peerId` is no authenticated receiver.
+   */
+  grant(peerId: string, permission: Permission): boolean {
+    const channel = this.channels.get(peerId);
+    if (!channel?.ready) return false;
+    const approved = this.grants.has(peerId);
+    this.grants.set(peerId, permission);
+    channel.send(encodeGrant(permission));
+    if (approved) this.publishStatus();
+    else this.welcome(channel);
+    return true;
+  }
+
+  /**
+   * Turns a receiver away at once: from this call on it gets nothing and nothing it sends is performed;
+   * it is told why (denied before approval, revoked after) and its link closes right after.
+   */
+  revoke(peerId: string): void {
+    const channel = this.channels.get(peerId);
+    if (!channel) return;
+    const approved = this.grants.delete(peerId);
+    this.channels.delete(peerId);
+    this.usb.peerClosed(channel);
+    channel.dismiss(
+      approved ? ErrorCode.Revoked : ErrorCode.Denied,
+      approved ? REVOKED_REASON : DENIED_REASON,
+    );
+    this.publishStatus();
+  }
+
   removeDevice(index: number): void {
     if (this.usb.remove(index) || !this.devices.delete(index)) return;
     for (const stop of this.unsubscribers.get(index) ?? []) stop();
@@ -172,17 +241,28 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
     });
     this.channels.set(peer.peerId, channel);
     this.names.set(peer.peerId, peer.name);
-    channel.on('ready', () => this.welcome(channel));
+    channel.on('ready', () => this.authenticated(channel));
     channel.on('frame', (frame) => void this.handleFrame(channel, frame));
     channel.on('problem', (error) => {
       this.fail(`${peer.name}: ${error.message}`);
       this.emit('problem', { peerId: peer.peerId, error });
     });
     channel.on('closed', () => {
+      if (this.channels.get(peer.peerId) !== channel) return; // revoked: already let go
       this.channels.delete(peer.peerId);
+      this.grants.delete(peer.peerId);
       this.usb.peerClosed(channel);
       this.publishStatus();
     });
+    this.publishStatus();
+  }
+
+  private authenticated(channel: PeerChannel): void {
+    if (this.approval === 'anyone') {
+      this.grant(channel.peerId, this.anyonePermission);
+      return;
+    }
+    this.emit('waiting', this.peerStatus(channel));
     this.publishStatus();
   }
 
@@ -196,19 +276,23 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
   private forwardInput(device: number, reportId: number, data: Uint8Array, timestampMs: number): void {
     const frame = encodeInputReport(device, reportId, timestampMs, data, this.scratch);
     for (const channel of this.channels.values()) {
-      if (channel.ready) channel.send(frame);
+      if (this.grants.has(channel.peerId)) channel.send(frame);
     }
     this.meter.add(data.length);
   }
 
   private async handleFrame(channel: PeerChannel, frame: Frame): Promise<void> {
     if (frame.type === 'usb') {
-      this.usb.receive(channel, frame);
+      this.handleUsb(channel, frame);
       return;
     }
     if (frame.type !== 'output' && frame.type !== 'feature-get' && frame.type !== 'feature-set') return;
     const { device, reportId, requestId } = frame;
     const source = this.devices.get(device);
+    if (!this.allows(channel, hidRequestNeeds(frame.type))) {
+      channel.send(encodeReply(device, reportId, requestId, ReplyStatus.NotAllowed));
+      return;
+    }
     if (!source) {
       channel.send(encodeReply(device, reportId, requestId, ReplyStatus.NoSuchDevice));
       return;
@@ -229,17 +313,38 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
     return undefined;
   }
 
+  /** USB requests above the receiver's grant complete `not-allowed`; the rest go to the device it holds. */
+  private handleUsb(channel: PeerChannel, frame: UsbFrame): void {
+    const { message } = frame;
+    if (message.kind !== 'announce' && message.kind !== 'completion' && message.kind !== 'iso-completion') {
+      const active = this.usb.activeConfiguration(frame.device);
+      if (!this.allows(channel, usbRequestNeeds(message, active))) {
+        const refusal = { kind: 'completion', requestId: message.requestId, status: 'not-allowed' } as const;
+        channel.send(encodeUsbCompletion(frame.device, { ...refusal, actualLength: 0, data: EMPTY }));
+        return;
+      }
+    }
+    this.usb.receive(channel, frame);
+  }
+
+  private allows(channel: PeerChannel, needed: Permission): boolean {
+    const granted = this.grants.get(channel.peerId);
+    return granted !== undefined && permits(granted, needed);
+  }
+
+  /** Approved receivers, oldest first: the ones devices go to. */
   private readyChannels(): PeerChannel[] {
-    return [...this.channels.values()].filter((channel) => channel.ready);
+    return [...this.channels.values()].filter((channel) => this.grants.has(channel.peerId));
   }
 
   private peerStatus(channel: PeerChannel): PeerStatus {
-    const state = channel.link.state === 'open' && !channel.ready ? 'verifying' : channel.link.state;
+    const permission = this.grants.get(channel.peerId);
     return {
       peerId: channel.peerId,
       name: this.names.get(channel.peerId) ?? '',
-      state,
+      state: stateOf(channel, permission),
       pipeline: channel.agreedPipeline,
+      permission,
     };
   }
 
@@ -258,6 +363,14 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
   private publishStatus(): void {
     this.emit('status', this.status());
   }
+}
+
+const EMPTY = new Uint8Array(0);
+
+function stateOf(channel: PeerChannel, permission: Permission | undefined): PeerStatus['state'] {
+  if (channel.link.state !== 'open') return channel.link.state;
+  if (!channel.ready) return 'verifying';
+  return permission === undefined ? 'waiting' : 'open';
 }
 
 function announcementOf(source: HidSource): DeviceAnnouncement {

@@ -7,6 +7,7 @@ import { shareStatusStyles } from './share-status.styles.ts';
 const STATE_LABELS: Readonly<Record<PeerStatus['state'], string>> = {
   connecting: 'connecting…',
   verifying: 'checking the secret…',
+  waiting: 'waiting for your approval',
   open: 'connected',
   closed: 'disconnected',
 };
