@@ -55,6 +55,7 @@ async function sharerWith(url: string, auth: ChannelAuth) {
     iceServers: [],
     name: 'desk',
     auth,
+    approval: 'anyone',
   });
   cleanups.push(() => sharer.close());
   sharer.addDevice(await WebHidSource.open(device as unknown as HIDDevice, new EventTarget()));

@@ -48,6 +48,7 @@ async function shareGadgetZero() {
     iceServers: [],
     name: 'desk',
     auth: { link: SECRET },
+    approval: 'anyone',
   });
   cleanups.push(() => sharer.close());
   sharer.addUsbDevice(source);
