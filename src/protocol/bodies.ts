@@ -69,17 +69,27 @@ const collectionSchema: v.GenericSchema<CollectionBody> = v.object({
   featureReports: reportList,
 });
 
+/** The PAKE a short code is proven with (transport/cpace.ts): named, so a future one is a clear mismatch. */
+export const CODE_PAKE = 'cpace-ristretto255-sha512';
+
 export const helloBodySchema = v.object({
   role: v.picklist(['sharer', 'receiver']),
   name: v.pipe(v.string(), v.maxLength(64)),
   capabilities: v.pipe(v.array(v.pipe(v.string(), v.maxLength(64))), v.maxLength(64)),
   /** The transform pipeline spec this end will run (see src/pipeline); empty means none. */
   pipeline: v.pipe(v.string(), v.maxLength(512)),
-  /** Proof of knowing the share secret, bound to this connection (see transport/auth). */
-  auth: v.object({
-    method: v.picklist(['link', 'code', 'none']),
-    proof: v.pipe(v.string(), v.maxLength(128)),
-  }),
+  /** How this end proves it knows the share secret, bound to this connection (see transport/auth). */
+  auth: v.variant('method', [
+    /** The link's 128-bit secret: an HMAC over the session id, role and both DTLS fingerprints. */
+    v.object({ method: v.literal('link'), proof: v.pipe(v.string(), v.maxLength(128)) }),
+    /** The short code's words: this end's CPace share (base64url, 32 bytes); AUTH_CONFIRM frames follow. */
+    v.object({
+      method: v.literal('code'),
+      pake: v.literal(CODE_PAKE),
+      share: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{43}$/)),
+    }),
+    v.object({ method: v.literal('none'), proof: v.pipe(v.string(), v.maxLength(128)) }),
+  ]),
 });
 export type HelloBody = v.InferOutput<typeof helloBodySchema>;
 

@@ -3,6 +3,7 @@ import { deviceAnnouncementSchema, helloBodySchema } from './bodies.ts';
 import { FrameError } from './errors.ts';
 import type { Frame } from './frames.ts';
 import {
+  AUTH_CONFIRM_LENGTH,
   ERROR_HEADER,
   FrameType,
   GRANT_LENGTH,
@@ -144,6 +145,13 @@ function decodeGrant(bytes: Uint8Array): Frame {
   return { type: 'grant', permission };
 }
 
+function decodeAuthConfirm(bytes: Uint8Array): Frame {
+  if (bytes.length !== AUTH_CONFIRM_LENGTH)
+    throw new FrameError('truncated', `auth-confirm frame must be ${AUTH_CONFIRM_LENGTH} bytes`);
+  if (bytes[1] !== 0) throw new FrameError('bad-field', 'auth-confirm byte 1 must be 0');
+  return { type: 'auth-confirm', tag: bytes.subarray(2) };
+}
+
 function decodePing(bytes: Uint8Array, type: number): Frame {
   if (bytes.length !== PING_LENGTH)
     throw new FrameError('truncated', `ping/pong frame must be ${PING_LENGTH} bytes`);
@@ -175,6 +183,8 @@ export function decodeFrame(bytes: Uint8Array): Frame {
       return { type: 'device-gone', device: bytes[1]! };
     case FrameType.Grant:
       return decodeGrant(bytes);
+    case FrameType.AuthConfirm:
+      return decodeAuthConfirm(bytes);
     case FrameType.Error:
       return decodeError(bytes);
     case FrameType.Ping:

@@ -1,5 +1,7 @@
 import type { DeviceAnnouncement, HelloBody } from './bodies.ts';
 import {
+  AUTH_CONFIRM_LENGTH,
+  AUTH_CONFIRM_TAG_BYTES,
   ERROR_HEADER,
   FrameType,
   GRANT_LENGTH,
@@ -29,6 +31,16 @@ export function encodeHello(body: HelloBody, version = PROTOCOL_VERSION): Uint8A
 
 export function encodeAnnounce(device: number, body: DeviceAnnouncement): Uint8Array {
   return jsonFrame(FrameType.Announce, device, [], body);
+}
+
+/** Throws RangeError unless `tag` is exactly AUTH_CONFIRM_TAG_BYTES long (a bug at this end, not the peer's). */
+export function encodeAuthConfirm(tag: Uint8Array): Uint8Array {
+  if (tag.length !== AUTH_CONFIRM_TAG_BYTES)
+    throw new RangeError(`a key-confirmation tag is ${AUTH_CONFIRM_TAG_BYTES} bytes`);
+  const out = new Uint8Array(AUTH_CONFIRM_LENGTH);
+  out[0] = FrameType.AuthConfirm;
+  out.set(tag, 2);
+  return out;
 }
 
 export function encodeDeviceGone(device: number): Uint8Array {

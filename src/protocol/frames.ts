@@ -8,6 +8,8 @@ export type Frame =
   | { type: 'announce'; device: number; body: DeviceAnnouncement }
   | { type: 'device-gone'; device: number }
   | { type: 'grant'; permission: Permission }
+  /** A CPace key-confirmation tag (view into the message). */
+  | { type: 'auth-confirm'; tag: Uint8Array }
   | { type: 'input'; device: number; reportId: number; timestampMs: number; data: Uint8Array }
   | { type: 'output'; device: number; reportId: number; requestId: number; data: Uint8Array }
   | { type: 'feature-get'; device: number; reportId: number; requestId: number }

@@ -1,7 +1,8 @@
-export type { CollectionBody, DeviceAnnouncement, HelloBody } from './bodies.ts';
+export { CODE_PAKE, type CollectionBody, type DeviceAnnouncement, type HelloBody } from './bodies.ts';
 export { decodeFrame } from './decode.ts';
 export {
   encodeAnnounce,
+  encodeAuthConfirm,
   encodeDeviceGone,
   encodeError,
   encodeFeatureGet,
@@ -16,6 +17,7 @@ export {
 export { FrameError, type FrameErrorCode } from './errors.ts';
 export type { Frame, FrameOf } from './frames.ts';
 export {
+  AUTH_CONFIRM_TAG_BYTES,
   ErrorCode,
   FrameType,
   INPUT_HEADER,

@@ -6,6 +6,7 @@
  * rare control frames (hello, device announcement) carry a validated JSON body.
  *
  *   HELLO          type u8 | 0 u8 | version u16 | json utf8 (HelloBody)
+ *   AUTH_CONFIRM   type u8 | 0 u8 | tag (64 bytes: CPace key confirmation, after HELLOs by code)
  *   ANNOUNCE       type u8 | device u8 | json utf8 (DeviceAnnouncement)
  *   DEVICE_GONE    type u8 | device u8
  *   GRANT          type u8 | 0 u8 | permission u8 | 0 u8   (sharer → receiver: what it was approved for)
@@ -24,7 +25,8 @@ export const FrameType = {
   Hello: 0x01,
   Announce: 0x02,
   DeviceGone: 0x03,
-  Grant: 0x04,
+  AuthConfirm: 0x04,
+  Grant: 0x05,
   InputReport: 0x10,
   OutputReport: 0x11,
   FeatureGet: 0x12,
@@ -41,6 +43,9 @@ export const REQUEST_HEADER = 8;
 export const PING_LENGTH = 16;
 export const ERROR_HEADER = 4;
 export const GRANT_LENGTH = 4;
+/** AUTH_CONFIRM: 2-byte header + an HMAC-SHA-512 tag. */
+export const AUTH_CONFIRM_TAG_BYTES = 64;
+export const AUTH_CONFIRM_LENGTH = 2 + AUTH_CONFIRM_TAG_BYTES;
 
 /** A HID report is at most 16 KiB (Linux HID_MAX_BUFFER_SIZE); control frames may carry big collections. */
 export const MAX_REPORT_BYTES = 16 * 1024;

@@ -108,9 +108,10 @@ export async function receive(options: ReceiveOptions, stop: AbortSignal): Promi
     let pairTimer: ReturnType<typeof setTimeout> | undefined;
 
     stop.addEventListener('abort', () => finish(0, 'interrupted'));
-    session.on('connected', ({ sharerName, pipeline }) => {
+    session.on('connected', ({ sharerName, pipeline, verification }) => {
       clearTimeout(pairTimer);
       options.err(`ferry: paired with ${sharerName}`);
+      options.err(`ferry: verification: ${verification} (the sharer's page shows the same words)`);
       options.err(`ferry: pipeline ${pipeline || '(none)'}`);
       if (!sink.attachUsb) options.err(`ferry: note: ${hidOnlyNote(sink.name)}`);
       options.err('ferry: waiting for the sharer to approve…');

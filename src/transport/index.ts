@@ -1,6 +1,6 @@
 export type { Role } from './auth.ts';
 export type { Link, LinkFactory, SignaledLink } from './link.ts';
-export type { ChannelAuth } from './peer-channel.ts';
+export type { AuthFailure, ChannelAuth } from './peer-channel.ts';
 export {
   hidRequestNeeds,
   PERMISSION_LABELS,

@@ -10,6 +10,7 @@ import {
 import {
   decodeFrame,
   ErrorCode,
+  encodeAuthConfirm,
   encodeError,
   encodeHello,
   type Frame,
@@ -18,13 +19,17 @@ import {
   PROTOCOL_VERSION,
 } from '../protocol/index.ts';
 import { createProof, type Role, verifyProof } from './auth.ts';
+import { CodeHandshake, type CodeOutcome } from './code-handshake.ts';
+import { PakeError } from './cpace.ts';
 import type { LinkChannel, SignaledLink } from './link.ts';
 import { agreeWithPeer, openLinkPipeline, PIPELINE_CAPABILITY } from './pipeline-handshake.ts';
 import { TypedEmitter } from './signaling-client.ts';
+import { verificationFromLinkSecret } from './verification.ts';
 
 /**
  * The secrets this end knows. The receiver speaks first and proves with the secret it came by (link or
- * code); the sharer checks it and answers with a proof made from that same secret.
+ * code); the sharer checks it and answers with that same secret: an HMAC proof for the link's secret,
+ * a CPace run for the code's words (code-handshake.ts).
  */
 export interface ChannelAuth {
   link?: string | undefined;
@@ -44,8 +49,16 @@ export interface ChannelOptions {
   codecFor?: (device: number) => ReportCodec | undefined;
 }
 
+/** Which secret a failed authentication was about; a failed 'code' is one spent guess at the code. */
+export interface AuthFailure {
+  kind: 'link' | 'code';
+  reason: string;
+}
+
 export interface ChannelEvents {
   ready: HelloBody;
+  /** The peer did not prove the secret (before 'closed'); for a code, the signaling may retire it. */
+  'auth-failed': AuthFailure;
   frame: Frame;
   closed: string;
   problem: Error;
@@ -80,6 +93,12 @@ interface HeldMessage {
   channel: LinkChannel;
 }
 
+/** What authentication gave a link: the secret `encrypt` is keyed from, and the words people compare. */
+interface Authenticated {
+  pipelineSecret: string;
+  verification: string;
+}
+
 /**
  * One peer, after signaling: exchanges hellos (version, capabilities, pipeline, proof of the secret),
  * agrees on the pipeline, and then runs every frame through it both ways. Nothing from the peer is acted
@@ -89,6 +108,16 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
   remote: HelloBody | undefined;
   /** The running pipeline once the hellos agree. */
   pipeline: Pipeline | undefined;
+  /**
+   * The verification string: four words, the same at both ends of this link and different on any other
+   * link, derived from what authenticated it (the CPace key for a code; the link secret and both DTLS
+   * fingerprints for a link). Set once the peer is authenticated, before 'ready'.
+   */
+  verification: string | undefined;
+  /** A code run waiting for the peer's share or key-confirmation tag. */
+  private code: CodeHandshake | undefined;
+  /** The peer's hello, once seen (a peer says hello once). */
+  private peerHello: HelloBody | undefined;
   private badFrames = 0;
   /** True while this end pushes a frame out: errors raised then are ours, not the peer's. */
   private sending = false;
@@ -107,7 +136,7 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
   ) {
     super();
     // The receiver speaks first; the sharer answers once the receiver's proof checks out.
-    if (options.role === 'receiver') link.onOpen(() => void this.sendHello(ownMethod(options.auth)));
+    if (options.role === 'receiver') link.onOpen(() => void this.sayHello(ownMethod(options.auth)));
     link.onMessage((message, channel) => this.receive(message, channel));
     link.onClose((reason) => this.end(reason));
   }
@@ -167,19 +196,29 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
     );
   }
 
-  private async sendHello(method: 'link' | 'code'): Promise<void> {
-    const { role, name, sessionId, auth, capabilities, pipeline } = this.options;
-    const secret = auth[method] ?? '';
-    const proof = await createProof(secret, sessionId, role, this.link.fingerprints());
+  /** The receiver's opening hello: a link proof, or the first CPace share. */
+  private async sayHello(method: 'link' | 'code'): Promise<void> {
+    this.sendHello(method === 'code' ? this.startCode().hello : await this.linkProof());
+  }
+
+  private sendHello(auth: HelloBody['auth']): void {
+    const { role, name, capabilities, pipeline } = this.options;
     this.link.send(
-      encodeHello({
-        role,
-        name,
-        capabilities: [...capabilities, PIPELINE_CAPABILITY],
-        pipeline,
-        auth: { method, proof },
-      }),
+      encodeHello({ role, name, capabilities: [...capabilities, PIPELINE_CAPABILITY], pipeline, auth }),
     );
+  }
+
+  private async linkProof(): Promise<HelloBody['auth']> {
+    const { role, sessionId, auth } = this.options;
+    const proof = await createProof(auth.link ?? '', sessionId, role, this.link.fingerprints());
+    return { method: 'link', proof };
+  }
+
+  private startCode(): CodeHandshake {
+    const { role, sessionId, auth } = this.options;
+    const fingerprints = this.link.fingerprints();
+    this.code = new CodeHandshake({ role, words: auth.code ?? '', sessionId, fingerprints });
+    return this.code;
   }
 
   private receive(message: Uint8Array, channel: LinkChannel): void {
@@ -194,14 +233,21 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
     }
     // Unordered input reports can outrun the hello; before it they mean nothing and may be lost anyway.
     if (channel === 'unreliable') return;
-    this.receiveBeforeHello(message);
+    this.receiveBeforeReady(message);
   }
 
-  private receiveBeforeHello(message: Uint8Array): void {
+  /** The handshake: one hello, then (for a code) one AUTH_CONFIRM; anything else is a bad frame. */
+  private receiveBeforeReady(message: Uint8Array): void {
     const frame = this.decode(message);
     if (!frame) return;
-    if (frame.type === 'hello') void this.verifyHello(frame.version, frame.body);
-    else if (frame.type === 'error') {
+    if (frame.type === 'hello' && !this.peerHello) {
+      this.peerHello = frame.body;
+      void this.holdWhile(() => this.acceptHello(frame.version, frame.body));
+    } else if (frame.type === 'auth-confirm' && this.code && this.peerHello) {
+      const { code, peerHello } = this;
+      const tag = frame.tag.slice();
+      void this.holdWhile(() => this.confirmCode(code, peerHello, tag));
+    } else if (frame.type === 'error') {
       this.refusal = frame.message;
       this.emit('problem', new Error(`peer error: ${frame.message}`));
     } else this.rejectFrame(new FrameError('bad-field', `expected hello first, got ${frame.type}`));
@@ -222,16 +268,17 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
     }
   }
 
-  private async verifyHello(version: number, body: HelloBody): Promise<void> {
+  /** Runs an async step of the handshake; messages that arrive meanwhile wait, then go through in order. */
+  private async holdWhile(step: () => Promise<void>): Promise<void> {
     this.held = [];
     try {
-      await this.acceptHello(version, body);
+      await step();
     } catch (error) {
       this.refuse(ErrorCode.Internal, error instanceof Error ? error : new Error(String(error)));
     } finally {
       const held = this.held;
       this.held = undefined;
-      if (this.remote) for (const { message, channel } of held) this.receive(message, channel);
+      for (const { message, channel } of held) this.receive(message, channel);
     }
   }
 
@@ -245,31 +292,66 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
     }
     if (body.role !== expectedRole)
       return this.refuse(ErrorCode.AuthFailed, new Error(`expected a ${expectedRole}`));
-    const method = body.auth.method;
-    const secret = method === 'none' ? undefined : this.options.auth[method];
-    const fingerprints = this.link.fingerprints();
-    const valid =
-      secret !== undefined &&
-      (await verifyProof(secret, body.auth.proof, this.options.sessionId, body.role, fingerprints));
-    if (!valid) {
-      return this.refuse(
-        ErrorCode.AuthFailed,
-        new Error('the share secret did not match; check the link or code'),
-      );
-    }
-    // The sharer answers before judging the pipelines, so that both ends can name both specs.
-    if (this.options.role === 'sharer') await this.sendHello(method as 'link' | 'code');
-    await this.startPipeline(body, secret);
+    if (body.auth.method === 'link') return this.acceptLinkProof(body, body.auth.proof);
+    if (body.auth.method === 'code') return this.acceptCodeShare(body.auth.share);
+    this.refuse(ErrorCode.AuthFailed, new Error('the peer offered no proof of the share secret'));
   }
 
-  private async startPipeline(body: HelloBody, secret: string): Promise<void> {
+  private async acceptLinkProof(body: HelloBody, proof: string): Promise<void> {
+    const { role, sessionId, auth } = this.options;
+    const fingerprints = this.link.fingerprints();
+    const secret = auth.link;
+    const valid =
+      secret !== undefined && (await verifyProof(secret, proof, sessionId, body.role, fingerprints));
+    if (!valid || secret === undefined) {
+      return this.authFailed('link', 'the share secret did not match; check the link');
+    }
+    this.verification = verificationFromLinkSecret(secret, sessionId, role, fingerprints);
+    // The sharer answers before judging the pipelines, so that both ends can name both specs.
+    if (role === 'sharer') this.sendHello(await this.linkProof());
+    await this.startPipeline(body, { pipelineSecret: secret, verification: this.verification });
+  }
+
+  /** The peer's CPace share: answer with ours (sharer) and our tag; the peer's tag comes next. */
+  private async acceptCodeShare(share: string): Promise<void> {
+    if (this.options.auth.code === undefined) {
+      return this.authFailed('code', 'the peer used a code, but this end was given a link');
+    }
+    // A sharer starts its run now; a receiver answered with a code only if it opened with one.
+    const code = this.options.role === 'sharer' ? this.startCode() : this.code;
+    if (!code) return this.authFailed('code', 'the sharer answered a link proof with a code');
+    let tag: Uint8Array;
+    try {
+      tag = code.receiveShare(share);
+    } catch (error) {
+      if (error instanceof PakeError) return this.authFailed('code', `bad code exchange: ${error.message}`);
+      throw error;
+    }
+    if (this.options.role === 'sharer') this.sendHello(code.hello);
+    this.link.send(encodeAuthConfirm(tag));
+  }
+
+  private async confirmCode(code: CodeHandshake, hello: HelloBody, tag: Uint8Array): Promise<void> {
+    let outcome: CodeOutcome;
+    try {
+      outcome = code.confirm(tag);
+    } catch (error) {
+      if (!(error instanceof PakeError)) throw error;
+      return this.authFailed('code', 'the code did not match; check the code (each try is one guess)');
+    }
+    this.code = undefined; // one confirmation per run: a second AUTH_CONFIRM is a bad frame
+    this.verification = outcome.verification;
+    await this.startPipeline(hello, outcome);
+  }
+
+  private async startPipeline(body: HelloBody, authenticated: Authenticated): Promise<void> {
     const { role, sessionId, codecFor } = this.options;
     try {
       const spec = agreeWithPeer(role, this.options.pipeline, body);
       this.pipeline = await openLinkPipeline({
         role,
         spec,
-        secret,
+        secret: authenticated.pipelineSecret,
         sessionId,
         fingerprints: this.link.fingerprints(),
         codecFor,
@@ -284,6 +366,12 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
     }
     this.remote = body;
     this.emit('ready', body);
+  }
+
+  /** The peer did not prove the secret: say so on the event a code's guard listens to, and refuse. */
+  private authFailed(kind: AuthFailure['kind'], reason: string): void {
+    this.emit('auth-failed', { kind, reason });
+    this.refuse(ErrorCode.AuthFailed, new Error(reason));
   }
 
   private pipelineFailed(error: PipelineError): void {

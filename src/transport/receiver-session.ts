@@ -3,7 +3,7 @@ import { ErrorCode, type Frame, type Permission, type UsbFrame } from '../protoc
 import type { PeerInfo } from '../protocol/signaling.ts';
 import { DeviceCodecs } from './device-codecs.ts';
 import type { LinkFactory } from './link.ts';
-import { type ChannelAuth, PeerChannel } from './peer-channel.ts';
+import { type AuthFailure, type ChannelAuth, PeerChannel } from './peer-channel.ts';
 import { canonicalPipeline } from './pipeline-handshake.ts';
 import { RateMeter } from './rate-meter.ts';
 import { RemoteDevice } from './remote-device.ts';
@@ -32,8 +32,10 @@ export interface ReceiverOptions {
 }
 
 interface ReceiverEvents {
-  /** The sharer proved the secret; its approval (`granted`) comes next, then devices. */
-  connected: { sharerName: string; pipeline: string };
+  /** The sharer proved the secret: its approval (`granted`) comes next, then devices. `verification`: the words the sharer's screen shows. */
+  connected: { sharerName: string; pipeline: string; verification: string };
+  /** The sharer did not prove the secret; kind 'code' is one spent guess at the short code. */
+  'auth-failed': AuthFailure;
   /** The sharer approved this receiver, or changed what it may do. */
   granted: { permission: Permission };
   device: RemoteDevice;
@@ -109,6 +111,11 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
     return this.granted;
   }
 
+  /** The verification string of the link to the sharer (PeerChannel.verification), once authenticated. */
+  get verification(): string | undefined {
+    return this.channel?.verification;
+  }
+
   /** Input reports the pipeline's `seq` stage declared lost on this link. */
   get lost(): number {
     return this.channel?.pipeline?.stats.lost ?? 0;
@@ -135,8 +142,13 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
       codecFor: this.codecs.codecFor,
     });
     channel.on('ready', (hello) =>
-      this.emit('connected', { sharerName: hello.name, pipeline: channel.agreedPipeline ?? '' }),
+      this.emit('connected', {
+        sharerName: hello.name,
+        pipeline: channel.agreedPipeline ?? '',
+        verification: channel.verification ?? '',
+      }),
     );
+    channel.on('auth-failed', (failure) => this.emit('auth-failed', failure));
     channel.on('frame', (frame) => this.handleFrame(frame));
     channel.on('problem', (error) => this.emit('problem', error));
     channel.on('closed', (reason) => {

@@ -16,7 +16,7 @@ import {
 import type { PeerInfo } from '../protocol/signaling.ts';
 import { DeviceCodecs } from './device-codecs.ts';
 import type { LinkFactory, LinkState } from './link.ts';
-import { type ChannelAuth, PeerChannel } from './peer-channel.ts';
+import { type AuthFailure, type ChannelAuth, PeerChannel } from './peer-channel.ts';
 import { hidRequestNeeds, type Permission, permits, usbRequestNeeds } from './permissions.ts';
 import { canonicalPipeline } from './pipeline-handshake.ts';
 import { RateMeter } from './rate-meter.ts';
@@ -32,6 +32,8 @@ export interface PeerStatus {
   pipeline: string | undefined;
   /** What it was approved for; undefined until then. */
   permission: Permission | undefined;
+  /** The words this receiver's screen shows too, once it is authenticated (PeerChannel.verification). */
+  verification: string | undefined;
 }
 
 /**
@@ -80,6 +82,8 @@ interface SharerEvents {
   receiver: PeerStatus;
   /** Something went wrong with one receiver (typed: PipelineMismatchError, PipelineError, FrameError …). */
   problem: { peerId: string; error: Error };
+  /** A receiver failed to prove the secret; kind 'code' is one spent guess at the short code. */
+  'auth-failed': { peerId: string } & AuthFailure;
 }
 
 /**
@@ -247,6 +251,7 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
       this.fail(`${peer.name}: ${error.message}`);
       this.emit('problem', { peerId: peer.peerId, error });
     });
+    channel.on('auth-failed', (failure) => this.emit('auth-failed', { peerId: peer.peerId, ...failure }));
     channel.on('closed', () => {
       if (this.channels.get(peer.peerId) !== channel) return; // revoked: already let go
       this.channels.delete(peer.peerId);
@@ -345,6 +350,7 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
       state: stateOf(channel, permission),
       pipeline: channel.agreedPipeline,
       permission,
+      verification: channel.verification,
     };
   }
 

@@ -20,6 +20,8 @@ export type ReceivePhase = 'connecting' | 'waiting' | 'connected' | 'ended' | 'f
 export class ReceiverController implements ReactiveController {
   phase: ReceivePhase = 'connecting';
   sharerName: string | undefined;
+  /** The verification words of the link (the sharer's page shows the same), once connected. */
+  verification: string | undefined;
   devices: RemoteDevice[] = [];
   /** Generic USB devices (issue 6): this page lists `usb` in its hello, so a sharer may give it one. */
   usbDevices: RemoteUsbDevice[] = [];
@@ -75,8 +77,9 @@ export class ReceiverController implements ReactiveController {
   }
 
   private follow(session: ReceiverSession): void {
-    session.on('connected', ({ sharerName }) => {
+    session.on('connected', ({ sharerName, verification }) => {
       this.sharerName = sharerName;
+      this.verification = verification;
       this.setPhase('connected');
     });
     session.on('device', (device) => this.update(() => (this.devices = [...this.devices, device])));
@@ -101,6 +104,7 @@ export class ReceiverController implements ReactiveController {
 
   private reset(phase: ReceivePhase): void {
     this.sharerName = undefined;
+    this.verification = undefined;
     this.devices = [];
     this.usbDevices = [];
     this.message = undefined;

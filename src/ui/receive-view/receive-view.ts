@@ -32,6 +32,7 @@ export class FerryReceiveView extends LitElement {
         <p class="state ${phase}" role="status" data-testid="receive-state" data-phase=${phase}>
           <span class="dot" aria-hidden="true"></span>${this.stateText(phase)}
         </p>
+        ${phase === 'connected' && this.receiver.verification ? this.renderVerification(this.receiver.verification) : nothing}
         ${
           phase === 'connected' && this.receiver.message
             ? html`<p class="error" data-testid="receive-problem">${this.receiver.message}</p>`
@@ -66,6 +67,15 @@ export class FerryReceiveView extends LitElement {
       default:
         return message ?? 'Something went wrong.';
     }
+  }
+
+  /** The words the sharer's page shows for this receiver: the same words mean the right two ends met. */
+  private renderVerification(words: string): TemplateResult {
+    const sharer = this.receiver.sharerName || 'the sharer';
+    return html`<p class="verification">
+      Check words: <strong data-testid="receive-verification">${words}</strong>
+      <span class="muted">— ${sharer}'s page shows the same words for you.</span>
+    </p>`;
   }
 
   private renderRetry(): TemplateResult {

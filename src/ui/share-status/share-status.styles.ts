@@ -46,5 +46,9 @@ export const shareStatusStyles = [
     .dot.verifying {
       background: var(--ferry-warn);
     }
+    .verification {
+      margin: 0.15rem 0 0 1rem;
+      font-size: 0.9rem;
+    }
   `,
 ];

@@ -53,9 +53,17 @@ export class FerryShareStatus extends LitElement {
           <span class="dot ${peer.state}" aria-hidden="true"></span>${peer.name || 'Unnamed'}
           <span class="muted">${STATE_LABELS[peer.state]}</span>
           ${peer.pipeline === undefined ? '' : html`<code class="muted" data-testid="status-pipeline">${peer.pipeline || 'no pipeline'}</code>`}
+          ${peer.verification === undefined ? '' : this.renderVerification(peer.verification)}
         </li>`,
       )}
     </ul>`;
+  }
+
+  /** The words this receiver's screen shows too: the same words mean the receiver is the one you meant. */
+  private renderVerification(words: string): TemplateResult {
+    return html`<div class="verification" title="The receiver shows the same words">
+      Check words: <strong data-testid="status-verification">${words}</strong>
+    </div>`;
   }
 }
 

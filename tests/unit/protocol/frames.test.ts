@@ -1,9 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  AUTH_CONFIRM_TAG_BYTES,
+  CODE_PAKE,
   type DeviceAnnouncement,
   decodeFrame,
   encodeAnnounce,
+  encodeAuthConfirm,
   encodeDeviceGone,
   encodeError,
   encodeFeatureGet,
@@ -28,6 +31,12 @@ const hello = {
   capabilities: ['hid'],
   pipeline: '',
   auth: { method: 'link' as const, proof: 'abc' },
+};
+
+/** A receiver's hello by short code: its CPace share, 32 bytes in base64url. */
+const codeHello = {
+  ...hello,
+  auth: { method: 'code', pake: CODE_PAKE, share: 'A'.repeat(43) } as const,
 };
 
 const announcement: DeviceAnnouncement = {
@@ -58,6 +67,19 @@ describe('frame round trips', () => {
       body: announcement,
     });
     expect(decodeFrame(encodeDeviceGone(9))).toEqual({ type: 'device-gone', device: 9 });
+  });
+
+  it('a hello by code and the key confirmation that follows it', () => {
+    expect(decodeFrame(encodeHello(codeHello))).toEqual({ type: 'hello', version: 2, body: codeHello });
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: AUTH_CONFIRM_TAG_BYTES, maxLength: AUTH_CONFIRM_TAG_BYTES }),
+        (tag) => {
+          expect(decodeFrame(encodeAuthConfirm(tag))).toEqual({ type: 'auth-confirm', tag });
+        },
+      ),
+    );
+    expect(() => encodeAuthConfirm(new Uint8Array(32))).toThrow(RangeError);
   });
 
   it('input reports keep id, timestamp and bytes, also through a reused scratch buffer', () => {
@@ -161,6 +183,15 @@ describe('malformed frames', () => {
     rejects(Uint8Array.of(FrameType.Grant, 0, 4, 0), 'bad-field');
     rejects(Uint8Array.of(FrameType.Grant, 0, 0, 0), 'bad-field');
     rejects(Uint8Array.of(FrameType.Grant, 1, 1, 0), 'bad-field');
+    // A code hello must name the PAKE and carry a 43-character share; the old HMAC proof is not one.
+    const codeAuth = (auth: object) => encodeHello({ ...hello, auth } as typeof hello);
+    rejects(codeAuth({ method: 'code', proof: 'A'.repeat(43) }), 'bad-body');
+    rejects(codeAuth({ method: 'code', pake: 'spake2', share: 'A'.repeat(43) }), 'bad-body');
+    rejects(codeAuth({ method: 'code', pake: CODE_PAKE, share: 'A'.repeat(42) }), 'bad-body');
+    rejects(codeAuth({ method: 'code', pake: CODE_PAKE, share: `${'A'.repeat(42)}=` }), 'bad-body');
+    rejects(codeAuth({ method: 'magic', proof: '' }), 'bad-body');
+    rejects(Uint8Array.of(FrameType.AuthConfirm, 0, 1, 2), 'truncated');
+    rejects(Uint8Array.of(FrameType.AuthConfirm, 1, ...new Uint8Array(AUTH_CONFIRM_TAG_BYTES)), 'bad-field');
     const nan = encodeInputReport(0, 0, Number.NaN, new Uint8Array(1));
     rejects(nan, 'bad-field');
   });
@@ -168,6 +199,8 @@ describe('malformed frames', () => {
   it('every truncation of a valid frame is rejected or decoded, never anything else', () => {
     const frames = [
       encodeHello(hello),
+      encodeHello(codeHello),
+      encodeAuthConfirm(new Uint8Array(AUTH_CONFIRM_TAG_BYTES).fill(7)),
       encodeAnnounce(1, announcement),
       encodeInputReport(0, 1, 5, Uint8Array.of(1, 2)),
       encodeFeatureGet(0, 1, 1),
