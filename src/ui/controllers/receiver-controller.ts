@@ -1,5 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import {
+  type Permission,
   ReceiverSession,
   type RemoteDevice,
   type RemoteUsbDevice,
@@ -11,7 +12,8 @@ import { connectToServer } from './connection.ts';
 /** What a receiver came by: a share link, or a short code typed in. */
 export type ReceiveTarget = { sessionId: string; secret: string } | { code: ShortCode };
 
-export type ReceivePhase = 'connecting' | 'waiting' | 'connected' | 'ended' | 'failed';
+/** `approval`: the sharer is authenticated and deciding whether to let this receiver in (and how far). */
+export type ReceivePhase = 'connecting' | 'waiting' | 'approval' | 'connected' | 'ended' | 'failed';
 
 /**
  * Owns the receiver's session while the host element is connected: joins, follows the sharer's
@@ -22,6 +24,8 @@ export class ReceiverController implements ReactiveController {
   sharerName: string | undefined;
   /** The verification words of the link (the sharer's page shows the same), once connected. */
   verification: string | undefined;
+  /** What the sharer allowed this receiver, once it approved it. */
+  permission: Permission | undefined;
   devices: RemoteDevice[] = [];
   /** Generic USB devices (issue 6): this page lists `usb` in its hello, so a sharer may give it one. */
   usbDevices: RemoteUsbDevice[] = [];
@@ -80,6 +84,10 @@ export class ReceiverController implements ReactiveController {
     session.on('connected', ({ sharerName, verification }) => {
       this.sharerName = sharerName;
       this.verification = verification;
+      this.setPhase('approval');
+    });
+    session.on('granted', ({ permission }) => {
+      this.permission = permission;
       this.setPhase('connected');
     });
     session.on('device', (device) => this.update(() => (this.devices = [...this.devices, device])));
@@ -105,6 +113,7 @@ export class ReceiverController implements ReactiveController {
   private reset(phase: ReceivePhase): void {
     this.sharerName = undefined;
     this.verification = undefined;
+    this.permission = undefined;
     this.devices = [];
     this.usbDevices = [];
     this.message = undefined;
