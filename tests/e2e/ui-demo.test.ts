@@ -18,6 +18,7 @@ import {
   simplePeerLinks,
   type WebSocketConstructor,
 } from '../../src/transport/index.ts';
+import { approveReceiver } from '../support/approval.ts';
 import { collectPageErrors, freshContext, launchChromium } from '../support/browser.ts';
 
 const SCREENSHOTS = process.env.FERRY_SCREENSHOTS; // a directory, when screenshots are wanted
@@ -74,6 +75,7 @@ describe('web app: demo device from a sharer page to a receiver page', () => {
 
     const receiver = await openPage(link);
     const state = receiver.page.getByTestId('receive-state');
+    await approveReceiver(sharer.page, { permission: 'full' });
     await expect.poll(() => state.getAttribute('data-phase'), { timeout: 20_000 }).toBe('connected');
     await expect
       .poll(() => receiver.page.getByTestId('device-name').textContent())
@@ -136,6 +138,7 @@ describe('web app: the other ways to meet', () => {
     await receiver.page.getByTestId('code-input').fill(` ${(await code.textContent())?.toUpperCase()} `);
     await receiver.page.getByTestId('code-join').click();
     await expect.poll(() => new URL(receiver.page.url()).pathname).toBe('/code');
+    await approveReceiver(sharer.page);
     await expect
       .poll(() => receiver.page.getByTestId('receive-state').getAttribute('data-phase'), { timeout: 20_000 })
       .toBe('connected');
@@ -158,6 +161,7 @@ describe('web app: the other ways to meet', () => {
       const sharer = await openPage(`/r/${sessionId}#${secret}`);
       await expect.poll(() => sharer.page.getByTestId('receiver-heading').textContent()).toContain('Lab PC');
       await screenshot(sharer.page, 'share-to-receiver');
+      await approveReceiver(sharer.page, { name: 'Lab PC' });
       await sharer.page.getByTestId('demo-button').click();
       // The receiver's problems are in the polled value so that a failure says why the device never came.
       await expect
@@ -183,6 +187,7 @@ describe('web app: the other ways to meet', () => {
       const sharer = await openPage('/');
       await sharer.page.getByTestId('receiver-code-input').fill(buildShortCode(nameplate, words));
       await sharer.page.getByTestId('demo-button').click();
+      await approveReceiver(sharer.page, { name: 'Bench rig' });
       await expect
         .poll(() => [...devices.map((device) => device.announcement.productName), ...problems], {
           timeout: 20_000,
