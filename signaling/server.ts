@@ -8,6 +8,7 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import { CLOSE_CODES, MAX_MESSAGE_BYTES } from '../src/protocol/signaling.ts';
 import { acceptConnection } from './connection.ts';
 import { Rooms } from './rooms.ts';
+import { setSecurityHeaders } from './security-headers.ts';
 import { createStaticHandler, type RequestHandler, sendStatus } from './static.ts';
 
 export interface FerryServerOptions {
@@ -48,6 +49,7 @@ export async function createFerryServer(options: FerryServerOptions = {}): Promi
   });
   const serveStatic = options.staticDir === undefined ? undefined : createStaticHandler(options.staticDir);
   const server = createServer((request, response) => {
+    setSecurityHeaders(response);
     const config = JSON.stringify({ iceServers: options.iceServers ?? [] });
     handleHttp(request, response, rooms, serveStatic, config).catch(() => response.destroy());
   });

@@ -23,6 +23,12 @@ export class DescriptorWriter {
     this.emit(prefix, value, 4);
   }
 
+  /** An unsigned payload of exactly `size` bytes (a maximum whose width Linux and Chrome read differently). */
+  sized(prefix: number, value: number, size: 1 | 2 | 4): void {
+    requireInteger(value, 0, 2 ** (8 * size) - 1);
+    this.emit(prefix, value, size);
+  }
+
   /** Two's-complement payload, read back by sign-extending its size. */
   signed(prefix: number, value: number): void {
     requireInteger(value, -0x8000_0000, 0x7fff_ffff);

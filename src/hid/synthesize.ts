@@ -3,6 +3,7 @@ import { HidDescriptorError } from './errors.ts';
 import { DescriptorWriter } from './item-writer.ts';
 import { Prefix } from './items.ts';
 import { effectiveReportItems, REPORT_TYPES, reportIdsUnder, reportsOf } from './layout.ts';
+import { maximumInForceServes, rangeMaximum } from './range-maximum.ts';
 import type { HidCollectionInfo, HidReportItem, HidReportType } from './types.ts';
 
 const MAIN_PREFIX: Readonly<Record<HidReportType, number>> = {
@@ -164,6 +165,8 @@ class ItemEmitter {
   private usagePage: number | undefined;
   private reportId = 0;
   private readonly globals = new Map<number, number>();
+  /** Logical/Physical Maximum in force, as Chrome and as Linux read it (they differ; see range-maximum.ts). */
+  private readonly maxima = new Map<number, { chrome: number; linux: number }>();
 
   openCollection(collection: HidCollectionInfo): void {
     const { usagePage, usage } = collection;
@@ -196,10 +199,11 @@ class ItemEmitter {
   }
 
   private setGlobals(item: HidReportItem): void {
+    // Each minimum goes first: Linux reads a maximum signed or unsigned by the minimum in force.
     this.setSigned(Prefix.LogicalMinimum, item.logicalMinimum);
-    this.setSigned(Prefix.LogicalMaximum, item.logicalMaximum);
+    this.setMaximum(Prefix.LogicalMaximum, item.logicalMinimum, item.logicalMaximum, item.reportSize);
     this.setSigned(Prefix.PhysicalMinimum, item.physicalMinimum);
-    this.setSigned(Prefix.PhysicalMaximum, item.physicalMaximum);
+    this.setMaximum(Prefix.PhysicalMaximum, item.physicalMinimum, item.physicalMaximum, item.reportSize);
     this.setUnsigned(Prefix.Unit, packUnit(item));
     this.setUnsigned(Prefix.UnitExponent, intToUnitNibble(item.unitExponent));
     this.setUnsigned(Prefix.ReportSize, item.reportSize);
@@ -210,6 +214,14 @@ class ItemEmitter {
     if ((this.globals.get(prefix) ?? 0) === value) return;
     this.writer.signed(prefix, value);
     this.globals.set(prefix, value);
+    this.usagePage ??= 0;
+  }
+
+  private setMaximum(prefix: number, minimum: number, maximum: number, reportSize: number): void {
+    const wanted = rangeMaximum(minimum, maximum, reportSize);
+    if (maximumInForceServes(this.maxima.get(prefix) ?? { chrome: 0, linux: 0 }, maximum, wanted)) return;
+    this.writer.sized(prefix, wanted.payload, wanted.size);
+    this.maxima.set(prefix, { chrome: maximum, linux: wanted.linux });
     this.usagePage ??= 0;
   }
 

@@ -25,8 +25,8 @@ export const FrameType = {
   Hello: 0x01,
   Announce: 0x02,
   DeviceGone: 0x03,
-  AuthConfirm: 0x04,
-  Grant: 0x05,
+  Grant: 0x04,
+  AuthConfirm: 0x05,
   InputReport: 0x10,
   OutputReport: 0x11,
   FeatureGet: 0x12,
@@ -69,10 +69,16 @@ export const ErrorCode = {
   VersionMismatch: 3,
   PipelineMismatch: 4,
   Internal: 5,
+  /**
+   * Receiver → sharer, with the device's channel and the reason as text: this receiver's policy
+   * (`ferry receive --allow/--deny`) refuses that device, so the sharer sends it nothing more of it.
+   * A sharer that predates it ignores the frame, and the receiver drops that device's frames itself.
+   */
+  DeviceRefused: 6,
   /** The sharer turned this receiver away before approving it. */
-  Denied: 6,
+  Denied: 7,
   /** The sharer withdrew an approval; the link closes right after. */
-  Revoked: 7,
+  Revoked: 8,
 } as const;
 
 /**

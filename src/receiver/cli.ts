@@ -1,5 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { pipelineFlag } from './pipeline-flag.ts';
+import { DevicePolicy } from './policy/index.ts';
+import { collectSelectors } from './policy-flags.ts';
 import { receive } from './receive.ts';
 import { collectSinkName, openSinks, SINK_FLAG_DEFAULTS, tcpPort } from './sink-flags.ts';
 
@@ -45,6 +47,16 @@ program
     "transform pipeline, e.g. 'bundle(1ms),deflate,encrypt' (default: the sharer's)",
     pipelineFlag,
   )
+  .option(
+    '--allow <selector>',
+    'take only matching devices: 046d:c626, 046d:*, usage:01:05, class:03 (repeatable; default: all)',
+    collectSelectors,
+  )
+  .option(
+    '--deny <selector>',
+    'refuse matching devices, whatever --allow says (repeatable)',
+    collectSelectors,
+  )
   .action(async (target: string | undefined, flags) => {
     const io = {
       out: (line: string) => process.stdout.write(`${line}\n`),
@@ -65,6 +77,7 @@ program
         pairTimeoutMs: flags.pairTimeout * 1000,
         pipeline: flags.pipeline,
         sink,
+        policy: new DevicePolicy(flags.allow, flags.deny),
         out: (line) => process.stdout.write(`${line}\n`),
         err: (line) => process.stderr.write(`${line}\n`),
       },

@@ -21,6 +21,7 @@ import {
 } from '../transport/index.ts';
 import { DEFAULT_SERVER, endpointsFrom } from './endpoints.ts';
 import { asRemoteHidDevice } from './hid-device.ts';
+import { admitWith, type DevicePolicy, describeOffer } from './policy/index.ts';
 import { LogSink } from './sinks/log-sink.ts';
 import type { Sink } from './sinks/types.ts';
 import { usbProductName } from './sinks/usb-log.ts';
@@ -37,6 +38,8 @@ export interface ReceiveOptions {
   pipeline?: string | undefined;
   /** Where shared devices go (already prepared); default: the log sink on `out`. */
   sink?: Sink;
+  /** Which offered devices to take (--allow / --deny); refused ones reach no sink. Default: all. */
+  policy?: DevicePolicy;
   out: (line: string) => void;
   err: (line: string) => void;
 }
@@ -88,6 +91,7 @@ export async function receive(options: ReceiveOptions, stop: AbortSignal): Promi
     name: options.name ?? hostname(),
     auth: authFor(options.target, secret, words.join('-')),
     pipeline: options.pipeline ?? '',
+    admit: options.policy?.open === false ? admitWith(options.policy) : undefined,
   });
 
   return new Promise<ReceiveResult>((resolve) => {
@@ -123,6 +127,9 @@ export async function receive(options: ReceiveOptions, stop: AbortSignal): Promi
       countWhileOpen(devices, device);
       presentHid(sink, device, options.err);
     });
+    session.on('refused', ({ offer, reason }) =>
+      options.err(`ferry: refused ${describeOffer(offer)}: ${reason}`),
+    );
     session.on('usb-device', (device) => {
       countWhileOpen(devices, device);
       presentUsb(sink, device, options.err);

@@ -2,8 +2,9 @@ import { fromBase64Url, toBase64Url } from './base64url.ts';
 import type { LinkFingerprints } from './link.ts';
 
 /**
- * Peers prove they know the share secret (from the link fragment, or the words of a short code) without
- * revealing it: an HMAC over the session id, the sender's role and both DTLS fingerprints. Binding the
+ * Peers prove they know the link's secret (from its fragment: 128 bits) without revealing it: an HMAC
+ * over the session id, the sender's role and both DTLS fingerprints. (A short code's words are too few for
+ * an HMAC, which could be brute-forced offline; they are proven with CPace: code-handshake.ts.) Binding the
  * fingerprints means a signaling server that splices itself into the WebRTC connection cannot replay a
  * proof it relayed, because its certificate changes the fingerprints each side sees.
  */

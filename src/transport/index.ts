@@ -10,7 +10,7 @@ export {
   permits,
   usbRequestNeeds,
 } from './permissions.ts';
-export { ReceiverSession } from './receiver-session.ts';
+export { type DeviceOffer, ReceiverSession } from './receiver-session.ts';
 export { RemoteDevice, RemoteDeviceError } from './remote-device.ts';
 export * from './session-link.ts';
 export {
@@ -18,6 +18,7 @@ export {
   DENIED_REASON,
   type PeerStatus,
   REVOKED_REASON,
+  type RefusedDevice,
   SharerSession,
   type SharerStatus,
 } from './sharer-session.ts';

@@ -118,6 +118,14 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
   private code: CodeHandshake | undefined;
   /** The peer's hello, once seen (a peer says hello once). */
   private peerHello: HelloBody | undefined;
+  /** True when this end's hello opened the exchange (the peer's hello is then an answer). */
+  private opened = false;
+  /**
+   * Where this link's code attempt stands: 'pending' once our tag is sent (the peer could check its one
+   * guess), 'settled' once it is confirmed or reported as failed. A link that ends while pending is a
+   * failed attempt too, so a guesser cannot dodge the report by hanging up before confirming.
+   */
+  private codeAttempt: 'none' | 'pending' | 'settled' = 'none';
   private badFrames = 0;
   /** True while this end pushes a frame out: errors raised then are ours, not the peer's. */
   private sending = false;
@@ -198,7 +206,8 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
 
   /** The receiver's opening hello: a link proof, or the first CPace share. */
   private async sayHello(method: 'link' | 'code'): Promise<void> {
-    this.sendHello(method === 'code' ? this.startCode().hello : await this.linkProof());
+    this.opened = true;
+    this.sendHello(method === 'code' ? this.startCode(true).hello : await this.linkProof());
   }
 
   private sendHello(auth: HelloBody['auth']): void {
@@ -214,10 +223,11 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
     return { method: 'link', proof };
   }
 
-  private startCode(): CodeHandshake {
+  /** A code run: as initiator when this end's hello opens the exchange, else as responder. */
+  private startCode(initiator: boolean): CodeHandshake {
     const { role, sessionId, auth } = this.options;
     const fingerprints = this.link.fingerprints();
-    this.code = new CodeHandshake({ role, words: auth.code ?? '', sessionId, fingerprints });
+    this.code = new CodeHandshake({ role, initiator, words: auth.code ?? '', sessionId, fingerprints });
     return this.code;
   }
 
@@ -317,9 +327,9 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
     if (this.options.auth.code === undefined) {
       return this.authFailed('code', 'the peer used a code, but this end was given a link');
     }
-    // A sharer starts its run now; a receiver answered with a code only if it opened with one.
-    const code = this.options.role === 'sharer' ? this.startCode() : this.code;
-    if (!code) return this.authFailed('code', 'the sharer answered a link proof with a code');
+    // The end that opened with a code hello has its run; the answering end starts one now.
+    const code = this.opened ? this.code : this.startCode(false);
+    if (!code) return this.authFailed('code', 'the peer answered a link proof with a code');
     let tag: Uint8Array;
     try {
       tag = code.receiveShare(share);
@@ -327,8 +337,9 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
       if (error instanceof PakeError) return this.authFailed('code', `bad code exchange: ${error.message}`);
       throw error;
     }
-    if (this.options.role === 'sharer') this.sendHello(code.hello);
+    if (!this.opened) this.sendHello(code.hello);
     this.link.send(encodeAuthConfirm(tag));
+    if (this.codeAttempt === 'none') this.codeAttempt = 'pending';
   }
 
   private async confirmCode(code: CodeHandshake, hello: HelloBody, tag: Uint8Array): Promise<void> {
@@ -340,6 +351,7 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
       return this.authFailed('code', 'the code did not match; check the code (each try is one guess)');
     }
     this.code = undefined; // one confirmation per run: a second AUTH_CONFIRM is a bad frame
+    this.codeAttempt = 'settled';
     this.verification = outcome.verification;
     await this.startPipeline(hello, outcome);
   }
@@ -370,8 +382,17 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
 
   /** The peer did not prove the secret: say so on the event a code's guard listens to, and refuse. */
   private authFailed(kind: AuthFailure['kind'], reason: string): void {
-    this.emit('auth-failed', { kind, reason });
+    this.reportAuthFailure(kind, reason);
     this.refuse(ErrorCode.AuthFailed, new Error(reason));
+  }
+
+  /** At most one 'auth-failed' per link for a code, and none once the code is confirmed. */
+  private reportAuthFailure(kind: AuthFailure['kind'], reason: string): void {
+    if (kind === 'code') {
+      if (this.codeAttempt === 'settled') return;
+      this.codeAttempt = 'settled';
+    }
+    this.emit('auth-failed', { kind, reason });
   }
 
   private pipelineFailed(error: PipelineError): void {
@@ -398,6 +419,9 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
   private end(reason: string): void {
     if (this.ended) return;
     this.ended = true;
+    if (this.codeAttempt === 'pending') {
+      this.reportAuthFailure('code', 'the link closed before the code was confirmed');
+    }
     this.pipeline?.close();
     this.emit('closed', this.refusal ?? reason);
   }

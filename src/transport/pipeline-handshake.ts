@@ -46,7 +46,7 @@ export function agreeWithPeer(role: Role, local: string, hello: HelloBody): Pipe
 export interface LinkPipelineOptions {
   role: Role;
   spec: PipelineSpec;
-  /** The secret the receiver authenticated with (link secret or code words). */
+  /** From what the receiver authenticated with: the link secret, or the secret of the code's CPace run. */
   secret: string;
   sessionId: string;
   fingerprints: LinkFingerprints | undefined;

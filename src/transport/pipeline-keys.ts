@@ -1,7 +1,7 @@
 /**
  * What `encrypt` needs from the session: a 16-byte secret and a per-connection context, both computed
- * the same way at both ends from what they already share (the secret the peer authenticated with, the
- * session id, and both DTLS fingerprints).
+ * the same way at both ends from what they already share (the link secret, or the key of the code's
+ * CPace run; the session id, and both DTLS fingerprints).
  */
 import { toBase64Url } from './base64url.ts';
 import type { LinkFingerprints } from './link.ts';
@@ -10,9 +10,8 @@ const utf8 = new TextEncoder();
 const SHARE_SECRET = /^[A-Za-z0-9_-]{22}$/;
 
 /**
- * A link secret is already 16 random bytes in base64url and is used as is. Code words (and any other
- * secret) are hashed to that shape; note that two code words carry only 16 bits, so `encrypt` over a
- * code-paired link stops a casual eavesdropper, not an attacker willing to try 65 536 keys.
+ * A link secret is already 16 random bytes in base64url and is used as is, and so is the secret a code's
+ * CPace run derives (code-handshake.ts). Any other secret (a test's, say) is hashed to that shape.
  */
 export async function pipelineSecret(secret: string): Promise<string> {
   if (SHARE_SECRET.test(secret)) return secret;

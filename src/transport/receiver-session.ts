@@ -1,5 +1,12 @@
 import { NO_PREFERENCE } from '../pipeline/index.ts';
-import { ErrorCode, type Frame, type Permission, type UsbFrame } from '../protocol/index.ts';
+import {
+  type DeviceAnnouncement,
+  ErrorCode,
+  type Frame,
+  type Permission,
+  type UsbAnnouncement,
+  type UsbFrame,
+} from '../protocol/index.ts';
 import type { PeerInfo } from '../protocol/signaling.ts';
 import { DeviceCodecs } from './device-codecs.ts';
 import type { LinkFactory } from './link.ts';
@@ -10,6 +17,12 @@ import { RemoteDevice } from './remote-device.ts';
 import { type SignalingClient, TypedEmitter } from './signaling-client.ts';
 import { RemoteUsbDevice, type RemoteUsbDeviceOptions } from './usb-remote-device.ts';
 import { USB_CAPABILITY } from './usb-shares.ts';
+
+/** A device the sharer offers, before this receiver takes it (see ReceiverOptions.admit). */
+export type DeviceOffer =
+  | { readonly kind: 'hid'; readonly index: number; readonly announcement: DeviceAnnouncement }
+  /** The announcement may be a view into a reused message: read it during the call, keep no reference. */
+  | { readonly kind: 'usb'; readonly index: number; readonly announcement: UsbAnnouncement };
 
 export interface ReceiverOptions {
   signaling: SignalingClient;
@@ -29,13 +42,19 @@ export interface ReceiverOptions {
    */
   acceptUsb?: boolean;
   usbDevice?: RemoteUsbDeviceOptions;
+  /**
+   * Screens each offered device before it becomes a RemoteDevice: returns why it is refused, or
+   * undefined to take it. A refused device never reaches a listener; the sharer is told (DeviceRefused)
+   * and its frames for that device are dropped. Default: take every device.
+   */
+  admit?: (offer: DeviceOffer) => string | undefined;
 }
 
 interface ReceiverEvents {
   /** The sharer proved the secret: its approval (`granted`) comes next, then devices. `verification`: the words the sharer's screen shows. */
   connected: { sharerName: string; pipeline: string; verification: string };
   /** The sharer did not prove the secret; kind 'code' is one spent guess at the short code. */
-  'auth-failed': AuthFailure;
+  'auth-failed': { peerId: string } & AuthFailure;
   /** The sharer approved this receiver, or changed what it may do. */
   granted: { permission: Permission };
   device: RemoteDevice;
@@ -43,6 +62,8 @@ interface ReceiverEvents {
   /** A generic USB device this receiver now holds (only with `acceptUsb`). */
   'usb-device': RemoteUsbDevice;
   'usb-device-gone': RemoteUsbDevice;
+  /** `admit` refused an offered device; the sharer has been told. */
+  refused: { offer: DeviceOffer; reason: string };
   /**
    * The session is over: the sharer left or closed, or the link failed. `dismissed`: the sharer turned
    * this receiver away (denied or revoked) — `reason` says which.
@@ -148,7 +169,7 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
         verification: channel.verification ?? '',
       }),
     );
-    channel.on('auth-failed', (failure) => this.emit('auth-failed', failure));
+    channel.on('auth-failed', (failure) => this.emit('auth-failed', { peerId, ...failure }));
     channel.on('frame', (frame) => this.handleFrame(frame));
     channel.on('problem', (error) => this.emit('problem', error));
     channel.on('closed', (reason) => {
@@ -160,10 +181,14 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
 
   private handleFrame(frame: Frame): void {
     switch (frame.type) {
-      case 'input':
+      case 'input': {
+        // Unknown (e.g. refused) devices' reports are dropped uncounted.
+        const device = this.devices.get(frame.device);
+        if (!device) break;
         this.meter.add(frame.data.length);
-        this.devices.get(frame.device)?.deliverInput(frame.reportId, frame.data, frame.timestampMs);
+        device.deliverInput(frame.reportId, frame.data, frame.timestampMs);
         break;
+      }
       case 'reply':
         this.devices.get(frame.device)?.deliverReply(frame.requestId, frame.status, frame.data);
         break;
@@ -192,7 +217,9 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
 
   private announce(index: number, frame: Extract<Frame, { type: 'announce' }>): void {
     this.removeDevice(index);
+    // Set even for a refused device, so the pipeline's stages see the same devices as the sharer's.
     this.codecs.set(index, frame.body.collections);
+    if (this.refuses({ kind: 'hid', index, announcement: frame.body })) return;
     const channel = this.channel;
     const device = new RemoteDevice(
       index,
@@ -214,6 +241,7 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
 
   private announceUsb(index: number, announcement: Extract<UsbFrame['message'], { kind: 'announce' }>): void {
     this.removeDevice(index);
+    if (this.refuses({ kind: 'usb', index, announcement })) return;
     const channel = this.channel;
     const send = (bytes: Uint8Array) => channel?.send(bytes);
     const device = new RemoteUsbDevice(index, announcement, send, this.options.usbDevice);
@@ -221,12 +249,21 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
     this.emit('usb-device', device);
   }
 
+  /** True when `admit` refuses the offer; the sharer then hears why, and the device stays unknown here. */
+  private refuses(offer: DeviceOffer): boolean {
+    const reason = this.options.admit?.(offer);
+    if (reason === undefined) return false;
+    this.channel?.sendError(ErrorCode.DeviceRefused, reason, offer.index);
+    this.emit('refused', { offer, reason });
+    return true;
+  }
+
   private removeDevice(index: number): void {
     this.removeUsbDevice(index);
+    this.codecs.delete(index);
     const device = this.devices.get(index);
     if (!device) return;
     this.devices.delete(index);
-    this.codecs.delete(index);
     device.close();
     this.emit('device-gone', device);
   }

@@ -5,7 +5,7 @@
  *        which browsers never send to the server. A link made by a waiting receiver (`ferry receive`
  *        with no argument) uses `/r/` instead: whoever opens it shares a device to that receiver.
  * Code:  `${nameplate}-${word}-${word}`, e.g. `7-amber-falcon` — the server knows only the nameplate;
- *        the two words (16 bits) never leave the peers and are what a typing peer must prove it knows.
+ *        the two words (16 bits) never leave the peers, who prove them with CPace (code-handshake.ts).
  */
 
 export type SessionLinkErrorCode = 'bad-link' | 'missing-secret' | 'bad-code' | 'unknown-word';

@@ -34,6 +34,15 @@ export interface PeerStatus {
   permission: Permission | undefined;
   /** The words this receiver's screen shows too, once it is authenticated (PeerChannel.verification). */
   verification: string | undefined;
+  /** Devices this receiver's policy refused, with its reason; it gets nothing of them. */
+  refused: RefusedDevice[];
+}
+
+export interface RefusedDevice {
+  device: number;
+  productName: string;
+  /** The receiver's words (e.g. "denied by --deny 046a:*"): shown, never interpreted. */
+  reason: string;
 }
 
 /**
@@ -102,6 +111,8 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
   private readonly devices = new Map<number, HidSource>();
   private readonly unsubscribers = new Map<number, Array<() => void>>();
   private readonly codecs = new DeviceCodecs();
+  /** Per receiver (peer id): the devices its policy refused. */
+  private readonly refusals = new Map<string, RefusedDevice[]>();
   private readonly usb = new SharedUsbDevices(
     () => this.readyChannels(),
     () => this.publishStatus(),
@@ -196,6 +207,7 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
     if (!channel) return;
     const approved = this.grants.delete(peerId);
     this.channels.delete(peerId);
+    this.refusals.delete(peerId);
     this.usb.peerClosed(channel);
     channel.dismiss(
       approved ? ErrorCode.Revoked : ErrorCode.Denied,
@@ -210,6 +222,11 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
     this.unsubscribers.delete(index);
     for (const channel of this.readyChannels()) channel.send(encodeDeviceGone(index));
     this.codecs.delete(index);
+    for (const [peerId, refused] of this.refusals)
+      this.refusals.set(
+        peerId,
+        refused.filter((entry) => entry.device !== index),
+      );
   }
 
   status(): SharerStatus {
@@ -256,6 +273,7 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
       if (this.channels.get(peer.peerId) !== channel) return; // revoked: already let go
       this.channels.delete(peer.peerId);
       this.grants.delete(peer.peerId);
+      this.refusals.delete(peer.peerId);
       this.usb.peerClosed(channel);
       this.publishStatus();
     });
@@ -281,14 +299,34 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
   private forwardInput(device: number, reportId: number, data: Uint8Array, timestampMs: number): void {
     const frame = encodeInputReport(device, reportId, timestampMs, data, this.scratch);
     for (const channel of this.channels.values()) {
-      if (this.grants.has(channel.peerId)) channel.send(frame);
+      if (this.grants.has(channel.peerId) && !this.hasRefused(channel, device)) channel.send(frame);
     }
     this.meter.add(data.length);
+  }
+
+  private hasRefused(channel: PeerChannel, device: number): boolean {
+    if (this.refusals.size === 0) return false; // the common case, on the per-report path
+    return this.refusals.get(channel.peerId)?.some((entry) => entry.device === device) ?? false;
+  }
+
+  /** The receiver's policy will not take `device`: send it nothing more of it, and show why. */
+  private refusedBy(channel: PeerChannel, device: number, reason: string): void {
+    const source = this.devices.get(device);
+    if (source === undefined && !this.usb.refuse(channel, device)) return;
+    if (this.hasRefused(channel, device)) return;
+    const productName = source?.productName ?? this.usb.productName(device) ?? `device ${device}`;
+    const refused = this.refusals.get(channel.peerId) ?? [];
+    this.refusals.set(channel.peerId, [...refused, { device, productName, reason }]);
+    this.publishStatus();
   }
 
   private async handleFrame(channel: PeerChannel, frame: Frame): Promise<void> {
     if (frame.type === 'usb') {
       this.handleUsb(channel, frame);
+      return;
+    }
+    if (frame.type === 'error' && frame.code === ErrorCode.DeviceRefused) {
+      this.refusedBy(channel, frame.device, frame.message);
       return;
     }
     if (frame.type !== 'output' && frame.type !== 'feature-get' && frame.type !== 'feature-set') return;
@@ -351,6 +389,7 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
       pipeline: channel.agreedPipeline,
       permission,
       verification: channel.verification,
+      refused: this.refusals.get(channel.peerId) ?? [],
     };
   }
 

@@ -4,8 +4,9 @@
  * configurations, clear halts and read bulk data the other is waiting for. Other receivers are not told
  * about the device. When its holder leaves, the holder's waiting requests are cancelled (the device is
  * reset if it was still working on some) and the device passes to the next receiver that can take it.
+ * A holder whose policy refuses the device (DeviceRefused) lets go of it the same way, and is skipped.
  */
-import { encodeDeviceGone, encodeUsbCompletion, type UsbFrame } from '../protocol/index.ts';
+import { encodeDeviceGone, encodeUsbCompletion, UsbDescriptorSet, type UsbFrame } from '../protocol/index.ts';
 import type { PeerChannel } from './peer-channel.ts';
 import { type UsbRequestHandler, UsbSharerChannel } from './usb-sharer-channel.ts';
 
@@ -34,6 +35,8 @@ interface SharedUsb {
   holder: Holder | undefined;
   /** True while a departed holder's transfers are being cleared away; nobody may take it meanwhile. */
   handingOver: boolean;
+  /** Receivers whose policy refused it: never offered it again. */
+  readonly refusedBy: Set<PeerChannel>;
 }
 
 const EMPTY = new Uint8Array(0);
@@ -49,7 +52,13 @@ export class SharedUsbDevices {
 
   add(index: number, source: SharedUsbSource): void {
     const stopDisconnect = source.onDisconnect(() => this.remove(index));
-    this.shared.set(index, { source, stopDisconnect, holder: undefined, handingOver: false });
+    this.shared.set(index, {
+      source,
+      stopDisconnect,
+      holder: undefined,
+      handingOver: false,
+      refusedBy: new Set(),
+    });
     this.offer(index);
   }
 
@@ -81,9 +90,35 @@ export class SharedUsbDevices {
   /** Call once `peer` is no longer among the ready peers. */
   peerClosed(peer: PeerChannel): void {
     for (const [index, device] of this.shared) {
+      device.refusedBy.delete(peer);
       if (device.holder?.peer === peer) void this.handOver(index, device, device.holder.channel);
     }
     this.onChange();
+  }
+
+  /**
+   * `peer`'s policy refused device `index`: it lets go of it, which passes to the next receiver that can
+   * take it, and it is never offered the device again. False when `index` is not a shared USB device.
+   */
+  refuse(peer: PeerChannel, index: number): boolean {
+    const device = this.shared.get(index);
+    if (device === undefined) return false;
+    device.refusedBy.add(peer);
+    if (device.holder?.peer === peer) void this.handOver(index, device, device.holder.channel);
+    this.onChange();
+    return true;
+  }
+
+  /** The product name in the device's descriptors, for status lines. */
+  productName(index: number): string | undefined {
+    const source = this.shared.get(index)?.source;
+    if (source === undefined) return undefined;
+    try {
+      const descriptors = new UsbDescriptorSet(source.announcement.descriptors);
+      return descriptors.string(descriptors.device.productIndex);
+    } catch {
+      return undefined;
+    }
   }
 
   /** A USB frame from a receiver: requests go to the device it holds; anything else is a bad frame. */
@@ -115,7 +150,9 @@ export class SharedUsbDevices {
   private offer(index: number): void {
     const device = this.shared.get(index);
     if (device === undefined || device.holder !== undefined || device.handingOver) return;
-    const peer = this.readyPeers().find((ready) => ready.remote?.capabilities.includes(USB_CAPABILITY));
+    const peer = this.readyPeers().find(
+      (ready) => !device.refusedBy.has(ready) && ready.remote?.capabilities.includes(USB_CAPABILITY),
+    );
     if (peer === undefined) return;
     const channel = new UsbSharerChannel(index, device.source, (frame) => peer.send(frame));
     device.holder = { peer, channel };

@@ -133,7 +133,9 @@ describe('the full Ferry path from a Chromium sharer into a guest kernel', () =>
   });
 
   /**
-   * Starts `ferry receive --sink uhid` inside the guest and waits for its hidraw node. WebRTC through
+   * Starts `ferry receive --sink uhid` inside the guest — the built CLI (`npm run build`, as an installed
+   * package runs it: tsx compiling the sources in an emulated CPU took longer than the pair timeout on a
+   * loaded machine) — and waits for its hidraw node. WebRTC through
    * slirp's NAT from a software-emulated guest occasionally fails to pair; each attempt is a fresh
    * process (and so a fresh peer connection), and every attempt's log is kept for the failure message.
    */
@@ -143,15 +145,15 @@ describe('the full Ferry path from a Chromium sharer into a guest kernel', () =>
     const logs: string[] = [];
     for (let attempt = 1; attempt <= attempts; attempt++) {
       await vm.runOk(
-        `rm -f /tmp/ferry.exit; cd ${repoRoot} && setsid sh -c 'node src/receiver/bin.js ${args} >/tmp/ferry.out 2>/tmp/ferry.err; ` +
+        `rm -f /tmp/ferry.exit; cd ${repoRoot} && setsid sh -c 'node dist/cli/ferry.mjs ${args} >/tmp/ferry.out 2>/tmp/ferry.err; ` +
           `echo $? >/tmp/ferry.exit' </dev/null >/dev/null 2>&1 &`,
       );
       try {
         return await hidraw.waitForNode(75);
       } catch (error) {
-        const log = await vm.runOk("cat /tmp/ferry.err; pkill -f 'src/receiver/[b]in.js'; sleep 1; true");
+        const log = await vm.runOk("cat /tmp/ferry.err; pkill -f 'dist/cli/[f]erry.mjs'; sleep 1; true");
         logs.push(`attempt ${attempt}: ${(error as Error).message}\n${log}`);
-        console.info(`[vm] uhid in the guest: attempt ${attempt} did not pair`);
+        console.info(`[vm] uhid in the guest: attempt ${attempt} did not pair:\n${logs.at(-1)}`);
       }
     }
     throw new Error(

@@ -2,6 +2,8 @@ import type { VmAssets } from './assets.ts';
 
 export interface QemuLayout {
   readonly assets: VmAssets;
+  /** The initramfs for this boot: the cached image plus the list of host paths to expose. */
+  readonly initrd: string;
   readonly agentSocket: string;
   readonly consoleLog: string;
   readonly memoryMb: number;
@@ -22,7 +24,7 @@ export function qemuArgs(layout: QemuLayout): string[] {
   return [
     ...['-nodefaults', '-display', 'none', '-monitor', 'none', '-no-reboot'],
     ...['-accel', 'tcg', '-cpu', 'max', '-m', String(layout.memoryMb), '-smp', String(layout.cpus)],
-    ...['-kernel', assets.kernel.vmlinuz, '-initrd', assets.initramfs, '-append', append],
+    ...['-kernel', assets.kernel.vmlinuz, '-initrd', layout.initrd, '-append', append],
     ...['-serial', `file:${layout.consoleLog}`],
     ...['-virtfs', 'local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap'],
     ...['-device', 'virtio-serial-pci'],

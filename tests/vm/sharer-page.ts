@@ -11,6 +11,7 @@ import { launchChromium } from '../support/browser.ts';
 import { fakeDeviceFromCorpus } from '../support/fake-device-from-corpus.ts';
 import type { FakeHidControl, ReplayResult, SentReport } from '../support/fake-webhid/config.ts';
 import { installFakeWebHid } from '../support/install-fake.ts';
+import { repoRoot } from './paths.ts';
 
 export interface SharerPage {
   readonly server: FerryServer;
@@ -51,8 +52,11 @@ async function shareFirstDevice(page: Page): Promise<string> {
  * 1209:0001 (pid.codes' test id) keeps every path on hid-generic.
  */
 export async function openSharerPage(corpus: string, ids: { vendorId: number; productId: number }) {
-  if (!existsSync('dist/index.html')) throw new Error('build the web app first: npx vite build');
-  const server = await createFerryServer({ port: 0, staticDir: 'dist' });
+  const dist = `${repoRoot}dist`;
+  if (!existsSync(`${dist}/index.html`) || !existsSync(`${dist}/cli/ferry.mjs`)) {
+    throw new Error('build the web app and the CLI first: npm run build');
+  }
+  const server = await createFerryServer({ port: 0, staticDir: dist });
   let browser: Browser | undefined;
   try {
     browser = await launchChromium();

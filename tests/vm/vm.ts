@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import { AgentReplyParser, type CommandResult, encodeRequest } from './agent-protocol.ts';
 import { defaultLog, ensureVmAssets, type VmAssets } from './assets.ts';
+import { defaultGuestPaths, writeBootInitrd } from './guest-paths.ts';
 import type { Log } from './host-tools.ts';
 import { qemuArgs } from './qemu-args.ts';
 
@@ -22,6 +23,8 @@ export interface StartVmOptions {
   readonly bootTimeoutMs?: number;
   readonly assets?: VmAssets;
   readonly log?: Log;
+  /** Host directories the guest must see at their own paths (default: the repository and ../shared). */
+  readonly guestPaths?: readonly string[];
 }
 
 export interface RunOptions {
@@ -68,8 +71,11 @@ export class Vm {
     const log = options.log ?? defaultLog;
     const assets = options.assets ?? (await ensureVmAssets(log));
     const workDir = await mkdtemp(`${tmpdir()}/ferry-vm-`);
+    const initrd = `${workDir}/initrd.cpio.gz`;
+    await writeBootInitrd(assets.initramfs, options.guestPaths ?? defaultGuestPaths, initrd);
     const layout = {
       assets,
+      initrd,
       agentSocket: `${workDir}/agent.sock`,
       consoleLog: `${workDir}/console.log`,
       memoryMb: options.memoryMb ?? 512,

@@ -1,20 +1,24 @@
 import { html, LitElement, type TemplateResult } from 'lit';
 import { state } from 'lit/decorators.js';
 import { NavigateEvent } from '../events.ts';
-import { parseRoute, type Route } from '../lib/routes.ts';
+import { tabStorage, takeRoute } from '../lib/route-secret.ts';
+import type { Route } from '../lib/routes.ts';
 import { appStyles } from './app.styles.ts';
 
 /** The favicon's ferry, inline so it needs no font with the emoji. */
 const logo = html`<svg class="logo" viewBox="0 0 64 64" aria-hidden="true"><rect width="64" height="64" rx="14" fill="currentColor"/><path d="M12 38h40l-6 12H18z" fill="#fff"/><path d="M22 24h20v10H22z" fill="#fff" opacity=".85"/><path d="M30 14h4v10h-4z" fill="#fff"/></svg>`;
 
+const currentRoute = (): Route => takeRoute(location, history, tabStorage());
+
 /** The page: header, then the view the location asks for. Navigation stays in the page (no reload). */
 export class FerryApp extends LitElement {
   static override styles = appStyles;
 
-  @state() private route: Route = parseRoute(location);
+  // Reading the route also takes the secret out of the address bar (lib/route-secret.ts).
+  @state() private route: Route = currentRoute();
 
   private readonly onPopState = () => {
-    this.route = parseRoute(location);
+    this.route = currentRoute();
   };
 
   override connectedCallback(): void {
@@ -31,7 +35,7 @@ export class FerryApp extends LitElement {
 
   private readonly onNavigate = (event: NavigateEvent) => {
     history.pushState(null, '', event.href);
-    this.route = parseRoute(location);
+    this.route = currentRoute();
   };
 
   override render(): TemplateResult {

@@ -63,9 +63,12 @@ function renderValue(field: FieldValue): TemplateResult {
   }
   const span = field.max - field.min;
   const position = span > 0 ? ((field.value - field.min) / span) * 100 : 0;
+  // A property binding goes through the CSSOM (style.cssText); a style="…" attribute would be inline
+  // style, which the page's Content-Security-Policy refuses (docs/security.md).
+  const marker = `left: ${Math.min(100, Math.max(0, position))}%`;
   return html`<li class="axis">
     <span class="label">${field.label}</span><span class="mono value">${field.value}</span>
-    <span class="bar" aria-hidden="true"><span style="left: ${Math.min(100, Math.max(0, position))}%"></span></span>
+    <span class="bar" aria-hidden="true"><span .style=${marker}></span></span>
   </li>`;
 }
 

@@ -42,6 +42,11 @@ export const shareStatusStyles = [
     .dot.open {
       background: var(--ferry-ok);
     }
+    .refused {
+      margin: 0.1rem 0 0 1rem;
+      font-size: 0.85rem;
+      color: var(--ferry-danger);
+    }
     .dot.connecting,
     .dot.verifying {
       background: var(--ferry-warn);

@@ -59,6 +59,10 @@ export class FerryShareStatus extends LitElement {
           <span class="muted">${STATE_LABELS[peer.state]}</span>
           ${peer.pipeline === undefined ? '' : html`<code class="muted" data-testid="status-pipeline">${peer.pipeline || 'no pipeline'}</code>`}
           ${peer.verification === undefined ? '' : this.renderVerification(peer.verification)}
+          ${peer.refused.map(
+            (entry) =>
+              html`<p class="refused" data-testid="status-refused">refused ${entry.productName}: ${entry.reason}</p>`,
+          )}
           ${peer.permission === undefined ? '' : this.renderAccess(peer, peer.permission)}
         </li>`,
       )}

@@ -26,7 +26,11 @@ interface Views {
 }
 
 function ends(views: Views): { receiver: CodeHandshake; sharer: CodeHandshake } {
-  const base = (role: CodeHandshakeOptions['role']) => ({ role, sessionId: views.sessionId });
+  const base = (role: CodeHandshakeOptions['role']) => ({
+    role,
+    initiator: role === 'receiver',
+    sessionId: views.sessionId,
+  });
   return {
     receiver: new CodeHandshake({
       ...base('receiver'),
@@ -73,6 +77,31 @@ describe('pairing by code (CPace) between two ends', () => {
         expect(receiver.pipelineSecret).toMatch(/^[A-Za-z0-9_-]{22}$/);
       }),
       { numRuns: 60 },
+    );
+  });
+
+  it('agrees whichever end opens the exchange (a sharer that joined a waiting receiver speaks first)', () => {
+    fc.assert(
+      fc.property(words, linkViews, (code, { sessionId, fpReceiver, fpSharer }) => {
+        const sharer = new CodeHandshake({
+          role: 'sharer',
+          initiator: true,
+          words: code,
+          sessionId,
+          fingerprints: { local: fpSharer, remote: fpReceiver },
+        });
+        const receiver = new CodeHandshake({
+          role: 'receiver',
+          initiator: false,
+          words: code,
+          sessionId,
+          fingerprints: { local: fpReceiver, remote: fpSharer },
+        });
+        const receiverTag = receiver.receiveShare(sharer.hello.share);
+        const sharerTag = sharer.receiveShare(receiver.hello.share);
+        expect(receiver.confirm(sharerTag)).toEqual(sharer.confirm(receiverTag));
+      }),
+      { numRuns: 30 },
     );
   });
 
@@ -123,6 +152,7 @@ describe('pairing by code (CPace) between two ends', () => {
     });
     const other = new CodeHandshake({
       role: 'sharer',
+      initiator: false,
       words: 'amber-falcon',
       sessionId: 'b'.repeat(22),
       fingerprints: { local: 's', remote: 'r' },
@@ -157,6 +187,7 @@ describe('pairing by code (CPace) between two ends', () => {
       fc.property(share, fc.uint8Array({ maxLength: 80 }), (peerShare, tag) => {
         const end = new CodeHandshake({
           role: 'sharer',
+          initiator: false,
           words: 'amber-falcon',
           sessionId: 'a'.repeat(22),
           fingerprints: undefined,
@@ -177,12 +208,19 @@ describe('pairing by code (CPace) between two ends', () => {
   it('the run is strictly in order: no tag before the share, no second share', () => {
     const end = new CodeHandshake({
       role: 'receiver',
+      initiator: true,
       words: 'a-b',
       sessionId: 'x',
       fingerprints: undefined,
     });
     failsWith('bad-tag', () => end.confirm(new Uint8Array(64)));
-    const peer = new CodeHandshake({ role: 'sharer', words: 'a-b', sessionId: 'x', fingerprints: undefined });
+    const peer = new CodeHandshake({
+      role: 'sharer',
+      initiator: false,
+      words: 'a-b',
+      sessionId: 'x',
+      fingerprints: undefined,
+    });
     end.receiveShare(peer.hello.share);
     failsWith('bad-element', () => end.receiveShare(peer.hello.share));
   });

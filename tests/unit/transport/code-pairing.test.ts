@@ -23,6 +23,7 @@ import {
   ReceiverSession,
   type RemoteDevice,
   SharerSession,
+  type SignaledLink,
 } from '../../../src/transport/index.ts';
 import { connectSignaling, nodeLinks as links, simulatedCorpusDevice } from '../../support/node-peers.ts';
 
@@ -113,12 +114,15 @@ describe('pairing by short code over real WebRTC', () => {
     await joining.receiver.join({ nameplate });
 
     expect(await joining.ended).toMatch(/code did not match/);
-    expect(joining.failures).toEqual([{ kind: 'code', reason: expect.stringMatching(/code did not match/) }]);
+    expect(joining.failures).toEqual([
+      expect.objectContaining({ kind: 'code', reason: expect.stringMatching(/code did not match/) }),
+    ]);
     await expect.poll(() => failures).toEqual([expect.objectContaining({ kind: 'code' })]);
     expect(failures[0]?.reason).toMatch(/code did not match/);
     expect(devices).toEqual([]);
     expect(joining.receiver.verification).toBeUndefined();
     await expect.poll(() => sharer.status().peers.length, { timeout: 10_000 }).toBe(0);
+    expect(failures).toHaveLength(1); // once per attempt, though both the tag check and the close saw it
   });
 
   it('the key from the code keys the encrypt stage at both ends', { timeout: 30_000 }, async () => {
@@ -167,7 +171,12 @@ describe('pairing by short code over real WebRTC', () => {
 });
 
 /** A receiver speaking raw frames on a real link: whatever `opening` gives it to send once the link opens. */
-async function rawReceiver(server: FerryServer, nameplate: string, opening: Uint8Array[]) {
+async function rawReceiver(
+  server: FerryServer,
+  nameplate: string,
+  opening: Uint8Array[],
+  react: (frame: Frame, link: SignaledLink) => void = () => undefined,
+) {
   const signaling = await connectSignaling(server.url);
   cleanups.push(() => signaling.close());
   const frames: Frame[] = [];
@@ -179,7 +188,11 @@ async function rawReceiver(server: FerryServer, nameplate: string, opening: Uint
     link.onOpen(() => {
       for (const message of opening) link.send(message);
     });
-    link.onMessage((message) => frames.push(decodeFrame(message)));
+    link.onMessage((message) => {
+      const frame = decodeFrame(message);
+      frames.push(frame);
+      react(frame, link);
+    });
     link.onClose(() => {
       closed = true;
     });
@@ -246,5 +259,19 @@ describe('malformed code exchanges over real WebRTC', () => {
       message: expect.stringMatching(/code did not match/),
     });
     await expect.poll(() => failures.map((failure) => failure.kind)).toEqual(['code']);
+  });
+
+  it('a peer that hangs up after seeing the tag, before confirming, still counts as a failed code attempt', {
+    timeout: 30_000,
+  }, async () => {
+    const server = await startServer();
+    const { nameplate, failures } = await hostingSharer(server);
+    const share = toBase64Url(ristretto255.Point.BASE.toBytes());
+    await rawReceiver(server, nameplate, [codeHello(share)], (frame, link) => {
+      if (frame.type === 'auth-confirm') link.close();
+    });
+    await expect
+      .poll(() => failures, { timeout: 10_000 })
+      .toEqual([expect.objectContaining({ kind: 'code', reason: expect.stringMatching(/closed before/) })]);
   });
 });

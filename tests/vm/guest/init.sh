@@ -26,7 +26,21 @@ mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=512000,cache=loose hostroo
 mount -t proc proc /host/proc
 mount -t sysfs sysfs /host/sys
 mount -t devtmpfs devtmpfs /host/dev
+# The guest gets its own writable /tmp, /run, /root and /var/tmp; a host path the tests need (the
+# repository, the corpus beside it: /etc/ferry/expose, one per line) may live below one of them, so
+# it is bound aside first and put back on top of the fresh tmpfs.
+n=0
+while IFS= read -r path; do
+  [ -n "$path" ] && [ -d "/host$path" ] || continue
+  n=$((n + 1)) && mkdir -p "/exposed/$n" && mount --bind "/host$path" "/exposed/$n"
+  printf '%s\n' "$path" > "/exposed/$n.path"
+done < /etc/ferry/expose
 for dir in /host/tmp /host/run /host/root /host/var/tmp; do mount -t tmpfs tmpfs "$dir"; done
+for saved in /exposed/*.path; do
+  [ -f "$saved" ] || continue
+  path=$(cat "$saved") && mkdir -p "/host$path" && mount --bind "${saved%.path}" "/host$path" \
+    || fail "cannot expose $path to the guest"
+done
 mkdir -p /host/dev/shm /host/dev/pts && mount -t tmpfs tmpfs /host/dev/shm
 mkdir -p /host/run/ferry/bin && cp /bin/busybox /host/run/ferry/bin/busybox
 

@@ -1,0 +1,42 @@
+/**
+ * Every system program any test tier (unit, e2e, vm) or the bench runs, and the Debian package that
+ * provides it: the one declared list. `npm run test:setup` installs whatever is missing before any
+ * tier runs, and the VM harness checks the same list, so a fresh machine needs nothing installed by hand.
+ * (Found by reading every spawn/execFile/existsSync of a system path in tests/ and bench/; a unit test
+ * keeps that true: tests/unit/setup/system-packages.test.ts.)
+ */
+export interface SystemRequirement {
+  /** The file that must exist. */
+  readonly path: string;
+  /** The Debian package that ships it. */
+  readonly pkg: string;
+  /** Who needs it, for the log and the docs. */
+  readonly usedBy: string;
+}
+
+export const SYSTEM_REQUIREMENTS: readonly SystemRequirement[] = [
+  { path: '/usr/bin/chromium', pkg: 'chromium', usedBy: 'e2e, vm and bench: real headless Chromium' },
+  { path: '/usr/sbin/usbip', pkg: 'usbip', usedBy: 'unit, e2e and vm: the real USB/IP client' },
+  { path: '/usr/bin/qemu-system-x86_64', pkg: 'qemu-system-x86', usedBy: 'vm: the guest machine' },
+  { path: '/bin/busybox', pkg: 'busybox-static', usedBy: 'vm: the guest initramfs' },
+  { path: '/usr/sbin/depmod', pkg: 'kmod', usedBy: 'vm: module index of the guest kernel' },
+  { path: '/usr/bin/dpkg-deb', pkg: 'dpkg', usedBy: 'vm: unpacks the guest kernel package' },
+  { path: '/usr/bin/apt-get', pkg: 'apt', usedBy: 'vm: downloads the guest kernel package' },
+  { path: '/usr/bin/apt-cache', pkg: 'apt', usedBy: 'vm: finds the current guest kernel package' },
+  { path: '/usr/bin/gcc', pkg: 'gcc', usedBy: 'vm: builds the static C helpers in tests/vm/' },
+  {
+    path: '/usr/lib/x86_64-linux-gnu/libc.a',
+    pkg: 'libc6-dev',
+    usedBy: 'vm: static linking of those helpers',
+  },
+  // The guest runs the host's own programs over 9p: `pkill` stops the in-guest receiver.
+  { path: '/usr/bin/pkill', pkg: 'procps', usedBy: 'vm: in-guest scripts' },
+];
+
+/** The packages whose files are missing on this machine, each once. */
+export function missingPackages(
+  exists: (path: string) => boolean,
+  requirements: readonly SystemRequirement[] = SYSTEM_REQUIREMENTS,
+): string[] {
+  return [...new Set(requirements.filter((r) => !exists(r.path)).map((r) => r.pkg))];
+}
