@@ -32,7 +32,7 @@ export function renderPermissionSelect({
   >
     ${PERMISSIONS.map(
       (permission) =>
-        html`<option value=${permission} ?selected=${permission === value}>${PERMISSION_LABELS[permission]}</option>`,
+        html`<option value=${permission} .selected=${permission === value}>${PERMISSION_LABELS[permission]}</option>`,
     )}
   </select>`;
 }

@@ -1,5 +1,6 @@
 import { html, LitElement, nothing, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
 import { DEFAULT_PIPELINE } from '../../pipeline/index.ts';
 import { parseShortCode } from '../../transport/index.ts';
 import { SharerController, type ShareTarget } from '../controllers/sharer-controller.ts';
@@ -82,7 +83,10 @@ export class FerryShareView extends LitElement {
   private renderApprovals(): TemplateResult | typeof nothing {
     const waiting = this.sharer.waiting;
     if (waiting.length === 0) return nothing;
-    return html`${waiting.map(
+    // Keyed by peer: a prompt keeps the permission picked in it while others come and go.
+    return html`${repeat(
+      waiting,
+      (peer) => peer.peerId,
       (peer) =>
         html`<ferry-approval-prompt .peer=${peer} .permission=${this.sharer.access.permission}></ferry-approval-prompt>`,
     )}`;
