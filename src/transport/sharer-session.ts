@@ -14,10 +14,11 @@ import {
   type UsbFrame,
 } from '../protocol/index.ts';
 import type { PeerInfo } from '../protocol/signaling.ts';
+import { Admissions, type Approval } from './admissions.ts';
 import { DeviceCodecs } from './device-codecs.ts';
 import type { LinkFactory, LinkState } from './link.ts';
 import { type AuthFailure, type ChannelAuth, PeerChannel } from './peer-channel.ts';
-import { hidRequestNeeds, type Permission, permits, usbRequestNeeds } from './permissions.ts';
+import { hidRequestNeeds, type Permission, usbRequestNeeds } from './permissions.ts';
 import { canonicalPipeline } from './pipeline-handshake.ts';
 import { RateMeter } from './rate-meter.ts';
 import { type SignalingClient, TypedEmitter } from './signaling-client.ts';
@@ -45,11 +46,7 @@ export interface RefusedDevice {
   reason: string;
 }
 
-/**
- * `ask`: every receiver that proves the secret waits until the sharer approves it (grant) or turns it
- * away (revoke); nothing about the devices reaches it before. `anyone`: it is approved at once.
- */
-export type Approval = 'ask' | 'anyone';
+export type { Approval };
 
 export interface SharerStatus {
   peers: PeerStatus[];
@@ -104,10 +101,7 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
   private sessionId = '';
   private readonly channels = new Map<string, PeerChannel>();
   private readonly names = new Map<string, string>();
-  /** Approved receivers and what each may do; a receiver not in here gets no device data. */
-  private readonly grants = new Map<string, Permission>();
-  private approval: Approval;
-  private anyonePermission: Permission;
+  private readonly admissions: Admissions;
   private readonly devices = new Map<number, HidSource>();
   private readonly unsubscribers = new Map<number, Array<() => void>>();
   private readonly codecs = new DeviceCodecs();
@@ -127,8 +121,7 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
   constructor(private readonly options: SharerOptions) {
     super();
     this.pipeline = canonicalPipeline(options.pipeline ?? DEFAULT_PIPELINE);
-    this.approval = options.approval ?? 'ask';
-    this.anyonePermission = options.anyonePermission ?? 'full';
+    this.admissions = new Admissions(options.approval, options.anyonePermission);
     const { signaling } = options;
     signaling.on('peer-joined', (peer) => this.connectTo(peer));
     signaling.on('peer-left', ({ peerId }) => this.channels.get(peerId)?.close('left the session'));
@@ -178,9 +171,8 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
   }
 
   /** From now on: ask for each new receiver, or approve it at once with `permission`. */
-  setApproval(approval: Approval, permission: Permission = this.anyonePermission): void {
-    this.approval = approval;
-    this.anyonePermission = permission;
+  setApproval(approval: Approval, permission?: Permission): void {
+    this.admissions.set(approval, permission);
   }
 
   /**
@@ -190,11 +182,10 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
   grant(peerId: string, permission: Permission): boolean {
     const channel = this.channels.get(peerId);
     if (!channel?.ready) return false;
-    const approved = this.grants.has(peerId);
-    this.grants.set(peerId, permission);
+    const first = this.admissions.grant(peerId, permission);
     channel.send(encodeGrant(permission));
-    if (approved) this.publishStatus();
-    else this.welcome(channel);
+    if (first) this.welcome(channel);
+    else this.publishStatus();
     return true;
   }
 
@@ -205,7 +196,7 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
   revoke(peerId: string): void {
     const channel = this.channels.get(peerId);
     if (!channel) return;
-    const approved = this.grants.delete(peerId);
+    const approved = this.admissions.remove(peerId);
     this.channels.delete(peerId);
     this.refusals.delete(peerId);
     this.usb.peerClosed(channel);
@@ -272,7 +263,7 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
     channel.on('closed', () => {
       if (this.channels.get(peer.peerId) !== channel) return; // revoked: already let go
       this.channels.delete(peer.peerId);
-      this.grants.delete(peer.peerId);
+      this.admissions.remove(peer.peerId);
       this.refusals.delete(peer.peerId);
       this.usb.peerClosed(channel);
       this.publishStatus();
@@ -281,8 +272,9 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
   }
 
   private authenticated(channel: PeerChannel): void {
-    if (this.approval === 'anyone') {
-      this.grant(channel.peerId, this.anyonePermission);
+    const atOnce = this.admissions.atOnce;
+    if (atOnce !== undefined) {
+      this.grant(channel.peerId, atOnce);
       return;
     }
     this.emit('waiting', this.peerStatus(channel));
@@ -299,7 +291,7 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
   private forwardInput(device: number, reportId: number, data: Uint8Array, timestampMs: number): void {
     const frame = encodeInputReport(device, reportId, timestampMs, data, this.scratch);
     for (const channel of this.channels.values()) {
-      if (this.grants.has(channel.peerId) && !this.hasRefused(channel, device)) channel.send(frame);
+      if (this.admissions.approved(channel.peerId) && !this.hasRefused(channel, device)) channel.send(frame);
     }
     this.meter.add(data.length);
   }
@@ -332,7 +324,7 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
     if (frame.type !== 'output' && frame.type !== 'feature-get' && frame.type !== 'feature-set') return;
     const { device, reportId, requestId } = frame;
     const source = this.devices.get(device);
-    if (!this.allows(channel, hidRequestNeeds(frame.type))) {
+    if (!this.admissions.allows(channel.peerId, hidRequestNeeds(frame.type))) {
       channel.send(encodeReply(device, reportId, requestId, ReplyStatus.NotAllowed));
       return;
     }
@@ -361,7 +353,7 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
     const { message } = frame;
     if (message.kind !== 'announce' && message.kind !== 'completion' && message.kind !== 'iso-completion') {
       const active = this.usb.activeConfiguration(frame.device);
-      if (!this.allows(channel, usbRequestNeeds(message, active))) {
+      if (!this.admissions.allows(channel.peerId, usbRequestNeeds(message, active))) {
         const refusal = { kind: 'completion', requestId: message.requestId, status: 'not-allowed' } as const;
         channel.send(encodeUsbCompletion(frame.device, { ...refusal, actualLength: 0, data: EMPTY }));
         return;
@@ -370,18 +362,13 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
     this.usb.receive(channel, frame);
   }
 
-  private allows(channel: PeerChannel, needed: Permission): boolean {
-    const granted = this.grants.get(channel.peerId);
-    return granted !== undefined && permits(granted, needed);
-  }
-
   /** Approved receivers, oldest first: the ones devices go to. */
   private readyChannels(): PeerChannel[] {
-    return [...this.channels.values()].filter((channel) => this.grants.has(channel.peerId));
+    return [...this.channels.values()].filter((channel) => this.admissions.approved(channel.peerId));
   }
 
   private peerStatus(channel: PeerChannel): PeerStatus {
-    const permission = this.grants.get(channel.peerId);
+    const permission = this.admissions.permissionOf(channel.peerId);
     return {
       peerId: channel.peerId,
       name: this.names.get(channel.peerId) ?? '',
