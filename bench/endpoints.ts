@@ -30,8 +30,12 @@ export interface Services {
   receiverArgv: string[];
 }
 
-/** The spec that puts input reports on the unordered, unretransmitted channel (docs/pipeline.md). */
-export const UNRELIABLE_PIPELINE = 'seq';
+/**
+ * The spec that puts input reports on the unordered, unretransmitted channel (docs/pipeline.md), bundled
+ * like the default: one message per report (8000/s at 8 kHz) backs up a loaded sender past the 64 KiB at
+ * which the unreliable channel drops rather than queues.
+ */
+export const UNRELIABLE_PIPELINE = 'seq,bundle(1ms)';
 
 /** A page call that does not answer within `ms` fails, naming itself: a bench never hangs. */
 export function bounded<T>(what: string, call: Promise<T>, ms = 30_000): Promise<T> {

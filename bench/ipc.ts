@@ -2,7 +2,7 @@
  * Request/response over a child process's IPC channel (structured clone, so typed arrays cross intact).
  * Parent side: `ChildHandle`; child side: `serve(handlers)`. Every request has a timeout: a bench never hangs.
  */
-import { type ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, fork, spawn } from 'node:child_process';
 
 interface Request {
   id: number;
@@ -28,12 +28,16 @@ export class ChildHandle {
     });
   }
 
-  static start(file: string, execArgv: string[] = []): ChildHandle {
-    const child = fork(file, [], {
-      execArgv: [...process.execArgv, ...execArgv],
-      serialization: 'advanced',
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
+  /** `netns`: run the child inside that network namespace (`ip netns exec`, which then execs node). */
+  static start(file: string, execArgv: string[] = [], options: { netns?: string } = {}): ChildHandle {
+    const flags = [...process.execArgv, ...execArgv];
+    const stdio = ['ignore', 'inherit', 'inherit', 'ipc'] as const;
+    const child = options.netns
+      ? spawn('ip', ['netns', 'exec', options.netns, process.execPath, ...flags, file], {
+          serialization: 'advanced',
+          stdio: [...stdio],
+        })
+      : fork(file, [], { execArgv: flags, serialization: 'advanced', stdio: [...stdio] });
     return new ChildHandle(child);
   }
 

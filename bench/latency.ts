@@ -95,10 +95,12 @@ export async function runLatency(services: Services, options: LatencyOptions): P
       }
       for (const endpoint of endpoints) {
         const row = latencyRow(endpoint, rateHz, options.durationMs, windows.get(endpoint) ?? []);
+        row.row.seq_lost_total = await endpoint.receiver.request<number>('seqLost').catch(() => 0);
         samples.set(`${endpoint.config}@${rateHz}`, row.samples);
         rows.push(row.row);
         console.error(
-          `  ${endpoint.config} @ ${rateHz} Hz: p50 ${row.row.p50_ms} p99 ${row.row.p99_ms} ms, lost ${row.row.lost}/${row.row.sent}`,
+          `  ${endpoint.config} @ ${rateHz} Hz: p50 ${row.row.p50_ms} p99 ${row.row.p99_ms} ms, lost ${row.row.lost}/${row.row.sent}` +
+            (row.row.seq_lost_total ? ` (seq declared ${row.row.seq_lost_total} lost so far)` : ''),
         );
       }
     }

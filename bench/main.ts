@@ -2,14 +2,16 @@
  * `npm run bench` — latency, throughput, scale and stage costs of Ferry beside a bare data channel and a
  * WebSocket relay, on loopback with real headless Chromium as the sharer (docs/performance.md).
  *   --quick        a short version for CI (< 1 min); writes bench/out/
- *   --only <part>  latency | throughput | scale | stacks | usb | pipeline | hid
+ *   --only <part>  latency | throughput | scale | stacks | usb | impaired | pipeline | hid
  *   --cpu-prof     receiver children write V8 CPU profiles to bench/out/prof/
+ *   --configs a,b  the impaired part measures only these configurations (e.g. ferry-input,ferry-reliable)
  * The full run writes bench/results.json and bench/latency.svg. A bench never fails on a number.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { createFerryServer } from '../signaling/index.ts';
 import { runHidBench } from './hid.ts';
+import { runImpaired } from './impaired.ts';
 import { runLatency } from './latency.ts';
 import { describeMachine } from './machine.ts';
 import { runPipelineBench } from './pipeline.ts';
@@ -22,7 +24,7 @@ import { runThroughput } from './throughput.ts';
 import { runUsb } from './usb.ts';
 import { runWebrtcStackBench } from './webrtc-stacks.ts';
 
-const PARTS = ['latency', 'throughput', 'scale', 'stacks', 'usb', 'pipeline', 'hid'] as const;
+const PARTS = ['latency', 'throughput', 'scale', 'stacks', 'usb', 'impaired', 'pipeline', 'hid'] as const;
 type Part = (typeof PARTS)[number];
 
 const args = process.argv.slice(2);
@@ -35,6 +37,8 @@ const wants = (part: Part) =>
   only === undefined ? !(quick && (part === 'pipeline' || part === 'hid')) : only === part;
 const outDir = new URL(quick || only ? './out/' : './', import.meta.url);
 const profDir = new URL('./out/prof/', import.meta.url).pathname;
+const configsAt = args.indexOf('--configs');
+const configs = configsAt >= 0 ? args[configsAt + 1]?.split(',') : undefined;
 const receiverArgv = args.includes('--cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
 
 const plan = quick
@@ -50,6 +54,7 @@ const plan = quick
       echo: 200,
       bulkMs: 300,
       usb: { bulkMs: 1000, controlCount: 200, rounds: 1, inFlight: [4] },
+      impaired: { durationMs: 1000, rounds: 1, losses: [0.05], outageWindowMs: 4000 },
     }
   : {
       rates: [125, 1000, 8000],
@@ -63,6 +68,7 @@ const plan = quick
       echo: 2000,
       bulkMs: 2000,
       usb: { bulkMs: 4000, controlCount: 2000, rounds: 2, inFlight: [1, 4, 16] },
+      impaired: { durationMs: 10_000, rounds: 2, losses: [0, 0.01, 0.05], outageWindowMs: 6000 },
     };
 
 const results: Results = {
@@ -79,6 +85,7 @@ const results: Results = {
   hid: [],
   webrtcStacks: [],
   usb: { pipelines: {}, bulk: [], control: [] },
+  impaired: { configs: [], rows: [], absent: [] },
   durations: {},
 };
 
@@ -132,14 +139,28 @@ await timed('usb', async () => {
   // Node to Node (no Chromium): its own signaling server, so `--only usb` starts nothing else.
   const server = await createFerryServer({ port: 0 });
   try {
-    results.usb = await runUsb(`${server.url.replace('http', 'ws')}/signal`, {
-      ...plan.usb,
-      transferBytes: 16 * 1024,
-      controlBytes: 64,
-    });
+    results.usb = await runUsb(
+      `${server.url.replace('http', 'ws')}/signal`,
+      {
+        ...plan.usb,
+        transferBytes: 16 * 1024,
+        controlBytes: 64,
+      },
+      receiverArgv,
+    );
   } finally {
     await server.close();
   }
+});
+await timed('impaired', async () => {
+  // Node to Node through the impairment wire, in two network namespaces of its own (bench/impair/).
+  results.impaired = await runImpaired({
+    ...plan.impaired,
+    rateHz: 1000,
+    delayMs: 25,
+    outageMs: 2000,
+    ...(configs ? { configs } : {}),
+  });
 });
 await timed('pipeline', async () => {
   results.pipeline = await runPipelineBench();

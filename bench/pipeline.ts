@@ -147,6 +147,7 @@ const SPECS = [
   'encrypt',
   'bundle(1ms),lz4,encrypt',
   'seq,bundle(1ms),lz4,encrypt',
+  'input,bundle(1ms)',
   'coalesce(4ms)',
   'discard',
   'pace(20ms)',
@@ -172,7 +173,12 @@ export async function runPipelineBench(): Promise<BenchRow[]> {
     });
   }
   const mouse = highRateMouse();
-  for (const spec of ['bundle(1ms)', 'coalesce(1ms),bundle(1ms)', 'seq,bundle(1ms),lz4']) {
+  for (const spec of [
+    'bundle(1ms)',
+    'coalesce(1ms),bundle(1ms)',
+    'seq,bundle(1ms),lz4',
+    'input,bundle(1ms)',
+  ]) {
     const total = await runAll(spec, [mouse]);
     rows.push({
       name: `${spec} @8 kHz mouse`,

@@ -8,7 +8,8 @@ export interface Relay {
   close(): Promise<void>;
 }
 
-export async function startRelay(): Promise<Relay> {
+/** `host`: loopback unless told otherwise (the impaired part binds it inside its own network namespace). */
+export async function startRelay(host = '127.0.0.1'): Promise<Relay> {
   const http = createServer();
   const wss = new WebSocketServer({ server: http });
   const receivers = new Set<WebSocket>();
@@ -22,8 +23,8 @@ export async function startRelay(): Promise<Relay> {
       for (const receiver of receivers) receiver.send(data);
     });
   });
-  await new Promise<void>((done) => http.listen(0, '127.0.0.1', done));
-  const url = `ws://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  await new Promise<void>((done) => http.listen(0, host, done));
+  const url = `ws://${host}:${(http.address() as AddressInfo).port}`;
   return {
     url,
     close: () =>

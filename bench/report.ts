@@ -149,7 +149,19 @@ export function formatResults(results: Results): string {
       results.usb.bulk.find((r) => r.path === 'bare-datachannel' && r.inFlight === inFlight)?.MB_per_s;
     out.push(
       table(
-        ['usb bulk', 'bytes', 'in flight', 's', 'pairs', 'errors', 'MB/s', 'of bare', 'pair p50', 'pair p99'],
+        [
+          'usb bulk',
+          'bytes',
+          'in flight',
+          's',
+          'pairs',
+          'errors',
+          'MB/s',
+          'of bare',
+          'pair p50',
+          'pair p99',
+          'cpu µs/pair',
+        ],
         results.usb.bulk.map((r) => {
           const bare = bareBulk(r.inFlight);
           return [
@@ -163,6 +175,7 @@ export function formatResults(results: Results): string {
             bare ? `${((r.MB_per_s / bare) * 100).toFixed(0)} %` : '–',
             r.pair_p50_ms,
             r.pair_p99_ms,
+            r.cpu_us_per_pair,
           ];
         }),
       ),
@@ -171,6 +184,51 @@ export function formatResults(results: Results): string {
         .join(', ')})`,
       '',
     );
+  }
+  if (results.impaired.rows.length) {
+    out.push(
+      table(
+        [
+          'impaired',
+          'scenario',
+          'sent',
+          'deliv',
+          'lost',
+          'edges lost',
+          'motion lost',
+          'stale',
+          'p50',
+          'p99',
+          'p99.9',
+          'max',
+          'edge p99',
+          'recovery',
+        ],
+        results.impaired.rows.map((r) => [
+          r.config,
+          r.scenario,
+          r.sent,
+          r.delivered,
+          // `input` merges motion reports (latest wins, their motion carried on): not lost data.
+          r.pipeline.startsWith('input') ? `${r.lost} merged` : r.lost,
+          `${r.lostEdges}/${r.edges}`,
+          r.lostMotion,
+          r.stale,
+          r.p50_ms,
+          r.p99_ms,
+          r.p999_ms,
+          r.max_ms,
+          r.edge_p99_ms,
+          r.recovery_ms ?? '',
+        ]),
+      ),
+      `(ms; Node sharer → receiver through the userspace wire, ${results.impaired.rows[0]?.delayMs} ms each way, 1000 reports/s of 64 B; pipelines: ${results.impaired.rows
+        .filter((r) => r.pipeline && r.scenario === results.impaired.rows[0]?.scenario)
+        .map((r) => `${r.config} '${r.pipeline}'`)
+        .join(', ')})`,
+    );
+    for (const row of results.impaired.absent) out.push(`absent: ${row.config}: ${row.absent}`);
+    out.push('');
   }
   if (results.pipeline.length) {
     out.push(

@@ -1,4 +1,5 @@
 /** The shapes of bench/results.json. */
+import type { ImpairedResults } from './impaired.ts';
 import type { BenchRow } from './pipeline.ts';
 import type { StackResult } from './webrtc-stacks.ts';
 
@@ -28,6 +29,8 @@ export interface LatencyRow {
   /** Page-side pacing error (p99, ms) and wake-ups that emitted more than one report. */
   pacing_slip_p99_ms: number;
   pacing_bursts: number;
+  /** Ferry with seq: reports the receiver's seq declared lost since the link opened (all rates so far). */
+  seq_lost_total?: number;
 }
 
 export interface AbsentRow {
@@ -89,6 +92,8 @@ export interface UsbBulkRow {
   /** Issue of a pair to both its completions. */
   pair_p50_ms: number;
   pair_p99_ms: number;
+  /** CPU time of both processes (every thread) per pair, µs: what the path costs, whatever else runs. */
+  cpu_us_per_pair: number;
 }
 
 export interface UsbControlRow {
@@ -133,6 +138,8 @@ export interface Results {
   hid: { name: string; nsPerOp: number }[];
   webrtcStacks: StackResult[];
   usb: UsbResults;
+  /** The impaired part (bench/impaired.ts): delay, loss and an outage through the userspace wire. */
+  impaired: ImpairedResults;
   /** Part → wall seconds. */
   durations: Record<string, number>;
 }

@@ -33,9 +33,14 @@ export interface UsbOptions {
   controlBytes: number;
 }
 
-export async function runUsb(signalUrl: string, options: UsbOptions): Promise<UsbResults> {
-  const sharer = ChildHandle.start(SHARER_CHILD);
-  const receiver = ChildHandle.start(RECEIVER_CHILD);
+/** `childArgv`: extra node flags for both children (e.g. --cpu-prof). */
+export async function runUsb(
+  signalUrl: string,
+  options: UsbOptions,
+  childArgv: string[] = [],
+): Promise<UsbResults> {
+  const sharer = ChildHandle.start(SHARER_CHILD, childArgv);
+  const receiver = ChildHandle.start(RECEIVER_CHILD, childArgv);
   try {
     const secret = randomBytes(16).toString('base64url');
     const pipelines: Record<string, string> = {};
@@ -53,12 +58,16 @@ export async function runUsb(signalUrl: string, options: UsbOptions): Promise<Us
     const offer = await receiver.request<string>('bareOffer');
     await receiver.request('bareAccept', { answer: await sharer.request<string>('bare', { offer }) });
 
-    const bulkRun = (path: UsbPath, inFlight: number, durationMs: number) =>
-      receiver.request<BulkOutcome>(
+    const cpu = async () => (await sharer.request<number>('cpu')) + (await receiver.request<number>('cpu'));
+    const bulkRun = async (path: UsbPath, inFlight: number, durationMs: number) => {
+      const before = await cpu();
+      const outcome = await receiver.request<BulkOutcome>(
         'bulk',
         { path, transferBytes: options.transferBytes, inFlight, durationMs } satisfies BulkRun,
         durationMs + 30_000,
       );
+      return { ...outcome, cpuUs: (await cpu()) - before };
+    };
     const controlRun = (path: UsbPath, count: number) =>
       receiver.request<ControlOutcome>(
         'control',
@@ -71,7 +80,7 @@ export async function runUsb(signalUrl: string, options: UsbOptions): Promise<Us
       await bulkRun(path, Math.max(...options.inFlight), 500);
     }
 
-    const bulk = new Map<string, BulkOutcome[]>();
+    const bulk = new Map<string, Array<BulkOutcome & { cpuUs: number }>>();
     const control = new Map<UsbPath, ControlOutcome[]>();
     for (let r = 0; r < options.rounds; r++) {
       for (const path of PATHS) {
@@ -120,6 +129,7 @@ export async function runUsb(signalUrl: string, options: UsbOptions): Promise<Us
           MB_per_s: round((pairs * options.transferBytes) / (wallMs / 1000) / 1e6, 2),
           pair_p50_ms: round(stats.p50),
           pair_p99_ms: round(stats.p99),
+          cpu_us_per_pair: round(outcomes.reduce((sum, o) => sum + o.cpuUs, 0) / Math.max(1, pairs), 0),
         };
         console.error(
           `  bulk ${path} ${row.transferBytes} B × ${inFlight} in flight: ${row.MB_per_s} MB/s each way`,

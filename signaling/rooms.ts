@@ -11,30 +11,42 @@ import {
   type ServerMessage,
   type SignalData,
 } from '../src/protocol/signaling.ts';
+import { drawNameplate, NAMEPLATE_SPACE } from './nameplates.ts';
 
 /** How the rooms reach one connected peer; the server backs it with a WebSocket. */
 export interface PeerChannel {
-  send(message: ServerMessage): void;
+  /** Never throws. False when the message could not be encoded (it would be over the size cap). */
+  send(message: ServerMessage): boolean;
   close(code: number, reason: string): void;
 }
 
 export interface RoomLimits {
   maxReceivers: number;
   maxSessions: number;
+  /** Live sessions one client address may have created. */
+  maxSessionsPerOwner: number;
   /** A session with no connected member is deleted after this long (lets a peer reconnect meanwhile). */
   sessionTtlMs: number;
   /** A session whose members have sent nothing for this long is closed, members and all. */
   idleTimeoutMs: number;
 }
 
+/** How a member got in: created the session, knew its id (a link), or typed its nameplate (a code). */
+export type JoinedVia = 'create' | 'session-id' | 'nameplate';
+
 export interface Member extends PeerInfo {
   readonly sessionId: string;
   readonly channel: PeerChannel;
+  readonly via: JoinedVia;
 }
 
 interface Session {
   readonly id: string;
   readonly nameplate: string;
+  /** The client address that created it, whose session budget it counts against. */
+  readonly owner: string;
+  /** A failed code attempt burned the nameplate: it stays reserved, but joins by it are refused. */
+  burned: boolean;
   readonly members: Map<string, Member>;
   lastActivityAt: number;
   emptySince: number | undefined;
@@ -57,30 +69,46 @@ export class RoomError extends Error {
 export class Rooms {
   private readonly sessions = new Map<string, Session>();
   private readonly byNameplate = new Map<string, Session>();
+  private readonly ownedBy = new Map<string, number>();
 
   constructor(
     private readonly limits: RoomLimits,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    // Keeps random draws cheap and a scan's odds of hitting a live nameplate small (docs/security.md).
+    if (limits.maxSessions > NAMEPLATE_SPACE / 10) {
+      throw new RangeError(`maxSessions may be at most ${NAMEPLATE_SPACE / 10}`);
+    }
+  }
 
   get size(): number {
     return this.sessions.size;
   }
 
-  create(role: Role, name: string, channel: PeerChannel): Member {
+  create(role: Role, name: string, channel: PeerChannel, owner = ''): Member {
     if (this.sessions.size >= this.limits.maxSessions) {
       throw new RoomError('server-full', 'too many live sessions; try again later');
     }
+    const owned = this.ownedBy.get(owner) ?? 0;
+    if (owned >= this.limits.maxSessionsPerOwner) {
+      throw new RoomError(
+        'rate-limited',
+        `too many live sessions from your address (${this.limits.maxSessionsPerOwner}); they expire once left`,
+      );
+    }
     const session: Session = {
       id: randomBytes(16).toString('base64url'),
-      nameplate: this.freeNameplate(),
+      nameplate: drawNameplate((candidate) => this.byNameplate.has(candidate)),
+      owner,
+      burned: false,
       members: new Map(),
       lastActivityAt: this.now(),
       emptySince: undefined,
     };
     this.sessions.set(session.id, session);
     this.byNameplate.set(session.nameplate, session);
-    const member = this.admit(session, role, name, channel);
+    this.ownedBy.set(owner, owned + 1);
+    const member = this.admit(session, role, name, channel, 'create');
     channel.send({
       type: 'created',
       sessionId: session.id,
@@ -94,7 +122,8 @@ export class Rooms {
     const session = this.find(target);
     this.checkRoomFor(session, role);
     const others = [...session.members.values()];
-    const member = this.admit(session, role, name, channel);
+    const via: JoinedVia = 'sessionId' in target ? 'session-id' : 'nameplate';
+    const member = this.admit(session, role, name, channel, via);
     channel.send({
       type: 'joined',
       sessionId: session.id,
@@ -107,13 +136,36 @@ export class Rooms {
 
   /** Forwards an opaque signal to one member of the sender's own session, never further. */
   relay(from: Member, to: string, data: SignalData): void {
-    const session = this.sessionOf(from);
+    const session = this.sessionWith(from);
     const target = session.members.get(to);
     if (target === undefined || target === from) {
       throw new RoomError('unknown-peer', `no peer "${to}" in this session`);
     }
     session.lastActivityAt = this.now();
-    target.channel.send({ type: 'signal', from: from.peerId, data });
+    if (!target.channel.send({ type: 'signal', from: from.peerId, data })) {
+      // Re-encoding can grow a message (1e21 becomes 1e+21), so a signal under the cap may not fit.
+      throw new RoomError('too-large', 'this signal is too large to relay');
+    }
+  }
+
+  /**
+   * A member reports that `peerId` failed to prove the short code. The nameplate burns (no more joins by
+   * it) and every member is told. The failed peer is also dropped, but only on the word of a member that
+   * did not come by the code itself: a guesser must not be able to drop the people it guessed its way to.
+   */
+  codeFailed(reporter: Member, peerId: string): void {
+    const session = this.sessionWith(reporter);
+    if (!session.burned) {
+      session.burned = true;
+      for (const member of session.members.values()) {
+        member.channel.send({ type: 'nameplate-burned', nameplate: session.nameplate });
+      }
+    }
+    const failed = session.members.get(peerId);
+    if (failed !== undefined && failed.via === 'nameplate' && reporter.via !== 'nameplate') {
+      this.leave(failed);
+      failed.channel.close(CLOSE_CODES.codeFailed, 'code failed');
+    }
   }
 
   /** Removes a member (it left or its socket closed). Safe to call twice or after the session expired. */
@@ -141,6 +193,9 @@ export class Rooms {
   private expire(session: Session): void {
     this.sessions.delete(session.id);
     this.byNameplate.delete(session.nameplate);
+    const owned = (this.ownedBy.get(session.owner) ?? 1) - 1;
+    if (owned > 0) this.ownedBy.set(session.owner, owned);
+    else this.ownedBy.delete(session.owner);
     for (const member of session.members.values()) {
       member.channel.close(CLOSE_CODES.sessionExpired, 'session expired');
     }
@@ -151,12 +206,22 @@ export class Rooms {
       'sessionId' in target ? this.sessions.get(target.sessionId) : this.byNameplate.get(target.nameplate);
     if (session === undefined)
       throw new RoomError('unknown-session', 'no such session (it may have expired)');
+    if ('nameplate' in target && session.burned) {
+      throw new RoomError(
+        'code-burned',
+        'this code no longer works: someone tried it with the wrong words; ask for the link instead',
+      );
+    }
     return session;
   }
 
-  private sessionOf(member: Member): Session {
+  /** The member's session, if it is still in it (an expired session, or a dropped member, is not). */
+  private sessionWith(member: Member): Session {
     const session = this.sessions.get(member.sessionId);
     if (session === undefined) throw new RoomError('unknown-session', 'this session has expired');
+    if (session.members.get(member.peerId) !== member) {
+      throw new RoomError('not-in-session', 'you are no longer in this session');
+    }
     return session;
   }
 
@@ -171,19 +236,19 @@ export class Rooms {
     }
   }
 
-  private admit(session: Session, role: Role, name: string, channel: PeerChannel): Member {
-    const member: Member = { peerId: this.freePeerId(session), role, name, sessionId: session.id, channel };
+  private admit(session: Session, role: Role, name: string, channel: PeerChannel, via: JoinedVia): Member {
+    const member: Member = {
+      peerId: this.freePeerId(session),
+      role,
+      name,
+      sessionId: session.id,
+      channel,
+      via,
+    };
     session.members.set(member.peerId, member);
     session.emptySince = undefined;
     session.lastActivityAt = this.now();
     return member;
-  }
-
-  /** The smallest free number, so codes stay short to type: "3-…" rather than "48213-…". */
-  private freeNameplate(): string {
-    let candidate = 1;
-    while (this.byNameplate.has(String(candidate))) candidate++;
-    return String(candidate);
   }
 
   private freePeerId(session: Session): string {

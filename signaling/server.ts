@@ -3,10 +3,13 @@
  * It pairs peers and relays their WebRTC signals; it never sees share secrets or device data.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { CLOSE_CODES, MAX_MESSAGE_BYTES } from '../src/protocol/signaling.ts';
-import { acceptConnection } from './connection.ts';
+import { clientAddressOf } from './client-address.ts';
+import { ClientLedger, type ClientLimits, DEFAULT_CLIENT_LIMITS } from './client-limits.ts';
+import { acceptConnection, type ConnectionContext, refuseSocket } from './connection.ts';
 import { Rooms } from './rooms.ts';
 import { setSecurityHeaders } from './security-headers.ts';
 import { createStaticHandler, type RequestHandler, sendStatus } from './static.ts';
@@ -26,8 +29,25 @@ export interface FerryServerOptions {
   pingIntervalMs?: number;
   /** Error replies a socket may earn before it is closed. */
   maxBadMessages?: number;
+  /** Per-client-address budgets (docs/security.md); the defaults suit normal use. */
+  limits?: Partial<ClientLimits>;
+  /** A socket that is in no session for this long is closed (4003). */
+  connectionIdleMs?: number;
+  /** Sockets the whole server holds at most; more are refused with 1013 (the process needs the fds). */
+  maxSockets?: number;
+  /**
+   * Behind a reverse proxy: the request header that carries the client's address (e.g. `X-Forwarded-For`,
+   * its last entry). Off by default, since a client reaching the server directly could forge it.
+   */
+  trustProxy?: string;
+  /** Where unexpected errors are logged (default console.error). */
+  log?: (message: string, error?: unknown) => void;
   /** STUN/TURN servers the web app should use, served as /config.json (none are needed on one LAN). */
   iceServers?: RTCIceServer[];
+  /** Serve HTTPS and WSS (PEM certificate chain and key) instead of plain HTTP. */
+  tls?: { cert: Buffer; key: Buffer };
+  /** The origin share links and QR codes should use (behind a proxy, or a name others can reach). */
+  publicUrl?: string;
 }
 
 export interface FerryServer {
@@ -41,32 +61,65 @@ const MINUTE = 60_000;
 export async function createFerryServer(options: FerryServerOptions = {}): Promise<FerryServer> {
   const sessionTtlMs = options.sessionTtlMs ?? 10 * MINUTE;
   const idleTimeoutMs = options.idleTimeoutMs ?? 60 * MINUTE;
+  const limits = clientLimits(options.limits);
   const rooms = new Rooms({
     maxReceivers: options.maxReceivers ?? 4,
     maxSessions: options.maxSessions ?? 10_000,
+    maxSessionsPerOwner: limits.sessionsPerAddress,
     sessionTtlMs,
     idleTimeoutMs,
   });
+  const ledger = new ClientLedger(limits);
+  const log = options.log ?? ((message: string, error?: unknown) => console.error(message, error ?? ''));
+  const context: ConnectionContext = {
+    rooms,
+    ledger,
+    maxBadMessages: options.maxBadMessages ?? 20,
+    connectionIdleMs: options.connectionIdleMs ?? MINUTE,
+    maxBufferedBytes: 1024 * 1024,
+    log,
+  };
   const serveStatic = options.staticDir === undefined ? undefined : createStaticHandler(options.staticDir);
-  const server = createServer((request, response) => {
+  const onRequest = (request: IncomingMessage, response: ServerResponse): void => {
     setSecurityHeaders(response);
-    const config = JSON.stringify({ iceServers: options.iceServers ?? [] });
+    const config = JSON.stringify({ iceServers: options.iceServers ?? [], publicUrl: options.publicUrl });
     handleHttp(request, response, rooms, serveStatic, config).catch(() => response.destroy());
-  });
+  };
+  const server = options.tls ? createTlsServer(options.tls, onRequest) : createServer(onRequest);
+  // Slow or stalled request headers (an upgrade included) must not hold sockets for Node's default minute.
+  server.headersTimeout = 15_000;
+  server.requestTimeout = 30_000;
   const wss = new WebSocketServer({ server, path: '/signal', maxPayload: MAX_MESSAGE_BYTES });
-  wss.on('connection', (socket) => acceptConnection(socket, rooms, options.maxBadMessages ?? 20));
+  const maxSockets = options.maxSockets ?? 20_000;
+  wss.on('connection', (socket, request) => {
+    try {
+      if (wss.clients.size > maxSockets) {
+        const refusal = { message: 'the server has too many connections; try again later' };
+        refuseSocket(socket, context, 'server-full', refusal, CLOSE_CODES.serverBusy);
+        return;
+      }
+      acceptConnection(socket, clientAddressOf(request, options.trustProxy), context);
+    } catch (error) {
+      log('signaling: dropping a connection after an unexpected error', error);
+      socket.terminate();
+    }
+  });
+  wss.on('error', (error) => log('signaling: WebSocket server error', error));
 
   // Sweep often enough that expiry lands within about a quarter of the shortest limit.
   const sweepEveryMs = Math.max(10, Math.min(sessionTtlMs, idleTimeoutMs, MINUTE) / 4);
   const timers = [
-    setInterval(() => rooms.sweep(), sweepEveryMs),
+    setInterval(() => {
+      rooms.sweep();
+      ledger.sweep();
+    }, sweepEveryMs),
     startHeartbeat(wss, options.pingIntervalMs ?? 30_000),
   ];
   for (const timer of timers) timer.unref();
 
   const port = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
   return {
-    url: `http://${urlHost(options.host ?? '127.0.0.1')}:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://${urlHost(options.host ?? '127.0.0.1')}:${port}`,
     port,
     async close() {
       for (const timer of timers) clearInterval(timer);
@@ -104,6 +157,21 @@ async function handleHttp(
   await serveStatic(request, response);
 }
 
+/** The defaults with the given overrides; a limit that is not a positive number is a configuration error. */
+function clientLimits(overrides: Partial<ClientLimits> = {}): ClientLimits {
+  const limits: ClientLimits = { ...DEFAULT_CLIENT_LIMITS };
+  for (const [key, value] of Object.entries(overrides) as Array<[keyof ClientLimits, never]>) {
+    if (value !== undefined) limits[key] = value;
+  }
+  for (const [key, value] of Object.entries(limits)) {
+    const numbers = typeof value === 'number' ? [value] : [value.burst, value.perMinute];
+    if (!numbers.every((n) => Number.isFinite(n) && n > 0)) {
+      throw new RangeError(`limits.${key} must be positive numbers`);
+    }
+  }
+  return limits;
+}
+
 /** Pings every socket each interval and terminates the ones that did not answer the previous ping. */
 function startHeartbeat(wss: WebSocketServer, intervalMs: number): NodeJS.Timeout {
   const answered = new WeakSet<WebSocket>();
@@ -114,7 +182,7 @@ function startHeartbeat(wss: WebSocketServer, intervalMs: number): NodeJS.Timeou
   return setInterval(() => {
     for (const socket of wss.clients) {
       if (!answered.delete(socket)) socket.terminate();
-      else socket.ping();
+      else socket.ping(undefined, undefined, () => {}); // a failed ping means a dead socket: 'close' follows
     }
   }, intervalMs);
 }

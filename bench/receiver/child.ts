@@ -4,11 +4,12 @@
  */
 import { serve } from '../ipc.ts';
 import { Recorder, sharedNow } from './recorder.ts';
-import { answerBare, joinFerry, joinRelay } from './transports.ts';
+import { answerBare, joinFerry, joinRelay, readTag } from './transports.ts';
 
 const recorder = new Recorder();
-const record = (stampMs: number, bytes: number, tag: number) => recorder.add(stampMs, bytes, tag);
+const record = (stampMs: number, data: Uint8Array) => recorder.add(stampMs, data.length, readTag(data));
 let deviceCount = () => 0;
+let seqLost = () => 0;
 const closers: Array<() => void> = [];
 
 serve({
@@ -23,9 +24,12 @@ serve({
   async ferry({ signalUrl, sessionId, secret }: { signalUrl: string; sessionId: string; secret: string }) {
     const joined = await joinFerry(signalUrl, sessionId, secret, record);
     deviceCount = joined.devices;
+    seqLost = joined.lost;
     closers.push(joined.close);
   },
   devices: () => deviceCount(),
+  /** Input reports the receiver's `seq` declared lost (gaps it gave up on), since it joined. */
+  seqLost: () => seqLost(),
   start({ capacity, tag }: { capacity: number; tag?: number }) {
     recorder.start(capacity, tag);
   },

@@ -9,10 +9,11 @@ import {
 } from '../../src/transport/index.ts';
 import { REPORT_TAG_OFFSET } from '../page/api.ts';
 
-/** `tag`: the window id the page wrote into the report (bytes 8–11, u32 little-endian). */
-export type Record = (stampMs: number, bytes: number, tag: number) => void;
+/** The report as delivered (a borrowed view) and the sharer's stamp of it. */
+export type Record = (stampMs: number, data: Uint8Array) => void;
 
-const readTag = (data: Uint8Array) =>
+/** The window id the page wrote into the report (bytes 8–11, u32 little-endian). */
+export const readTag = (data: Uint8Array) =>
   ((data[REPORT_TAG_OFFSET] ?? 0) |
     ((data[REPORT_TAG_OFFSET + 1] ?? 0) << 8) |
     ((data[REPORT_TAG_OFFSET + 2] ?? 0) << 16) |
@@ -28,8 +29,7 @@ export async function answerBare(
   pc.ondatachannel = ({ channel }) => {
     channel.binaryType = 'arraybuffer';
     channel.onmessage = ({ data }: MessageEvent<ArrayBuffer>) => {
-      const view = new DataView(data);
-      record(view.getFloat64(0, true), data.byteLength, view.getUint32(REPORT_TAG_OFFSET, true));
+      record(new DataView(data).getFloat64(0, true), new Uint8Array(data));
     };
   };
   await pc.setRemoteDescription({ type: 'offer', sdp: offer });
@@ -46,9 +46,7 @@ export async function answerBare(
 /** The far end of the WebSocket relay. */
 export async function joinRelay(url: string, record: Record): Promise<() => void> {
   const socket = new WebSocket(url);
-  socket.on('message', (data: Buffer) =>
-    record(data.readDoubleLE(0), data.length, data.readUInt32LE(REPORT_TAG_OFFSET)),
-  );
+  socket.on('message', (data: Buffer) => record(data.readDoubleLE(0), data));
   await new Promise<void>((done, fail) => {
     socket.once('open', () => done());
     socket.once('error', fail);
@@ -62,7 +60,8 @@ export async function joinFerry(
   sessionId: string,
   secret: string,
   record: Record,
-): Promise<{ devices: () => number; close: () => void }> {
+  pipeline?: string,
+): Promise<{ devices: () => number; pipeline: () => string; lost: () => number; close: () => void }> {
   const signaling = new SignalingClient(WebSocket as unknown as WebSocketConstructor);
   const session = new ReceiverSession({
     signaling,
@@ -70,14 +69,24 @@ export async function joinFerry(
     iceServers: [],
     name: 'bench-receiver',
     auth: { link: secret },
+    ...(pipeline === undefined ? {} : { pipeline }),
   });
   let devices = 0;
+  let agreed = '';
+  session.on('connected', (connection) => {
+    agreed = connection.pipeline;
+  });
   session.on('device', (device) => {
     devices++;
-    device.onInput((_reportId, data, timestampMs) => record(timestampMs, data.length, readTag(data)));
+    device.onInput((_reportId, data, timestampMs) => record(timestampMs, data));
   });
   session.on('problem', (error) => console.error(`receiver: ${error.message}`));
   await signaling.connect(signalUrl);
   await session.join({ sessionId });
-  return { devices: () => devices, close: () => session.close('bench over') };
+  return {
+    devices: () => devices,
+    pipeline: () => agreed,
+    lost: () => session.lost,
+    close: () => session.close('bench over'),
+  };
 }

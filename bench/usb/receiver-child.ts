@@ -174,6 +174,11 @@ async function bulk({ path, transferBytes, inFlight, durationMs }: BulkRun): Pro
 }
 
 serve({
+  /** CPU time of this process so far (all threads, so @roamhq/wrtc's native ones count), µs. */
+  cpu: () => {
+    const { user, system } = process.cpuUsage();
+    return user + system;
+  },
   join: (args: { path: FerryPath; signalUrl: string; sessionId: string; secret: string }) =>
     join(args.path, args.signalUrl, args.sessionId, args.secret),
   async bareOffer() {

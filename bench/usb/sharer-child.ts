@@ -39,6 +39,11 @@ async function host(signalUrl: string, secret: string, pipeline: string | undefi
 }
 
 serve({
+  /** CPU time of this process so far (all threads, so @roamhq/wrtc's native ones count), µs. */
+  cpu: () => {
+    const { user, system } = process.cpuUsage();
+    return user + system;
+  },
   host: ({ signalUrl, secret, pipeline }: { signalUrl: string; secret: string; pipeline?: string }) =>
     host(signalUrl, secret, pipeline),
   async bare({ offer }: { offer: string }) {

@@ -7,6 +7,7 @@ import {
   INPUT_HEADER,
   MAX_CONTROL_FRAME_BYTES,
   MAX_USB_FRAME_BYTES,
+  USB_FRAME_RANGE,
   UsbFrameType,
 } from '../protocol/index.ts';
 import { PipelineError } from './errors.ts';
@@ -15,6 +16,19 @@ export { FrameType, INPUT_HEADER, UsbFrameType };
 
 export function isInputFrame(frame: Uint8Array): boolean {
   return frame[0] === FrameType.InputReport && frame.length >= INPUT_HEADER;
+}
+
+/**
+ * Requests and replies — HID output/feature requests and their REPLY, every USB frame, errors, pings:
+ * someone is waiting for each, so no stage may hold one back for a window.
+ */
+export function isExchangeFrame(frame: Uint8Array): boolean {
+  const type = frame[0] ?? 0;
+  return (
+    (type >= FrameType.OutputReport && type <= FrameType.Reply) ||
+    (type >= USB_FRAME_RANGE.first && type <= USB_FRAME_RANGE.last) ||
+    (type >= FrameType.Error && type <= FrameType.Pong)
+  );
 }
 
 export function frameDevice(frame: Uint8Array): number {

@@ -13,15 +13,43 @@ export type Cancel = () => void;
 
 export interface Scheduler {
   schedule(delayMs: number, task: () => void): Cancel;
+  /**
+   * Runs `task` once the current task and its microtasks are done, before any timer: the frames one
+   * turn produces (a request and the one issued beside it, a completion and the next) can leave
+   * together without waiting. Schedulers without it fall back to `schedule(0, task)`.
+   */
+  defer?(task: () => void): Cancel;
 }
 
 export const realClock: Clock = { now: () => performance.now() };
+
+/** setImmediate where it exists (Node), else a MessageChannel turn (browsers clamp setTimeout(0) to ≥ 1 ms). */
+function deferTask(task: () => void): Cancel {
+  let cancelled = false;
+  const run = () => {
+    if (!cancelled) task();
+  };
+  const immediate = (globalThis as { setImmediate?: (run: () => void) => unknown }).setImmediate;
+  if (immediate) immediate(run);
+  else if (typeof MessageChannel === 'function') {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      run();
+    };
+    channel.port2.postMessage(0);
+  } else setTimeout(run, 0);
+  return () => {
+    cancelled = true;
+  };
+}
 
 export const realScheduler: Scheduler = {
   schedule(delayMs, task) {
     const handle = setTimeout(task, Math.max(0, delayMs));
     return () => clearTimeout(handle);
   },
+  defer: deferTask,
 };
 
 interface VirtualTask {
@@ -56,6 +84,11 @@ export class VirtualClock implements Clock, Scheduler {
     return () => {
       entry.cancelled = true;
     };
+  }
+
+  /** The end of the current turn is now: the task runs at the next advance, before later timers. */
+  defer(task: () => void): Cancel {
+    return this.schedule(0, task);
   }
 
   /** Moves time forward to `targetMs`, running every task that falls due, in time order. */

@@ -32,6 +32,8 @@ export interface PipelineOptions {
   /** Every rejected message and failed step; the pipeline itself keeps running. */
   readonly onError: (error: PipelineError) => void;
   readonly onLoss?: (event: LossEvent) => void;
+  /** Bytes waiting on a data channel of the link (RTCDataChannel.bufferedAmount); `input` holds motion on it. */
+  readonly backlog?: (channel: ChannelClass) => number;
 }
 
 export interface PipelineStats {
@@ -86,11 +88,12 @@ export function createPipeline(specOrText: PipelineSpec | string, options: Pipel
       lossTotals.set(device, totalLost);
       options.onLoss?.({ device, lost, totalLost });
     },
+    backlog: options.backlog ?? (() => 0),
   });
   const linkStages = spec.filter((stage) => stageDefinition(stage.name)?.scope === 'link');
   const deviceStagesOf = deviceStageResolver(spec, options.deviceSpec);
   const hasDeviceStages = spec.length !== linkStages.length || options.deviceSpec !== undefined;
-  const usesSeq = linkStages.some((stage) => stage.name === 'seq');
+  const usesUnreliable = linkStages.some((stage) => stage.name === 'seq' || stage.name === 'input');
 
   const outboundLink = buildChain(links(linkStages, 'outbound', contextFor), options.onOutbound, hooks);
   const outboundDevices = hasDeviceStages
@@ -126,7 +129,7 @@ export function createPipeline(specOrText: PipelineSpec | string, options: Pipel
     inbound: {
       push(message, channel) {
         if (closed) return;
-        const problem = messageProblem(message, channel, usesSeq);
+        const problem = messageProblem(message, channel, usesUnreliable);
         if (problem) reportError(problem);
         else inboundLink.push(message, channel);
       },
@@ -199,7 +202,7 @@ function routed(
 function messageProblem(
   message: Uint8Array,
   channel: ChannelClass,
-  usesSeq: boolean,
+  usesUnreliable: boolean,
 ): PipelineError | undefined {
   if (message.length === 0) return new PipelineError('malformed', 'empty message', 'pipeline');
   if (message.length > MAX_MESSAGE_BYTES) {
@@ -209,10 +212,10 @@ function messageProblem(
       'pipeline',
     );
   }
-  if (channel === 'unreliable' && !usesSeq) {
+  if (channel === 'unreliable' && !usesUnreliable) {
     return new PipelineError(
       'unexpected-channel',
-      'unreliable messages need seq in the pipeline',
+      'unreliable messages need seq or input in the pipeline',
       'pipeline',
     );
   }
@@ -233,16 +236,18 @@ function guardScheduler(
   reportError: (error: PipelineError) => void,
   isClosed: () => boolean,
 ): Scheduler {
+  const guarded = (task: () => void) => () => {
+    if (isClosed()) return;
+    try {
+      task();
+    } catch (error) {
+      reportError(toPipelineError(error));
+    }
+  };
   return {
-    schedule: (delayMs, task) =>
-      scheduler.schedule(delayMs, () => {
-        if (isClosed()) return;
-        try {
-          task();
-        } catch (error) {
-          reportError(toPipelineError(error));
-        }
-      }),
+    schedule: (delayMs, task) => scheduler.schedule(delayMs, guarded(task)),
+    defer: (task) =>
+      scheduler.defer ? scheduler.defer(guarded(task)) : scheduler.schedule(0, guarded(task)),
   };
 }
 

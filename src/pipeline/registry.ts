@@ -7,10 +7,11 @@ import { coalesce } from './stages/coalesce.ts';
 import { deflate } from './stages/deflate.ts';
 import { discard } from './stages/discard.ts';
 import { encrypt } from './stages/encrypt.ts';
+import { input } from './stages/input.ts';
 import { lz4 } from './stages/lz4.ts';
 import { pace } from './stages/pace.ts';
 import { seq } from './stages/seq.ts';
 
-export const STAGES = [coalesce, discard, pace, seq, bundle, deflate, lz4, encrypt] as const;
+export const STAGES = [coalesce, discard, pace, seq, input, bundle, deflate, lz4, encrypt] as const;
 
 export type StageName = (typeof STAGES)[number]['name'];

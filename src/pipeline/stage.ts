@@ -13,7 +13,7 @@ import type { ParamSchema, ParamValues } from './params.ts';
 
 /**
  * Which data channel a message travels on. Only input reports may go `unreliable` (unordered,
- * maxRetransmits 0), and only when `seq` is in the pipeline; everything else is `reliable`.
+ * maxRetransmits 0), and only when `seq` or `input` is in the pipeline; everything else is `reliable`.
  */
 export type ChannelClass = 'reliable' | 'unreliable';
 
@@ -53,6 +53,8 @@ export interface StageContext {
   readonly connectionContext: Uint8Array | undefined;
   readonly codecFor: (device: number) => ReportCodec | undefined;
   readonly reportLoss: (device: number, lost: number) => void;
+  /** Bytes queued on that data channel and not yet sent (0 when the link does not say); `input` reads it. */
+  readonly backlog: (channel: ChannelClass) => number;
 }
 
 /**

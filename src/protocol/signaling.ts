@@ -13,6 +13,14 @@ export const MAX_MESSAGE_BYTES = 16 * 1024;
 export const CLOSE_CODES = {
   tooManyErrors: 4000,
   sessionExpired: 4001,
+  /** The client's address is over one of its limits (docs/security.md); the error before it says which. */
+  rateLimited: 4002,
+  /** The socket stayed in no session for the server's connection idle timeout. */
+  idle: 4003,
+  /** The session's creator reported that this peer failed to prove the short code. */
+  codeFailed: 4004,
+  /** The server holds as many sockets as it allows (1013: "try again later"). */
+  serverBusy: 1013,
   serverShutdown: 1001,
 } as const;
 
@@ -25,18 +33,41 @@ const RoleSchema = v.picklist(ROLES, 'must be "sharer" or "receiver"');
 const NameSchema = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
 /** 128 random bits, base64url: unguessable, so knowing it is what lets a link join. */
 const SessionIdSchema = v.pipe(v.string(), v.regex(base64urlId, 'must be a 22-character base64url id'));
-/** A small decimal number, unique among live sessions only; canonical form (no leading zero). */
+/**
+ * A decimal number, unique among live sessions only; canonical form (no leading zero). The server draws
+ * six-digit ones at random (docs/security.md); the schema accepts the shorter ones older servers gave.
+ */
 const NameplateSchema = v.pipe(v.string(), v.regex(/^[1-9][0-9]{0,5}$/, 'must be a decimal number'));
 const PeerIdSchema = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,16}$/, 'must be a short base64url id'));
 
-/** An opaque simple-peer signal. The server checks only that it is a plain object, never its contents. */
+/**
+ * An opaque simple-peer signal. The server checks only that it is a plain object no deeper than any real
+ * signal (a transceiver request is five levels), never its contents: deep nesting only costs the server
+ * recursion when it re-encodes the relay.
+ */
 export type SignalData = Readonly<Record<string, unknown>>;
-const SignalDataSchema = v.custom<SignalData>(isPlainObject, 'must be a JSON object');
+export const MAX_SIGNAL_DEPTH = 8;
+const SignalDataSchema = v.custom<SignalData>(
+  (value) => isPlainObject(value) && nestedAtMost(value, MAX_SIGNAL_DEPTH),
+  `must be a JSON object nested at most ${MAX_SIGNAL_DEPTH} deep`,
+);
 
 function isPlainObject(value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return false;
   const prototype: unknown = Object.getPrototypeOf(value);
   return prototype === Object.prototype || prototype === null;
+}
+
+/** Iterative, so that the check itself cannot run out of stack on the input it is meant to refuse. */
+function nestedAtMost(root: unknown, maxDepth: number): boolean {
+  const pending: Array<[unknown, number]> = [[root, 1]];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [value, depth] = next;
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth > maxDepth) return false;
+    for (const child of Object.values(value)) pending.push([child, depth + 1]);
+  }
+  return true;
 }
 
 // ---- client → server ----
@@ -57,12 +88,23 @@ const JoinSchema = v.pipe(
 );
 const ClientSignalSchema = v.object({ type: v.literal('signal'), to: PeerIdSchema, data: SignalDataSchema });
 const LeaveSchema = v.object({ type: v.literal('leave') });
+/**
+ * "Peer `peerId` failed to prove the short code" (its proof did not verify, or it refused ours). The
+ * server burns the session's nameplate: no more joins by code, as magic-wormhole does.
+ */
+const CodeFailedSchema = v.object({ type: v.literal('code-failed'), peerId: PeerIdSchema });
 
 export type CreateMessage = v.InferOutput<typeof CreateSchema>;
 export type JoinMessage = v.InferOutput<typeof JoinSchema>;
 export type ClientSignalMessage = v.InferOutput<typeof ClientSignalSchema>;
 export type LeaveMessage = v.InferOutput<typeof LeaveSchema>;
-export type ClientMessage = CreateMessage | JoinMessage | ClientSignalMessage | LeaveMessage;
+export type CodeFailedMessage = v.InferOutput<typeof CodeFailedSchema>;
+export type ClientMessage =
+  | CreateMessage
+  | JoinMessage
+  | ClientSignalMessage
+  | LeaveMessage
+  | CodeFailedMessage;
 
 // ---- server → client ----
 
@@ -86,12 +128,16 @@ const ServerSignalSchema = v.object({
   from: PeerIdSchema,
   data: SignalDataSchema,
 });
+/** Every member hears that the session's short code no longer works (a failed attempt burned it). */
+const NameplateBurnedSchema = v.object({ type: v.literal('nameplate-burned'), nameplate: NameplateSchema });
 /** `code` stays a plain string on the wire so an older page can still show a newer server's error. */
 const ErrorSchema = v.object({
   type: v.literal('error'),
   code: v.string(),
   message: v.string(),
   inReplyTo: v.optional(v.string()),
+  /** With `rate-limited`: how long until the request would be accepted. */
+  retryAfterMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
 });
 
 export type PeerInfo = v.InferOutput<typeof PeerInfoSchema>;
@@ -100,6 +146,7 @@ export type JoinedMessage = v.InferOutput<typeof JoinedSchema>;
 export type PeerJoinedMessage = v.InferOutput<typeof PeerJoinedSchema>;
 export type PeerLeftMessage = v.InferOutput<typeof PeerLeftSchema>;
 export type ServerSignalMessage = v.InferOutput<typeof ServerSignalSchema>;
+export type NameplateBurnedMessage = v.InferOutput<typeof NameplateBurnedSchema>;
 export type ErrorMessage = v.InferOutput<typeof ErrorSchema>;
 export type ServerMessage =
   | CreatedMessage
@@ -107,6 +154,7 @@ export type ServerMessage =
   | PeerJoinedMessage
   | PeerLeftMessage
   | ServerSignalMessage
+  | NameplateBurnedMessage
   | ErrorMessage;
 
 /** Codes the server puts in `error` messages. */
@@ -119,6 +167,8 @@ export type ServerErrorCode =
   | 'unknown-peer'
   | 'not-in-session'
   | 'already-in-session'
+  | 'rate-limited'
+  | 'code-burned'
   | 'internal-error';
 
 // ---- parsing ----
@@ -146,7 +196,13 @@ const clientSchemas: SchemaTable<ClientMessage> = {
   join: JoinSchema,
   signal: ClientSignalSchema,
   leave: LeaveSchema,
+  'code-failed': CodeFailedSchema,
 };
+
+/** The `type`s a client may send, e.g. for a reply's `inReplyTo` (which must never echo arbitrary input). */
+export const CLIENT_MESSAGE_TYPES: readonly ClientMessage['type'][] = Object.keys(
+  clientSchemas,
+) as ClientMessage['type'][];
 
 const serverSchemas: SchemaTable<ServerMessage> = {
   created: CreatedSchema,
@@ -154,6 +210,7 @@ const serverSchemas: SchemaTable<ServerMessage> = {
   'peer-joined': PeerJoinedSchema,
   'peer-left': PeerLeftSchema,
   signal: ServerSignalSchema,
+  'nameplate-burned': NameplateBurnedSchema,
   error: ErrorSchema,
 };
 

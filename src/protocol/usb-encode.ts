@@ -22,12 +22,44 @@ import type {
 
 const EMPTY = new Uint8Array(0);
 
-function frame(type: number, device: number, third: number, headerLength: number, data: Uint8Array) {
-  const out = new Uint8Array(headerLength + data.length);
+/**
+ * Where request and completion frames can be encoded again and again: a transfer's frame is handed to
+ * a link that copies it (`PeerChannel.send` borrows), so a sender that keeps one of these allocates no
+ * 16 KiB buffer per transfer. Each encode overwrites the previous frame.
+ */
+export class UsbEncodeBuffer {
+  private bytes = new Uint8Array(0);
+  private view = new DataView(this.bytes.buffer);
+
+  take(length: number): { out: Uint8Array; view: DataView } {
+    if (this.bytes.length < length) {
+      this.bytes = new Uint8Array(Math.max(length, this.bytes.length * 2, 256));
+      this.view = new DataView(this.bytes.buffer);
+    }
+    return { out: this.bytes.subarray(0, length), view: this.view };
+  }
+}
+
+function frame(
+  type: number,
+  device: number,
+  third: number,
+  headerLength: number,
+  data: Uint8Array,
+  into: UsbEncodeBuffer | undefined,
+) {
+  const length = headerLength + data.length;
+  const { out, view } = into ? into.take(length) : fresh(length);
+  out.fill(0, 0, headerLength);
   out[0] = type;
   out[1] = device;
   out[2] = third;
   out.set(data, headerLength);
+  return { out, view };
+}
+
+function fresh(length: number) {
+  const out = new Uint8Array(length);
   return { out, view: new DataView(out.buffer) };
 }
 
@@ -53,21 +85,30 @@ export function encodeUsbAnnounce(device: number, announcement: UsbAnnouncement)
   return out;
 }
 
-export function encodeUsbRequest(device: number, request: UsbRequestMessage): Uint8Array {
+/** `into`: encode into that buffer (the result is a view of it, valid until its next use). */
+export function encodeUsbRequest(
+  device: number,
+  request: UsbRequestMessage,
+  into?: UsbEncodeBuffer,
+): Uint8Array {
   switch (request.kind) {
     case 'control':
-      return encodeControl(device, request);
+      return encodeControl(device, request, into);
     case 'transfer':
-      return encodeTransfer(device, request);
+      return encodeTransfer(device, request, into);
     case 'isochronous':
-      return encodeIsochronous(device, request);
+      return encodeIsochronous(device, request, into);
     default:
-      return encodeUsbCommand(device, request);
+      return encodeUsbCommand(device, request, into);
   }
 }
 
-function encodeControl(device: number, request: Extract<UsbRequestMessage, { kind: 'control' }>) {
-  const { out, view } = frame(UsbFrameType.Control, device, 0, USB_CONTROL_HEADER, request.data);
+function encodeControl(
+  device: number,
+  request: Extract<UsbRequestMessage, { kind: 'control' }>,
+  into: UsbEncodeBuffer | undefined,
+) {
+  const { out, view } = frame(UsbFrameType.Control, device, 0, USB_CONTROL_HEADER, request.data, into);
   const { setup } = request;
   view.setUint32(4, request.requestId, true);
   out[8] = setup.requestType;
@@ -78,23 +119,32 @@ function encodeControl(device: number, request: Extract<UsbRequestMessage, { kin
   return out;
 }
 
-function encodeTransfer(device: number, request: Extract<UsbRequestMessage, { kind: 'transfer' }>) {
+function encodeTransfer(
+  device: number,
+  request: Extract<UsbRequestMessage, { kind: 'transfer' }>,
+  into: UsbEncodeBuffer | undefined,
+) {
   const { out, view } = frame(
     UsbFrameType.Transfer,
     device,
     request.endpoint,
     USB_TRANSFER_HEADER,
     request.data,
+    into,
   );
   view.setUint32(4, request.requestId, true);
   view.setUint32(8, request.length, true);
   return out;
 }
 
-function encodeIsochronous(device: number, request: Extract<UsbRequestMessage, { kind: 'isochronous' }>) {
+function encodeIsochronous(
+  device: number,
+  request: Extract<UsbRequestMessage, { kind: 'isochronous' }>,
+  into: UsbEncodeBuffer | undefined,
+) {
   const lengthsBytes = request.packetLengths.length * USB_ISO_PACKET_LENGTH_BYTES;
   const header = USB_ISO_HEADER + lengthsBytes;
-  const { out, view } = frame(UsbFrameType.Isochronous, device, request.endpoint, header, request.data);
+  const { out, view } = frame(UsbFrameType.Isochronous, device, request.endpoint, header, request.data, into);
   view.setUint32(4, request.requestId, true);
   view.setUint16(8, request.packetLengths.length, true);
   request.packetLengths.forEach((length, i) => {
@@ -118,16 +168,25 @@ function commandParts(command: UsbCommandMessage): [code: number, argument: numb
   }
 }
 
-export function encodeUsbCommand(device: number, command: UsbCommandMessage): Uint8Array {
+export function encodeUsbCommand(
+  device: number,
+  command: UsbCommandMessage,
+  into?: UsbEncodeBuffer,
+): Uint8Array {
   const [code, argument] = commandParts(command);
-  const { out, view } = frame(UsbFrameType.Command, device, code, USB_COMMAND_LENGTH, EMPTY);
+  const { out, view } = frame(UsbFrameType.Command, device, code, USB_COMMAND_LENGTH, EMPTY, into);
   view.setUint32(4, command.requestId, true);
   view.setUint32(8, argument, true);
   return out;
 }
 
-export function encodeUsbCompletion(device: number, completion: UsbCompletionMessage): Uint8Array {
-  if (completion.kind === 'iso-completion') return encodeIsoCompletion(device, completion);
+/** `into`: encode into that buffer (the result is a view of it, valid until its next use). */
+export function encodeUsbCompletion(
+  device: number,
+  completion: UsbCompletionMessage,
+  into?: UsbEncodeBuffer,
+): Uint8Array {
+  if (completion.kind === 'iso-completion') return encodeIsoCompletion(device, completion, into);
   const status = usbStatusCode(completion.status);
   const { out, view } = frame(
     UsbFrameType.Completion,
@@ -135,6 +194,7 @@ export function encodeUsbCompletion(device: number, completion: UsbCompletionMes
     status,
     USB_COMPLETION_HEADER,
     completion.data,
+    into,
   );
   view.setUint32(4, completion.requestId, true);
   view.setUint32(8, completion.actualLength, true);
@@ -144,10 +204,18 @@ export function encodeUsbCompletion(device: number, completion: UsbCompletionMes
 function encodeIsoCompletion(
   device: number,
   completion: Extract<UsbCompletionMessage, { kind: 'iso-completion' }>,
+  into: UsbEncodeBuffer | undefined,
 ) {
   const header = USB_COMPLETION_HEADER + completion.packets.length * USB_ISO_PACKET_RESULT_BYTES;
   const status = usbStatusCode(completion.status);
-  const { out, view } = frame(UsbFrameType.IsochronousCompletion, device, status, header, completion.data);
+  const { out, view } = frame(
+    UsbFrameType.IsochronousCompletion,
+    device,
+    status,
+    header,
+    completion.data,
+    into,
+  );
   view.setUint32(4, completion.requestId, true);
   view.setUint16(8, completion.packets.length, true);
   completion.packets.forEach((packet, i) => {

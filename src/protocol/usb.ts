@@ -15,7 +15,13 @@ export {
   type UsbEndpointKind,
   type UsbInterfaceInfo,
 } from './usb-descriptors.ts';
-export { encodeUsbAnnounce, encodeUsbCommand, encodeUsbCompletion, encodeUsbRequest } from './usb-encode.ts';
+export {
+  encodeUsbAnnounce,
+  encodeUsbCommand,
+  encodeUsbCompletion,
+  encodeUsbRequest,
+  UsbEncodeBuffer,
+} from './usb-encode.ts';
 export {
   ENDPOINT_DIRECTION_IN,
   MAX_USB_FRAME_BYTES,

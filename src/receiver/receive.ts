@@ -9,9 +9,12 @@ import {
   type CodeWords,
   createCodeWords,
   createShareSecret,
+  type JoinTarget,
   PERMISSION_LABELS,
   PERMISSION_SUMMARIES,
+  PeerAuthError,
   parseJoinTarget,
+  type ReceiverEnd,
   ReceiverSession,
   type RemoteDevice,
   type RemoteUsbDevice,
@@ -44,19 +47,36 @@ export interface ReceiveOptions {
   err: (line: string) => void;
 }
 
-/** How a receive run ended: 0 when the share ended normally, 1 when pairing failed or the sharer turned it away. */
+/**
+ * The exit codes of `ferry receive` (README "Running the headless receiver", docs/receiver.md):
+ * 0 the share ended normally (the sharer stopped sharing, or Ctrl-C here); 1 pairing failed (the server
+ * could not be reached, the session or code is unknown, the secret is wrong, the pipelines differ, no
+ * sharer came in time, a sink could not be opened); 2 the command line is wrong (an unknown option, a
+ * malformed link or code); 3 the connection was lost after pairing (ICE failed, the sharer vanished);
+ * 4 the sharer turned this receiver away (denied it, or revoked its access: docs/security.md).
+ */
+export const EXIT_CODES = { ended: 0, failed: 1, usage: 2, lost: 3, dismissed: 4 } as const;
+
+/** How a receive run ended: the process's exit code, and why. */
 export interface ReceiveResult {
   exitCode: number;
   reason: string;
 }
 
+/** The one line that says how the run ended, by how the session ended. */
+const END_LINES: Readonly<Record<ReceiverEnd, { exitCode: number; prefix: string }>> = {
+  closed: { exitCode: EXIT_CODES.ended, prefix: 'ended' },
+  failed: { exitCode: EXIT_CODES.failed, prefix: 'pairing failed' },
+  lost: { exitCode: EXIT_CODES.lost, prefix: 'connection lost' },
+  dismissed: { exitCode: EXIT_CODES.dismissed, prefix: 'ended' },
+};
+
 function formatRate(bytesPerSecond: number): string {
   return bytesPerSecond >= 1024 ? `${(bytesPerSecond / 1024).toFixed(1)} KiB/s` : `${bytesPerSecond} B/s`;
 }
 
-async function startSession(session: ReceiverSession, options: ReceiveOptions, origin: string) {
-  if (options.target !== undefined) {
-    const target = parseJoinTarget(options.target);
+async function startSession(session: ReceiverSession, target: JoinTarget | undefined, origin: string) {
+  if (target !== undefined) {
     if (target.kind === 'link') await session.join({ sessionId: target.sessionId });
     else await session.join({ nameplate: target.nameplate });
     return;
@@ -65,18 +85,25 @@ async function startSession(session: ReceiverSession, options: ReceiveOptions, o
   return { sessionId, nameplate, origin };
 }
 
-function authFor(target: string | undefined, hostedSecret: string, hostedCode: string): ChannelAuth {
+function authFor(target: JoinTarget | undefined, hostedSecret: string, hostedCode: string): ChannelAuth {
   if (target === undefined) return { link: hostedSecret, code: hostedCode };
-  const parsed = parseJoinTarget(target);
-  return parsed.kind === 'link' ? { link: parsed.secret } : { code: parsed.words.join('-') };
+  return target.kind === 'link' ? { link: target.secret } : { code: target.words.join('-') };
+}
+
+/** Why a signaling socket could not connect: the system's reason (ECONNREFUSED …) when there is one. */
+function unreachableReason(error: Error): string {
+  return error.cause instanceof Error ? error.cause.message : error.message;
 }
 
 /**
  * `ferry receive`: pairs with a sharer (joining its session, or creating one and printing the link),
- * then hands every shared device to the sink until the share ends or the user presses Ctrl-C.
+ * then hands every shared device to the sink until the share ends or the user presses Ctrl-C. Prints one
+ * line saying how it ended, and resolves with the exit code. A malformed `target` throws SessionLinkError
+ * (the CLI checks it first, before opening sinks).
  */
 export async function receive(options: ReceiveOptions, stop: AbortSignal): Promise<ReceiveResult> {
-  const server = options.signal ?? (options.target?.includes('://') ? options.target : DEFAULT_SERVER);
+  const target = options.target === undefined ? undefined : parseJoinTarget(options.target);
+  const server = options.signal ?? (target?.kind === 'link' ? options.target : undefined) ?? DEFAULT_SERVER;
   const { signalUrl, appOrigin } = endpointsFrom(server);
   const secret = createShareSecret();
   const words = createCodeWords();
@@ -89,7 +116,7 @@ export async function receive(options: ReceiveOptions, stop: AbortSignal): Promi
     links: simplePeerLinks(wrtc),
     iceServers: options.ice.map((urls) => ({ urls })),
     name: options.name ?? hostname(),
-    auth: authFor(options.target, secret, words.join('-')),
+    auth: authFor(target, secret, words.join('-')),
     pipeline: options.pipeline ?? '',
     admit: options.policy?.open === false ? admitWith(options.policy) : undefined,
   });
@@ -97,23 +124,30 @@ export async function receive(options: ReceiveOptions, stop: AbortSignal): Promi
   return new Promise<ReceiveResult>((resolve) => {
     let settled = false;
     const devices = { count: 0 };
+    let stats: ReturnType<typeof setInterval> | undefined;
+    let pairTimer: ReturnType<typeof setTimeout> | undefined;
     const printStats = () => options.err(statsLine(session, devices.count));
-    const finish = (exitCode: number, reason: string) => {
+    const finish = (exitCode: number, line: string, reason: string) => {
       if (settled) return;
       settled = true;
-      clearInterval(stats);
-      printStats();
-      options.err(`ferry: ended: ${reason}`);
       clearTimeout(pairTimer);
+      if (stats !== undefined) {
+        clearInterval(stats);
+        printStats();
+      }
+      options.err(line);
       session.close(reason);
       void sink.close().then(() => resolve({ exitCode, reason }));
     };
-    const stats = setInterval(printStats, options.statsIntervalMs);
-    let pairTimer: ReturnType<typeof setTimeout> | undefined;
+    const ended = (kind: ReceiverEnd, reason: string) => {
+      const { exitCode, prefix } = END_LINES[kind];
+      finish(exitCode, `ferry: ${prefix}: ${reason}`, reason);
+    };
 
-    stop.addEventListener('abort', () => finish(0, 'interrupted'));
+    stop.addEventListener('abort', () => ended('closed', 'interrupted'));
     session.on('connected', ({ sharerName, pipeline, verification }) => {
       clearTimeout(pairTimer);
+      stats = setInterval(printStats, options.statsIntervalMs);
       options.err(`ferry: paired with ${sharerName}`);
       options.err(`ferry: verification: ${verification} (the sharer's page shows the same words)`);
       options.err(`ferry: pipeline ${pipeline || '(none)'}`);
@@ -123,6 +157,7 @@ export async function receive(options: ReceiveOptions, stop: AbortSignal): Promi
     session.on('granted', ({ permission }) =>
       options.err(`ferry: granted ${PERMISSION_LABELS[permission]}: ${PERMISSION_SUMMARIES[permission]}`),
     );
+    const notices = followSessionNotices(session, signaling, { ...options, hosting: target === undefined });
     session.on('device', (device) => {
       countWhileOpen(devices, device);
       presentHid(sink, device, options.err);
@@ -134,27 +169,61 @@ export async function receive(options: ReceiveOptions, stop: AbortSignal): Promi
       countWhileOpen(devices, device);
       presentUsb(sink, device, options.err);
     });
+    // Before pairing, a problem ends in a failed pairing, whose one line says why; after, each is news.
     session.on('problem', (error) => {
-      options.err(`ferry: ${error.message}`);
-      if (!session.connected) finish(1, error.message);
+      if (session.connected) options.err(`ferry: ${error.message}`);
+      else if (target === undefined && error instanceof PeerAuthError && error.code === 'bad-proof')
+        options.err(`ferry: turned away a sharer with a wrong ${error.method}`);
     });
-    session.on('ended', ({ reason, dismissed }) =>
-      finish(!dismissed && (session.connected || devices.count > 0) ? 0 : 1, reason),
-    );
+    session.on('ended', ({ reason, kind }) => ended(kind, reason));
 
-    signaling
-      .connect(signalUrl)
-      .then(() => startSession(session, options, appOrigin))
-      .then((hosted) => {
-        if (hosted) announceLink(hosted, secret, words, options);
-        else
-          pairTimer = setTimeout(
-            () => finish(1, 'the sharer did not connect in time'),
-            options.pairTimeoutMs,
-          );
-      })
-      .catch((error: Error) => finish(1, error.message));
+    signaling.connect(signalUrl).then(
+      () =>
+        startSession(session, target, appOrigin)
+          .then((hosted) => {
+            if (hosted) announceLink(hosted, secret, words, options);
+            else
+              pairTimer = setTimeout(
+                () => ended('failed', 'the sharer did not connect in time'),
+                options.pairTimeoutMs,
+              );
+            if (!notices.nobodySharing) options.err('ferry: waiting for the sharer…');
+          })
+          .catch((error: Error) => ended('failed', error.message)),
+      (error: Error) => {
+        const reason = `cannot reach the signaling server at ${signalUrl}: ${unreachableReason(error)}`;
+        finish(EXIT_CODES.failed, `ferry: ${reason}`, reason);
+      },
+    );
   });
+}
+
+/**
+ * What the session and the server say about the sharer's presence and the code, on stderr. The result
+ * says whether nobody is sharing right now (a notice said so; "waiting for the sharer…" would repeat it).
+ */
+function followSessionNotices(
+  session: ReceiverSession,
+  signaling: SignalingClient,
+  options: Pick<ReceiveOptions, 'err' | 'pairTimeoutMs'> & { hosting: boolean },
+): { readonly nobodySharing: boolean } {
+  const state = { nobodySharing: false };
+  session.on('no-sharer', ({ reason }) => {
+    state.nobodySharing = true;
+    // --pair-timeout bounds a join; a receiver that made the session waits as long as it runs.
+    const limit = options.hosting
+      ? ''
+      : ` (up to ${Math.round(options.pairTimeoutMs / 1000)} s, --pair-timeout)`;
+    options.err(`ferry: ${reason}; waiting for a sharer to join it${limit}`);
+  });
+  session.on('sharer-joined', (sharer) => {
+    if (state.nobodySharing) options.err(`ferry: ${sharer.name} joined the session; connecting`);
+    state.nobodySharing = false;
+  });
+  signaling.on('nameplate-burned', () =>
+    options.err('ferry: someone tried the code with the wrong words, so it no longer works; use the link'),
+  );
+  return state;
 }
 
 function statsLine(session: ReceiverSession, devices: number): string {

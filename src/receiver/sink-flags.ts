@@ -33,10 +33,10 @@ export const SINK_FLAG_DEFAULTS = {
   usbredirPort: DEFAULT_SINK_ADDRESSES.usbredir.port,
 } as const;
 
-/** commander argParser for a repeatable --sink. */
-export function collectSinkName(value: string, previous: SinkName[]): SinkName[] {
+/** commander argParser for a repeatable --sink (no default, so that help does not print "(default: [])"). */
+export function collectSinkName(value: string, previous: SinkName[] | undefined): SinkName[] {
   if (!isSinkName(value)) throw new InvalidArgumentError(`available sinks: ${SINK_NAMES.join(', ')}`);
-  return [...previous, value];
+  return [...(previous ?? []), value];
 }
 
 /** commander argParser for a TCP port; 0 lets the system pick a free one (the hint line shows it). */

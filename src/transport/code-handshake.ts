@@ -2,14 +2,15 @@
  * Pairing by short code: CPace (cpace.ts) with the code's words as the password, so a peer that does not
  * know them gets one online guess per connection and nothing to test guesses against offline.
  *
- *   initiator (speaks first)                     responder
- *   HELLO { auth: code, share: Ya }    ───────►
- *                                      ◄───────  HELLO { auth: code, share: Yb }, AUTH_CONFIRM(Tb)
- *   AUTH_CONFIRM(Ta)                   ───────►
- *   checks Tb                                    checks Ta
+ *   joiner (speaks first)                        maker (holds the code)
+ *   HELLO { auth: code, share: Y1 }    ───────►
+ *                                      ◄───────  HELLO { auth: code, share: Y2 }, AUTH_CONFIRM(T2)
+ *   AUTH_CONFIRM(T1)                   ───────►
+ *   checks T2                                    checks T1
  *
- * The initiator is the end whose hello opens the exchange (today the receiver); roles, not that order,
- * decide the other inputs, so both ends agree whichever of them speaks first.
+ * Roles, not the order of the messages, fix CPace's parties: the receiver is always A (initiator), the
+ * sharer B. So both ends agree whoever speaks first: the receiver when it joined a sharer's session, the
+ * sharer when it joined a waiting receiver's, or both at once when both joined a waiting receiver's.
  * The inputs bind the run to this connection: sid is the session id, CI holds both DTLS fingerprints
  * (receiver's first), and the associated data is each side's role, so the two tags differ by role.
  * Each end checks the other's tag before anything else flows; a wrong code fails there, on both ends.
@@ -37,9 +38,8 @@ export interface CodeOutcome {
 }
 
 export interface CodeHandshakeOptions {
+  /** The receiver is CPace's A (initiator), the sharer its B (responder). */
   role: Role;
-  /** True at the end that opens the exchange with its share (CPace's initiator, A). */
-  initiator: boolean;
   /** The code's words joined by '-', e.g. 'amber-falcon'. */
   words: string;
   sessionId: string;
@@ -55,7 +55,7 @@ export class CodeHandshake {
   constructor(private readonly options: CodeHandshakeOptions) {
     const { receiver, sharer } = fingerprintsByRole(options.role, options.fingerprints);
     this.sid = utf8.encode(options.sessionId);
-    this.party = startCpace(options.initiator ? 'initiator' : 'responder', {
+    this.party = startCpace(options.role === 'receiver' ? 'initiator' : 'responder', {
       prs: utf8.encode(options.words),
       ci: lvCat(CI_LABEL, utf8.encode(receiver), utf8.encode(sharer)),
       sid: this.sid,

@@ -1,6 +1,7 @@
 export type { Role } from './auth.ts';
 export type { Link, LinkFactory, SignaledLink } from './link.ts';
-export type { AuthFailure, ChannelAuth } from './peer-channel.ts';
+export { type AuthMethod, PeerAuthError, type PeerAuthErrorCode } from './peer-auth-error.ts';
+export type { AuthFailure, ChannelAuth, ChannelEnd } from './peer-channel.ts';
 export {
   hidRequestNeeds,
   PERMISSION_LABELS,
@@ -10,7 +11,7 @@ export {
   permits,
   usbRequestNeeds,
 } from './permissions.ts';
-export { type DeviceOffer, ReceiverSession } from './receiver-session.ts';
+export { type DeviceOffer, NO_SHARER, type ReceiverEnd, ReceiverSession } from './receiver-session.ts';
 export { RemoteDevice, RemoteDeviceError } from './remote-device.ts';
 export * from './session-link.ts';
 export {

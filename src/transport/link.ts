@@ -15,11 +15,14 @@ export interface Link {
   readonly state: LinkState;
   /** Bytes queued in the data channel and not yet handed to the network. */
   readonly bufferedAmount: number;
+  /** The same, for one of the two channels (the pipeline's `input` stage holds motion on it). */
+  buffered?(channel: LinkChannel): number;
   /** Sends on the reliable channel unless told otherwise; the unreliable one drops what it cannot send. */
   send(message: Uint8Array, channel?: LinkChannel): void;
   onOpen(listener: () => void): void;
   onMessage(listener: (message: Uint8Array, channel: LinkChannel) => void): void;
-  onClose(listener: (reason: string) => void): void;
+  /** `failed` is true when the link broke (ICE or the data channel failed), false when an end closed it. */
+  onClose(listener: (reason: string, failed: boolean) => void): void;
   close(): void;
 }
 

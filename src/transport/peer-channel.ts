@@ -22,14 +22,18 @@ import { createProof, type Role, verifyProof } from './auth.ts';
 import { CodeHandshake, type CodeOutcome } from './code-handshake.ts';
 import { PakeError } from './cpace.ts';
 import type { LinkChannel, SignaledLink } from './link.ts';
+import { type AuthMethod, PeerAuthError } from './peer-auth-error.ts';
 import { agreeWithPeer, openLinkPipeline, PIPELINE_CAPABILITY } from './pipeline-handshake.ts';
 import { TypedEmitter } from './signaling-client.ts';
 import { verificationFromLinkSecret } from './verification.ts';
 
 /**
- * The secrets this end knows. The receiver speaks first and proves with the secret it came by (link or
- * code); the sharer checks it and answers with that same secret: an HMAC proof for the link's secret,
- * a CPace run for the code's words (code-handshake.ts).
+ * The secrets this end knows. The end that made the session holds both (it printed or showed the link and
+ * the code); the end that joined holds the one it came by. The joiner speaks first and its hello names
+ * the secret it proves (`auth.method`); the maker checks that proof with the same secret and answers
+ * with it: an HMAC proof for the link's secret, a CPace run for the code's words (code-handshake.ts).
+ * So a sharer who typed a waiting receiver's code meets a receiver that answers with the code, not with
+ * the link the sharer never saw.
  */
 export interface ChannelAuth {
   link?: string | undefined;
@@ -37,11 +41,19 @@ export interface ChannelAuth {
   code?: string | undefined;
 }
 
+/**
+ * How a channel ended: `closed` cleanly (either end closed it), `lost` (the link failed under it: ICE,
+ * DTLS or SCTP gave up), or `refused` (the hellos did not agree: secret, version or pipeline).
+ */
+export type ChannelEnd = 'closed' | 'lost' | 'refused';
+
 export interface ChannelOptions {
   role: Role;
   name: string;
   sessionId: string;
   auth: ChannelAuth;
+  /** True at the end that joined the session: it sends its hello when the link opens; the maker answers. */
+  speaksFirst: boolean;
   capabilities: string[];
   /** This end's pipeline spec in canonical form; '' from a receiver means "whatever the sharer runs". */
   pipeline: string;
@@ -51,13 +63,17 @@ export interface ChannelOptions {
 
 /** Which secret a failed authentication was about; a failed 'code' is one spent guess at the code. */
 export interface AuthFailure {
-  kind: 'link' | 'code';
+  kind: AuthMethod;
   reason: string;
 }
 
 export interface ChannelEvents {
   ready: HelloBody;
-  /** The peer did not prove the secret (before 'closed'); for a code, the signaling may retire it. */
+  /**
+   * The peer did not prove the secret (before 'closed'). Kind 'code' is one spent attempt at the short
+   * code: the peer's tag did not check out, its share was unusable, or the link closed after our tag and
+   * before the peer's. The sessions report it to the server, which burns the nameplate.
+   */
   'auth-failed': AuthFailure;
   frame: Frame;
   closed: string;
@@ -118,8 +134,6 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
   private code: CodeHandshake | undefined;
   /** The peer's hello, once seen (a peer says hello once). */
   private peerHello: HelloBody | undefined;
-  /** True when this end's hello opened the exchange (the peer's hello is then an answer). */
-  private opened = false;
   /**
    * Where this link's code attempt stands: 'pending' once our tag is sent (the peer could check its one
    * guess), 'settled' once it is confirmed or reported as failed. A link that ends while pending is a
@@ -133,8 +147,11 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
   /** Set when this end refused the peer: whatever else arrives is ignored until the link closes. */
   private refused = false;
   /** Why either end refused the other, so the session can tell the user why it ended. */
-  private refusal: string | undefined;
-  /** Messages that arrived while the peer's hello was being verified (WebCrypto is async). */
+  private refusal: Error | undefined;
+  /** The secret this end's hello proved, once sent: an end sends one hello. */
+  private helloMethod: AuthMethod | undefined;
+  private ending: ChannelEnd | undefined;
+  /** Messages that arrived while a handshake step was being checked (WebCrypto is async). */
   private held: HeldMessage[] | undefined;
 
   constructor(
@@ -143,10 +160,20 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
     private readonly options: ChannelOptions,
   ) {
     super();
-    // The receiver speaks first; the sharer answers once the receiver's proof checks out.
-    if (options.role === 'receiver') link.onOpen(() => void this.sayHello(ownMethod(options.auth)));
+    // The joiner speaks first; the maker answers once the joiner's proof checks out.
+    if (options.speaksFirst) link.onOpen(() => void this.sayHello(ownMethod(options.auth)));
     link.onMessage((message, channel) => this.receive(message, channel));
-    link.onClose((reason) => this.end(reason));
+    link.onClose((reason, failed) => this.end(reason, failed ? 'lost' : 'closed'));
+  }
+
+  /** How the channel ended, once it has. */
+  get endedAs(): ChannelEnd | undefined {
+    return this.ending;
+  }
+
+  /** Why the hellos failed, when they did: a PeerAuthError, a PipelineMismatchError, a version error. */
+  get refusalError(): Error | undefined {
+    return this.refusal;
   }
 
   get ready(): boolean {
@@ -184,7 +211,7 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
 
   close(reason = 'closed'): void {
     this.pipeline?.flush(); // a bundle may still hold the last frames (a DEVICE_GONE, a reply)
-    this.end(reason);
+    this.end(reason, 'closed');
     this.link.close();
   }
 
@@ -196,7 +223,7 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
   dismiss(code: number, reason: string): void {
     if (this.refused || this.ended) return;
     this.refused = true;
-    this.refusal = reason;
+    this.refusal = new Error(reason);
     this.send(encodeError(0, code, reason));
     this.pipeline?.flush();
     void idleWithin(this.pipeline, DISMISS_IDLE_CAP_MS).then(() =>
@@ -204,13 +231,18 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
     );
   }
 
-  /** The receiver's opening hello: a link proof, or the first CPace share. */
-  private async sayHello(method: 'link' | 'code'): Promise<void> {
-    this.opened = true;
-    this.sendHello(method === 'code' ? this.startCode(true).hello : await this.linkProof());
+  /**
+   * The joiner's opening hello: a link proof, or its CPace share. When two joiners meet, the other's hello
+   * can arrive before this end's link reports open; it then answered already (sendHello sends one).
+   */
+  private async sayHello(method: AuthMethod): Promise<void> {
+    if (method === 'code') this.sendHello((this.code ?? this.startCode()).hello);
+    else this.sendHello(await this.linkProof());
   }
 
   private sendHello(auth: HelloBody['auth']): void {
+    if (this.helloMethod || auth.method === 'none') return;
+    this.helloMethod = auth.method;
     const { role, name, capabilities, pipeline } = this.options;
     this.link.send(
       encodeHello({ role, name, capabilities: [...capabilities, PIPELINE_CAPABILITY], pipeline, auth }),
@@ -223,11 +255,10 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
     return { method: 'link', proof };
   }
 
-  /** A code run: as initiator when this end's hello opens the exchange, else as responder. */
-  private startCode(initiator: boolean): CodeHandshake {
+  private startCode(): CodeHandshake {
     const { role, sessionId, auth } = this.options;
     const fingerprints = this.link.fingerprints();
-    this.code = new CodeHandshake({ role, initiator, words: auth.code ?? '', sessionId, fingerprints });
+    this.code = new CodeHandshake({ role, words: auth.code ?? '', sessionId, fingerprints });
     return this.code;
   }
 
@@ -257,10 +288,27 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
       const { code, peerHello } = this;
       const tag = frame.tag.slice();
       void this.holdWhile(() => this.confirmCode(code, peerHello, tag));
-    } else if (frame.type === 'error') {
-      this.refusal = frame.message;
-      this.emit('problem', new Error(`peer error: ${frame.message}`));
-    } else this.rejectFrame(new FrameError('bad-field', `expected hello first, got ${frame.type}`));
+    } else if (frame.type === 'error') this.refusedByPeer(frame.code, frame.message);
+    else this.rejectFrame(new FrameError('bad-field', `expected hello first, got ${frame.type}`));
+  }
+
+  /** The peer turned this end away before the hellos agreed; an auth failure means our secret is wrong. */
+  private refusedByPeer(code: number, message: string): void {
+    const error =
+      code === ErrorCode.AuthFailed && this.helloMethod
+        ? this.peerRefusedOurSecret(this.helloMethod)
+        : new Error(`peer error: ${message}`);
+    this.refusal ??= error;
+    this.emit('problem', error);
+  }
+
+  /**
+   * A code's tags are checked at both ends, so a maker refused over a code met a joiner with other words:
+   * that is the joiner's wrong code, not the maker's. A link proof refused means ours is wrong.
+   */
+  private peerRefusedOurSecret(method: AuthMethod): PeerAuthError {
+    if (method === 'code' && !this.options.speaksFirst) return new PeerAuthError('bad-proof', 'code');
+    return new PeerAuthError('wrong-secret', method);
   }
 
   /** A frame out of the pipeline (borrowed) to the session. */
@@ -302,9 +350,13 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
     }
     if (body.role !== expectedRole)
       return this.refuse(ErrorCode.AuthFailed, new Error(`expected a ${expectedRole}`));
-    if (body.auth.method === 'link') return this.acceptLinkProof(body, body.auth.proof);
-    if (body.auth.method === 'code') return this.acceptCodeShare(body.auth.share);
-    this.refuse(ErrorCode.AuthFailed, new Error('the peer offered no proof of the share secret'));
+    const { auth } = body;
+    // Both ends must key the pipeline from one secret: a peer that proved another than ours is refused.
+    if (auth.method === 'none' || (this.helloMethod && this.helloMethod !== auth.method)) {
+      return this.authFailed(this.badProof(auth.method === 'none' ? 'link' : auth.method));
+    }
+    if (auth.method === 'link') return this.acceptLinkProof(body, auth.proof);
+    return this.acceptCodeShare(auth.share);
   }
 
   private async acceptLinkProof(body: HelloBody, proof: string): Promise<void> {
@@ -313,31 +365,26 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
     const secret = auth.link;
     const valid =
       secret !== undefined && (await verifyProof(secret, proof, sessionId, body.role, fingerprints));
-    if (!valid || secret === undefined) {
-      return this.authFailed('link', 'the share secret did not match; check the link');
-    }
+    if (!valid || secret === undefined) return this.authFailed(this.badProof('link'));
     this.verification = verificationFromLinkSecret(secret, sessionId, role, fingerprints);
-    // The sharer answers before judging the pipelines, so that both ends can name both specs.
-    if (role === 'sharer') this.sendHello(await this.linkProof());
+    // The maker answers before judging the pipelines, so that both ends can name both specs.
+    if (!this.helloMethod) this.sendHello(await this.linkProof()); // the maker's answer (sent once)
     await this.startPipeline(body, { pipelineSecret: secret, verification: this.verification });
   }
 
-  /** The peer's CPace share: answer with ours (sharer) and our tag; the peer's tag comes next. */
+  /** The peer's CPace share: answer with ours (the maker) and our tag; the peer's tag comes next. */
   private async acceptCodeShare(share: string): Promise<void> {
-    if (this.options.auth.code === undefined) {
-      return this.authFailed('code', 'the peer used a code, but this end was given a link');
-    }
-    // The end that opened with a code hello has its run; the answering end starts one now.
-    const code = this.opened ? this.code : this.startCode(false);
-    if (!code) return this.authFailed('code', 'the peer answered a link proof with a code');
+    if (this.options.auth.code === undefined) return this.authFailed(this.badProof('code'));
+    // A joiner opened with its run; the maker (or a joiner that has not spoken yet) starts one now.
+    const code = this.code ?? this.startCode();
     let tag: Uint8Array;
     try {
       tag = code.receiveShare(share);
     } catch (error) {
-      if (error instanceof PakeError) return this.authFailed('code', `bad code exchange: ${error.message}`);
+      if (error instanceof PakeError) return this.authFailed(this.brokenExchange(error));
       throw error;
     }
-    if (!this.opened) this.sendHello(code.hello);
+    this.sendHello(code.hello); // once: a no-op at a joiner that opened with it
     this.link.send(encodeAuthConfirm(tag));
     if (this.codeAttempt === 'none') this.codeAttempt = 'pending';
   }
@@ -348,12 +395,32 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
       outcome = code.confirm(tag);
     } catch (error) {
       if (!(error instanceof PakeError)) throw error;
-      return this.authFailed('code', 'the code did not match; check the code (each try is one guess)');
+      // Different words at the two ends: the joiner typed a wrong code; the maker turns it away.
+      const mismatch = this.options.speaksFirst
+        ? new PeerAuthError('wrong-secret', 'code')
+        : new PeerAuthError('bad-proof', 'code');
+      return this.authFailed(mismatch);
     }
     this.code = undefined; // one confirmation per run: a second AUTH_CONFIRM is a bad frame
     this.codeAttempt = 'settled';
     this.verification = outcome.verification;
     await this.startPipeline(hello, outcome);
+  }
+
+  /** The joiner that meets a bad proof may be talking to an impostor; the maker met a wrong secret. */
+  private badProof(method: AuthMethod): PeerAuthError {
+    if (!this.options.speaksFirst) return new PeerAuthError('bad-proof', method);
+    return new PeerAuthError(
+      'bad-proof',
+      method,
+      `the other side could not prove it holds this ${method}'s secret; is someone in the middle?`,
+    );
+  }
+
+  /** A share that is no usable group element: a broken or hostile peer, never a typo. */
+  private brokenExchange(error: PakeError): PeerAuthError {
+    const who = this.options.speaksFirst ? 'the other side' : 'a peer';
+    return new PeerAuthError('bad-proof', 'code', `${who} sent a broken code exchange (${error.message})`);
   }
 
   private async startPipeline(body: HelloBody, authenticated: Authenticated): Promise<void> {
@@ -371,6 +438,7 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
         deliver: (frame) => this.deliver(frame),
         fail: (error) => this.pipelineFailed(error),
         lose: (event) => this.emit('loss', event),
+        backlog: (channel) => this.link.buffered?.(channel) ?? 0,
       });
     } catch (error) {
       const code = error instanceof PipelineMismatchError ? ErrorCode.PipelineMismatch : ErrorCode.Internal;
@@ -381,13 +449,13 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
   }
 
   /** The peer did not prove the secret: say so on the event a code's guard listens to, and refuse. */
-  private authFailed(kind: AuthFailure['kind'], reason: string): void {
-    this.reportAuthFailure(kind, reason);
-    this.refuse(ErrorCode.AuthFailed, new Error(reason));
+  private authFailed(error: PeerAuthError): void {
+    this.reportAuthFailure(error.method, error.message);
+    this.refuse(ErrorCode.AuthFailed, error);
   }
 
   /** At most one 'auth-failed' per link for a code, and none once the code is confirmed. */
-  private reportAuthFailure(kind: AuthFailure['kind'], reason: string): void {
+  private reportAuthFailure(kind: AuthMethod, reason: string): void {
     if (kind === 'code') {
       if (this.codeAttempt === 'settled') return;
       this.codeAttempt = 'settled';
@@ -402,8 +470,13 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
 
   private refuse(code: number, error: Error): void {
     this.refused = true;
-    this.refusal ??= error.message;
-    this.link.send(encodeError(0, code, error.message));
+    this.refusal ??= error;
+    // The peer words its own message for an auth failure (it knows which secret it proved).
+    const wire =
+      error instanceof PeerAuthError
+        ? 'the share secret did not match; check the link or code'
+        : error.message;
+    this.link.send(encodeError(0, code, wire));
     this.emit('problem', error);
     setTimeout(() => this.close(error.message), CLOSE_GRACE_MS);
   }
@@ -416,14 +489,15 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
     if (this.badFrames >= MAX_BAD_FRAMES) this.close(`too many malformed frames (${error.message})`);
   }
 
-  private end(reason: string): void {
+  private end(reason: string, kind: ChannelEnd): void {
     if (this.ended) return;
     this.ended = true;
     if (this.codeAttempt === 'pending') {
       this.reportAuthFailure('code', 'the link closed before the code was confirmed');
     }
+    this.ending = this.refusal ? 'refused' : kind;
     this.pipeline?.close();
-    this.emit('closed', this.refusal ?? reason);
+    this.emit('closed', this.refusal?.message ?? reason);
   }
 }
 
@@ -439,6 +513,6 @@ function idleWithin(pipeline: Pipeline | undefined, capMs: number): Promise<void
   });
 }
 
-function ownMethod(auth: ChannelAuth): 'link' | 'code' {
+function ownMethod(auth: ChannelAuth): AuthMethod {
   return auth.link !== undefined ? 'link' : 'code';
 }

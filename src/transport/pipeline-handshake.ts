@@ -55,6 +55,8 @@ export interface LinkPipelineOptions {
   deliver(frame: Uint8Array): void;
   fail(error: PipelineError): void;
   lose(event: LossEvent): void;
+  /** Bytes waiting on one of the link's channels. */
+  backlog?(channel: LinkChannel): number;
 }
 
 /** The pipeline of one link, keyed for `encrypt` from what both ends share. */
@@ -72,6 +74,7 @@ export async function openLinkPipeline(options: LinkPipelineOptions): Promise<Pi
     onInbound: options.deliver,
     onError: options.fail,
     onLoss: options.lose,
+    ...(options.backlog ? { backlog: options.backlog } : {}),
   });
 }
 

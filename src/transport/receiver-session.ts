@@ -7,14 +7,16 @@ import {
   type UsbAnnouncement,
   type UsbFrame,
 } from '../protocol/index.ts';
-import type { PeerInfo } from '../protocol/signaling.ts';
+import { CLOSE_CODES, type PeerInfo } from '../protocol/signaling.ts';
 import { DeviceCodecs } from './device-codecs.ts';
+import { isGoodbye } from './goodbye.ts';
 import type { LinkFactory } from './link.ts';
+import { PeerAuthError } from './peer-auth-error.ts';
 import { type AuthFailure, type ChannelAuth, PeerChannel } from './peer-channel.ts';
 import { canonicalPipeline } from './pipeline-handshake.ts';
 import { RateMeter } from './rate-meter.ts';
 import { RemoteDevice } from './remote-device.ts';
-import { type SignalingClient, TypedEmitter } from './signaling-client.ts';
+import { type JoinBy as JoinTarget, type SignalingClient, TypedEmitter } from './signaling-client.ts';
 import { RemoteUsbDevice, type RemoteUsbDeviceOptions } from './usb-remote-device.ts';
 import { USB_CAPABILITY } from './usb-shares.ts';
 
@@ -43,12 +45,33 @@ export interface ReceiverOptions {
   acceptUsb?: boolean;
   usbDevice?: RemoteUsbDeviceOptions;
   /**
+   * When a sharer that had connected goes: 'end' the session (the headless receiver exits), or 'wait' in
+   * it for a sharer to come back (the receiver page). Default 'end'. A session with no sharer, or a sharer
+   * that goes before connecting, is always waited in: the session outlives its sharer.
+   */
+  whenSharerLeaves?: 'end' | 'wait';
+  /**
    * Screens each offered device before it becomes a RemoteDevice: returns why it is refused, or
    * undefined to take it. A refused device never reaches a listener; the sharer is told (DeviceRefused)
    * and its frames for that device are dropped. Default: take every device.
    */
   admit?: (offer: DeviceOffer) => string | undefined;
 }
+
+/** Why there is nobody to connect to, for 'no-sharer'. */
+export const NO_SHARER = {
+  absent: 'nobody is sharing in this session right now',
+  left: 'the sharer left',
+} as const;
+
+/**
+ * How a receiver's session ended:
+ * - `closed`: normally, after pairing: the sharer stopped sharing, or this end closed;
+ * - `lost`: after pairing, the link broke (ICE failed) or the sharer vanished without stopping;
+ * - `failed`: it never paired: refused (wrong secret, pipelines differ), or the server went first;
+ * - `dismissed`: the sharer turned this receiver away: denied it, or revoked its access (docs/security.md).
+ */
+export type ReceiverEnd = 'closed' | 'lost' | 'failed' | 'dismissed';
 
 interface ReceiverEvents {
   /** The sharer proved the secret: its approval (`granted`) comes next, then devices. `verification`: the words the sharer's screen shows. */
@@ -62,13 +85,20 @@ interface ReceiverEvents {
   /** A generic USB device this receiver now holds (only with `acceptUsb`). */
   'usb-device': RemoteUsbDevice;
   'usb-device-gone': RemoteUsbDevice;
+  /**
+   * Nobody is sharing in this session right now (it had no sharer when we joined, or the sharer left);
+   * the session waits for one, and 'sharer-joined' follows when one comes (back).
+   */
+  'no-sharer': { reason: string };
+  /** A sharer is in the session (we joined it, or it joined or came back); its link follows. */
+  'sharer-joined': PeerInfo;
   /** `admit` refused an offered device; the sharer has been told. */
   refused: { offer: DeviceOffer; reason: string };
   /**
-   * The session is over: the sharer left or closed, or the link failed. `dismissed`: the sharer turned
-   * this receiver away (denied or revoked) — `reason` says which.
+   * The session is over: the sharer left or closed, the link failed, pairing failed, or the sharer turned
+   * this receiver away (`dismissed`: denied or revoked; `reason` says which).
    */
-  ended: { reason: string; dismissed: boolean };
+  ended: { reason: string; kind: ReceiverEnd };
   problem: Error;
 }
 
@@ -88,22 +118,36 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
   private granted: Permission | undefined;
   /** Only the session's sharer may open a link to us; other receivers' signals are ignored. */
   private sharerId: string | undefined;
+  /** True when this receiver made the session (receiver first): it holds both secrets and answers hellos. */
+  private hosted = false;
+  /** Set when the sharer said goodbye (it stops sharing on purpose): its leaving then ends normally. */
+  private sharerSaidGoodbye = false;
 
   constructor(private readonly options: ReceiverOptions) {
     super();
     this.pipeline = canonicalPipeline(options.pipeline ?? NO_PREFERENCE);
     const { signaling } = options;
     signaling.on('signal', ({ from, data }) => {
-      if (from === this.sharerId) this.linkFor(from).link.signal(data);
+      if (from !== this.sharerId) return;
+      if (isGoodbye(data)) this.sharerSaidGoodbye = true;
+      else this.linkFor(from).link.signal(data);
     });
     signaling.on('peer-joined', (peer) => {
-      if (peer.role === 'sharer') this.sharerId = peer.peerId;
+      if (peer.role !== 'sharer' || this.ended) return;
+      this.sharerId = peer.peerId;
+      this.emit('sharer-joined', peer);
     });
     signaling.on('peer-left', ({ peerId }) => {
-      if (this.channel?.peerId === peerId) this.end('the sharer left');
+      if (peerId === this.sharerId) this.sharerLeft();
     });
-    signaling.on('close', () => {
-      if (!this.channel?.ready) this.end('signaling closed before the sharer connected');
+    signaling.on('close', ({ code }) => {
+      // Before create or join, a socket that closes is a failed connect(), which its caller reports.
+      if (!this.sessionId || this.channel?.ready) return;
+      // The session's creator refused our code proof and had the server drop us (it may beat its own
+      // refusal over the link): say what happened rather than that signaling closed.
+      if (code === CLOSE_CODES.codeFailed)
+        this.end(new PeerAuthError('wrong-secret', 'code').message, 'failed');
+      else this.end('signaling closed before the sharer connected', 'failed');
     });
   }
 
@@ -111,15 +155,25 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
   async host(): Promise<{ sessionId: string; nameplate: string }> {
     const created = await this.options.signaling.create('receiver', this.options.name);
     this.sessionId = created.sessionId;
+    this.hosted = true;
     return { sessionId: created.sessionId, nameplate: created.nameplate };
   }
 
-  /** Sharer first: joins the sharer's session; the sharer then calls us. */
-  async join(target: { sessionId: string } | { nameplate: string }): Promise<PeerInfo | undefined> {
+  /**
+   * Sharer first: joins the sharer's session; the sharer then calls us. Emits 'sharer-joined' or, when
+   * the session has no sharer, 'no-sharer' before it resolves.
+   */
+  join(target: { sessionId: string } | { nameplate: string }): Promise<PeerInfo | undefined> {
+    return this.enter(target, NO_SHARER.absent);
+  }
+
+  private async enter(target: JoinTarget, noSharerReason: string): Promise<PeerInfo | undefined> {
     const joined = await this.options.signaling.join(target, 'receiver', this.options.name);
     this.sessionId = joined.sessionId;
     const sharer = joined.peers.find((peer) => peer.role === 'sharer');
     this.sharerId = sharer?.peerId;
+    if (sharer) this.emit('sharer-joined', sharer);
+    else this.emit('no-sharer', { reason: noSharerReason });
     return sharer;
   }
 
@@ -143,8 +197,20 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
   }
 
   close(reason = 'closed'): void {
-    this.end(reason);
+    this.end(reason, this.channel?.ready ? 'closed' : 'failed');
     this.options.signaling.close();
+  }
+
+  /** What the end of a channel means for the session. */
+  private channelEnded(channel: PeerChannel, reason: string): void {
+    if (this.channel !== channel) return;
+    if (!channel.ready) {
+      // A waiting receiver turns away a sharer with a wrong code (or link) and goes on waiting.
+      if (this.hosted && turnedAway(channel)) this.dropLink(reason);
+      else this.end(reason, 'failed');
+    } else if (this.options.whenSharerLeaves === 'wait') void this.meetAgain(reason);
+    else if (channel.endedAs === 'lost') this.end(reason, 'lost');
+    else this.end(reason === 'closed' ? 'the sharer stopped sharing' : reason, 'closed');
   }
 
   private linkFor(peerId: string): PeerChannel {
@@ -158,6 +224,7 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
       name: this.options.name,
       sessionId: this.sessionId,
       auth: this.options.auth,
+      speaksFirst: !this.hosted,
       capabilities: this.options.acceptUsb ? ['hid', USB_CAPABILITY] : ['hid'],
       pipeline: this.pipeline,
       codecFor: this.codecs.codecFor,
@@ -169,14 +236,60 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
         verification: channel.verification ?? '',
       }),
     );
-    channel.on('auth-failed', (failure) => this.emit('auth-failed', { peerId, ...failure }));
     channel.on('frame', (frame) => this.handleFrame(frame));
     channel.on('problem', (error) => this.emit('problem', error));
-    channel.on('closed', (reason) => {
-      if (this.channel === channel) this.end(reason);
+    channel.on('auth-failed', (failure) => {
+      // A failed code attempt burns the nameplate: the server ignores this unless we made the session.
+      if (failure.kind === 'code') this.options.signaling.reportFailedCode(peerId);
+      this.emit('auth-failed', { peerId, ...failure });
     });
+    channel.on('closed', (reason) => this.channelEnded(channel, reason));
     this.channel = channel;
     return channel;
+  }
+
+  /**
+   * The sharer left the session: end, or wait in the session for one to come (back). A paired sharer
+   * that stops sharing says goodbye first; one that did not vanished (killed, or its network went away).
+   */
+  private sharerLeft(): void {
+    this.sharerId = undefined;
+    const saidGoodbye = this.sharerSaidGoodbye;
+    this.sharerSaidGoodbye = false;
+    if (this.ended) return;
+    const wasConnected = this.channel?.ready ?? false;
+    if (wasConnected && this.options.whenSharerLeaves !== 'wait') {
+      if (saidGoodbye) this.end('the sharer stopped sharing', 'closed');
+      else this.end('the sharer vanished: it left without saying goodbye', 'lost');
+      return;
+    }
+    this.dropLink(NO_SHARER.left);
+    this.emit('no-sharer', { reason: NO_SHARER.left });
+  }
+
+  /**
+   * A connected link closed, and the sharer's 'peer-left' may or may not follow (its tab closing sends
+   * both, in either order). Rejoining the session settles it: a sharer still there calls us again (it
+   * sees a new receiver), and a session without one says so.
+   */
+  private async meetAgain(reason: string): Promise<void> {
+    if (this.ended) return;
+    this.dropLink(reason);
+    this.sharerId = undefined;
+    try {
+      this.options.signaling.leave();
+      await this.enter({ sessionId: this.sessionId }, NO_SHARER.left);
+    } catch (error) {
+      this.end(`lost the sharer (${reason}) and could not rejoin: ${(error as Error).message}`, 'lost');
+    }
+  }
+
+  /** Forgets the sharer's link and everything it carried, staying in the session. */
+  private dropLink(reason: string): void {
+    for (const index of [...this.devices.keys(), ...this.usbDevices.keys()]) this.removeDevice(index);
+    const channel = this.channel;
+    this.channel = undefined;
+    channel?.close(reason);
   }
 
   private handleFrame(frame: Frame): void {
@@ -204,7 +317,7 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
         break;
       case 'error':
         if (frame.code === ErrorCode.Denied || frame.code === ErrorCode.Revoked)
-          this.end(frame.message, true);
+          this.end(frame.message, 'dismissed');
         else this.emit('problem', new Error(`sharer: ${frame.message}`));
         break;
       case 'usb':
@@ -276,11 +389,17 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
     this.emit('usb-device-gone', device);
   }
 
-  private end(reason: string, dismissed = false): void {
+  private end(reason: string, kind: ReceiverEnd): void {
     if (this.ended) return;
     this.ended = true;
     for (const index of [...this.devices.keys(), ...this.usbDevices.keys()]) this.removeDevice(index);
     this.channel?.close(reason);
-    this.emit('ended', { reason, dismissed });
+    this.emit('ended', { reason, kind });
   }
+}
+
+/** True when this end refused the peer's proof: a wrong link or code on the other side. */
+function turnedAway(channel: PeerChannel): boolean {
+  const error = channel.refusalError;
+  return error instanceof PeerAuthError && error.code === 'bad-proof';
 }

@@ -4,7 +4,7 @@
  * Link:  `${origin}/s/${sessionId}#${secret}` — the secret is 128 random bits in the URL fragment,
  *        which browsers never send to the server. A link made by a waiting receiver (`ferry receive`
  *        with no argument) uses `/r/` instead: whoever opens it shares a device to that receiver.
- * Code:  `${nameplate}-${word}-${word}`, e.g. `7-amber-falcon` — the server knows only the nameplate;
+ * Code:  `${nameplate}-${word}-${word}`, e.g. `482913-amber-falcon` — the server knows only the nameplate;
  *        the two words (16 bits) never leave the peers, who prove them with CPace (code-handshake.ts).
  */
 
@@ -117,10 +117,10 @@ export function parseShortCode(input: string): ShortCode {
     .filter(Boolean);
   const [nameplate, first, second] = parts;
   if (parts.length !== 3 || nameplate === undefined || first === undefined || second === undefined) {
-    throw new SessionLinkError('bad-code', 'a code looks like 7-amber-falcon');
+    throw new SessionLinkError('bad-code', 'a code looks like 482913-amber-falcon');
   }
   if (!/^[0-9]{1,6}$/.test(nameplate) || Number(nameplate) === 0) {
-    throw new SessionLinkError('bad-code', 'a code starts with a number, like 7-amber-falcon');
+    throw new SessionLinkError('bad-code', 'a code starts with a number, like 482913-amber-falcon');
   }
   for (const word of [first, second]) {
     if (!WORD_SET.has(word))

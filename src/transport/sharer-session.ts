@@ -16,12 +16,14 @@ import {
 import type { PeerInfo } from '../protocol/signaling.ts';
 import { Admissions, type Approval } from './admissions.ts';
 import { DeviceCodecs } from './device-codecs.ts';
+import { GOODBYE_SIGNAL } from './goodbye.ts';
 import type { LinkFactory, LinkState } from './link.ts';
+import { PeerAuthError } from './peer-auth-error.ts';
 import { type AuthFailure, type ChannelAuth, PeerChannel } from './peer-channel.ts';
 import { hidRequestNeeds, type Permission, usbRequestNeeds } from './permissions.ts';
 import { canonicalPipeline } from './pipeline-handshake.ts';
 import { RateMeter } from './rate-meter.ts';
-import { type SignalingClient, TypedEmitter } from './signaling-client.ts';
+import { type SignalingClient, SignalingError, TypedEmitter } from './signaling-client.ts';
 import { SharedUsbDevices, type SharedUsbSource, USB_CAPABILITY, type UsbShareStatus } from './usb-shares.ts';
 
 export interface PeerStatus {
@@ -117,6 +119,8 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
   private lastError: string | undefined;
   private statusTimer: ReturnType<typeof setInterval> | undefined;
   private nextDevice = 0;
+  /** True when this sharer joined a waiting receiver's session: it then speaks first in each hello. */
+  private joined = false;
 
   constructor(private readonly options: SharerOptions) {
     super();
@@ -141,6 +145,7 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
   async join(target: { sessionId: string } | { nameplate: string }): Promise<PeerInfo[]> {
     const joined = await this.options.signaling.join(target, 'sharer', this.options.name);
     this.sessionId = joined.sessionId;
+    this.joined = true;
     this.startStatus();
     for (const peer of joined.peers) this.connectTo(peer);
     return joined.peers;
@@ -231,11 +236,24 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
     };
   }
 
+  /** Stops sharing: receivers are told it is on purpose (a goodbye), so that theirs is a normal end. */
   close(): void {
     clearInterval(this.statusTimer);
     for (const index of [...this.devices.keys(), ...this.usb.indexes()]) this.removeDevice(index);
-    for (const channel of this.channels.values()) channel.close('sharer closed');
+    for (const channel of this.channels.values()) {
+      this.sayGoodbye(channel.peerId);
+      channel.close('sharer closed');
+    }
     this.options.signaling.close();
+  }
+
+  private sayGoodbye(peerId: string): void {
+    try {
+      this.options.signaling.signal(peerId, GOODBYE_SIGNAL);
+    } catch (error) {
+      // Signaling is already gone: the receiver will see this sharer vanish, which is all it can know.
+      if (!(error instanceof SignalingError)) throw error;
+    }
   }
 
   private connectTo(peer: PeerInfo): void {
@@ -247,6 +265,7 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
       name: this.options.name,
       sessionId: this.sessionId,
       auth: this.options.auth,
+      speaksFirst: this.joined,
       capabilities: this.options.capabilities ?? ['hid', USB_CAPABILITY],
       pipeline: this.pipeline,
       codecFor: this.codecs.codecFor,
@@ -256,10 +275,11 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
     channel.on('ready', () => this.authenticated(channel));
     channel.on('frame', (frame) => void this.handleFrame(channel, frame));
     channel.on('problem', (error) => {
-      this.fail(`${peer.name}: ${error.message}`);
+      // Someone who mistyped the code (or holds an old link) is turned away; this share is fine.
+      if (this.joined || !isTurnedAway(error)) this.fail(`${peer.name}: ${error.message}`);
       this.emit('problem', { peerId: peer.peerId, error });
     });
-    channel.on('auth-failed', (failure) => this.emit('auth-failed', { peerId: peer.peerId, ...failure }));
+    channel.on('auth-failed', (failure) => this.authFailed(peer.peerId, failure));
     channel.on('closed', () => {
       if (this.channels.get(peer.peerId) !== channel) return; // revoked: already let go
       this.channels.delete(peer.peerId);
@@ -279,6 +299,12 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
     }
     this.emit('waiting', this.peerStatus(channel));
     this.publishStatus();
+  }
+
+  /** A failed code attempt burns the nameplate: the server ignores this unless we made the session. */
+  private authFailed(peerId: string, failure: AuthFailure): void {
+    if (failure.kind === 'code') this.options.signaling.reportFailedCode(peerId);
+    this.emit('auth-failed', { peerId, ...failure });
   }
 
   private welcome(channel: PeerChannel): void {
@@ -413,4 +439,8 @@ function announcementOf(source: HidSource): DeviceAnnouncement {
     productName: source.productName,
     collections: source.collections as DeviceAnnouncement['collections'],
   };
+}
+
+function isTurnedAway(error: Error): boolean {
+  return error instanceof PeerAuthError && error.code === 'bad-proof';
 }

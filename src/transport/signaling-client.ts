@@ -46,6 +46,8 @@ export type SignalingErrorCode =
   | 'bad-reply'
   | 'too-many-errors'
   | 'session-expired'
+  | 'idle'
+  | 'code-failed'
   | (string & {}); // a newer server's code; `& {}` keeps the known ones in autocompletion
 
 /** A failed signaling request or connection; `code` is stable (the server's code when it sent one). */
@@ -55,16 +57,22 @@ export class SignalingError extends Error {
   constructor(
     readonly code: SignalingErrorCode,
     message: string,
-    options?: ErrorOptions,
+    options?: ErrorOptions & { retryAfterMs?: number | undefined },
   ) {
     super(message, options);
+    this.retryAfterMs = options?.retryAfterMs;
   }
+
+  /** With `rate-limited`: how long the server asked us to wait. */
+  readonly retryAfterMs: number | undefined;
 }
 
 export interface SignalingEvents {
   'peer-joined': PeerInfo;
   'peer-left': { peerId: string };
   signal: { from: string; data: SignalData };
+  /** A failed code attempt burned the session's nameplate: its short code no longer lets anyone in. */
+  'nameplate-burned': { nameplate: string };
   error: SignalingError;
   close: { code: number; reason: string };
 }
@@ -117,9 +125,26 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     socket.onmessage = (event) => this.receive(event.data);
     socket.onclose = (event) => this.closed(event.code, event.reason);
     return new Promise((resolve, reject) => {
-      socket.onopen = () => resolve();
-      // The browser gives no detail here; the close event that follows carries the code.
-      socket.onerror = () => reject(new SignalingError('closed', `could not connect to ${url}`));
+      const fail = (error: SignalingError) => {
+        clearTimeout(timer);
+        reject(error);
+      };
+      // A host that drops packets would leave the socket connecting for minutes.
+      const timer = setTimeout(() => {
+        fail(
+          new SignalingError('timeout', `could not connect to ${url}`, {
+            cause: noAnswer(this.requestTimeoutMs),
+          }),
+        );
+        socket.close();
+      }, this.requestTimeoutMs);
+      socket.onopen = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      // The browser gives no detail here; `ws` gives the system's reason (e.g. connect ECONNREFUSED …).
+      socket.onerror = (event) =>
+        fail(new SignalingError('closed', `could not connect to ${url}`, { cause: connectFailure(event) }));
     });
   }
 
@@ -140,6 +165,14 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
 
   leave(): void {
     this.send({ type: 'leave' });
+  }
+
+  /**
+   * Tells the server that `peerId` failed to prove the short code, so that it burns the nameplate. Best
+   * effort: if signaling is already gone there is no code left to burn.
+   */
+  reportFailedCode(peerId: string): void {
+    if (this.socket?.readyState === OPEN) this.send({ type: 'code-failed', peerId });
   }
 
   close(): void {
@@ -207,9 +240,14 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
       case 'signal':
         this.emit('signal', { from: message.from, data: message.data });
         break;
-      case 'error':
-        this.serverError(new SignalingError(message.code, message.message), message.inReplyTo);
+      case 'nameplate-burned':
+        this.emit('nameplate-burned', { nameplate: message.nameplate });
         break;
+      case 'error': {
+        const { code, retryAfterMs } = message;
+        this.serverError(new SignalingError(code, message.message, { retryAfterMs }), message.inReplyTo);
+        break;
+      }
     }
   }
 
@@ -227,10 +265,30 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
   }
 }
 
+const CLOSE_ERRORS: ReadonlyMap<number, SignalingErrorCode> = new Map([
+  [CLOSE_CODES.tooManyErrors, 'too-many-errors'],
+  [CLOSE_CODES.sessionExpired, 'session-expired'],
+  [CLOSE_CODES.rateLimited, 'rate-limited'],
+  [CLOSE_CODES.idle, 'idle'],
+  [CLOSE_CODES.codeFailed, 'code-failed'],
+  [CLOSE_CODES.serverBusy, 'server-full'],
+]);
+
+/** Why a socket could not connect, as an Error whose message is the reason (for "cannot reach …: reason"). */
+function connectFailure(event: unknown): Error {
+  const detail = (event as { error?: unknown; message?: unknown } | null) ?? {};
+  if (detail.error instanceof Error) return detail.error;
+  return new Error(
+    typeof detail.message === 'string' && detail.message ? detail.message : 'the connection failed',
+  );
+}
+
+function noAnswer(ms: number): Error {
+  return new Error(`no answer in ${Math.round(ms / 1000)} s`);
+}
+
 function closeErrorCode(code: number): SignalingErrorCode {
-  if (code === CLOSE_CODES.tooManyErrors) return 'too-many-errors';
-  if (code === CLOSE_CODES.sessionExpired) return 'session-expired';
-  return 'closed';
+  return CLOSE_ERRORS.get(code) ?? 'closed';
 }
 
 function expectReply<T extends ServerMessage['type']>(

@@ -34,8 +34,10 @@ class SimplePeerLink implements SignaledLink {
   private current: LinkState = 'connecting';
   private localFingerprint: string | undefined;
   private remoteFingerprint: string | undefined;
-  private readonly closeListeners: Array<(reason: string) => void> = [];
+  private readonly closeListeners: Array<(reason: string, failed: boolean) => void> = [];
   private closeReason = 'closed';
+  /** Set by simple-peer's 'error' (ICE failed, the data channel failed): the link broke, nobody closed it. */
+  private failed = false;
   private early: Uint8Array[] = [];
   private readonly openListeners: Array<() => void> = [];
 
@@ -59,6 +61,7 @@ class SimplePeerLink implements SignaledLink {
     });
     this.peer.on('error', (error: Error) => {
       this.closeReason = error.message;
+      this.failed = true;
     });
     this.peer.on('close', () => this.finish());
   }
@@ -69,6 +72,10 @@ class SimplePeerLink implements SignaledLink {
 
   get bufferedAmount(): number {
     return this.peer.bufferSize + (this.unreliable?.bufferedAmount ?? 0);
+  }
+
+  buffered(channel: LinkChannel): number {
+    return channel === 'unreliable' ? (this.unreliable?.bufferedAmount ?? 0) : this.peer.bufferSize;
   }
 
   send(message: Uint8Array, channel: LinkChannel = 'reliable'): void {
@@ -103,8 +110,8 @@ class SimplePeerLink implements SignaledLink {
     this.unreliableListeners.push((data) => listener(data, 'unreliable'));
   }
 
-  onClose(listener: (reason: string) => void): void {
-    if (this.current === 'closed') listener(this.closeReason);
+  onClose(listener: (reason: string, failed: boolean) => void): void {
+    if (this.current === 'closed') listener(this.closeReason, this.failed);
     else this.closeListeners.push(listener);
   }
 
@@ -166,7 +173,7 @@ class SimplePeerLink implements SignaledLink {
     this.current = 'closed';
     this.early = [];
     this.unreliable?.close();
-    for (const listener of this.closeListeners.splice(0)) listener(this.closeReason);
+    for (const listener of this.closeListeners.splice(0)) listener(this.closeReason, this.failed);
   }
 }
 

@@ -9,6 +9,7 @@ import {
   type UsbAnnouncement,
   type UsbCompletionMessage,
   UsbDescriptorSet,
+  UsbEncodeBuffer,
   type UsbRequestMessage,
   type UsbSetup,
   type UsbStatusName,
@@ -70,6 +71,8 @@ export class RemoteUsbDevice {
   private readonly pending = new Map<number, Pending>();
   private readonly closeListeners = new Set<() => void>();
   private nextRequestId = 1;
+  /** Requests are encoded here: `send` borrows the frame, so none needs a buffer of its own. */
+  private readonly encoded = new UsbEncodeBuffer();
   private readonly options: Required<RemoteUsbDeviceOptions>;
 
   constructor(
@@ -207,7 +210,9 @@ export class RemoteUsbDevice {
           resolve(completion);
         },
       });
-      this.send(encodeUsbRequest(this.index, { ...request, requestId: id } as UsbRequestMessage));
+      this.send(
+        encodeUsbRequest(this.index, { ...request, requestId: id } as UsbRequestMessage, this.encoded),
+      );
     });
   }
 
@@ -219,7 +224,9 @@ export class RemoteUsbDevice {
     if (this.closed) return;
     const cancelId = this.nextRequestId;
     this.nextRequestId = (this.nextRequestId % 0xffffffff) + 1;
-    this.send(encodeUsbRequest(this.index, { kind: 'cancel', requestId: cancelId, target: id }));
+    this.send(
+      encodeUsbRequest(this.index, { kind: 'cancel', requestId: cancelId, target: id }, this.encoded),
+    );
   }
 }
 

@@ -7,6 +7,7 @@ import {
   encodeUsbCompletion,
   type UsbAnnouncement,
   type UsbCompletionMessage,
+  UsbEncodeBuffer,
   type UsbMessage,
   type UsbRequestMessage,
 } from '../protocol/index.ts';
@@ -21,6 +22,8 @@ export class UsbSharerChannel {
   private open = true;
   /** This peer's requests the source is still working on, so that closing can cancel them. */
   private readonly inFlight = new Set<number>();
+  /** Completions are encoded here: `send` borrows the frame, so none needs a buffer of its own. */
+  private readonly encoded = new UsbEncodeBuffer();
 
   constructor(
     readonly index: number,
@@ -60,7 +63,7 @@ export class UsbSharerChannel {
   private reply(completion: UsbCompletionMessage): void {
     this.inFlight.delete(completion.requestId);
     if (!this.open) return;
-    this.send(encodeUsbCompletion(this.index, completion));
+    this.send(encodeUsbCompletion(this.index, completion, this.encoded));
   }
 }
 

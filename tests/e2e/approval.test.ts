@@ -82,7 +82,7 @@ describe('approval on the share page', () => {
     await screenshot(sharer.page, 'approved-receiver');
 
     await sharer.page.getByTestId('revoke-button').click();
-    expect(await receive.exited).not.toBe(0);
+    expect(await receive.exited).toBe(4); // EXIT_CODES.dismissed
     // stderr is its own pipe: its last lines may be read after the exit.
     await expect.poll(() => receive.stderr).toContain(`ferry: ended: ${REVOKED_REASON}`);
     await expect.poll(() => sharer.page.getByTestId('status-peers').textContent()).toContain('nobody yet');
@@ -95,7 +95,7 @@ describe('approval on the share page', () => {
     const receive = ferry([link, '--name', 'stranger']);
     const prompt = await approvalPrompt(sharer.page, 'stranger');
     await prompt.getByTestId('deny-button').click();
-    expect(await receive.exited).not.toBe(0);
+    expect(await receive.exited).toBe(4); // EXIT_CODES.dismissed
     await expect.poll(() => receive.stderr).toContain(`ferry: ended: ${DENIED_REASON}`);
     expect(devicesIn(receive)).toEqual([]);
     expect(await sharer.page.getByTestId('approval-prompt').count()).toBe(0);

@@ -13,6 +13,7 @@ import { type FerryProcess, startFerryReceive } from '../support/ferry-process.t
 
 const app = useAppAndBrowser();
 const WORD = `(?:${CODE_WORDS.join('|')})`;
+const CODE_HINT = /type the code (\d+-[a-z]+-[a-z]+)/;
 const VERIFICATION_LINE = new RegExp(`^ferry: verification: (${WORD}(?: ${WORD}){3}) `);
 
 async function openPage(path: string): Promise<{ page: Page; errors: string[] }> {
@@ -64,18 +65,20 @@ describe('pairing by short code', () => {
     expect(sharer.errors).toEqual([]);
   });
 
-  it('ferry receive with a wrong code fails after one try; the share page says why', async () => {
+  it('ferry receive with a wrong code fails after one try and says so; the share page turns it away quietly', async () => {
     const sharer = await openPage('/');
     const code = parseShortCode(await sharingDemo(sharer.page));
     const other = code.words[0] === 'acorn' ? 'amber' : 'acorn';
     const receiver = ferry([`${code.nameplate}-${other}-${code.words[1]}`, '--signal', app.origin]);
     expect(await receiver.exited).not.toBe(0);
-    expect(receiver.stderr.join('\n')).toMatch(/code did not match/);
+    expect(receiver.stderr.join('\n')).toMatch(/this code is wrong — check it and try again/);
     expect(verificationIn(receiver.stderr)).toBeUndefined();
     expect(receiver.stdout.filter((line) => line.startsWith('I: '))).toEqual([]);
+    // A stranger's typo is no fault in this share: no error, no receiver left listed.
     await expect
-      .poll(() => sharer.page.getByTestId('last-error').textContent(), { timeout: 10_000 })
-      .toMatch(/code did not match/);
+      .poll(() => sharer.page.getByTestId('status-peers').textContent(), { timeout: 10_000 })
+      .toMatch(/nobody yet/);
+    expect(await sharer.page.getByTestId('last-error').textContent()).toBe('none');
   });
 
   it('a receiver page that typed the code shows the same words as the share page', async () => {
@@ -92,5 +95,22 @@ describe('pairing by short code', () => {
       .poll(() => sharer.page.getByTestId('status-verification').textContent(), { timeout: 10_000 })
       .toBe(await shown.textContent());
     expect([...sharer.errors, ...receiver.errors]).toEqual([]);
+  });
+
+  it('a waiting `ferry receive` (no argument) takes a sharer that typed its code; both show the same words', async () => {
+    const receiver = ferry(['--signal', app.origin, '--name', 'lab-box']);
+    const hint = await receiver.waitForErrLine((line) => CODE_HINT.test(line));
+    const code = CODE_HINT.exec(hint)?.[1] ?? '';
+    const sharer = await openPage('/');
+    await sharer.page.getByTestId('receiver-code-input').fill(code);
+    await sharer.page.getByTestId('demo-button').click();
+    await approveReceiver(sharer.page, { name: 'lab-box' });
+    await receiver.waitForLine((line) => line.startsWith('I: '));
+    const words = verificationIn(receiver.stderr);
+    expect(words).toMatch(new RegExp(`^${WORD}( ${WORD}){3}$`));
+    await expect
+      .poll(() => sharer.page.getByTestId('status-verification').textContent(), { timeout: 10_000 })
+      .toBe(words);
+    expect(sharer.errors).toEqual([]);
   });
 });

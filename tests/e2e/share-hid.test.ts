@@ -16,6 +16,8 @@ import { installFakeWebHid } from '../support/install-fake.ts';
 
 const DEVICE = 'sony-dualshock3-usb'; // report ids, a 299-report recording, output and feature reports
 const REPLAYED = 120;
+/** The line `ferry receive` prints on stderr when it waits: `… or type the code 7-amber-falcon`. */
+const CODE_HINT = /type the code (\d+-[a-z]+-[a-z]+)$/;
 
 const app = useAppAndBrowser();
 
@@ -153,6 +155,30 @@ describe('a corpus device shared from a Chromium page', () => {
     expect(events().map((line) => line.replace(/^E: \d{6}\.\d{6} /, ''))).toEqual(
       expectedEventBodies(REPLAYED),
     );
+    receive.child.kill('SIGINT');
+    expect(await receive.exited).toBe(0);
+  });
+
+  it("reaches a waiting `ferry receive` (receiver first) by its short code typed into the share page's code box", async () => {
+    // The real CLI with no argument holds both its link's secret and its code; the sharer knows only the code.
+    const receive = ferry(['--signal', app.origin, '--name', 'build-box']);
+    const hint = await receive.waitForErrLine((line) => CODE_HINT.test(line));
+    const code = CODE_HINT.exec(hint)?.[1] ?? '';
+    const sharer = await page('/', true);
+    await sharer.page.getByTestId('receiver-code-input').fill(code);
+    await sharer.page.getByTestId('share-button').click();
+    await approveReceiver(sharer.page, { name: 'build-box' });
+    await receive.waitForLine((line) => line.startsWith('R: '));
+    await expect
+      .poll(() => sharer.page.getByTestId('status-peers').textContent(), { timeout: 15_000 })
+      .toMatch(/build-box\s+connected/);
+    await replay(sharer.page, REPLAYED);
+    const events = () => receive.stdout.filter((line) => line.startsWith('E: '));
+    await expect.poll(() => events().length, { timeout: 15_000 }).toBe(REPLAYED);
+    expect(events().map((line) => line.replace(/^E: \d{6}\.\d{6} /, ''))).toEqual(
+      expectedEventBodies(REPLAYED),
+    );
+    expect(sharer.errors).toEqual([]);
     receive.child.kill('SIGINT');
     expect(await receive.exited).toBe(0);
   });

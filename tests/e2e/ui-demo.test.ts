@@ -2,24 +2,12 @@
  * The web app end to end: the real server, two real Chromium pages (separate profiles), WebRTC over
  * loopback. The sharer shares the demo SpaceNavigator; the receiver opens its link and drives it.
  */
-import wrtc from '@roamhq/wrtc';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
 import { createFerryServer, type FerryServer } from '../../signaling/index.ts';
-import {
-  buildShortCode,
-  type ChannelAuth,
-  createCodeWords,
-  createShareSecret,
-  ReceiverSession,
-  type RemoteDevice,
-  SignalingClient,
-  simplePeerLinks,
-  type WebSocketConstructor,
-} from '../../src/transport/index.ts';
 import { approveReceiver } from '../support/approval.ts';
 import { collectPageErrors, freshContext, launchChromium } from '../support/browser.ts';
+import { startFerryReceive } from '../support/ferry-process.ts';
 
 const SCREENSHOTS = process.env.FERRY_SCREENSHOTS; // a directory, when screenshots are wanted
 
@@ -117,9 +105,10 @@ describe('web app: demo device from a sharer page to a receiver page', () => {
     await screenshot(sharer.page, 'sharing');
     await screenshot(receiver.page, 'receiving');
 
-    // When the sharer goes away, the receiver says so.
+    // When the sharer goes away, the receiver says so (and stays, in case it comes back).
     await sharer.page.close();
-    await expect.poll(() => state.getAttribute('data-phase'), { timeout: 10_000 }).toBe('ended');
+    await expect.poll(() => state.getAttribute('data-phase'), { timeout: 10_000 }).toBe('no-sharer');
+    expect(await state.textContent()).toMatch(/The sharer has left/);
     await screenshot(receiver.page, 'ended');
 
     expect(sharer.errors).toEqual([]);
@@ -155,69 +144,26 @@ describe('web app: the other ways to meet', () => {
     expect([...sharer.errors, ...receiver.errors]).toEqual([]);
   });
 
-  it('opens a receiver-first link (/r/…): names the waiting receiver, then shares the demo with it', async () => {
-    const { receiver, sessionId, secret, devices, problems, close } = await waitingNodeReceiver('Lab PC');
+  it('opens the /r/ link of a waiting `ferry receive`: names it, then shares the demo with it', async () => {
+    // The real CLI, as users run it (the short-code way in is in share-hid.test.ts, byte for byte).
+    const receive = startFerryReceive(['--signal', `http://localhost:${server.port}`, '--name', 'Lab PC']);
     try {
-      const sharer = await openPage(`/r/${sessionId}#${secret}`);
+      const link = await receive.waitForLine(() => true);
+      const sharer = await openPage(new URL(link).pathname + new URL(link).hash);
       await expect.poll(() => sharer.page.getByTestId('receiver-heading').textContent()).toContain('Lab PC');
       await screenshot(sharer.page, 'share-to-receiver');
       await approveReceiver(sharer.page, { name: 'Lab PC' });
       await sharer.page.getByTestId('demo-button').click();
-      // The receiver's problems are in the polled value so that a failure says why the device never came.
-      await expect
-        .poll(() => [...devices.map((device) => device.announcement.productName), ...problems], {
-          timeout: 20_000,
-        })
-        .toEqual(['SpaceNavigator (Ferry demo)']);
-      expect(receiver.connected).toBe(true);
+      await receive.waitForLine((line) => line === 'N: SpaceNavigator (Ferry demo)');
       await expect.poll(() => sharer.page.getByTestId('status-peers').textContent()).toContain('Lab PC');
+      // Y pushed to -2: report 1 is X, Y, Z as int16 little-endian, and the CLI prints exactly those bytes.
+      await sharer.page.getByTestId('demo-axis-1').fill('-2');
+      await receive.waitForLine((line) => line.endsWith(` 7 01 ${expectedAxesHex(0, -2, 0)}`));
       await sharer.page.context().close();
       expect(sharer.errors).toEqual([]);
+      expect(await receive.exited).toBe(0);
     } finally {
-      close();
-    }
-  });
-
-  it("shares to a waiting receiver's code typed on the home page", async () => {
-    const words = createCodeWords();
-    const { devices, problems, nameplate, close } = await waitingNodeReceiver('Bench rig', {
-      code: words.join('-'),
-    });
-    try {
-      const sharer = await openPage('/');
-      await sharer.page.getByTestId('receiver-code-input').fill(buildShortCode(nameplate, words));
-      await sharer.page.getByTestId('demo-button').click();
-      await approveReceiver(sharer.page, { name: 'Bench rig' });
-      await expect
-        .poll(() => [...devices.map((device) => device.announcement.productName), ...problems], {
-          timeout: 20_000,
-        })
-        .toEqual(['SpaceNavigator (Ferry demo)']);
-      await expect.poll(() => sharer.page.getByTestId('status-peers').textContent()).toContain('Bench rig');
-      await sharer.page.context().close();
-      expect(sharer.errors).toEqual([]);
-    } finally {
-      close();
+      receive.child.kill('SIGKILL');
     }
   });
 });
-
-/** A headless receiver in this process that created its session first, like `ferry receive` with no argument. */
-async function waitingNodeReceiver(name: string, auth?: ChannelAuth) {
-  const secret = createShareSecret();
-  const signaling = new SignalingClient(WebSocket as unknown as WebSocketConstructor);
-  await signaling.connect(`ws://localhost:${server.port}/signal`);
-  const receiver = new ReceiverSession({
-    signaling,
-    links: simplePeerLinks(wrtc),
-    iceServers: [],
-    name,
-    auth: auth ?? { link: secret },
-  });
-  const devices: RemoteDevice[] = [];
-  const problems: string[] = [];
-  receiver.on('device', (device) => devices.push(device));
-  receiver.on('problem', (error) => problems.push(error.message));
-  const { sessionId, nameplate } = await receiver.host();
-  return { receiver, sessionId, nameplate, secret, devices, problems, close: () => receiver.close() };
-}

@@ -29,6 +29,28 @@ export const SYSTEM_REQUIREMENTS: readonly SystemRequirement[] = [
     pkg: 'libc6-dev',
     usedBy: 'vm: static linking of those helpers',
   },
+  // The impairment wire (bench/impair/, tests/e2e/impair-wire.test.ts): namespaces, TAP devices, its loop.
+  {
+    path: '/usr/sbin/ip',
+    pkg: 'iproute2',
+    usedBy: 'e2e and bench: network namespaces of the impairment wire',
+  },
+  { path: '/usr/sbin/sysctl', pkg: 'procps', usedBy: 'e2e and bench: IPv6 off inside those namespaces' },
+  {
+    path: '/usr/bin/python3',
+    pkg: 'python3',
+    usedBy: 'e2e and bench: the impairment wire (bench/impair/wire.py)',
+  },
+  {
+    path: '/usr/bin/openssl',
+    pkg: 'openssl',
+    usedBy: 'e2e: self-signed certificates for ferry serve --tls-cert',
+  },
+  {
+    path: '/usr/bin/caddy',
+    pkg: 'caddy',
+    usedBy: 'e2e: the reverse proxy in front of ferry serve (docs/deploy/Caddyfile)',
+  },
   // The guest runs the host's own programs over 9p: `pkill` stops the in-guest receiver.
   { path: '/usr/bin/pkill', pkg: 'procps', usedBy: 'vm: in-guest scripts' },
 ];

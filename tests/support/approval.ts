@@ -3,6 +3,7 @@
  * receiver's prompt, optionally pick what it may do, click Approve or Deny.
  */
 import type { Locator, Page } from 'playwright-core';
+import { expect } from 'vitest';
 import type { Permission } from '../../src/transport/index.ts';
 
 /** The prompt of the waiting receiver named `name` (or the first one), once it shows. */
@@ -26,4 +27,14 @@ export async function approveReceiver(
 /** Lets whoever has the link in without asking: flip before the receivers arrive. */
 export async function allowAnyone(page: Page): Promise<void> {
   await page.getByTestId('anyone-switch').check();
+}
+
+/** Approves `count` receivers one after the other (whoever is waiting first), each once. */
+export async function approveReceivers(page: Page, count: number): Promise<void> {
+  const approved = page.locator('[data-testid="status-peer"][data-state="open"]');
+  for (let done = await approved.count(); done < count; done++) {
+    const prompt = await approvalPrompt(page);
+    await prompt.getByTestId('approve-button').click();
+    await expect.poll(() => approved.count(), { timeout: 20_000 }).toBeGreaterThan(done);
+  }
 }

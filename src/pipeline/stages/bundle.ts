@@ -7,8 +7,13 @@
  * restores every frame exactly. The first frame after a quiet window leaves at once; frames that follow
  * within the window wait for it to end (or for the size limit), so an isolated report gains no latency and
  * a burst becomes one message. Reliable and unreliable frames are bundled apart.
+ *
+ * Requests and replies (HID output/feature, USB) are never held for the window: one sends its bundle at
+ * the end of the current turn, so the frames that turn produces (an OUT transfer and the IN issued with
+ * it, a completion and the next) share one message — each data-channel send has a fixed cost that, for
+ * request/response traffic, outweighs everything else Ferry does (docs/performance.md).
  */
-import { type Cursor, readVarint, Scratch, varintLength, writeVarint } from '../bytes.ts';
+import { type Cursor, isExchangeFrame, readVarint, Scratch, varintLength, writeVarint } from '../bytes.ts';
 import type { Cancel } from '../clock.ts';
 import { PipelineError } from '../errors.ts';
 import { duration, integer, type ParamValues } from '../params.ts';
@@ -20,7 +25,7 @@ export const UNRELIABLE_BUNDLE_BYTES = 1024;
 
 const bundleParams = {
   window: duration(1, 0, 100, 'longest a frame waits for others to share its message'),
-  max: integer(16_384, 256, 262_144, 'largest bundle in bytes (unreliable bundles stop at 1024)'),
+  max: integer(65_536, 256, 262_144, 'largest bundle in bytes (unreliable bundles stop at 1024)'),
 } as const;
 
 export const bundle = defineStage({
@@ -38,6 +43,8 @@ class PendingBundle {
   length = 0;
   lastFlushAt = Number.NEGATIVE_INFINITY;
   timer: Cancel | undefined;
+  /** An end-of-turn flush is due (a request or reply is in the bundle). */
+  deferred: Cancel | undefined;
 
   constructor(readonly limit: number) {
     this.buffer = new Uint8Array(limit);
@@ -70,7 +77,8 @@ class Bundler implements StageHalf {
     bundle.length = writeVarint(bundle.buffer, bundle.length, bytes.length);
     bundle.buffer.set(bytes, bundle.length);
     bundle.length += bytes.length;
-    this.scheduleFlush(channel);
+    if (channel === 'reliable' && isExchangeFrame(bytes)) this.flushAtTurnEnd(channel);
+    else this.scheduleFlush(channel);
   }
 
   flush(): void {
@@ -82,13 +90,23 @@ class Bundler implements StageHalf {
     for (const bundle of Object.values(this.pending)) {
       bundle.timer?.();
       bundle.timer = undefined;
+      bundle.deferred?.();
+      bundle.deferred = undefined;
       bundle.length = 0;
     }
   }
 
+  private flushAtTurnEnd(channel: ChannelClass): void {
+    const bundle = this.pending[channel];
+    if (bundle.deferred) return;
+    const { scheduler } = this.context;
+    const flush = () => this.flushClass(channel);
+    bundle.deferred = scheduler.defer ? scheduler.defer(flush) : scheduler.schedule(0, flush);
+  }
+
   private scheduleFlush(channel: ChannelClass): void {
     const bundle = this.pending[channel];
-    if (bundle.timer) return;
+    if (bundle.timer || bundle.deferred) return;
     const wait = bundle.lastFlushAt + this.params.window - this.context.clock.now();
     if (wait <= 0) this.flushClass(channel);
     else bundle.timer = this.context.scheduler.schedule(wait, () => this.flushClass(channel));
@@ -98,6 +116,8 @@ class Bundler implements StageHalf {
     const bundle = this.pending[channel];
     bundle.timer?.();
     bundle.timer = undefined;
+    bundle.deferred?.();
+    bundle.deferred = undefined;
     if (bundle.length === 0) return;
     const length = bundle.length;
     bundle.length = 0;

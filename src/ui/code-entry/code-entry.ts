@@ -14,9 +14,9 @@ export class FerryCodeEntry extends LitElement {
   override render(): TemplateResult {
     return html`<form @submit=${this.onSubmit}>
       <h2><label for="code">Receive with a code</label></h2>
-      <p class="muted">Someone shared a device and read you a code like <span class="mono">7-amber-falcon</span>?</p>
+      <p class="muted">Someone shared a device and read you a code like <span class="mono">482913-amber-falcon</span>?</p>
       <div class="row">
-        <input id="code" data-testid="code-input" placeholder="7-amber-falcon" autocomplete="off" spellcheck="false"
+        <input id="code" data-testid="code-input" placeholder="482913-amber-falcon" autocomplete="off" spellcheck="false"
           autocapitalize="none" aria-describedby="code-error" />
         <button type="submit" data-testid="code-join">Receive</button>
       </div>

@@ -1,19 +1,31 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import {
+  NO_SHARER,
   type Permission,
   ReceiverSession,
   type RemoteDevice,
   type RemoteUsbDevice,
   type ShortCode,
 } from '../../transport/index.ts';
+import { asSentence } from '../lib/format.ts';
 import { describeError } from '../lib/messages.ts';
 import { connectToServer } from './connection.ts';
 
 /** What a receiver came by: a share link, or a short code typed in. */
 export type ReceiveTarget = { sessionId: string; secret: string } | { code: ShortCode };
 
-/** `approval`: the sharer is authenticated and deciding whether to let this receiver in (and how far). */
-export type ReceivePhase = 'connecting' | 'waiting' | 'approval' | 'connected' | 'ended' | 'failed';
+/**
+ * `no-sharer`: in the session, but nobody is sharing in it right now; it connects when someone does.
+ * `approval`: the sharer is authenticated and deciding whether to let this receiver in (and how far).
+ */
+export type ReceivePhase =
+  | 'connecting'
+  | 'waiting'
+  | 'no-sharer'
+  | 'approval'
+  | 'connected'
+  | 'ended'
+  | 'failed';
 
 /**
  * Owns the receiver's session while the host element is connected: joins, follows the sharer's
@@ -31,6 +43,8 @@ export class ReceiverController implements ReactiveController {
   usbDevices: RemoteUsbDevice[] = [];
   /** Why the share ended or failed, or the latest problem, in plain words. */
   message: string | undefined;
+  /** A sharer was here and has gone (as opposed to: nobody has shared in this session since we came). */
+  sharerLeft = false;
   private session: ReceiverSession | undefined;
   private target: ReceiveTarget | undefined;
   private name = '';
@@ -68,6 +82,8 @@ export class ReceiverController implements ReactiveController {
         name: this.name,
         auth: authFor(this.target),
         acceptUsb: true,
+        // A page stays in the session when the sharer goes (a reload, a closed tab): it may come back.
+        whenSharerLeaves: 'wait',
       });
       this.session = session;
       this.follow(session);
@@ -90,6 +106,15 @@ export class ReceiverController implements ReactiveController {
       this.permission = permission;
       this.setPhase('connected');
     });
+    session.on('no-sharer', ({ reason }) => {
+      this.sharerLeft ||= reason === NO_SHARER.left;
+      this.setPhase('no-sharer');
+    });
+    session.on('sharer-joined', (sharer) => {
+      this.sharerName = sharer.name;
+      this.message = undefined;
+      this.setPhase('waiting');
+    });
     session.on('device', (device) => this.update(() => (this.devices = [...this.devices, device])));
     session.on('device-gone', (gone) =>
       this.update(() => (this.devices = this.devices.filter((d) => d !== gone))),
@@ -99,7 +124,9 @@ export class ReceiverController implements ReactiveController {
       this.update(() => (this.usbDevices = this.usbDevices.filter((d) => d !== gone))),
     );
     session.on('problem', (error) => this.update(() => (this.message = error.message)));
-    session.on('ended', ({ reason }) => {
+    // A pairing that never happened (a wrong secret, pipelines that differ) failed; the share did not end.
+    session.on('ended', ({ reason, kind }) => {
+      if (kind === 'failed') return this.fail(asSentence(reason));
       this.message = reason;
       this.setPhase('ended');
     });
@@ -114,6 +141,7 @@ export class ReceiverController implements ReactiveController {
     this.sharerName = undefined;
     this.verification = undefined;
     this.permission = undefined;
+    this.sharerLeft = false;
     this.devices = [];
     this.usbDevices = [];
     this.message = undefined;

@@ -12,11 +12,13 @@ import {
   type ChannelAuth,
   createCodeWords,
   createShareSecret,
+  PeerAuthError,
   type PeerStatus,
   type Permission,
   SharerSession,
   type SharerStatus,
 } from '../../transport/index.ts';
+import { asSentence } from '../lib/format.ts';
 import { describeError } from '../lib/messages.ts';
 import { connectToServer } from './connection.ts';
 
@@ -29,6 +31,8 @@ export type ShareTarget =
 export interface ShareInvite {
   link: string;
   code: string;
+  /** Someone tried the code with the wrong words, so the server burned it: only the link works now. */
+  codeBurned?: boolean;
 }
 
 export type SharePhase = 'idle' | 'starting' | 'sharing' | 'failed';
@@ -136,12 +140,42 @@ export class SharerController implements ReactiveController {
     this.openSession?.revoke(peerId);
   }
 
+  hostConnected(): void {
+    window.addEventListener('pagehide', this.onPageHide);
+  }
+
   hostDisconnected(): void {
+    window.removeEventListener('pagehide', this.onPageHide);
+    this.stop();
+    this.phase = 'idle';
+  }
+
+  /** Closing the tab stops sharing on purpose: receivers are told (a goodbye), so theirs is a normal end. */
+  private readonly onPageHide = (): void => this.openSession?.close();
+
+  /** Closes the session and every shared device; the page can start again from scratch. */
+  private stop(): void {
     this.openSession?.close();
     for (const source of this.sources.splice(0)) void source.close().catch(() => undefined);
     this.session = undefined;
     this.openSession = undefined;
-    this.phase = 'idle';
+    this.invite = undefined;
+    this.status = undefined;
+    this.waitingReceivers = [];
+    this.sharedDevices = [];
+    this.demo = undefined;
+    this.usbDemo = undefined;
+  }
+
+  /**
+   * The waiting receiver refused the code (or link) this page came with: say so and leave its session,
+   * so that the receiver is free for the right sharer and this page can try the code again.
+   */
+  private refusedSecret(error: PeerAuthError): void {
+    this.stop();
+    this.error = asSentence(error.message);
+    this.phase = 'failed';
+    this.host.requestUpdate();
   }
 
   private async run(task: () => Promise<void>): Promise<void> {
@@ -197,10 +231,18 @@ export class SharerController implements ReactiveController {
     });
     this.openSession = session;
     session.on('status', (status) => this.updateStatus(status));
+    session.on('problem', ({ error }) => {
+      if (target.kind === 'join' && error instanceof PeerAuthError && error.code === 'wrong-secret')
+        this.refusedSecret(error);
+    });
+    kit.signaling.on('nameplate-burned', () => {
+      if (this.invite) this.invite = { ...this.invite, codeBurned: true };
+      this.host.requestUpdate();
+    });
     if (target.kind === 'host') {
       const { sessionId, nameplate } = await session.host();
       this.invite = {
-        link: buildShareLink(location.origin, sessionId, secret),
+        link: buildShareLink(kit.linkOrigin, sessionId, secret),
         code: buildShortCode(nameplate, words),
       };
     } else {

@@ -4,3 +4,11 @@ export function formatBytesPerSecond(bytesPerSecond: number): string {
   if (bytesPerSecond < 1_000_000) return `${(bytesPerSecond / 1000).toFixed(1)} kB/s`;
   return `${(bytesPerSecond / 1_000_000).toFixed(1)} MB/s`;
 }
+
+/** A transport message as a sentence on the page: "this link's secret is wrong" → "This link's secret is wrong." */
+export function asSentence(text: string): string {
+  const trimmed = text.trim();
+  if (trimmed === '') return trimmed;
+  const capital = trimmed[0]!.toUpperCase() + trimmed.slice(1);
+  return /[.!?…]$/.test(capital) ? capital : `${capital}.`;
+}

@@ -88,6 +88,14 @@ function describeSignalingError(error: SignalingError): string {
   if (error.code === 'unknown-session') return 'This share has ended or the link is out of date.';
   if (error.code === 'sharer-exists') return 'Someone is already sharing with this receiver.';
   if (error.code === 'session-full') return 'This share already has as many receivers as it allows.';
+  if (error.code === 'code-burned' || error.code === 'code-failed') {
+    return 'This code no longer works: it was tried with the wrong words. Ask the sharer for the link.';
+  }
+  if (error.code === 'rate-limited') {
+    return 'The Ferry server is getting too many requests from your network. Wait a minute and try again.';
+  }
+  if (error.code === 'idle')
+    return 'The connection to the Ferry server was idle for too long. Reload the page.';
   return `The Ferry server said: ${error.message}`;
 }
 

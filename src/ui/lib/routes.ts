@@ -5,7 +5,7 @@
  *   /                      share a device (sharer first)
  *   /s/<sessionId>#secret  receive what a sharer shares
  *   /r/<sessionId>#secret  share a device with a receiver who is waiting
- *   /code#7-amber-falcon   receive by short code
+ *   /code#482913-amber-falcon   receive by short code
  */
 import { buildShortCode, parseShortCode, type ShortCode } from '../../transport/index.ts';
 

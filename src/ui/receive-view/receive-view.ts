@@ -41,7 +41,7 @@ export class FerryReceiveView extends LitElement {
             : nothing
         }
         ${phase === 'failed' ? this.renderRetry() : nothing}
-        ${phase === 'ended' ? html`<p><a href="/">Back to the start page</a></p>` : nothing}
+        ${phase === 'ended' || phase === 'no-sharer' ? html`<p><a href="/">Back to the start page</a></p>` : nothing}
         <ferry-name-field .name=${this.name} @ferry-name-change=${this.onNameChange}></ferry-name-field>
       </section>
       ${devices.map((device) => html`<ferry-remote-device .device=${device}></ferry-remote-device>`)}
@@ -64,6 +64,10 @@ export class FerryReceiveView extends LitElement {
         return `Connecting to ${sharer}…`;
       case 'approval':
         return `Connected to ${sharer}. Waiting for ${sharer} to approve this receiver…`;
+      case 'no-sharer':
+        return this.receiver.sharerLeft
+          ? `The sharer has left${this.receiver.sharerName ? ` (${this.receiver.sharerName})` : ''}. This page connects again if they come back to this share.`
+          : 'Nobody is sharing in this session right now. This page connects as soon as the sharer shares it again.';
       case 'connected':
         return `Connected to ${sharer}`;
       case 'ended':

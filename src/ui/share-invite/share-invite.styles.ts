@@ -29,6 +29,13 @@ export const shareInviteStyles = [
       border: 1px solid var(--ferry-border);
       user-select: all;
     }
+    .warning {
+      margin: 0.6rem 0 0;
+      padding: 0.4rem 0.6rem;
+      border-left: 3px solid var(--ferry-warning, #b26a00);
+      background: var(--ferry-field);
+      font-size: 0.9rem;
+    }
     .code-line {
       margin-top: 0.75rem;
       line-height: 2;

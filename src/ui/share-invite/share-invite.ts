@@ -2,6 +2,7 @@ import { html, LitElement, nothing, type PropertyValues, type TemplateResult } f
 import { property, query, state } from 'lit/decorators.js';
 import QRCode from 'qrcode';
 import type { ShareInvite } from '../controllers/sharer-controller.ts';
+import { isLocalOnlyLink } from '../lib/environment.ts';
 import { shareInviteStyles } from './share-invite.styles.ts';
 
 /** How the other side joins: the link (copy it), a QR code of it (scan it), or the short code (type it). */
@@ -15,7 +16,7 @@ export class FerryShareInvite extends LitElement {
 
   override render(): TemplateResult | typeof nothing {
     if (!this.invite) return nothing;
-    const { link, code } = this.invite;
+    const { link, code, codeBurned } = this.invite;
     return html`
       <div class="invite">
         <div class="text">
@@ -25,10 +26,8 @@ export class FerryShareInvite extends LitElement {
               @focus=${selectAll} />
             <button data-testid="copy-link" @click=${this.copy}>${this.copied ? 'Copied ✓' : 'Copy'}</button>
           </div>
-          <p class="code-line">
-            or type the code <strong class="mono code" data-testid="share-code">${code}</strong>
-            <span class="muted">in Ferry or <code>ferry receive ${code}</code></span>
-          </p>
+          ${isLocalOnlyLink(link) ? renderLocalOnlyWarning() : nothing}
+          ${codeBurned ? renderBurnedCode(code) : renderCode(code)}
         </div>
         <figure>
           <canvas data-testid="share-qr" role="img" aria-label="QR code of the share link"></canvas>
@@ -62,6 +61,30 @@ export class FerryShareInvite extends LitElement {
       this.renderRoot.querySelector<HTMLInputElement>('input.link')?.select();
     }
   }
+}
+
+/** A localhost link works on this computer only: a phone that scans it opens its own localhost. */
+function renderLocalOnlyWarning(): TemplateResult {
+  return html`<p class="warning" role="note" data-testid="local-link-warning">
+    This link says <strong>localhost</strong>, so it opens only on this computer — a phone or another
+    machine cannot use it. To receive elsewhere, serve Ferry at an address they can reach:
+    <code>ferry serve --public-url https://your.host</code> (see docs/deploy.md).
+  </p>`;
+}
+
+function renderCode(code: string): TemplateResult {
+  return html`<p class="code-line">
+    or type the code <strong class="mono code" data-testid="share-code">${code}</strong>
+    <span class="muted">in Ferry or <code>ferry receive ${code}</code></span>
+  </p>`;
+}
+
+/** After a failed attempt the code is dead (one guess per code, as magic-wormhole does): say so. */
+function renderBurnedCode(code: string): TemplateResult {
+  return html`<p class="code-line error" role="alert" data-testid="code-burned">
+    The code <s class="mono" data-testid="share-code">${code}</s> no longer works: someone tried it with the
+    wrong words (a typo, or a guess). Send the link or the QR code instead.
+  </p>`;
 }
 
 function selectAll(event: FocusEvent): void {

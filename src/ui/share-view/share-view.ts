@@ -134,7 +134,7 @@ export class FerryShareView extends LitElement {
   private renderReceiverCode(): TemplateResult {
     return html`<label class="receiver-code">
       Share to a waiting receiver's code (optional)
-      <input id="receiver-code" data-testid="receiver-code-input" placeholder="7-amber-falcon" autocomplete="off"
+      <input id="receiver-code" data-testid="receiver-code-input" placeholder="482913-amber-falcon" autocomplete="off"
         spellcheck="false" autocapitalize="none" />
     </label>`;
   }

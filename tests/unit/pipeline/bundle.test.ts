@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { encodeOutputReport, encodeReply, encodeUsbRequest } from '../../../src/protocol/index.ts';
 import { corpusRecordings, createLink, hexOf, inputFrame, receiverOnly, replay } from './helpers.ts';
 
 const BUNDLE_TAG = 0xb1;
@@ -26,6 +27,48 @@ describe('bundle', () => {
       expect(link.atReceiver.map(hexOf)).toEqual(recording.frames.map(hexOf));
       expect(link.wire.length).toBeLessThanOrEqual(recording.frames.length);
     }
+  });
+
+  it('never holds a request or a reply for the window: it leaves with the current turn', async () => {
+    const link = createLink('bundle(5ms)');
+    link.sharer.outbound.push(inputFrame(0, [1])); // opens the window
+    link.sharer.outbound.push(inputFrame(1, [2])); // held by it
+    const request = encodeOutputReport(1, 0, 7, Uint8Array.of(1, 2, 3));
+    const reply = encodeReply(1, 0, 8, 0, Uint8Array.of(4));
+    link.sharer.outbound.push(request);
+    link.sharer.outbound.push(reply);
+    expect(link.wire).toHaveLength(1);
+    link.clock.advance(0); // the end of this turn, long before the window's end
+    expect(link.wire).toHaveLength(2);
+    await link.settle();
+    // The held input report left with them, in order: one message, nothing reordered.
+    expect(link.atReceiver.map(hexOf)).toEqual(
+      [inputFrame(0, [1]), inputFrame(1, [2]), request, reply].map(hexOf),
+    );
+  });
+
+  it('lets the frames of one turn share a message, even a USB transfer larger than 16 KiB', () => {
+    const link = createLink('bundle(1ms)');
+    const data = new Uint8Array(16 * 1024).fill(5);
+    const out = encodeUsbRequest(1, {
+      kind: 'transfer',
+      requestId: 1,
+      endpoint: 1,
+      length: data.length,
+      data,
+    });
+    const inRequest = encodeUsbRequest(1, {
+      kind: 'transfer',
+      requestId: 2,
+      endpoint: 0x81,
+      length: data.length,
+      data: new Uint8Array(0),
+    });
+    link.sharer.outbound.push(out);
+    link.sharer.outbound.push(inRequest);
+    link.clock.advance(0);
+    expect(link.wire).toHaveLength(1);
+    expect(link.atReceiver.map(hexOf)).toEqual([out, inRequest].map(hexOf));
   });
 
   it('splits at the size limit and sends an oversized frame alone', async () => {

@@ -168,6 +168,8 @@ export const specArbitrary = fc
     discard: fc.option(fc.tuple(fc.integer({ min: 0, max: 2000 }), fc.integer({ min: 0, max: 10 }))),
     pace: fc.option(fc.integer({ min: 0, max: 100 })),
     seq: fc.option(fc.tuple(fc.integer({ min: 1, max: 256 }), fc.constantFrom('reorder', 'latest'))),
+    /** `input` excludes `seq` (same rank): it takes the seq slot when both are drawn. */
+    input: fc.option(fc.tuple(fc.integer({ min: 0, max: 16 }), fc.integer({ min: 0, max: 4096 }))),
     bundle: fc.option(fc.tuple(fc.integer({ min: 0, max: 20 }), fc.integer({ min: 256, max: 65536 }))),
     compress: fc.option(fc.constantFrom('lz4', 'deflate(impl=fflate)', 'deflate(stream,level=9)')),
     encrypt: fc.option(fc.integer({ min: 32, max: 4096 })),
@@ -177,7 +179,9 @@ export const specArbitrary = fc
       pick.coalesce && `coalesce(${pick.coalesce[0]}ms,${pick.coalesce[1]})`,
       pick.discard && `discard(keepalive=${pick.discard[0]}ms, deadband=${pick.discard[1]})`,
       pick.pace !== null && `pace(${pick.pace}ms)`,
-      pick.seq && `seq(window=${pick.seq[0]},mode=${pick.seq[1]})`,
+      pick.input
+        ? `input(repeat=${pick.input[0]},backlog=${pick.input[1]})`
+        : pick.seq && `seq(window=${pick.seq[0]},mode=${pick.seq[1]})`,
       pick.bundle && `bundle(${pick.bundle[0] * 250}us,${pick.bundle[1]})`,
       pick.compress,
       pick.encrypt !== null && `encrypt(${pick.encrypt})`,

@@ -38,15 +38,25 @@ export class TestPeer {
     socket.on('error', () => {}); // oversized-frame tests make the server drop us; 'close' reports it
   }
 
-  static async connect(server: FerryServer): Promise<TestPeer> {
-    const socket = new WebSocket(signalUrl(server));
+  /** `from` binds the client end (127.0.0.2 and 127.0.0.3 are distinct clients); `headers` go in the upgrade. */
+  static async connect(
+    server: FerryServer,
+    options: { from?: string; headers?: Record<string, string> } = {},
+  ): Promise<TestPeer> {
+    const socket = new WebSocket(signalUrl(server), { localAddress: options.from, headers: options.headers });
+    // Listen before the socket opens: a server that refuses a socket speaks in the same breath as it opens.
+    const peer = new TestPeer(socket);
     await new Promise((resolve, reject) => {
       socket.once('open', resolve);
       socket.once('error', reject);
     });
-    const peer = new TestPeer(socket);
     peers.push(peer);
     return peer;
+  }
+
+  /** Whether the server has closed (or dropped) this socket. */
+  get isClosed(): boolean {
+    return this.socket.readyState === WebSocket.CLOSED;
   }
 
   send(message: object): void {
@@ -65,6 +75,11 @@ export class TestPeer {
     const message = await this.receive(timeoutMs);
     if (message.type !== type) throw new Error(`expected ${type}, got ${JSON.stringify(message)}`);
     return message as Extract<ServerMessage, { type: T }>;
+  }
+
+  /** The next message received, whatever its type. */
+  nextAny(timeoutMs = 2000): Promise<ServerMessage> {
+    return this.receive(timeoutMs);
   }
 
   /** Resolves if nothing arrives for `ms` (used after the interesting messages, to prove no leak). */

@@ -8,7 +8,7 @@ describe('signaling server: pairing and relay', () => {
     const { creator, joiner, created, joined, notice } = await pair(server, 'receiver');
 
     expect(created.sessionId).toMatch(/^[A-Za-z0-9_-]{22}$/);
-    expect(created.nameplate).toBe('1');
+    expect(created.nameplate).toMatch(/^[1-9][0-9]{5}$/);
     expect(joined.sessionId).toBe(created.sessionId);
     expect(joined.peers).toEqual([{ peerId: created.peerId, role: 'receiver', name: 'receiver-1' }]);
     expect(notice.peer).toEqual({ peerId: joined.peerId, role: 'sharer', name: 'sharer-1' });
@@ -28,10 +28,10 @@ describe('signaling server: pairing and relay', () => {
     const creator = await TestPeer.connect(server);
     creator.send({ type: 'create', role: 'receiver', name: 'second' });
     const created = await creator.next('created');
-    expect(created.nameplate).toBe('2');
+    expect(created.nameplate).not.toBe(first.created.nameplate);
 
     const sharer = await TestPeer.connect(server);
-    sharer.send({ type: 'join', nameplate: '2', role: 'sharer', name: 'typist' });
+    sharer.send({ type: 'join', nameplate: created.nameplate, role: 'sharer', name: 'typist' });
     const joined = await sharer.next('joined');
     expect(joined.sessionId).toBe(created.sessionId);
     await creator.next('peer-joined');

@@ -71,9 +71,7 @@ async function receiver(server: FerryServer, name = 'ci-box') {
     requestTimeoutMs: 5000,
   });
   cleanups.push(() => session.close());
-  const ended = new Promise<{ reason: string; dismissed: boolean }>((resolve) =>
-    session.on('ended', resolve),
-  );
+  const ended = new Promise<{ reason: string; kind: string }>((resolve) => session.on('ended', resolve));
   return { session, ended };
 }
 
@@ -96,6 +94,7 @@ async function rawReceiver(server: FerryServer, sessionId: string) {
         auth: { link: SECRET },
         capabilities: ['hid'],
         pipeline: '',
+        speaksFirst: true, // it joined the session
       });
       channel.on('frame', (frame) => frames.push(frame));
     }
@@ -171,7 +170,7 @@ describe('approval before anything flows', () => {
     await session.join({ sessionId });
     sharer.revoke((await arrival).peerId);
     expect(sharer.status().peers).toEqual([]);
-    expect(await ended).toEqual({ reason: DENIED_REASON, dismissed: true });
+    expect(await ended).toEqual({ reason: DENIED_REASON, kind: 'dismissed' });
     expect(devices).toEqual([]);
     expect(session.permission).toBeUndefined();
   });
@@ -254,7 +253,7 @@ describe('revoke', () => {
     expect(sharer.status().peers).toEqual([]);
     device.emitInput(1, Uint8Array.of(2));
     const late = remote.sendOutputReport(5, new Uint8Array(31).fill(9)).catch(refusal);
-    expect(await ended).toEqual({ reason: REVOKED_REASON, dismissed: true });
+    expect(await ended).toEqual({ reason: REVOKED_REASON, kind: 'dismissed' });
     expect(await late).toEqual({ name: 'RemoteDeviceError', code: 'closed' });
     expect(remote.closed).toBe(true);
     expect(received).toEqual([[1]]);

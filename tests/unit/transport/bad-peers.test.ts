@@ -78,6 +78,7 @@ async function rogueReceiver(url: string, sessionId: string) {
         role: 'receiver',
         name: 'rogue',
         sessionId,
+        speaksFirst: true, // it joined the session
         auth: { link: 'S'.repeat(22) },
         capabilities: [],
         pipeline: '',

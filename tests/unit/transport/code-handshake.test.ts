@@ -28,7 +28,6 @@ interface Views {
 function ends(views: Views): { receiver: CodeHandshake; sharer: CodeHandshake } {
   const base = (role: CodeHandshakeOptions['role']) => ({
     role,
-    initiator: role === 'receiver',
     sessionId: views.sessionId,
   });
   return {
@@ -80,19 +79,17 @@ describe('pairing by code (CPace) between two ends', () => {
     );
   });
 
-  it('agrees whichever end opens the exchange (a sharer that joined a waiting receiver speaks first)', () => {
+  it('agrees whichever end speaks first, or both at once: roles, not message order, fix the parties', () => {
     fc.assert(
       fc.property(words, linkViews, (code, { sessionId, fpReceiver, fpSharer }) => {
         const sharer = new CodeHandshake({
           role: 'sharer',
-          initiator: true,
           words: code,
           sessionId,
           fingerprints: { local: fpSharer, remote: fpReceiver },
         });
         const receiver = new CodeHandshake({
           role: 'receiver',
-          initiator: false,
           words: code,
           sessionId,
           fingerprints: { local: fpReceiver, remote: fpSharer },
@@ -152,7 +149,6 @@ describe('pairing by code (CPace) between two ends', () => {
     });
     const other = new CodeHandshake({
       role: 'sharer',
-      initiator: false,
       words: 'amber-falcon',
       sessionId: 'b'.repeat(22),
       fingerprints: { local: 's', remote: 'r' },
@@ -187,7 +183,6 @@ describe('pairing by code (CPace) between two ends', () => {
       fc.property(share, fc.uint8Array({ maxLength: 80 }), (peerShare, tag) => {
         const end = new CodeHandshake({
           role: 'sharer',
-          initiator: false,
           words: 'amber-falcon',
           sessionId: 'a'.repeat(22),
           fingerprints: undefined,
@@ -208,7 +203,6 @@ describe('pairing by code (CPace) between two ends', () => {
   it('the run is strictly in order: no tag before the share, no second share', () => {
     const end = new CodeHandshake({
       role: 'receiver',
-      initiator: true,
       words: 'a-b',
       sessionId: 'x',
       fingerprints: undefined,
@@ -216,7 +210,6 @@ describe('pairing by code (CPace) between two ends', () => {
     failsWith('bad-tag', () => end.confirm(new Uint8Array(64)));
     const peer = new CodeHandshake({
       role: 'sharer',
-      initiator: false,
       words: 'a-b',
       sessionId: 'x',
       fingerprints: undefined,

@@ -46,8 +46,9 @@ async function hostingSharer(server: FerryServer, pipeline?: string) {
   await device.open();
   const words = createCodeWords().join('-');
   const failures: AuthFailure[] = [];
+  const signaling = await connectSignaling(server.url);
   const sharer = new SharerSession({
-    signaling: await connectSignaling(server.url),
+    signaling,
     links,
     iceServers: [],
     name: 'desk',
@@ -59,7 +60,7 @@ async function hostingSharer(server: FerryServer, pipeline?: string) {
   sharer.on('auth-failed', (failure) => failures.push(failure));
   sharer.addDevice(await WebHidSource.open(device as unknown as HIDDevice, new EventTarget() as HID));
   const { sessionId, nameplate } = await sharer.host();
-  return { device, sharer, sessionId, nameplate, words, failures };
+  return { device, sharer, signaling, sessionId, nameplate, words, failures };
 }
 
 async function receiverWith(server: FerryServer, auth: ChannelAuth, name = 'ci-box', pipeline?: string) {
@@ -106,23 +107,27 @@ describe('pairing by short code over real WebRTC', () => {
     timeout: 30_000,
   }, async () => {
     const server = await startServer();
-    const { sharer, nameplate, words, failures } = await hostingSharer(server);
+    const { sharer, signaling, nameplate, words, failures } = await hostingSharer(server);
+    const burned = new Promise((resolve) => signaling.on('nameplate-burned', resolve));
     const wrong = words === 'acorn-acorn' ? 'acorn-amber' : 'acorn-acorn';
     const joining = await receiverWith(server, { code: wrong });
     const devices: RemoteDevice[] = [];
     joining.receiver.on('device', (d) => devices.push(d));
     await joining.receiver.join({ nameplate });
 
-    expect(await joining.ended).toMatch(/code did not match/);
+    // Told to the one who typed it; the sharer only turned a peer away.
+    expect(await joining.ended).toBe('this code is wrong — check it and try again');
     expect(joining.failures).toEqual([
-      expect.objectContaining({ kind: 'code', reason: expect.stringMatching(/code did not match/) }),
+      expect.objectContaining({ kind: 'code', reason: 'this code is wrong — check it and try again' }),
     ]);
     await expect.poll(() => failures).toEqual([expect.objectContaining({ kind: 'code' })]);
-    expect(failures[0]?.reason).toMatch(/code did not match/);
+    expect(failures[0]?.reason).toMatch(/a peer proved a wrong code/);
     expect(devices).toEqual([]);
     expect(joining.receiver.verification).toBeUndefined();
     await expect.poll(() => sharer.status().peers.length, { timeout: 10_000 }).toBe(0);
     expect(failures).toHaveLength(1); // once per attempt, though both the tag check and the close saw it
+    // Reported to the server, which burns the nameplate (docs/security.md).
+    expect(await burned).toEqual({ nameplate });
   });
 
   it('the key from the code keys the encrypt stage at both ends', { timeout: 30_000 }, async () => {
@@ -157,6 +162,41 @@ describe('pairing by short code over real WebRTC', () => {
           .sort(),
       )
       .toEqual([a.verification, b.verification].sort());
+  });
+
+  it('receiver first: a sharer and a second receiver that both typed the code both speak first, and pair', {
+    timeout: 30_000,
+  }, async () => {
+    const server = await startServer();
+    const maker = await receiverWith(server, { link: 'L'.repeat(22), code: 'amber-falcon' }, 'maker');
+    const { nameplate } = await maker.receiver.host();
+    const { device } = simulatedCorpusDevice('sony-dualshock4-usb');
+    await device.open();
+    const sharer = new SharerSession({
+      signaling: await connectSignaling(server.url),
+      links,
+      iceServers: [],
+      name: 'desk',
+      auth: { code: 'amber-falcon' },
+      approval: 'anyone',
+    });
+    cleanups.push(() => sharer.close());
+    sharer.addDevice(await WebHidSource.open(device as unknown as HIDDevice, new EventTarget() as HID));
+    await sharer.join({ nameplate });
+    await maker.device;
+    const second = await receiverWith(server, { code: 'amber-falcon' }, 'second');
+    await second.receiver.join({ nameplate });
+    await second.device;
+    const [a, b] = await Promise.all([maker.connected, second.connected]);
+    expect(a.verification).not.toBe(b.verification);
+    await expect
+      .poll(() => sharer.status().peers.map((peer) => [peer.name, peer.verification]))
+      .toEqual(
+        expect.arrayContaining([
+          ['maker', a.verification],
+          ['second', b.verification],
+        ]),
+      );
   });
 
   it('a link shows verification words too, the same at both ends', { timeout: 30_000 }, async () => {
@@ -212,11 +252,11 @@ const codeHello = (share: string) =>
   });
 
 describe('malformed code exchanges over real WebRTC', () => {
-  it('a share that is no group element is refused as a failed code attempt; the good receiver is unaffected', {
+  it('a share that is no group element is refused as a failed code attempt; a good receiver is unaffected', {
     timeout: 30_000,
   }, async () => {
     const server = await startServer();
-    const { device, nameplate, words, failures } = await hostingSharer(server);
+    const { device, nameplate, sessionId, failures } = await hostingSharer(server);
     const rogue = await rawReceiver(server, nameplate, [codeHello(toBase64Url(new Uint8Array(32)))]);
     await expect
       .poll(() => rogue.frames, { timeout: 10_000 })
@@ -227,8 +267,9 @@ describe('malformed code exchanges over real WebRTC', () => {
     ]);
     expect(rogue.frames.map((frame) => frame.type)).not.toContain('announce');
 
-    const good = await receiverWith(server, { code: words }, 'good');
-    await good.receiver.join({ nameplate });
+    // The failed attempt burned the code (docs/security.md); the link still works.
+    const good = await receiverWith(server, { link: 'L'.repeat(22) }, 'good');
+    await good.receiver.join({ sessionId });
     const remote = await good.device;
     const received: number[][] = [];
     remote.onInput((_id, data) => received.push([...data]));
@@ -256,7 +297,7 @@ describe('malformed code exchanges over real WebRTC', () => {
       .toEqual(['hello', 'auth-confirm', 'error']);
     expect(guess.frames[2]).toMatchObject({
       code: ErrorCode.AuthFailed,
-      message: expect.stringMatching(/code did not match/),
+      message: expect.stringMatching(/did not match/),
     });
     await expect.poll(() => failures.map((failure) => failure.kind)).toEqual(['code']);
   });

@@ -6,13 +6,15 @@ import wrtc from '@roamhq/wrtc';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFerryServer, type FerryServer } from '../../../signaling/index.ts';
 import { SimulatedHidDevice, WebHidSource } from '../../../src/devices/index.ts';
-import { collectionsFromDescriptor, usesReportIds } from '../../../src/hid/index.ts';
+import { collectionsFromDescriptor, parseReportDescriptor, usesReportIds } from '../../../src/hid/index.ts';
 import {
   formatPipelineSpec,
   PipelineError,
   PipelineMismatchError,
   parsePipelineSpec,
+  reportCodecFromModel,
 } from '../../../src/pipeline/index.ts';
+import { rolesOf } from '../../../src/pipeline/stages/input-roles.ts';
 import { type CollectionBody, ErrorCode, type Frame } from '../../../src/protocol/index.ts';
 import {
   ReceiverSession,
@@ -187,6 +189,37 @@ describe('sessions run the negotiated pipeline on every link', () => {
     await expectRoundTrips(device, remote);
   });
 
+  it('input,bundle(1ms): every edge state arrives in order, the final state is the last report, requests round-trip', {
+    timeout: 30_000,
+  }, async () => {
+    const server = await startServer();
+    const spec = 'input,bundle(1ms)';
+    const counts = { reliable: 0, unreliable: 0 };
+    const { device, sessionId, play, expected } = await sharerWith(server, spec, countingLinks(counts));
+    const receiver = await receiverWith(server, undefined);
+    const { pipeline, device: remote, received } = await joinAndCollect(receiver, sessionId);
+    expect(pipeline).toBe(canonical(spec));
+    // The DualShock 3's buttons and hats are edges; its sticks and pressure axes, the latest state.
+    const codec = reportCodecFromModel(
+      parseReportDescriptor(loadCorpusDevice('sony-dualshock3-usb').descriptor),
+    );
+    const edgeState = (report: number[]) => {
+      const shape = codec.input(report[0]!)!;
+      const values = new Float64Array(shape.valueCount);
+      shape.decode(Uint8Array.from(report.slice(1)), values);
+      return `${report[0]}:${[...rolesOf(shape).edges].map((index) => values[index]).join(',')}`;
+    };
+    const changes = (reports: number[][]) =>
+      reports.map(edgeState).filter((state, i, all) => i === 0 || state !== all[i - 1]);
+
+    play();
+    // The last report always arrives: reliably, as an edge or once the device has settled.
+    await expect.poll(() => received.at(-1), { timeout: 15_000 }).toEqual(expected.at(-1));
+    expect(changes(received)).toEqual(changes(expected));
+    expect(counts.unreliable).toBeGreaterThan(0);
+    await expectRoundTrips(device, remote);
+  });
+
   it('link stages that differ (deflate vs lz4): both ends report a PipelineMismatchError and no device data flows', {
     timeout: 30_000,
   }, async () => {
@@ -270,6 +303,7 @@ async function rogueReceiver(server: FerryServer, sessionId: string) {
         role: 'receiver',
         name: 'rogue',
         sessionId,
+        speaksFirst: true, // it joined the session
         auth: { link: SECRET },
         capabilities: ['hid'],
         pipeline: '',

@@ -91,13 +91,19 @@ describe('sharer and receiver sessions over real signaling and WebRTC', () => {
     timeout: 20_000,
   }, async () => {
     const server = await startServer();
-    const { receiver, sessionId } = await pair(server, 'wrong-secret');
+    const { sharer, receiver, sessionId } = await pair(server, 'wrong-secret');
     const devices: RemoteDevice[] = [];
     receiver.on('device', (device) => devices.push(device));
-    const ended = new Promise<string>((resolve) => receiver.on('ended', ({ reason }) => resolve(reason)));
+    const ended = new Promise((resolve) => receiver.on('ended', resolve));
     await receiver.join({ sessionId });
-    expect(await ended).toMatch(/secret did not match/);
+    expect(await ended).toEqual({
+      reason: "this link's secret is wrong — ask for the link again",
+      kind: 'failed',
+    });
     expect(devices).toEqual([]);
+    // The receiver with the wrong link is told; the sharer, whose share is fine, shows no error.
+    await expect.poll(() => sharer.status().peers).toEqual([]);
+    expect(sharer.status().lastError).toBeUndefined();
   });
 
   it('the receiver learns when the sharer goes away', { timeout: 20_000 }, async () => {
@@ -106,9 +112,9 @@ describe('sharer and receiver sessions over real signaling and WebRTC', () => {
     const remoteDevice = nextDevice(receiver);
     await receiver.join({ sessionId });
     const remote = await remoteDevice;
-    const ended = new Promise<string>((resolve) => receiver.on('ended', ({ reason }) => resolve(reason)));
+    const ended = new Promise((resolve) => receiver.on('ended', resolve));
     sharer.close();
-    expect(await ended).toBeTruthy();
+    expect(await ended).toEqual({ reason: 'the sharer stopped sharing', kind: 'closed' });
     expect(remote.closed).toBe(true);
     await expect(remote.getFeatureReport(4)).rejects.toMatchObject({ code: 'closed' });
   });

@@ -219,6 +219,7 @@ async function rogueSharer(server: FerryServer, sessionId: string) {
     role: 'sharer',
     name: 'rogue',
     sessionId,
+    speaksFirst: true, // it joined the session
     auth: { link: SECRET },
     capabilities: ['hid', 'usb'],
     pipeline: 'bundle(1ms)',

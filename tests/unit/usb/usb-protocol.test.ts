@@ -8,6 +8,7 @@ import {
   encodeUsbRequest,
   FrameError,
   type UsbCompletionMessage,
+  UsbEncodeBuffer,
   UsbLimits,
   type UsbRequestMessage,
 } from '../../../src/protocol/index.ts';
@@ -81,6 +82,18 @@ describe('USB frame round trips', () => {
 
   it.each(completions.map((c) => [`${c.kind} ${c.status}`, c] as const))('%s', (_name, completion) => {
     expect(usbMessage(encodeUsbCompletion(1, completion))).toEqual({ device: 1, message: completion });
+  });
+
+  it('encodes into a reused buffer exactly what it encodes into a fresh one', () => {
+    const into = new UsbEncodeBuffer();
+    // Big first, so every later frame lands on stale bytes.
+    into.take(4096).out.fill(0xee);
+    for (const request of requests) {
+      expect([...encodeUsbRequest(3, request, into)]).toEqual([...encodeUsbRequest(3, request)]);
+    }
+    for (const completion of completions) {
+      expect([...encodeUsbCompletion(3, completion, into)]).toEqual([...encodeUsbCompletion(3, completion)]);
+    }
   });
 
   it('any bulk transfer round-trips byte for byte', () => {

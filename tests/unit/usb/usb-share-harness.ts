@@ -32,21 +32,26 @@ export async function share(
   const device = options.device ?? new SimulatedUsbDevice();
   const usb = new EventTarget();
   const source = await WebUsbSource.open(device, { usb, ...options.source });
-  // Every hop is asynchronous, as on a data channel, so completions can overtake each other.
+  // Every hop is asynchronous, as on a data channel, so completions can overtake each other. Frames are
+  // borrowed (the senders reuse their buffers), so each hop copies, as RTCDataChannel.send does.
   const remoteHolder: { remote?: RemoteUsbDevice } = {};
-  const channel = new UsbSharerChannel(0, source, (frame) =>
+  const channel = new UsbSharerChannel(0, source, (frame) => {
+    const copy = frame.slice();
     setTimeout(() => {
-      const message = usbMessage(frame);
+      const message = usbMessage(copy);
       if (message.kind === 'completion' || message.kind === 'iso-completion')
         remoteHolder.remote?.deliver(message);
-    }),
-  );
+    });
+  });
   const announce = usbMessage(channel.announceFrame());
   if (announce.kind !== 'announce') throw new Error('expected an announcement');
   const remote = new RemoteUsbDevice(
     0,
     announce,
-    (frame) => setTimeout(() => channel.receive(usbMessage(frame))),
+    (frame) => {
+      const copy = frame.slice();
+      setTimeout(() => channel.receive(usbMessage(copy)));
+    },
     options.remote,
   );
   remoteHolder.remote = remote;
