@@ -2,6 +2,8 @@
  * One WebSocket's life on the server: admit it against its address's budgets, parse each message, hand
  * it to the rooms, and answer every bad message with a bounded `error` reply. Every handler runs inside
  * one last-resort guard: an unexpected error is logged and drops this connection only, never the server.
+ * The rooms may answer later (a Redis store), so one socket's messages are handled one after another, in
+ * order, each awaited before the next; its close is handled after them.
  */
 import type { RawData, WebSocket } from 'ws';
 import {
@@ -13,10 +15,11 @@ import {
 } from '../src/protocol/signaling.ts';
 import type { Budget, ClientLedger, Refusal } from './client-limits.ts';
 import { encodeForSocket, errorReply, knownType, RateLimitError } from './replies.ts';
-import { type JoinTarget, type Member, type PeerChannel, RoomError, type Rooms } from './rooms.ts';
+import { type JoinTarget, type Member, type PeerChannel, RoomError } from './rooms.ts';
+import type { SessionStore } from './session-store.ts';
 
 export interface ConnectionContext {
-  rooms: Rooms;
+  rooms: SessionStore;
   ledger: ClientLedger;
   /** Error replies one socket may earn before it is closed. */
   maxBadMessages: number;
@@ -53,6 +56,8 @@ class Connection {
   private member: Member | undefined;
   private badMessages = 0;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
+  /** This socket's handlers, chained: each starts when the one before has finished. */
+  private queue: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly socket: WebSocket,
@@ -77,51 +82,53 @@ class Connection {
   }
 
   /** The last resort: whatever escapes a handler is a bug of ours; it costs this connection only. */
-  private guarded<A extends unknown[]>(handler: (...args: A) => void): (...args: A) => void {
+  private guarded<A extends unknown[]>(handler: (...args: A) => void | Promise<void>): (...args: A) => void {
     return (...args) => {
-      try {
-        handler(...args);
-      } catch (error) {
-        this.context.log('signaling: dropping a connection after an unexpected error', error);
-        this.socket.terminate();
-      }
+      this.queue = this.queue.then(async () => {
+        try {
+          await handler(...args);
+        } catch (error) {
+          this.context.log('signaling: dropping a connection after an unexpected error', error);
+          this.socket.terminate();
+        }
+      });
     };
   }
 
-  private receive(data: RawData, isBinary: boolean): void {
+  private async receive(data: RawData, isBinary: boolean): Promise<void> {
     if (this.socket.readyState !== this.socket.OPEN) return; // closing: whatever is still queued is moot
     let inReplyTo: ClientMessage['type'] | undefined;
     try {
       this.spend('messages');
       const message = parseClientMessage(textOf(data, isBinary));
       inReplyTo = message.type;
-      this.dispatch(message);
+      await this.dispatch(message);
     } catch (error) {
       this.reject(error, inReplyTo ?? typeOfRejected(error));
     }
   }
 
-  private dispatch(message: ClientMessage): void {
+  private async dispatch(message: ClientMessage): Promise<void> {
     const { rooms } = this.context;
     switch (message.type) {
       case 'create':
         this.expectNoSession();
         this.spend('creates');
-        this.enter(rooms.create(message.role, message.name, this.channel, this.client));
+        this.enter(await rooms.create(message.role, message.name, this.channel, this.client));
         break;
       case 'join':
         this.expectNoSession();
         this.spend('joins');
-        this.enter(rooms.join(joinTarget(message), message.role, message.name, this.channel));
+        this.enter(await rooms.join(joinTarget(message), message.role, message.name, this.channel));
         break;
       case 'signal':
-        rooms.relay(this.expectSession(), message.to, message.data);
+        await rooms.relay(this.expectSession(), message.to, message.data);
         break;
       case 'code-failed':
-        rooms.codeFailed(this.expectSession(), message.peerId);
+        await rooms.codeFailed(this.expectSession(), message.peerId);
         break;
       case 'leave':
-        if (this.member !== undefined) rooms.leave(this.member);
+        if (this.member !== undefined) await rooms.leave(this.member);
         this.member = undefined;
         this.armIdleTimer();
         break;
@@ -173,10 +180,10 @@ class Connection {
     this.idleTimer.unref?.();
   }
 
-  private closed(): void {
+  private async closed(): Promise<void> {
     clearTimeout(this.idleTimer);
     try {
-      if (this.member !== undefined) this.context.rooms.leave(this.member);
+      if (this.member !== undefined) await this.context.rooms.leave(this.member);
       this.member = undefined;
     } finally {
       this.context.ledger.release(this.client);

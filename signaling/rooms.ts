@@ -12,6 +12,7 @@ import {
   type SignalData,
 } from '../src/protocol/signaling.ts';
 import { drawNameplate, NAMEPLATE_SPACE } from './nameplates.ts';
+import type { SessionStore } from './session-store.ts';
 
 /** How the rooms reach one connected peer; the server backs it with a WebSocket. */
 export interface PeerChannel {
@@ -66,7 +67,8 @@ export class RoomError extends Error {
   }
 }
 
-export class Rooms {
+/** The in-memory store: one process, synchronous, the default. */
+export class Rooms implements SessionStore {
   private readonly sessions = new Map<string, Session>();
   private readonly byNameplate = new Map<string, Session>();
   private readonly ownedBy = new Map<string, number>();

@@ -10,8 +10,10 @@ import { CLOSE_CODES, MAX_MESSAGE_BYTES } from '../src/protocol/signaling.ts';
 import { clientAddressOf } from './client-address.ts';
 import { ClientLedger, type ClientLimits, DEFAULT_CLIENT_LIMITS } from './client-limits.ts';
 import { acceptConnection, type ConnectionContext, refuseSocket } from './connection.ts';
-import { Rooms } from './rooms.ts';
+import { RedisRooms, type RedisStoreOptions } from './redis-rooms.ts';
+import { type RoomLimits, Rooms } from './rooms.ts';
 import { setSecurityHeaders } from './security-headers.ts';
+import type { SessionStore } from './session-store.ts';
 import { createStaticHandler, type RequestHandler, sendStatus } from './static.ts';
 
 export interface FerryServerOptions {
@@ -48,6 +50,12 @@ export interface FerryServerOptions {
   tls?: { cert: Buffer; key: Buffer };
   /** The origin share links and QR codes should use (behind a proxy, or a name others can reach). */
   publicUrl?: string;
+  /**
+   * Keep sessions, nameplates and relayed signals in this Redis (`redis://host:port`), shared with other
+   * server processes, so that peers on different processes pair (docs/signaling.md "Several nodes on
+   * Redis"). Without it sessions live in this process's memory.
+   */
+  redis?: string | RedisStoreOptions;
 }
 
 export interface FerryServer {
@@ -62,15 +70,19 @@ export async function createFerryServer(options: FerryServerOptions = {}): Promi
   const sessionTtlMs = options.sessionTtlMs ?? 10 * MINUTE;
   const idleTimeoutMs = options.idleTimeoutMs ?? 60 * MINUTE;
   const limits = clientLimits(options.limits);
-  const rooms = new Rooms({
+  const roomLimits: RoomLimits = {
     maxReceivers: options.maxReceivers ?? 4,
     maxSessions: options.maxSessions ?? 10_000,
     maxSessionsPerOwner: limits.sessionsPerAddress,
     sessionTtlMs,
     idleTimeoutMs,
-  });
-  const ledger = new ClientLedger(limits);
+  };
   const log = options.log ?? ((message: string, error?: unknown) => console.error(message, error ?? ''));
+  const rooms: SessionStore =
+    options.redis === undefined
+      ? new Rooms(roomLimits)
+      : await RedisRooms.connect(roomLimits, redisOptions(options.redis), log);
+  const ledger = new ClientLedger(limits);
   const context: ConnectionContext = {
     rooms,
     ledger,
@@ -110,14 +122,17 @@ export async function createFerryServer(options: FerryServerOptions = {}): Promi
   const sweepEveryMs = Math.max(10, Math.min(sessionTtlMs, idleTimeoutMs, MINUTE) / 4);
   const timers = [
     setInterval(() => {
-      rooms.sweep();
+      Promise.resolve(rooms.sweep()).catch((error) => log('signaling: sweeping sessions failed', error));
       ledger.sweep();
     }, sweepEveryMs),
     startHeartbeat(wss, options.pingIntervalMs ?? 30_000),
   ];
   for (const timer of timers) timer.unref();
 
-  const port = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
+  const port = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1').catch(async (error) => {
+    await rooms.close?.();
+    throw error;
+  });
   return {
     url: `${options.tls ? 'https' : 'http'}://${urlHost(options.host ?? '127.0.0.1')}:${port}`,
     port,
@@ -129,6 +144,7 @@ export async function createFerryServer(options: FerryServerOptions = {}): Promi
         server.close(() => done());
         server.closeAllConnections(); // idle keep-alive HTTP clients would otherwise hold close() open
       });
+      await rooms.close?.();
     },
   };
 }
@@ -136,7 +152,7 @@ export async function createFerryServer(options: FerryServerOptions = {}): Promi
 async function handleHttp(
   request: IncomingMessage,
   response: ServerResponse,
-  rooms: Rooms,
+  rooms: SessionStore,
   serveStatic: RequestHandler | undefined,
   config: string,
 ): Promise<void> {
@@ -155,6 +171,10 @@ async function handleHttp(
   if (path === '/signal') return sendStatus(response, 426); // plain GET on the WebSocket endpoint
   if (serveStatic === undefined) return sendStatus(response, 404);
   await serveStatic(request, response);
+}
+
+function redisOptions(redis: string | RedisStoreOptions): RedisStoreOptions {
+  return typeof redis === 'string' ? { url: redis } : redis;
 }
 
 /** The defaults with the given overrides; a limit that is not a positive number is a configuration error. */

@@ -16,6 +16,9 @@ interface ServeFlags {
   tlsCert?: string;
   tlsKey?: string;
   publicUrl?: URL;
+  redis?: string;
+  redisHeartbeatMs?: number;
+  redisPrefix?: string;
 }
 
 function collect(value: string, previous: string[] | undefined): string[] {
@@ -28,6 +31,12 @@ function parsePort(value: string): number {
     throw new InvalidArgumentError('expected a port number from 0 to 65535');
   }
   return port;
+}
+
+function parsePositive(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number <= 0) throw new InvalidArgumentError('expected a positive integer');
+  return number;
 }
 
 function publicUrlFlag(value: string): URL {
@@ -64,11 +73,15 @@ async function serve(flags: ServeFlags): Promise<void> {
     trustProxy: flags.trustProxy,
     tls,
     publicUrl: flags.publicUrl?.origin,
+    redis: flags.redis
+      ? { url: flags.redis, heartbeatTtlMs: flags.redisHeartbeatMs, keyPrefix: flags.redisPrefix }
+      : undefined,
   });
   const [first, ...more] = listeningUrls(flags.host, server.port, tls !== undefined);
   console.log(`Ferry is running at ${first}`);
   for (const url of more) console.log(`  also at ${url}`);
   if (flags.publicUrl) console.log(`  links and QR codes say ${flags.publicUrl.origin}`);
+  if (flags.redis) console.log('  sessions are kept in Redis, shared with the other nodes that use it');
 
   const shutdown = async (signal: string): Promise<void> => {
     console.log(`${signal}: closing sessions and exiting.`);
@@ -103,6 +116,17 @@ export function serveCommand(): Command {
       collect,
       [],
     )
+    .option(
+      '--redis <url>',
+      'keep sessions in this Redis (redis://host:port), shared by several ferry serve nodes (env FERRY_REDIS)',
+      process.env.FERRY_REDIS,
+    )
+    .option(
+      '--redis-heartbeat-ms <ms>',
+      'with --redis: a node silent this long is dead to the others, its peers leave (default 15000)',
+      parsePositive,
+    )
+    .option('--redis-prefix <prefix>', 'with --redis: prefix of every key and channel (default ferry:)')
     .option(
       '--trust-proxy <header>',
       'behind a reverse proxy: take the client address from this header (e.g. X-Forwarded-For, its last entry); only if clients cannot reach the server directly',

@@ -51,6 +51,11 @@ export const SYSTEM_REQUIREMENTS: readonly SystemRequirement[] = [
     pkg: 'caddy',
     usedBy: 'e2e: the reverse proxy in front of ferry serve (docs/deploy/Caddyfile)',
   },
+  {
+    path: '/usr/bin/redis-server',
+    pkg: 'redis-server',
+    usedBy: 'unit and bench: the Redis that several ferry serve nodes share',
+  },
   // The guest runs the host's own programs over 9p: `pkill` stops the in-guest receiver.
   { path: '/usr/bin/pkill', pkg: 'procps', usedBy: 'vm: in-guest scripts' },
 ];

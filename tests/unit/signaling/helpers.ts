@@ -12,8 +12,14 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((server) => server.close()));
 });
 
+/** Set, every server of these tests keeps its sessions in that Redis (the suite run against RedisRooms). */
+const redisUrl = process.env.FERRY_TEST_REDIS_URL;
+let prefixes = 0;
+
 export async function startServer(options: FerryServerOptions = {}): Promise<FerryServer> {
-  const server = await createFerryServer({ port: 0, ...options });
+  const redis =
+    redisUrl && !options.redis ? { url: redisUrl, keyPrefix: `s${process.pid}-${++prefixes}:` } : undefined;
+  const server = await createFerryServer({ port: 0, ...(redis ? { redis } : {}), ...options });
   running.push(server);
   return server;
 }
