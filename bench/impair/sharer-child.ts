@@ -84,6 +84,7 @@ async function ferry(config: string, signalUrl: string, secret: string, pipeline
     iceServers: [],
     name: `bench-impaired-${config}`,
     auth: { link: secret },
+    approval: 'anyone',
     ...(pipeline === undefined ? {} : { pipeline }),
   });
   closers.unshift(() => session.close());

@@ -25,6 +25,7 @@ export async function hostFerry(
     iceServers: [],
     name: 'bench',
     auth: { link: secret },
+    approval: 'anyone',
     ...(pipeline === undefined ? {} : { pipeline }),
   });
   const ready = new Promise<string>((done) => sharer.on('receiver', (peer) => done(peer.pipeline ?? '')));

@@ -30,6 +30,7 @@ async function host(signalUrl: string, secret: string, count: number): Promise<s
     iceServers: [],
     name: 'bench-node',
     auth: { link: secret },
+    approval: 'anyone',
   });
   sharer = session;
   ready = new Promise((done) => session.on('receiver', () => done()));

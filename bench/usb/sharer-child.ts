@@ -30,6 +30,7 @@ async function host(signalUrl: string, secret: string, pipeline: string | undefi
     iceServers: [],
     name: 'bench-usb',
     auth: { link: secret },
+    approval: 'anyone',
     ...(pipeline === undefined ? {} : { pipeline }),
   });
   closers.unshift(() => sharer.close());

@@ -32,6 +32,7 @@ Exit codes:
      pipelines differ, no sharer in time, a sink could not be opened
   ${EXIT_CODES.usage}  the command line is wrong: an unknown option, a malformed link or code
   ${EXIT_CODES.lost}  the connection was lost after pairing: ICE failed, or the sharer vanished
+  ${EXIT_CODES.dismissed}  the sharer turned this receiver away: it denied it, or revoked its access
 `;
 
 /** What a person sees for any error: one line, `ferry: <what is wrong>`, never a stack trace. */

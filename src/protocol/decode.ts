@@ -6,9 +6,11 @@ import {
   AUTH_CONFIRM_LENGTH,
   ERROR_HEADER,
   FrameType,
+  GRANT_LENGTH,
   INPUT_HEADER,
   MAX_CONTROL_FRAME_BYTES,
   MAX_REPORT_BYTES,
+  PERMISSIONS,
   PING_LENGTH,
   REQUEST_HEADER,
   type ReplyStatus,
@@ -133,6 +135,16 @@ function decodeError(bytes: Uint8Array): Frame {
   return { type: 'error', device: bytes[1]!, code: view(bytes).getUint16(2, true), message };
 }
 
+function decodeGrant(bytes: Uint8Array): Frame {
+  if (bytes.length !== GRANT_LENGTH)
+    throw new FrameError('truncated', `grant frame must be ${GRANT_LENGTH} bytes`);
+  if (bytes[1] !== 0 || bytes[3] !== 0)
+    throw new FrameError('bad-field', 'grant frame reserved bytes must be 0');
+  const permission = PERMISSIONS[bytes[2]! - 1];
+  if (permission === undefined) throw new FrameError('bad-field', `unknown permission ${bytes[2]}`);
+  return { type: 'grant', permission };
+}
+
 function decodeAuthConfirm(bytes: Uint8Array): Frame {
   if (bytes.length !== AUTH_CONFIRM_LENGTH)
     throw new FrameError('truncated', `auth-confirm frame must be ${AUTH_CONFIRM_LENGTH} bytes`);
@@ -169,6 +181,8 @@ export function decodeFrame(bytes: Uint8Array): Frame {
     case FrameType.DeviceGone:
       if (bytes.length !== 2) throw new FrameError('truncated', 'device-gone frame must be 2 bytes');
       return { type: 'device-gone', device: bytes[1]! };
+    case FrameType.Grant:
+      return decodeGrant(bytes);
     case FrameType.AuthConfirm:
       return decodeAuthConfirm(bytes);
     case FrameType.Error:

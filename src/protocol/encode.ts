@@ -4,9 +4,12 @@ import {
   AUTH_CONFIRM_TAG_BYTES,
   ERROR_HEADER,
   FrameType,
+  GRANT_LENGTH,
   INPUT_HEADER,
+  type Permission,
   PING_LENGTH,
   PROTOCOL_VERSION,
+  permissionCode,
   REQUEST_HEADER,
   type ReplyStatus,
 } from './layout.ts';
@@ -42,6 +45,13 @@ export function encodeAuthConfirm(tag: Uint8Array): Uint8Array {
 
 export function encodeDeviceGone(device: number): Uint8Array {
   return Uint8Array.of(FrameType.DeviceGone, device);
+}
+
+export function encodeGrant(permission: Permission): Uint8Array {
+  const out = new Uint8Array(GRANT_LENGTH);
+  out[0] = FrameType.Grant;
+  out[2] = permissionCode(permission);
+  return out;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { DeviceAnnouncement, HelloBody } from './bodies.ts';
-import type { ReplyStatus } from './layout.ts';
+import type { Permission, ReplyStatus } from './layout.ts';
 import type { UsbFrame } from './usb-messages.ts';
 
 /** Decoded frames. `data` fields are views into the received message (no copy). */
@@ -7,6 +7,7 @@ export type Frame =
   | { type: 'hello'; version: number; body: HelloBody }
   | { type: 'announce'; device: number; body: DeviceAnnouncement }
   | { type: 'device-gone'; device: number }
+  | { type: 'grant'; permission: Permission }
   /** A CPace key-confirmation tag (view into the message). */
   | { type: 'auth-confirm'; tag: Uint8Array }
   | { type: 'input'; device: number; reportId: number; timestampMs: number; data: Uint8Array }

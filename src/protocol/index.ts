@@ -7,6 +7,7 @@ export {
   encodeError,
   encodeFeatureGet,
   encodeFeatureSet,
+  encodeGrant,
   encodeHello,
   encodeInputReport,
   encodeOutputReport,
@@ -22,7 +23,10 @@ export {
   INPUT_HEADER,
   MAX_CONTROL_FRAME_BYTES,
   MAX_REPORT_BYTES,
+  PERMISSIONS,
+  type Permission,
   PROTOCOL_VERSION,
+  permissionCode,
   ReplyStatus,
 } from './layout.ts';
 export * from './usb.ts';

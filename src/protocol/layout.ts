@@ -9,6 +9,7 @@
  *   AUTH_CONFIRM   type u8 | 0 u8 | tag (64 bytes: CPace key confirmation, after HELLOs by code)
  *   ANNOUNCE       type u8 | device u8 | json utf8 (DeviceAnnouncement)
  *   DEVICE_GONE    type u8 | device u8
+ *   GRANT          type u8 | 0 u8 | permission u8 | 0 u8   (sharer → receiver: what it was approved for)
  *   INPUT_REPORT   type u8 | device u8 | reportId u8 | flags u8 | timestampMs f64 | data
  *   OUTPUT_REPORT  type u8 | device u8 | reportId u8 | 0 u8    | requestId u32  | data
  *   FEATURE_GET    type u8 | device u8 | reportId u8 | 0 u8    | requestId u32
@@ -17,12 +18,14 @@
  *   ERROR          type u8 | device u8 | code u16 | message utf8
  *   PING / PONG    type u8 | 0 u8 | 0 u16 | nonce u32 | timestampMs f64
  */
-export const PROTOCOL_VERSION = 1;
+/** 2: receivers wait for the sharer's approval (a GRANT) before any device data; see docs/security.md. */
+export const PROTOCOL_VERSION = 2;
 
 export const FrameType = {
   Hello: 0x01,
   Announce: 0x02,
   DeviceGone: 0x03,
+  Grant: 0x04,
   AuthConfirm: 0x05,
   InputReport: 0x10,
   OutputReport: 0x11,
@@ -39,6 +42,7 @@ export const INPUT_HEADER = 12;
 export const REQUEST_HEADER = 8;
 export const PING_LENGTH = 16;
 export const ERROR_HEADER = 4;
+export const GRANT_LENGTH = 4;
 /** AUTH_CONFIRM: 2-byte header + an HMAC-SHA-512 tag. */
 export const AUTH_CONFIRM_TAG_BYTES = 64;
 export const AUTH_CONFIRM_LENGTH = 2 + AUTH_CONFIRM_TAG_BYTES;
@@ -71,4 +75,18 @@ export const ErrorCode = {
    * A sharer that predates it ignores the frame, and the receiver drops that device's frames itself.
    */
   DeviceRefused: 6,
+  /** The sharer turned this receiver away before approving it. */
+  Denied: 7,
+  /** The sharer withdrew an approval; the link closes right after. */
+  Revoked: 8,
 } as const;
+
+/**
+ * What an approved receiver may ask of the shared devices, least first; each level includes the ones
+ * before it. The table of what each allows is in docs/security.md ("Sharer approval and permissions").
+ */
+export const PERMISSIONS = ['input', 'input-output', 'full'] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+/** A permission's byte in a GRANT frame: its rank, from 1 (0 is never a grant). */
+export const permissionCode = (permission: Permission): number => PERMISSIONS.indexOf(permission) + 1;

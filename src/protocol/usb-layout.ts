@@ -79,6 +79,8 @@ export const UsbStatus = {
   Disconnected: 6,
   /** Too many requests in flight; nothing was sent to the device. */
   Busy: 7,
+  /** The sharer's grant to this receiver does not cover the request; nothing was sent to the device. */
+  NotAllowed: 8,
 } as const;
 export type UsbStatusCode = (typeof UsbStatus)[keyof typeof UsbStatus];
 export type UsbStatusName =
@@ -89,7 +91,8 @@ export type UsbStatusName =
   | 'cancelled'
   | 'timeout'
   | 'disconnected'
-  | 'busy';
+  | 'busy'
+  | 'not-allowed';
 
 export const USB_STATUS_NAMES: readonly UsbStatusName[] = [
   'ok',
@@ -100,6 +103,7 @@ export const USB_STATUS_NAMES: readonly UsbStatusName[] = [
   'timeout',
   'disconnected',
   'busy',
+  'not-allowed',
 ];
 
 export const usbStatusCode = (name: UsbStatusName): UsbStatusCode =>

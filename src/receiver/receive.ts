@@ -13,6 +13,8 @@ import {
   IceServerFeed,
   type JoinTarget,
   type LinkPath,
+  PERMISSION_LABELS,
+  PERMISSION_SUMMARIES,
   PeerAuthError,
   parseJoinTarget,
   type ReceiverEnd,
@@ -54,9 +56,10 @@ export interface ReceiveOptions {
  * 0 the share ended normally (the sharer stopped sharing, or Ctrl-C here); 1 pairing failed (the server
  * could not be reached, the session or code is unknown, the secret is wrong, the pipelines differ, no
  * sharer came in time, a sink could not be opened); 2 the command line is wrong (an unknown option, a
- * malformed link or code); 3 the connection was lost after pairing (ICE failed, the sharer vanished).
+ * malformed link or code); 3 the connection was lost after pairing (ICE failed, the sharer vanished);
+ * 4 the sharer turned this receiver away (denied it, or revoked its access: docs/security.md).
  */
-export const EXIT_CODES = { ended: 0, failed: 1, usage: 2, lost: 3 } as const;
+export const EXIT_CODES = { ended: 0, failed: 1, usage: 2, lost: 3, dismissed: 4 } as const;
 
 /** How a receive run ended: the process's exit code, and why. */
 export interface ReceiveResult {
@@ -69,6 +72,7 @@ const END_LINES: Readonly<Record<ReceiverEnd, { exitCode: number; prefix: string
   closed: { exitCode: EXIT_CODES.ended, prefix: 'ended' },
   failed: { exitCode: EXIT_CODES.failed, prefix: 'pairing failed' },
   lost: { exitCode: EXIT_CODES.lost, prefix: 'connection lost' },
+  dismissed: { exitCode: EXIT_CODES.dismissed, prefix: 'ended' },
 };
 
 function formatRate(bytesPerSecond: number): string {
@@ -160,7 +164,11 @@ export async function receive(options: ReceiveOptions, stop: AbortSignal): Promi
       options.err(`ferry: pipeline ${pipeline || '(none)'}`);
       void readPath().then(() => settled || options.err(`ferry: ${describePath(link.path)}`));
       if (!sink.attachUsb) options.err(`ferry: note: ${hidOnlyNote(sink.name)}`);
+      options.err('ferry: waiting for the sharer to approve…');
     });
+    session.on('granted', ({ permission }) =>
+      options.err(`ferry: granted ${PERMISSION_LABELS[permission]}: ${PERMISSION_SUMMARIES[permission]}`),
+    );
     const notices = followSessionNotices(session, signaling, { ...options, hosting: target === undefined });
     session.on('device', (device) => {
       countWhileOpen(devices, device);

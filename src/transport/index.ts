@@ -4,10 +4,27 @@ export type { Link, LinkFactory, SignaledLink } from './link.ts';
 export { describePath, type LinkPath, type PathKind, pathFromStats } from './link-path.ts';
 export { type AuthMethod, PeerAuthError, type PeerAuthErrorCode } from './peer-auth-error.ts';
 export type { AuthFailure, ChannelAuth, ChannelEnd } from './peer-channel.ts';
+export {
+  hidRequestNeeds,
+  PERMISSION_LABELS,
+  PERMISSION_SUMMARIES,
+  PERMISSIONS,
+  type Permission,
+  permits,
+  usbRequestNeeds,
+} from './permissions.ts';
 export { type DeviceOffer, NO_SHARER, type ReceiverEnd, ReceiverSession } from './receiver-session.ts';
 export { RemoteDevice, RemoteDeviceError } from './remote-device.ts';
 export * from './session-link.ts';
-export { type PeerStatus, type RefusedDevice, SharerSession, type SharerStatus } from './sharer-session.ts';
+export {
+  type Approval,
+  DENIED_REASON,
+  type PeerStatus,
+  REVOKED_REASON,
+  type RefusedDevice,
+  SharerSession,
+  type SharerStatus,
+} from './sharer-session.ts';
 export { SignalingClient, SignalingError, type WebSocketConstructor } from './signaling-client.ts';
 export { simplePeerLinks } from './simple-peer-link.ts';
 export { RemoteUsbDevice, type RemoteUsbDeviceOptions, type UsbTransferResult } from './usb-remote-device.ts';

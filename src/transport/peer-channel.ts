@@ -85,6 +85,12 @@ export interface ChannelEvents {
 /** After this many malformed frames from one peer, the link is closed: it is broken or hostile. */
 const MAX_BAD_FRAMES = 20;
 
+/** How long a refusal or dismissal has to leave before the link closes under it. */
+const CLOSE_GRACE_MS = 50;
+
+/** At most this long is spent waiting for the pipeline (crypto, compression) to let a dismissal out. */
+const DISMISS_IDLE_CAP_MS = 1000;
+
 /** Messages held while the peer's hello is verified; a peer that floods before its hello loses the rest. */
 const MAX_HELD = 256;
 
@@ -207,6 +213,22 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
     this.pipeline?.flush(); // a bundle may still hold the last frames (a DEVICE_GONE, a reply)
     this.end(reason, 'closed');
     this.link.close();
+  }
+
+  /**
+   * Ends the link from this end for a reason the peer must hear: from now on nothing from the peer is
+   * acted on; an ERROR frame with `code` goes out (through the pipeline once it runs), and the link
+   * closes as soon as it has left.
+   */
+  dismiss(code: number, reason: string): void {
+    if (this.refused || this.ended) return;
+    this.refused = true;
+    this.refusal = new Error(reason);
+    this.send(encodeError(0, code, reason));
+    this.pipeline?.flush();
+    void idleWithin(this.pipeline, DISMISS_IDLE_CAP_MS).then(() =>
+      setTimeout(() => this.close(reason), CLOSE_GRACE_MS),
+    );
   }
 
   /**
@@ -456,7 +478,7 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
         : error.message;
     this.link.send(encodeError(0, code, wire));
     this.emit('problem', error);
-    setTimeout(() => this.close(error.message), 50);
+    setTimeout(() => this.close(error.message), CLOSE_GRACE_MS);
   }
 
   /** Counts a bad message against the peer, tells it why, and closes the link at the limit. */
@@ -477,6 +499,18 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
     this.pipeline?.close();
     this.emit('closed', this.refusal?.message ?? reason);
   }
+}
+
+/** Resolves once the pipeline has nothing in flight, or after `capMs` at most. */
+function idleWithin(pipeline: Pipeline | undefined, capMs: number): Promise<void> {
+  if (!pipeline) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, capMs);
+    void pipeline.idle().then(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 function ownMethod(auth: ChannelAuth): AuthMethod {

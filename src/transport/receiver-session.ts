@@ -3,6 +3,7 @@ import {
   type DeviceAnnouncement,
   ErrorCode,
   type Frame,
+  type Permission,
   type UsbAnnouncement,
   type UsbFrame,
 } from '../protocol/index.ts';
@@ -73,15 +74,18 @@ export const NO_SHARER = {
  * How a receiver's session ended:
  * - `closed`: normally, after pairing: the sharer stopped sharing, or this end closed;
  * - `lost`: after pairing, the link broke (ICE failed) or the sharer vanished without stopping;
- * - `failed`: it never paired: refused (wrong secret, pipelines differ), or the server went first.
+ * - `failed`: it never paired: refused (wrong secret, pipelines differ), or the server went first;
+ * - `dismissed`: the sharer turned this receiver away: denied it, or revoked its access (docs/security.md).
  */
-export type ReceiverEnd = 'closed' | 'lost' | 'failed';
+export type ReceiverEnd = 'closed' | 'lost' | 'failed' | 'dismissed';
 
 interface ReceiverEvents {
-  /** The sharer proved the secret; devices follow. `verification`: the words the sharer's screen shows. */
+  /** The sharer proved the secret: its approval (`granted`) comes next, then devices. `verification`: the words the sharer's screen shows. */
   connected: { sharerName: string; pipeline: string; verification: string };
   /** The sharer did not prove the secret; kind 'code' is one spent guess at the short code. */
   'auth-failed': { peerId: string } & AuthFailure;
+  /** The sharer approved this receiver, or changed what it may do. */
+  granted: { permission: Permission };
   device: RemoteDevice;
   'device-gone': RemoteDevice;
   /** A generic USB device this receiver now holds (only with `acceptUsb`). */
@@ -96,7 +100,10 @@ interface ReceiverEvents {
   'sharer-joined': PeerInfo;
   /** `admit` refused an offered device; the sharer has been told. */
   refused: { offer: DeviceOffer; reason: string };
-  /** The session is over: the sharer left or closed, the link failed, or pairing failed. */
+  /**
+   * The session is over: the sharer left or closed, the link failed, pairing failed, or the sharer turned
+   * this receiver away (`dismissed`: denied or revoked; `reason` says which).
+   */
   ended: { reason: string; kind: ReceiverEnd };
   problem: Error;
 }
@@ -114,6 +121,7 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
   private readonly codecs = new DeviceCodecs();
   private readonly pipeline: string;
   private ended = false;
+  private granted: Permission | undefined;
   /** Only the session's sharer may open a link to us; other receivers' signals are ignored. */
   private sharerId: string | undefined;
   /**
@@ -194,6 +202,11 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
 
   get connected(): boolean {
     return this.channel?.ready ?? false;
+  }
+
+  /** What the sharer approved this receiver for; undefined while it waits for approval. */
+  get permission(): Permission | undefined {
+    return this.granted;
   }
 
   /** The verification string of the link to the sharer (PeerChannel.verification), once authenticated. */
@@ -329,8 +342,14 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
       case 'device-gone':
         this.removeDevice(frame.device);
         break;
+      case 'grant':
+        this.granted = frame.permission;
+        this.emit('granted', { permission: frame.permission });
+        break;
       case 'error':
-        this.emit('problem', new Error(`sharer: ${frame.message}`));
+        if (frame.code === ErrorCode.Denied || frame.code === ErrorCode.Revoked)
+          this.end(frame.message, 'dismissed');
+        else this.emit('problem', new Error(`sharer: ${frame.message}`));
         break;
       case 'usb':
         this.handleUsb(frame);

@@ -8,7 +8,8 @@ import {
 
 export type InputListener = (reportId: number, data: Uint8Array, timestampMs: number) => void;
 
-export type RemoteErrorCode = 'timeout' | 'closed' | 'device-error' | 'unsupported';
+/** `not-allowed`: the sharer's grant to this receiver does not cover the request (docs/security.md). */
+export type RemoteErrorCode = 'timeout' | 'closed' | 'device-error' | 'unsupported' | 'not-allowed';
 
 /** Why a request to the real device failed. */
 export class RemoteDeviceError extends Error {
@@ -85,10 +86,7 @@ export class RemoteDevice {
     this.pending.delete(requestId);
     clearTimeout(pending.timer);
     if (status === ReplyStatus.Ok) pending.resolve(data.slice());
-    else
-      pending.reject(
-        new RemoteDeviceError(replyErrorCode(status), `the device answered ${statusName(status)}`),
-      );
+    else pending.reject(replyError(status));
   }
 
   close(): void {
@@ -121,6 +119,12 @@ export class RemoteDevice {
       this.send(frame(requestId));
     });
   }
+}
+
+function replyError(status: ReplyStatus): RemoteDeviceError {
+  if (status === ReplyStatus.NotAllowed)
+    return new RemoteDeviceError('not-allowed', "the sharer's grant to this receiver does not allow it");
+  return new RemoteDeviceError(replyErrorCode(status), `the device answered ${statusName(status)}`);
 }
 
 function replyErrorCode(status: ReplyStatus): RemoteErrorCode {

@@ -5,12 +5,16 @@ import {
   ErrorCode,
   encodeAnnounce,
   encodeDeviceGone,
+  encodeGrant,
   encodeInputReport,
   encodeReply,
+  encodeUsbCompletion,
   type Frame,
   ReplyStatus,
+  type UsbFrame,
 } from '../protocol/index.ts';
 import type { PeerInfo } from '../protocol/signaling.ts';
+import { Admissions, type Approval } from './admissions.ts';
 import { DeviceCodecs } from './device-codecs.ts';
 import { GOODBYE_SIGNAL } from './goodbye.ts';
 import { currentIceServers, type IceServerSource } from './ice-servers.ts';
@@ -18,6 +22,7 @@ import type { LinkFactory, LinkState } from './link.ts';
 import type { LinkPath } from './link-path.ts';
 import { PeerAuthError } from './peer-auth-error.ts';
 import { type AuthFailure, type ChannelAuth, PeerChannel } from './peer-channel.ts';
+import { hidRequestNeeds, type Permission, usbRequestNeeds } from './permissions.ts';
 import { canonicalPipeline } from './pipeline-handshake.ts';
 import { RateMeter } from './rate-meter.ts';
 import { type SignalingClient, SignalingError, TypedEmitter } from './signaling-client.ts';
@@ -26,9 +31,12 @@ import { SharedUsbDevices, type SharedUsbSource, USB_CAPABILITY, type UsbShareSt
 export interface PeerStatus {
   peerId: string;
   name: string;
-  state: LinkState | 'verifying';
+  /** `waiting`: it proved the secret and waits for the sharer's approval; `open`: approved. */
+  state: LinkState | 'verifying' | 'waiting';
   /** The pipeline agreed with this receiver (canonical), once the hellos agree. */
   pipeline: string | undefined;
+  /** What it was approved for; undefined until then. */
+  permission: Permission | undefined;
   /** The words this receiver's screen shows too, once it is authenticated (PeerChannel.verification). */
   verification: string | undefined;
   /** Devices this receiver's policy refused, with its reason; it gets nothing of them. */
@@ -43,6 +51,8 @@ export interface RefusedDevice {
   /** The receiver's words (e.g. "denied by --deny 046a:*"): shown, never interpreted. */
   reason: string;
 }
+
+export type { Approval };
 
 export interface SharerStatus {
   peers: PeerStatus[];
@@ -67,11 +77,21 @@ export interface SharerOptions {
    * receivers must match its link stages. Default DEFAULT_PIPELINE. A bad spec throws PipelineSpecError.
    */
   pipeline?: string;
+  /** Default `ask` (docs/security.md). */
+  approval?: Approval;
+  /** What receivers approved without asking (`anyone`) get. Default `full`. */
+  anyonePermission?: Permission;
 }
+
+/** What a receiver is told when the sharer turns it away (the receiver prints it and exits). */
+export const DENIED_REASON = 'the sharer did not approve this receiver';
+export const REVOKED_REASON = "the sharer revoked this receiver's access";
 
 interface SharerEvents {
   status: SharerStatus;
-  /** A receiver that passed authentication. */
+  /** A receiver that passed authentication and waits for approval (`ask`). */
+  waiting: PeerStatus;
+  /** A receiver that was approved: devices now go to it. */
   receiver: PeerStatus;
   /** Something went wrong with one receiver (typed: PipelineMismatchError, PipelineError, FrameError …). */
   problem: { peerId: string; error: Error };
@@ -81,12 +101,14 @@ interface SharerEvents {
 
 /**
  * The sharer's side of a session: one peer channel per receiver, every shared device announced to each
- * authenticated receiver, input reports fanned out, requests from receivers carried to the device.
+ * approved receiver, input reports fanned out, and the requests that receiver's grant covers carried to
+ * the device (the others answered with a refusal at once).
  */
 export class SharerSession extends TypedEmitter<SharerEvents> {
   private sessionId = '';
   private readonly channels = new Map<string, PeerChannel>();
   private readonly names = new Map<string, string>();
+  private readonly admissions: Admissions;
   private readonly devices = new Map<number, HidSource>();
   private readonly unsubscribers = new Map<number, Array<() => void>>();
   private readonly codecs = new DeviceCodecs();
@@ -110,6 +132,7 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
   constructor(private readonly options: SharerOptions) {
     super();
     this.pipeline = canonicalPipeline(options.pipeline ?? DEFAULT_PIPELINE);
+    this.admissions = new Admissions(options.approval, options.anyonePermission);
     const { signaling } = options;
     signaling.on('peer-joined', (peer) => this.connectTo(peer));
     signaling.on('peer-left', ({ peerId }) => this.channels.get(peerId)?.close('left the session'));
@@ -157,6 +180,43 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
     const index = this.nextDevice++;
     this.usb.add(index, source);
     return index;
+  }
+
+  /** From now on: ask for each new receiver, or approve it at once with `permission`. */
+  setApproval(approval: Approval, permission?: Permission): void {
+    this.admissions.set(approval, permission);
+  }
+
+  /**
+   * Approves a waiting receiver with `permission`, or changes an approved one's; the receiver is told
+   * (GRANT). False when `peerId` is no authenticated receiver.
+   */
+  grant(peerId: string, permission: Permission): boolean {
+    const channel = this.channels.get(peerId);
+    if (!channel?.ready) return false;
+    const first = this.admissions.grant(peerId, permission);
+    channel.send(encodeGrant(permission));
+    if (first) this.welcome(channel);
+    else this.publishStatus();
+    return true;
+  }
+
+  /**
+   * Turns a receiver away at once: from this call on it gets nothing and nothing it sends is performed;
+   * it is told why (denied before approval, revoked after) and its link closes right after.
+   */
+  revoke(peerId: string): void {
+    const channel = this.channels.get(peerId);
+    if (!channel) return;
+    const approved = this.admissions.remove(peerId);
+    this.channels.delete(peerId);
+    this.refusals.delete(peerId);
+    this.usb.peerClosed(channel);
+    channel.dismiss(
+      approved ? ErrorCode.Revoked : ErrorCode.Denied,
+      approved ? REVOKED_REASON : DENIED_REASON,
+    );
+    this.publishStatus();
   }
 
   removeDevice(index: number): void {
@@ -222,7 +282,7 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
     });
     this.channels.set(peer.peerId, channel);
     this.names.set(peer.peerId, peer.name);
-    channel.on('ready', () => this.welcome(channel));
+    channel.on('ready', () => this.authenticated(channel));
     channel.on('frame', (frame) => void this.handleFrame(channel, frame));
     channel.on('problem', (error) => {
       // Someone who mistyped the code (or holds an old link) is turned away; this share is fine.
@@ -231,12 +291,24 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
     });
     channel.on('auth-failed', (failure) => this.authFailed(peer.peerId, failure));
     channel.on('closed', () => {
+      if (this.channels.get(peer.peerId) !== channel) return; // revoked: already let go
       this.channels.delete(peer.peerId);
+      this.admissions.remove(peer.peerId);
       this.refusals.delete(peer.peerId);
       this.paths.delete(peer.peerId);
       this.usb.peerClosed(channel);
       this.publishStatus();
     });
+    this.publishStatus();
+  }
+
+  private authenticated(channel: PeerChannel): void {
+    const atOnce = this.admissions.atOnce;
+    if (atOnce !== undefined) {
+      this.grant(channel.peerId, atOnce);
+      return;
+    }
+    this.emit('waiting', this.peerStatus(channel));
     this.publishStatus();
   }
 
@@ -256,7 +328,7 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
   private forwardInput(device: number, reportId: number, data: Uint8Array, timestampMs: number): void {
     const frame = encodeInputReport(device, reportId, timestampMs, data, this.scratch);
     for (const channel of this.channels.values()) {
-      if (channel.ready && !this.hasRefused(channel, device)) channel.send(frame);
+      if (this.admissions.approved(channel.peerId) && !this.hasRefused(channel, device)) channel.send(frame);
     }
     this.meter.add(data.length);
   }
@@ -279,7 +351,7 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
 
   private async handleFrame(channel: PeerChannel, frame: Frame): Promise<void> {
     if (frame.type === 'usb') {
-      this.usb.receive(channel, frame);
+      this.handleUsb(channel, frame);
       return;
     }
     if (frame.type === 'error' && frame.code === ErrorCode.DeviceRefused) {
@@ -289,6 +361,10 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
     if (frame.type !== 'output' && frame.type !== 'feature-get' && frame.type !== 'feature-set') return;
     const { device, reportId, requestId } = frame;
     const source = this.devices.get(device);
+    if (!this.admissions.allows(channel.peerId, hidRequestNeeds(frame.type))) {
+      channel.send(encodeReply(device, reportId, requestId, ReplyStatus.NotAllowed));
+      return;
+    }
     if (!source) {
       channel.send(encodeReply(device, reportId, requestId, ReplyStatus.NoSuchDevice));
       return;
@@ -309,17 +385,33 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
     return undefined;
   }
 
+  /** USB requests above the receiver's grant complete `not-allowed`; the rest go to the device it holds. */
+  private handleUsb(channel: PeerChannel, frame: UsbFrame): void {
+    const { message } = frame;
+    if (message.kind !== 'announce' && message.kind !== 'completion' && message.kind !== 'iso-completion') {
+      const active = this.usb.activeConfiguration(frame.device);
+      if (!this.admissions.allows(channel.peerId, usbRequestNeeds(message, active))) {
+        const refusal = { kind: 'completion', requestId: message.requestId, status: 'not-allowed' } as const;
+        channel.send(encodeUsbCompletion(frame.device, { ...refusal, actualLength: 0, data: EMPTY }));
+        return;
+      }
+    }
+    this.usb.receive(channel, frame);
+  }
+
+  /** Approved receivers, oldest first: the ones devices go to. */
   private readyChannels(): PeerChannel[] {
-    return [...this.channels.values()].filter((channel) => channel.ready);
+    return [...this.channels.values()].filter((channel) => this.admissions.approved(channel.peerId));
   }
 
   private peerStatus(channel: PeerChannel): PeerStatus {
-    const state = channel.link.state === 'open' && !channel.ready ? 'verifying' : channel.link.state;
+    const permission = this.admissions.permissionOf(channel.peerId);
     return {
       peerId: channel.peerId,
       name: this.names.get(channel.peerId) ?? '',
-      state,
+      state: stateOf(channel, permission),
       pipeline: channel.agreedPipeline,
+      permission,
       verification: channel.verification,
       refused: this.refusals.get(channel.peerId) ?? [],
       path: this.paths.get(channel.peerId),
@@ -351,6 +443,14 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
   private publishStatus(): void {
     this.emit('status', this.status());
   }
+}
+
+const EMPTY = new Uint8Array(0);
+
+function stateOf(channel: PeerChannel, permission: Permission | undefined): PeerStatus['state'] {
+  if (channel.link.state !== 'open') return channel.link.state;
+  if (!channel.ready) return 'verifying';
+  return permission === undefined ? 'waiting' : 'open';
 }
 
 function announcementOf(source: HidSource): DeviceAnnouncement {

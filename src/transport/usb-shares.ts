@@ -1,6 +1,6 @@
 /**
  * The sharer's generic USB devices (issue 6). Each is held by ONE receiver at a time: the first
- * authenticated receiver whose hello lists `usb`. A USB device has one host; two would each select
+ * approved receiver whose hello lists `usb`. A USB device has one host; two would each select
  * configurations, clear halts and read bulk data the other is waiting for. Other receivers are not told
  * about the device. When its holder leaves, the holder's waiting requests are cancelled (the device is
  * reset if it was still working on some) and the device passes to the next receiver that can take it.
@@ -45,7 +45,7 @@ export class SharedUsbDevices {
   private readonly shared = new Map<number, SharedUsb>();
 
   constructor(
-    /** Authenticated receivers, oldest first. */
+    /** Approved receivers, oldest first. */
     private readonly readyPeers: () => readonly PeerChannel[],
     private readonly onChange: () => void,
   ) {}
@@ -82,7 +82,7 @@ export class SharedUsbDevices {
     return [...this.shared.keys()];
   }
 
-  /** A receiver passed authentication: it takes every device nobody holds (if it can present USB). */
+  /** A receiver was approved: it takes every device nobody holds (if it can present USB). */
   peerReady(): void {
     for (const index of this.shared.keys()) this.offer(index);
   }
@@ -136,6 +136,11 @@ export class SharedUsbDevices {
     // Not shared (any more), or held by someone else: as if it had been unplugged.
     const gone = { kind: 'completion', requestId: message.requestId, status: 'disconnected' } as const;
     peer.send(encodeUsbCompletion(frame.device, { ...gone, actualLength: 0, data: EMPTY }));
+  }
+
+  /** The configuration a shared device is in now (0 when unconfigured or not shared). */
+  activeConfiguration(index: number): number {
+    return this.shared.get(index)?.source.announcement.activeConfiguration ?? 0;
   }
 
   status(): UsbShareStatus[] {

@@ -3,6 +3,7 @@
  * module can be imported (in a test, in another element's types) without side effects.
  */
 import { FerryApp } from './app/app.ts';
+import { FerryApprovalPrompt } from './approval-prompt/approval-prompt.ts';
 import { FerryCodeEntry } from './code-entry/code-entry.ts';
 import { FerryCollectionTree } from './collection-tree/collection-tree.ts';
 import { FerryDemoControls } from './demo-controls/demo-controls.ts';
@@ -22,6 +23,7 @@ import { FerryUsbTransferForm } from './usb-transfer-form/usb-transfer-form.ts';
 
 const ELEMENTS: ReadonlyArray<[string, CustomElementConstructor]> = [
   ['ferry-app', FerryApp],
+  ['ferry-approval-prompt', FerryApprovalPrompt],
   ['ferry-code-entry', FerryCodeEntry],
   ['ferry-collection-tree', FerryCollectionTree],
   ['ferry-demo-controls', FerryDemoControls],

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { approveReceiver } from '../support/approval.ts';
 import { collectPageErrors, launchChromium } from '../support/browser.ts';
 import { type FerryProcess, startCommand, startFerry } from '../support/ferry-process.ts';
 
@@ -149,6 +150,7 @@ describe('ferry serve behind Caddy (docs/deploy/Caddyfile)', () => {
     expect(link).toMatch(new RegExp(`^${origin}/s/[\\w-]{22}#[\\w-]{22}$`));
 
     const receiver = receive([link, '--signal', origin]);
+    await approveReceiver(sharer.page);
     await receiver.waitForLine((l) => l === 'N: SpaceNavigator (Ferry demo)', 40_000);
     await sharer.page.getByTestId('demo-axis-0').fill('100');
     await receiver.waitForLine((l) => l.startsWith('E: '), 20_000);
@@ -166,6 +168,7 @@ describe('ferry serve behind Caddy (docs/deploy/Caddyfile)', () => {
       .poll(() => sharer.page.getByTestId('receiver-heading').textContent(), { timeout: 20_000 })
       .toContain('Behind Caddy');
     await sharer.page.getByTestId('demo-button').click();
+    await approveReceiver(sharer.page, { name: 'Behind Caddy' });
     await receiver.waitForLine((l) => l === 'N: SpaceNavigator (Ferry demo)', 40_000);
     await sharer.page.getByTestId('demo-axis-1').fill('-2');
     await receiver.waitForLine((l) => l.startsWith('E: '), 20_000);

@@ -55,6 +55,7 @@ async function sharerWith(url: string, auth: ChannelAuth) {
     iceServers: [],
     name: 'desk',
     auth,
+    approval: 'anyone',
   });
   cleanups.push(() => sharer.close());
   sharer.addDevice(await WebHidSource.open(device as unknown as HIDDevice, new EventTarget()));
@@ -93,6 +94,9 @@ describe('ferry receive (a real process)', () => {
     expect(await ferry.exited).toBe(0);
     expect(ferry.stderr.join('\n')).toMatch(/200 reports/);
     expect(ferry.stderr.join('\n')).toMatch(/ended: /);
+    // The sharer admits anyone with the link, with full access; the receiver says what it was granted.
+    expect(ferry.stderr).toContain('ferry: waiting for the sharer to approve…');
+    expect(ferry.stderr.join('\n')).toMatch(/ferry: granted full: everything/);
   });
 
   it('receiver first: prints a /r/ link first, a sharer joins it, --json lines carry the reports, Ctrl-C exits 0', async () => {

@@ -34,6 +34,7 @@ async function nodeSharer(url: string, auth: ChannelAuth): Promise<SharerSession
     iceServers: [],
     name: 'desk',
     auth,
+    approval: 'anyone',
   });
   cleanups.push(() => sharer.close());
   const { device } = simulatedCorpusDevice('sony-dualshock3-usb');

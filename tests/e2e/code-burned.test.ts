@@ -6,6 +6,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { CODE_WORDS, parseShortCode } from '../../src/transport/index.ts';
 import { useAppAndBrowser } from '../support/app-fixture.ts';
+import { approveReceiver } from '../support/approval.ts';
 import { collectPageErrors } from '../support/browser.ts';
 
 const app = useAppAndBrowser();
@@ -46,6 +47,7 @@ describe('a short code tried with the wrong words', () => {
 
     const link = await sharer.page.getByTestId('share-link').inputValue();
     const receiver = await openPage(link);
+    await approveReceiver(sharer.page);
     await expect.poll(() => phaseOf(receiver.page), { timeout: 20_000 }).toBe('connected');
     expect([...sharer.errors, ...receiver.errors]).toEqual([]);
   });

@@ -7,6 +7,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { CODE_WORDS, parseShortCode } from '../../src/transport/index.ts';
 import { useAppAndBrowser } from '../support/app-fixture.ts';
+import { approvalPrompt, approveReceiver } from '../support/approval.ts';
 import { collectPageErrors } from '../support/browser.ts';
 import { type FerryProcess, startFerryReceive } from '../support/ferry-process.ts';
 
@@ -51,9 +52,12 @@ describe('pairing by short code', () => {
     const sharer = await openPage('/');
     const code = await sharingDemo(sharer.page);
     const receiver = ferry([code, '--signal', app.origin]);
-    await receiver.waitForLine((line) => line.startsWith('I: '));
+    const prompt = await approvalPrompt(sharer.page);
     await expect.poll(() => verificationIn(receiver.stderr)).toBeDefined();
     const words = verificationIn(receiver.stderr);
+    expect(await prompt.getByTestId('approval-verification').textContent()).toBe(words);
+    await approveReceiver(sharer.page);
+    await receiver.waitForLine((line) => line.startsWith('I: '));
     await expect
       .poll(() => sharer.page.getByTestId('status-verification').textContent(), { timeout: 10_000 })
       .toBe(words);
@@ -100,6 +104,7 @@ describe('pairing by short code', () => {
     const sharer = await openPage('/');
     await sharer.page.getByTestId('receiver-code-input').fill(code);
     await sharer.page.getByTestId('demo-button').click();
+    await approveReceiver(sharer.page, { name: 'lab-box' });
     await receiver.waitForLine((line) => line.startsWith('I: '));
     const words = verificationIn(receiver.stderr);
     expect(words).toMatch(new RegExp(`^${WORD}( ${WORD}){3}$`));

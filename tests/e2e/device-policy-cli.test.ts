@@ -12,6 +12,7 @@ import { WebHidSource } from '../../src/devices/index.ts';
 import { SimulatedUsbDevice, WebUsbSource } from '../../src/devices/usb/index.ts';
 import { SharerSession } from '../../src/transport/index.ts';
 import { useAppAndBrowser } from '../support/app-fixture.ts';
+import { approveReceiver } from '../support/approval.ts';
 import { collectPageErrors, freshContext } from '../support/browser.ts';
 import { type FerryProcess, startFerryReceive } from '../support/ferry-process.ts';
 import { connectSignaling, nodeLinks, simulatedCorpusDevice } from '../support/node-peers.ts';
@@ -35,6 +36,7 @@ async function shareMouseAndKeyboard(options: { gadgetZero?: boolean } = {}) {
     iceServers: [],
     name: 'desk',
     auth: { link: SECRET },
+    approval: 'anyone',
   });
   app.defer(() => sharer.close());
   const mouse = simulatedCorpusDevice('3dconnexion-spacenavigator-usb').device;
@@ -144,6 +146,7 @@ describe('ferry receive --allow / --deny', () => {
     const errors = collectPageErrors(page);
     await page.goto(link);
     await page.getByTestId('demo-button').click();
+    await approveReceiver(page, { name: 'gamepad-rig' });
     await expect
       .poll(() => page.getByTestId('status-refused').textContent(), { timeout: 20_000 })
       .toBe('refused SpaceNavigator (Ferry demo): not allowed by --allow usage:01:05');

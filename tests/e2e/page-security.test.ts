@@ -7,6 +7,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useAppAndBrowser } from '../support/app-fixture.ts';
+import { allowAnyone, approveReceiver } from '../support/approval.ts';
 import { collectPageErrors, freshContext } from '../support/browser.ts';
 
 const app = useAppAndBrowser();
@@ -47,8 +48,10 @@ function directives(csp: string | null): Map<string, string> {
   );
 }
 
-async function shareDemo(): Promise<{ sharer: Page; sharerErrors: string[]; link: string }> {
+/** `anyone`: receivers need no approval (a test whose receiver reconnects again and again). */
+async function shareDemo(anyone = false): Promise<{ sharer: Page; sharerErrors: string[]; link: string }> {
   const { page, errors } = await openPage('/');
+  if (anyone) await allowAnyone(page);
   await page.getByTestId('demo-button').click();
   const linkInput = page.getByTestId('share-link');
   await expect.poll(() => linkInput.inputValue(), { timeout: 20_000 }).toMatch(/\/s\/[\w-]{22}#[\w-]{22}$/);
@@ -131,6 +134,8 @@ describe('the page: under its Content-Security-Policy', () => {
   it('a whole share runs with no CSP violation and no console error', async () => {
     const { sharer, sharerErrors, link } = await shareDemo();
     const receiver = await openPage(link);
+    // The approval prompt is part of the share: it too must render under the policy.
+    await approveReceiver(sharer);
     await expectLiveAxis(sharer, receiver.page, 100);
     expect(await receiver.page.getByTestId('device-name').textContent()).toBe('SpaceNavigator (Ferry demo)');
     // The decoded axis bars are positioned through the CSSOM, which the CSP allows (a style="" would not be).
@@ -161,7 +166,7 @@ describe('the page: under its Content-Security-Policy', () => {
 
 describe('the page: the secret leaves the address bar', () => {
   it('after opening a share link the URL and history hold no secret; Back/Forward and reload still work', async () => {
-    const { sharer, sharerErrors, link } = await shareDemo();
+    const { sharer, sharerErrors, link } = await shareDemo(true);
     const secret = new URL(link).hash.slice(1);
     const path = new URL(link).pathname;
     const receiver = await openPage(link);

@@ -6,6 +6,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { formatPipelineSpec, parsePipelineSpec } from '../../src/pipeline/index.ts';
 import { useAppAndBrowser } from '../support/app-fixture.ts';
+import { approveReceiver } from '../support/approval.ts';
 import { collectPageErrors, freshContext } from '../support/browser.ts';
 import { loadCorpusDevice } from '../support/corpus.ts';
 import { fakeDeviceFromCorpus } from '../support/fake-device-from-corpus.ts';
@@ -58,6 +59,7 @@ describe('pipelines end to end', () => {
     const link = await shareWithPipeline(sharer.page, spec, 'share-button');
 
     const ferry = receiveProcess([link, '--pipeline', spec, '--stats', '1']);
+    await approveReceiver(sharer.page);
     await ferry.waitForLine((line) => line.startsWith('I: '));
     // stderr is another pipe: its lines may be read after stdout's.
     await expect.poll(() => ferry.stderr).toContain(`ferry: pipeline ${canonical(spec)}`);
@@ -99,6 +101,7 @@ describe('pipelines end to end', () => {
     const sharer = await openPage('/');
     const link = await shareWithPipeline(sharer.page, spec, 'demo-button');
     const receiver = await openPage(link);
+    await approveReceiver(sharer.page, { permission: 'full' });
     await expect
       .poll(() => receiver.page.getByTestId('receive-state').getAttribute('data-phase'), { timeout: 20_000 })
       .toBe('connected');

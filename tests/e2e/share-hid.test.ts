@@ -7,6 +7,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { parseShareLink } from '../../src/transport/index.ts';
 import { useAppAndBrowser } from '../support/app-fixture.ts';
+import { approveReceiver } from '../support/approval.ts';
 import { collectPageErrors } from '../support/browser.ts';
 import { loadCorpusDevice } from '../support/corpus.ts';
 import { fakeDeviceFromCorpus } from '../support/fake-device-from-corpus.ts';
@@ -69,6 +70,7 @@ describe('a corpus device shared from a Chromium page', () => {
     const link = await shareFakeDevice(sharer.page);
     const receiver = await page(link, false);
     const view = receiver.page;
+    await approveReceiver(sharer.page, { permission: 'full' });
     await expect
       .poll(() => view.getByTestId('device-name').textContent(), { timeout: 20_000 })
       .toBe(loadCorpusDevice(DEVICE).name);
@@ -121,6 +123,7 @@ describe('a corpus device shared from a Chromium page', () => {
     const sharer = await page('/', true);
     const link = await shareFakeDevice(sharer.page);
     const receive = ferry([link]);
+    await approveReceiver(sharer.page);
     await receive.waitForLine((line) => line.startsWith('R: '));
     await expect
       .poll(() => sharer.page.getByTestId('status-peers').textContent(), { timeout: 15_000 })
@@ -144,6 +147,7 @@ describe('a corpus device shared from a Chromium page', () => {
       .poll(() => sharer.page.getByTestId('receiver-heading').textContent(), { timeout: 15_000 })
       .toContain('build-box');
     await sharer.page.getByTestId('share-button').click();
+    await approveReceiver(sharer.page, { name: 'build-box' });
     await receive.waitForLine((line) => line.startsWith('R: '));
     await replay(sharer.page, REPLAYED);
     const events = () => receive.stdout.filter((line) => line.startsWith('E: '));
@@ -163,6 +167,7 @@ describe('a corpus device shared from a Chromium page', () => {
     const sharer = await page('/', true);
     await sharer.page.getByTestId('receiver-code-input').fill(code);
     await sharer.page.getByTestId('share-button').click();
+    await approveReceiver(sharer.page, { name: 'build-box' });
     await receive.waitForLine((line) => line.startsWith('R: '));
     await expect
       .poll(() => sharer.page.getByTestId('status-peers').textContent(), { timeout: 15_000 })

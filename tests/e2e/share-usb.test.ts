@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useAppAndBrowser } from '../support/app-fixture.ts';
+import { approveReceiver } from '../support/approval.ts';
 import { collectPageErrors } from '../support/browser.ts';
 import { fakeWebUsbInitScript } from '../support/fake-webusb/bundle.ts';
 import { type FerryProcess, startFerryReceive } from '../support/ferry-process.ts';
@@ -53,6 +54,7 @@ describe('a USB device shared from a Chromium page', () => {
     const link = await shareLink(sharer.page, 'share-usb-button');
     await expect.poll(() => sharer.page.getByRole('status').first().textContent()).toMatch(/Gadget Zero/);
     const receive = ferry([link, '--sink', 'usbip', '--usbip-port', '0']);
+    await approveReceiver(sharer.page, { permission: 'full' });
     const [, port] = await stderrMatch(receive, /usbip: exported 1-1 on 127\.0\.0\.1:(\d+)/);
     const { stdout } = await execFileAsync(USBIP, ['--tcp-port', String(port), 'list', '-r', '127.0.0.1']);
     expect(stdout).toMatch(/1-1: .*\(0525:a4a0\)/);
@@ -91,6 +93,7 @@ describe('a USB device shared from a Chromium page', () => {
     const sharer = await sharerPage();
     const link = await shareLink(sharer.page, 'usb-demo-button');
     const receive = ferry([link]);
+    await approveReceiver(sharer.page);
     await receive.waitForLine((line) => line.startsWith('# Ferry USB: Gadget Zero (0525:a4a0)'));
     await receive.waitForLine((line) => /configuration 3 \(active\): interface 0 ff\/00\/00/.test(line));
     await sharer.page.close();

@@ -8,6 +8,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { parseShareLink } from '../../src/transport/index.ts';
 import { useAppAndBrowser } from '../support/app-fixture.ts';
+import { approveReceiver, approveReceivers } from '../support/approval.ts';
 import { collectPageErrors } from '../support/browser.ts';
 
 const app = useAppAndBrowser();
@@ -33,6 +34,7 @@ describe('a receiver page when the sharer has gone', () => {
     const link = await linkInput.inputValue();
 
     const first = await openPage(link);
+    await approveReceiver(sharer.page);
     await expect.poll(() => phaseOf(first.page), { timeout: 20_000 }).toBe('connected');
 
     // The sharer reloads its tab (a fresh page, no longer in this session), then closes it.
@@ -50,6 +52,7 @@ describe('a receiver page when the sharer has gone', () => {
     const { sessionId, secret } = parseShareLink(link);
     const back = await openPage(`/r/${sessionId}#${secret}`);
     await back.page.getByTestId('demo-button').click();
+    await approveReceivers(back.page, 2);
     for (const receiver of [first, second]) {
       await expect.poll(() => phaseOf(receiver.page), { timeout: 20_000 }).toBe('connected');
       await expect

@@ -56,6 +56,7 @@ async function shareDualShock(): Promise<string> {
     iceServers: [],
     name: 'desk',
     auth: { link: SECRET },
+    approval: 'anyone',
   });
   cleanups.push(() => sharer.close());
   sharer.addDevice(await WebHidSource.open(device as unknown as HIDDevice, new EventTarget()));

@@ -5,6 +5,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFerryServer, type FerryServer } from '../../signaling/index.ts';
+import { approveReceiver } from '../support/approval.ts';
 import { collectPageErrors, freshContext, launchChromium } from '../support/browser.ts';
 import { startFerryReceive } from '../support/ferry-process.ts';
 
@@ -62,6 +63,7 @@ describe('web app: demo device from a sharer page to a receiver page', () => {
 
     const receiver = await openPage(link);
     const state = receiver.page.getByTestId('receive-state');
+    await approveReceiver(sharer.page, { permission: 'full' });
     await expect.poll(() => state.getAttribute('data-phase'), { timeout: 20_000 }).toBe('connected');
     await expect
       .poll(() => receiver.page.getByTestId('device-name').textContent())
@@ -125,6 +127,7 @@ describe('web app: the other ways to meet', () => {
     await receiver.page.getByTestId('code-input').fill(` ${(await code.textContent())?.toUpperCase()} `);
     await receiver.page.getByTestId('code-join').click();
     await expect.poll(() => new URL(receiver.page.url()).pathname).toBe('/code');
+    await approveReceiver(sharer.page);
     await expect
       .poll(() => receiver.page.getByTestId('receive-state').getAttribute('data-phase'), { timeout: 20_000 })
       .toBe('connected');
@@ -149,6 +152,7 @@ describe('web app: the other ways to meet', () => {
       const sharer = await openPage(new URL(link).pathname + new URL(link).hash);
       await expect.poll(() => sharer.page.getByTestId('receiver-heading').textContent()).toContain('Lab PC');
       await screenshot(sharer.page, 'share-to-receiver');
+      await approveReceiver(sharer.page, { name: 'Lab PC' });
       await sharer.page.getByTestId('demo-button').click();
       await receive.waitForLine((line) => line === 'N: SpaceNavigator (Ferry demo)');
       await expect.poll(() => sharer.page.getByTestId('status-peers').textContent()).toContain('Lab PC');

@@ -5,6 +5,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFerryServer, type FerryServer } from '../../signaling/index.ts';
+import { approvalPrompt, approveReceiver } from '../support/approval.ts';
 import { collectPageErrors, launchChromium } from '../support/browser.ts';
 
 const SCREENSHOTS = process.env.FERRY_SCREENSHOTS;
@@ -57,6 +58,9 @@ describe('web app on a phone', () => {
     await expectNoSidewaysScroll(sharer.page, 'phone-sharing');
 
     const receiver = await phonePage(await link.inputValue());
+    await approvalPrompt(sharer.page);
+    await expectNoSidewaysScroll(sharer.page, 'phone-approval');
+    await approveReceiver(sharer.page);
     await expect
       .poll(() => receiver.page.getByTestId('device-name').textContent(), { timeout: 20_000 })
       .toBe('SpaceNavigator (Ferry demo)');

@@ -7,6 +7,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useAppAndBrowser } from '../support/app-fixture.ts';
+import { approveReceiver } from '../support/approval.ts';
 import { collectPageErrors, freshContext } from '../support/browser.ts';
 import { fakeWebUsbInitScript } from '../support/fake-webusb/bundle.ts';
 
@@ -39,6 +40,7 @@ describe('web app: a USB device from a sharer page to a receiver page', () => {
     const link = await shareLink(sharer.page, 'share-usb-button');
     const receiver = await openPage(link);
     const { page } = receiver;
+    await approveReceiver(sharer.page, { permission: 'full' });
 
     await expect
       .poll(() => page.getByTestId('receive-state').getAttribute('data-phase'), { timeout: 20_000 })

@@ -6,6 +6,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { CODE_WORDS, parseShareLink, parseShortCode } from '../../src/transport/index.ts';
 import { useAppAndBrowser } from '../support/app-fixture.ts';
+import { approveReceiver } from '../support/approval.ts';
 import { collectPageErrors } from '../support/browser.ts';
 import { startFerryReceive } from '../support/ferry-process.ts';
 
@@ -84,6 +85,7 @@ describe('a wrong secret', () => {
     // The share is unharmed. (The failed attempt burned the code, as docs/security.md explains: the
     // share page says the code no longer works, which is not an error; the link still gets in.)
     const receiver = await openPage(sharer.link);
+    await approveReceiver(sharer.page);
     await expect
       .poll(() => receiver.page.getByTestId('device-name').textContent(), { timeout: 20_000 })
       .toBe('SpaceNavigator (Ferry demo)');
@@ -108,6 +110,7 @@ describe('a wrong secret', () => {
     const link = receive.stdout[0] ?? '';
     const right = await openPage(new URL(link).pathname + new URL(link).hash);
     await right.page.getByTestId('demo-button').click();
+    await approveReceiver(right.page, { name: 'build-box' });
     await receive.waitForLine((line) => line === 'N: SpaceNavigator (Ferry demo)');
     expect([...sharer.errors, ...right.errors]).toEqual([]);
     receive.child.kill('SIGINT');

@@ -12,6 +12,7 @@ import WebSocket from 'ws';
 import { createFerryServer } from '../../signaling/index.ts';
 import { SimulatedUsbDevice, WebUsbSource } from '../../src/devices/usb/index.ts';
 import {
+  type Permission,
   SharerSession,
   SignalingClient,
   simplePeerLinks,
@@ -35,7 +36,7 @@ function ferry(args: string[]): FerryProcess {
 }
 
 /** A Node sharer with a simulated Gadget Zero; resolves to the link a receiver joins. */
-async function shareGadgetZero() {
+async function shareGadgetZero(anyonePermission: Permission = 'full') {
   const server = await createFerryServer({ port: 0 });
   cleanups.push(() => server.close());
   const source = await WebUsbSource.open(new SimulatedUsbDevice());
@@ -48,6 +49,8 @@ async function shareGadgetZero() {
     iceServers: [],
     name: 'desk',
     auth: { link: SECRET },
+    approval: 'anyone',
+    anyonePermission,
   });
   cleanups.push(() => sharer.close());
   sharer.addUsbDevice(source);
@@ -89,6 +92,23 @@ describe('ferry receive with a shared generic USB device', () => {
         `# Ferry USB: Gadget Zero gone: 25 transfers \\(25 ok\\), ${total} bytes in, ${total} bytes out`,
       ),
     );
+  });
+
+  it('granted input only, a USB/IP host is refused a configuration change with EPERM, from the sharer', async () => {
+    if (!existsSync(USBIP)) throw new Error(`${USBIP} is missing: apt-get install usbip`);
+    const { link } = await shareGadgetZero('input');
+    const process = ferry([link, '--sink', 'log', '--sink', 'usbip', '--usbip-port', '0']);
+    const [, port] = await stderrMatch(process, /usbip: exported 1-1 on 127\.0\.0\.1:(\d+)/);
+    expect(process.stderr.join('\n')).toMatch(/ferry: granted input only: /);
+    // SET_CONFIGURATION to the loopback configuration is a state change: -EPERM (1) comes back.
+    await expect(usbipLoopback(Number(port), '1-1', [Uint8Array.of(1, 2, 3)])).rejects.toThrow(
+      'SET_CONFIGURATION failed: -1',
+    );
+    process.child.kill('SIGINT');
+    expect(await process.exited).toBe(0);
+    await expect
+      .poll(() => process.stdout.join('\n'))
+      .toMatch(/Gadget Zero gone: 1 transfers \(1 not-allowed\)/);
   });
 
   it('usbredir takes the generic device too: a port for QEMU, the receiver holds it', async () => {

@@ -19,6 +19,7 @@ const sharer = new SharerSession({
   iceServers: [],
   name: 'vanishing desk',
   auth: { link: secret },
+  approval: 'anyone',
 });
 sharer.addDevice(await WebHidSource.open(device as unknown as HIDDevice, new EventTarget()));
 sharer.on('receiver', (peer) => process.stdout.write(`receiver ${peer.name}\n`));

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { createFerryServer, type FerryServer } from '../../signaling/index.ts';
+import { allowAnyone } from '../support/approval.ts';
 import { launchChromium } from '../support/browser.ts';
 import { fakeDeviceFromCorpus } from '../support/fake-device-from-corpus.ts';
 import type { FakeHidControl, ReplayResult, SentReport } from '../support/fake-webhid/config.ts';
@@ -31,6 +32,8 @@ export interface SharerPage {
 type Controlled = Window & { __ferryFakeHid: FakeHidControl };
 
 async function shareFirstDevice(page: Page): Promise<string> {
+  // The receiver runs inside the guest; nobody is at this page to approve it.
+  await allowAnyone(page);
   await page.getByTestId('share-button').click();
   // Playwright's locators see into the Lit components' shadow roots; poll until the link is filled in.
   const input = page.getByTestId('share-link');

@@ -55,6 +55,7 @@ beforeAll(async () => {
     iceServers: [],
     name: 'gadget-zero',
     auth: { link: SECRET },
+    approval: 'anyone',
   });
   sharer.addUsbDevice(source);
   const { sessionId } = await sharer.host();

@@ -28,7 +28,7 @@ export type InputListener = (reportId: number, data: Uint8Array, timestampMs: nu
 /** Why a request to the real device failed; sinks map it to their own error status. */
 export class RemoteDeviceError extends Error {
   constructor(
-    readonly code: 'timeout' | 'closed' | 'device-error' | 'unsupported',
+    readonly code: 'timeout' | 'closed' | 'device-error' | 'unsupported' | 'not-allowed',
     message: string,
     options?: ErrorOptions,
   ) {

@@ -2,6 +2,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import {
   type LinkPath,
   NO_SHARER,
+  type Permission,
   ReceiverSession,
   type RemoteDevice,
   type RemoteUsbDevice,
@@ -16,8 +17,18 @@ const PATH_EVERY_MS = 2000;
 /** What a receiver came by: a share link, or a short code typed in. */
 export type ReceiveTarget = { sessionId: string; secret: string } | { code: ShortCode };
 
-/** `no-sharer`: in the session, but nobody is sharing in it right now; it connects when someone does. */
-export type ReceivePhase = 'connecting' | 'waiting' | 'no-sharer' | 'connected' | 'ended' | 'failed';
+/**
+ * `no-sharer`: in the session, but nobody is sharing in it right now; it connects when someone does.
+ * `approval`: the sharer is authenticated and deciding whether to let this receiver in (and how far).
+ */
+export type ReceivePhase =
+  | 'connecting'
+  | 'waiting'
+  | 'no-sharer'
+  | 'approval'
+  | 'connected'
+  | 'ended'
+  | 'failed';
 
 /**
  * Owns the receiver's session while the host element is connected: joins, follows the sharer's
@@ -28,6 +39,8 @@ export class ReceiverController implements ReactiveController {
   sharerName: string | undefined;
   /** The verification words of the link (the sharer's page shows the same), once connected. */
   verification: string | undefined;
+  /** What the sharer allowed this receiver, once it approved it. */
+  permission: Permission | undefined;
   devices: RemoteDevice[] = [];
   /** Generic USB devices (issue 6): this page lists `usb` in its hello, so a sharer may give it one. */
   usbDevices: RemoteUsbDevice[] = [];
@@ -93,6 +106,10 @@ export class ReceiverController implements ReactiveController {
     session.on('connected', ({ sharerName, verification }) => {
       this.sharerName = sharerName;
       this.verification = verification;
+      this.setPhase('approval');
+    });
+    session.on('granted', ({ permission }) => {
+      this.permission = permission;
       this.setPhase('connected');
       this.watchPath(session);
     });
@@ -141,6 +158,7 @@ export class ReceiverController implements ReactiveController {
   private reset(phase: ReceivePhase): void {
     this.sharerName = undefined;
     this.verification = undefined;
+    this.permission = undefined;
     this.sharerLeft = false;
     this.devices = [];
     this.usbDevices = [];

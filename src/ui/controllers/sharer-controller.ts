@@ -13,6 +13,8 @@ import {
   createCodeWords,
   createShareSecret,
   PeerAuthError,
+  type PeerStatus,
+  type Permission,
   SharerSession,
   type SharerStatus,
 } from '../../transport/index.ts';
@@ -35,6 +37,13 @@ export interface ShareInvite {
 
 export type SharePhase = 'idle' | 'starting' | 'sharing' | 'failed';
 
+/** Who gets in (docs/security.md): everyone asks by default; `anyone` lets whoever has the link in. */
+export interface AccessSettings {
+  anyone: boolean;
+  /** What new receivers get: the approval prompt's first choice, and every receiver's with `anyone`. */
+  permission: Permission;
+}
+
 type HidEvents = Pick<HID, 'addEventListener' | 'removeEventListener'>;
 
 /**
@@ -52,6 +61,7 @@ export class SharerController implements ReactiveController {
   demo: DemoSpaceNavigator | undefined;
   usbDemo: SimulatedUsbDevice | undefined;
   error: string | undefined;
+  access: AccessSettings = { anyone: false, permission: 'full' };
   private session: Promise<SharerSession> | undefined;
   private openSession: SharerSession | undefined;
   private readonly sources: Array<HidSource | WebUsbSource> = [];
@@ -106,6 +116,28 @@ export class SharerController implements ReactiveController {
       const usb = 'usb' in navigator ? navigator.usb : new EventTarget();
       await this.addUsbSource(await WebUsbSource.open(this.usbDemo, { usb }), target);
     });
+  }
+
+  /** Receivers that proved the secret and wait for approval. */
+  get waiting(): PeerStatus[] {
+    return this.status?.peers.filter((peer) => peer.state === 'waiting') ?? [];
+  }
+
+  /** Applies to receivers that arrive from now on; the ones waiting already still need an answer. */
+  setAccess(access: AccessSettings): void {
+    this.access = access;
+    this.openSession?.setApproval(access.anyone ? 'anyone' : 'ask', access.permission);
+    this.host.requestUpdate();
+  }
+
+  /** Approves a waiting receiver, or changes what an approved one may do. */
+  grant(peerId: string, permission: Permission): void {
+    this.openSession?.grant(peerId, permission);
+  }
+
+  /** Denies a waiting receiver or revokes an approved one, at once. */
+  revoke(peerId: string): void {
+    this.openSession?.revoke(peerId);
   }
 
   hostConnected(): void {
@@ -189,7 +221,14 @@ export class SharerController implements ReactiveController {
     const secret = createShareSecret();
     const words = createCodeWords();
     const auth = target.kind === 'host' ? { link: secret, code: words.join('-') } : target.auth;
-    const session = new SharerSession({ ...kit, name: this.name(), auth, pipeline: this.pipeline() });
+    const session = new SharerSession({
+      ...kit,
+      name: this.name(),
+      auth,
+      pipeline: this.pipeline(),
+      approval: this.access.anyone ? 'anyone' : 'ask',
+      anyonePermission: this.access.permission,
+    });
     this.openSession = session;
     session.on('status', (status) => this.updateStatus(status));
     session.on('problem', ({ error }) => {

@@ -73,6 +73,8 @@ function describeRemoteError(error: RemoteDeviceError): string {
       return 'The share has ended.';
     case 'unsupported':
       return 'The sharer does not support this request.';
+    case 'not-allowed':
+      return 'The sharer has not allowed this receiver to do that.';
     default:
       return `The device refused: ${error.message}`;
   }

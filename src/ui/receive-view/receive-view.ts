@@ -1,5 +1,6 @@
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
+import { PERMISSION_LABELS, PERMISSION_SUMMARIES } from '../../transport/index.ts';
 import {
   type ReceivePhase,
   ReceiverController,
@@ -33,7 +34,8 @@ export class FerryReceiveView extends LitElement {
         <p class="state ${phase}" role="status" data-testid="receive-state" data-phase=${phase}>
           <span class="dot" aria-hidden="true"></span>${this.stateText(phase)}
         </p>
-        ${phase === 'connected' && this.receiver.verification ? this.renderVerification(this.receiver.verification) : nothing}
+        ${(phase === 'approval' || phase === 'connected') && this.receiver.verification ? this.renderVerification(this.receiver.verification) : nothing}
+        ${phase === 'connected' ? this.renderPermission() : nothing}
         ${
           phase === 'connected' && this.receiver.path
             ? html`<p class="muted" data-testid="receive-path" data-path=${this.receiver.path.kind}>
@@ -68,6 +70,8 @@ export class FerryReceiveView extends LitElement {
         return 'Connecting to the Ferry server…';
       case 'waiting':
         return `Connecting to ${sharer}…`;
+      case 'approval':
+        return `Connected to ${sharer}. Waiting for ${sharer} to approve this receiver…`;
       case 'no-sharer':
         return this.receiver.sharerLeft
           ? `The sharer has left${this.receiver.sharerName ? ` (${this.receiver.sharerName})` : ''}. This page connects again if they come back to this share.`
@@ -79,6 +83,14 @@ export class FerryReceiveView extends LitElement {
       default:
         return message ?? 'Something went wrong.';
     }
+  }
+
+  private renderPermission(): TemplateResult | typeof nothing {
+    const permission = this.receiver.permission;
+    if (!permission) return nothing;
+    return html`<p class="muted" data-testid="receive-permission" data-permission=${permission}>
+      Allowed: <strong>${PERMISSION_LABELS[permission]}</strong> — ${PERMISSION_SUMMARIES[permission]}.
+    </p>`;
   }
 
   /** The words the sharer's page shows for this receiver: the same words mean the right two ends met. */

@@ -55,6 +55,17 @@ export const shareStatusStyles = [
     .dot.verifying {
       background: var(--ferry-warn);
     }
+    .dot.waiting {
+      background: var(--ferry-warn);
+    }
+    .access {
+      margin: 0.25rem 0 0.5rem 1rem;
+    }
+    .access select,
+    .access button {
+      min-height: 2rem;
+      padding-block: 0.2rem;
+    }
     .verification {
       margin: 0.15rem 0 0 1rem;
       font-size: 0.9rem;

@@ -1,17 +1,23 @@
 import { html, LitElement, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
-import type { PeerStatus, SharerStatus } from '../../transport/index.ts';
+import type { PeerStatus, Permission, SharerStatus } from '../../transport/index.ts';
+import { GrantEvent, RevokeEvent } from '../events.ts';
 import { formatBytesPerSecond, formatPath } from '../lib/format.ts';
+import { renderPermissionSelect } from '../lib/permission-select.ts';
 import { shareStatusStyles } from './share-status.styles.ts';
 
 const STATE_LABELS: Readonly<Record<PeerStatus['state'], string>> = {
   connecting: 'connecting…',
   verifying: 'checking the secret…',
+  waiting: 'waiting for your approval',
   open: 'connected',
   closed: 'disconnected',
 };
 
-/** Live numbers of a share: who is connected, how much flows, the last thing that went wrong. */
+/**
+ * Live numbers of a share: who is connected (and what each approved receiver may do, with Revoke), how
+ * much flows, the last thing that went wrong.
+ */
 export class FerryShareStatus extends LitElement {
   static override styles = shareStatusStyles;
 
@@ -48,7 +54,7 @@ export class FerryShareStatus extends LitElement {
     if (peers.length === 0) return 'nobody yet — waiting for the other side';
     return html`<ul>
       ${peers.map(
-        (peer) => html`<li>
+        (peer) => html`<li data-testid="status-peer" data-state=${peer.state}>
           <span class="dot ${peer.state}" aria-hidden="true"></span>${peer.name || 'Unnamed'}
           <span class="muted">${STATE_LABELS[peer.state]}</span>
           ${peer.pipeline === undefined ? '' : html`<code class="muted" data-testid="status-pipeline">${peer.pipeline || 'no pipeline'}</code>`}
@@ -62,9 +68,25 @@ export class FerryShareStatus extends LitElement {
             (entry) =>
               html`<p class="refused" data-testid="status-refused">refused ${entry.productName}: ${entry.reason}</p>`,
           )}
+          ${peer.permission === undefined ? '' : this.renderAccess(peer, peer.permission)}
         </li>`,
       )}
     </ul>`;
+  }
+
+  /** What an approved receiver may do, changeable live, and a way to cut it off at once. */
+  private renderAccess(peer: PeerStatus, permission: Permission): TemplateResult {
+    const name = peer.name || 'this receiver';
+    return html`<div class="row access">
+      ${renderPermissionSelect({
+        value: permission,
+        testId: 'peer-permission',
+        label: `What ${name} may do`,
+        onChange: (chosen) => this.dispatchEvent(new GrantEvent(peer.peerId, chosen)),
+      })}
+      <button data-testid="revoke-button" aria-label=${`Revoke ${name}`}
+        @click=${() => this.dispatchEvent(new RevokeEvent(peer.peerId))}>Revoke</button>
+    </div>`;
   }
 
   /** The words this receiver's screen shows too: the same words mean the receiver is the one you meant. */

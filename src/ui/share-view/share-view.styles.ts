@@ -50,6 +50,34 @@ export const shareViewStyles = [
     .pipeline input {
       font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
     }
+    .access {
+      display: grid;
+      gap: 0.4rem;
+      max-width: 32rem;
+      margin: 0;
+      padding: 0.5rem 0.75rem 0.75rem;
+      border: 1px solid var(--ferry-border);
+      border-radius: var(--ferry-radius);
+    }
+    .access legend {
+      font-size: 0.9rem;
+      padding: 0 0.25rem;
+    }
+    .access label {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.5rem;
+      align-items: center;
+    }
+    .access .switch input {
+      min-height: 0;
+      width: 1.1rem;
+      height: 1.1rem;
+    }
+    .access p {
+      margin: 0;
+      font-size: 0.9rem;
+    }
     .stages {
       display: grid;
       gap: 0.375rem;

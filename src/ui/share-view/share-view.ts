@@ -1,12 +1,14 @@
 import { html, LitElement, nothing, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
 import { DEFAULT_PIPELINE } from '../../pipeline/index.ts';
 import { parseShortCode } from '../../transport/index.ts';
 import { SharerController, type ShareTarget } from '../controllers/sharer-controller.ts';
 import type { FerryDeviceFilters } from '../device-filters/device-filters.ts';
-import type { NameChangeEvent } from '../events.ts';
+import type { GrantEvent, NameChangeEvent, RevokeEvent } from '../events.ts';
 import { loadName } from '../lib/environment.ts';
 import { describeError, sharingUnavailable, usbSharingUnavailable } from '../lib/messages.ts';
+import { renderAccessField } from './access-field.ts';
 import { checkPipelineSpec, renderPipelineField } from './pipeline-field.ts';
 import { shareViewStyles } from './share-view.styles.ts';
 
@@ -51,8 +53,10 @@ export class FerryShareView extends LitElement {
     const sharing = this.sharer.phase === 'sharing';
     return html`
       <div class="layout ${this.receiver ? 'single' : ''}">
-        <section class="card main" aria-labelledby="share-heading">
+        <section class="card main" aria-labelledby="share-heading" @ferry-grant=${this.onGrant}
+          @ferry-revoke=${this.onRevoke}>
           ${this.renderHeading()}
+          ${this.renderApprovals()}
           ${this.renderActions(sharing)}
           ${this.renderError()}
           ${sharing ? this.renderSharing() : nothing}
@@ -75,6 +79,19 @@ export class FerryShareView extends LitElement {
       <p class="muted">They are waiting for your device; it appears on their side as soon as you pick it.</p>`;
   }
 
+  /** Receivers waiting for an answer, first thing on the page: nothing reaches them before it. */
+  private renderApprovals(): TemplateResult | typeof nothing {
+    const waiting = this.sharer.waiting;
+    if (waiting.length === 0) return nothing;
+    // Keyed by peer: a prompt keeps the permission picked in it while others come and go.
+    return html`${repeat(
+      waiting,
+      (peer) => peer.peerId,
+      (peer) =>
+        html`<ferry-approval-prompt .peer=${peer} .permission=${this.sharer.access.permission}></ferry-approval-prompt>`,
+    )}`;
+  }
+
   private renderActions(sharing: boolean): TemplateResult {
     const busy = this.sharer.phase === 'starting';
     return html`
@@ -91,6 +108,7 @@ export class FerryShareView extends LitElement {
       ${this.renderUsbActions(busy)}
       <ferry-device-filters></ferry-device-filters>
       ${sharing || this.receiver ? nothing : this.renderReceiverCode()}
+      ${renderAccessField({ access: this.sharer.access, onChange: (access) => this.sharer.setAccess(access) })}
       ${renderPipelineField({
         spec: this.pipeline,
         locked: this.sharer.started,
@@ -174,6 +192,14 @@ export class FerryShareView extends LitElement {
   private onDemoClick(): void {
     const target = this.readTarget();
     if (target) void this.sharer.shareDemo(target);
+  }
+
+  private onGrant(event: GrantEvent): void {
+    this.sharer.grant(event.peerId, event.permission);
+  }
+
+  private onRevoke(event: RevokeEvent): void {
+    this.sharer.revoke(event.peerId);
   }
 
   private onNameChange(event: NameChangeEvent): void {

@@ -11,6 +11,7 @@ import {
   encodeError,
   encodeFeatureGet,
   encodeFeatureSet,
+  encodeGrant,
   encodeHello,
   encodeInputReport,
   encodeOutputReport,
@@ -19,6 +20,8 @@ import {
   FrameError,
   FrameType,
   MAX_REPORT_BYTES,
+  PERMISSIONS,
+  PROTOCOL_VERSION,
   ReplyStatus,
 } from '../../../src/protocol/index.ts';
 
@@ -56,7 +59,8 @@ const announcement: DeviceAnnouncement = {
 
 describe('frame round trips', () => {
   it('hello and announce', () => {
-    expect(decodeFrame(encodeHello(hello))).toEqual({ type: 'hello', version: 1, body: hello });
+    expect(decodeFrame(encodeHello(hello))).toEqual({ type: 'hello', version: 2, body: hello });
+    expect(PROTOCOL_VERSION).toBe(2);
     expect(decodeFrame(encodeAnnounce(3, announcement))).toEqual({
       type: 'announce',
       device: 3,
@@ -66,7 +70,7 @@ describe('frame round trips', () => {
   });
 
   it('a hello by code and the key confirmation that follows it', () => {
-    expect(decodeFrame(encodeHello(codeHello))).toEqual({ type: 'hello', version: 1, body: codeHello });
+    expect(decodeFrame(encodeHello(codeHello))).toEqual({ type: 'hello', version: 2, body: codeHello });
     fc.assert(
       fc.property(
         fc.uint8Array({ minLength: AUTH_CONFIRM_TAG_BYTES, maxLength: AUTH_CONFIRM_TAG_BYTES }),
@@ -125,6 +129,38 @@ describe('frame round trips', () => {
   });
 });
 
+describe('grant frames', () => {
+  it('carry each permission both ways, in four bytes', () => {
+    for (const permission of PERMISSIONS) {
+      const frame = encodeGrant(permission);
+      expect(frame.length).toBe(4);
+      expect(decodeFrame(frame)).toEqual({ type: 'grant', permission });
+    }
+    expect([...encodeGrant('input')]).toEqual([FrameType.Grant, 0, 1, 0]);
+    expect([...encodeGrant('full')]).toEqual([FrameType.Grant, 0, 3, 0]);
+  });
+
+  it('reject any other length, permission or reserved byte with a typed error', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 8 }), (tail) => {
+        const frame = Uint8Array.of(FrameType.Grant, ...tail);
+        const valid = tail.length === 3 && tail[0] === 0 && tail[2] === 0 && tail[1]! >= 1 && tail[1]! <= 3;
+        let decoded: unknown;
+        try {
+          decoded = decodeFrame(frame);
+        } catch (error) {
+          expect(error).toBeInstanceOf(FrameError);
+          expect(valid).toBe(false);
+          return;
+        }
+        expect(valid).toBe(true);
+        expect(decoded).toEqual({ type: 'grant', permission: PERMISSIONS[tail[1]! - 1] });
+      }),
+      { numRuns: 5000 },
+    );
+  });
+});
+
 describe('malformed frames', () => {
   const rejects = (bytes: Uint8Array, code: string) => {
     expect(() => decodeFrame(bytes)).toThrowError(FrameError);
@@ -143,6 +179,10 @@ describe('malformed frames', () => {
     rejects(Uint8Array.of(FrameType.Hello, 0, 1, 0, 0x7b), 'bad-body');
     rejects(encodeHello({ ...hello, role: 'king' as 'sharer' }), 'bad-body');
     rejects(encodeReply(0, 1, 1, 99 as ReplyStatus), 'bad-field');
+    rejects(Uint8Array.of(FrameType.Grant, 0, 1), 'truncated');
+    rejects(Uint8Array.of(FrameType.Grant, 0, 4, 0), 'bad-field');
+    rejects(Uint8Array.of(FrameType.Grant, 0, 0, 0), 'bad-field');
+    rejects(Uint8Array.of(FrameType.Grant, 1, 1, 0), 'bad-field');
     // A code hello must name the PAKE and carry a 43-character share; the old HMAC proof is not one.
     const codeAuth = (auth: object) => encodeHello({ ...hello, auth } as typeof hello);
     rejects(codeAuth({ method: 'code', proof: 'A'.repeat(43) }), 'bad-body');
@@ -165,6 +205,7 @@ describe('malformed frames', () => {
       encodeInputReport(0, 1, 5, Uint8Array.of(1, 2)),
       encodeFeatureGet(0, 1, 1),
       encodePing('ping', 1, 1),
+      encodeGrant('input-output'),
     ];
     for (const frame of frames) {
       for (let n = 0; n < frame.length; n++) {

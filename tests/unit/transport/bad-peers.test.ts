@@ -44,6 +44,7 @@ async function setup() {
     iceServers: [],
     name: 'desk',
     auth: { link: 'S'.repeat(22) },
+    approval: 'anyone',
   });
   cleanups.push(() => sharer.close());
   sharer.addDevice(await WebHidSource.open(device as unknown as HIDDevice, new EventTarget()));

@@ -53,6 +53,7 @@ async function hostingSharer(server: FerryServer, pipeline?: string) {
     iceServers: [],
     name: 'desk',
     auth: { link: 'L'.repeat(22), code: words },
+    approval: 'anyone',
     ...(pipeline ? { pipeline } : {}),
   });
   cleanups.push(() => sharer.close());
@@ -177,6 +178,7 @@ describe('pairing by short code over real WebRTC', () => {
       iceServers: [],
       name: 'desk',
       auth: { code: 'amber-falcon' },
+      approval: 'anyone',
     });
     cleanups.push(() => sharer.close());
     sharer.addDevice(await WebHidSource.open(device as unknown as HIDDevice, new EventTarget() as HID));

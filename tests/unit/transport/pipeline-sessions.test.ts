@@ -78,6 +78,7 @@ async function sharerWith(server: FerryServer, pipeline: string, linkFactory: Li
     name: 'desk',
     auth: { link: SECRET },
     pipeline,
+    approval: 'anyone',
   });
   cleanups.push(() => sharer.close());
   sharer.addDevice(await WebHidSource.open(device as unknown as HIDDevice, new EventTarget()));

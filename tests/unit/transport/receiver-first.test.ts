@@ -55,7 +55,14 @@ async function joiningSharer(server: FerryServer, auth: ChannelAuth) {
   const { device } = simulatedCorpusDevice('sony-dualshock4-usb');
   await device.open();
   const signaling: SignalingClient = await connectSignaling(server.url);
-  const sharer = new SharerSession({ signaling, links, iceServers: [], name: 'desk', auth });
+  const sharer = new SharerSession({
+    signaling,
+    links,
+    iceServers: [],
+    name: 'desk',
+    auth,
+    approval: 'anyone',
+  });
   cleanups.push(() => sharer.close());
   sharer.addDevice(await WebHidSource.open(device as unknown as HIDDevice, new EventTarget() as HID));
   const problems: Error[] = [];

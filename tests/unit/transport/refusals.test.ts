@@ -66,6 +66,7 @@ async function sharer(server: FerryServer): Promise<{ session: SharerSession; se
     name: 'desk',
     auth: { link: SECRET },
     pipeline: '',
+    approval: 'anyone',
   });
   cleanups.push(() => session.close());
   const { sessionId } = await session.host();

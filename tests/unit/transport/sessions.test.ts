@@ -38,6 +38,8 @@ async function pair(server: FerryServer, secretForReceiver = 'secret-1') {
     auth: { link: 'secret-1', code: 'amber-falcon' },
   });
   cleanups.push(() => sharer.close());
+  // The sharer asks (the default); approve whoever proves the secret, as a person would on the share page.
+  sharer.on('waiting', ({ peerId }) => sharer.grant(peerId, 'full'));
   sharer.addDevice(await WebHidSource.open(device as unknown as HIDDevice, new EventTarget() as HID));
   const { sessionId } = await sharer.host();
   const receiver = new ReceiverSession({

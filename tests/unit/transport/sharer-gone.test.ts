@@ -30,7 +30,14 @@ async function sharerOn(server: FerryServer, auth: ChannelAuth) {
   const { device } = simulatedCorpusDevice('sony-dualshock4-usb');
   await device.open();
   const signaling = await connectSignaling(server.url);
-  const sharer = new SharerSession({ signaling, links, iceServers: [], name: 'desk', auth });
+  const sharer = new SharerSession({
+    signaling,
+    links,
+    iceServers: [],
+    name: 'desk',
+    auth,
+    approval: 'anyone',
+  });
   cleanups.push(() => sharer.close());
   sharer.addDevice(await WebHidSource.open(device as unknown as HIDDevice, new EventTarget() as HID));
   return { sharer, signaling };

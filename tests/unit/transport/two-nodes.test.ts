@@ -38,6 +38,7 @@ async function shareThrough(server: FerryServer) {
     iceServers: [],
     name: 'desk',
     auth: { link: 'secret-1', code: 'amber-falcon' },
+    approval: 'anyone',
   });
   cleanups.push(() => sharer.close());
   sharer.addDevice(await WebHidSource.open(device as unknown as HIDDevice, new EventTarget() as HID));

@@ -51,6 +51,7 @@ async function shareGadgetZero(server: FerryServer) {
     iceServers: [],
     name: 'desk',
     auth: { link: SECRET },
+    approval: 'anyone',
   });
   cleanups.push(() => sharer.close());
   sharer.addUsbDevice(source);

@@ -47,13 +47,15 @@ const completions: UsbCompletionMessage[] = [
   { kind: 'completion', requestId: 1, status: 'ok', actualLength: 3, data: Uint8Array.of(1, 2, 3) },
   { kind: 'completion', requestId: 2, status: 'stall', actualLength: 0, data: new Uint8Array(0) },
   { kind: 'completion', requestId: 3, status: 'ok', actualLength: 512, data: new Uint8Array(0) },
-  ...(['babble', 'error', 'cancelled', 'timeout', 'disconnected', 'busy'] as const).map((status, i) => ({
-    kind: 'completion' as const,
-    requestId: 10 + i,
-    status,
-    actualLength: 0,
-    data: new Uint8Array(0),
-  })),
+  ...(['babble', 'error', 'cancelled', 'timeout', 'disconnected', 'busy', 'not-allowed'] as const).map(
+    (status, i) => ({
+      kind: 'completion' as const,
+      requestId: 10 + i,
+      status,
+      actualLength: 0,
+      data: new Uint8Array(0),
+    }),
+  ),
   {
     kind: 'iso-completion',
     requestId: 4,

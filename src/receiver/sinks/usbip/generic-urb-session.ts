@@ -42,6 +42,9 @@ export function genericUrbStatus(status: UsbStatusName): number {
       return -Errno.ENODEV;
     case 'busy':
       return -Errno.ENOMEM;
+    case 'not-allowed':
+      // The sharer's grant does not cover it: "operation not permitted" is what the caller reads.
+      return -Errno.EPERM;
   }
 }
 

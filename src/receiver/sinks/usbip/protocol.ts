@@ -22,6 +22,7 @@ export const UsbipSpeed = { full: 2 } as const;
 
 /** URB status values are negative Linux errnos, as vhci-hcd hands them to the USB core. */
 export const Errno = {
+  EPERM: 1,
   ENOENT: 2,
   ENOMEM: 12,
   EINVAL: 22,

@@ -17,6 +17,7 @@ export function genericRedirStatus(status: UsbStatusName): number {
     case 'error':
     case 'disconnected':
     case 'busy':
+    case 'not-allowed':
       return Status.ioerror;
   }
 }
