@@ -6,6 +6,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useAppAndBrowser } from '../support/app-fixture.ts';
+import { approveReceiver } from '../support/approval.ts';
 import { collectPageErrors } from '../support/browser.ts';
 import { fakeDeviceFromCorpus } from '../support/fake-device-from-corpus.ts';
 import { installFakeWebHid } from '../support/install-fake.ts';
@@ -30,6 +31,7 @@ describe('the path in use', () => {
     const link = sharer.page.getByTestId('share-link');
     await expect.poll(() => link.inputValue(), { timeout: 15_000 }).toMatch(/#/);
     const receiver = await open(await link.inputValue(), false);
+    await approveReceiver(sharer.page);
 
     const received = receiver.page.getByTestId('receive-path');
     await expect.poll(() => received.getAttribute('data-path'), { timeout: 20_000 }).toBe('direct');

@@ -17,6 +17,7 @@ import { createInterface } from 'node:readline';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintTurnCredential } from '../../signaling/turn-credentials.ts';
+import { approveReceiver } from '../support/approval.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, collectPageErrors } from '../support/browser.ts';
 import { loadCorpusDevice } from '../support/corpus.ts';
 import { type Coturn, startCoturn } from '../support/coturn.ts';
@@ -167,6 +168,7 @@ function latestPath(ferry: FerryProcess): string | undefined {
 async function shareAcross(kind: 'direct' | 'relayed', origin = ORIGIN, receiveFlags: string[] = []) {
   const sharer = await sharerPage(origin);
   const ferry = receive(await sharer.page.getByTestId('share-link').inputValue(), receiveFlags);
+  await approveReceiver(sharer.page);
   await ferry
     .waitForLine((line) => line.startsWith('R: '), 30_000)
     .catch(async (error: Error) => {
