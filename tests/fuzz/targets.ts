@@ -11,8 +11,11 @@ import { PipelineSpecError, parsePipelineSpec } from '../../src/pipeline/index.t
 import {
   decodeFrame,
   decodeUsbFrame,
+  encodeAuthConfirm,
   encodeDeviceGone,
   encodeError,
+  encodeGrant,
+  encodeHello,
   encodeInputReport,
   encodePing,
   encodeUsbRequest,
@@ -72,6 +75,15 @@ const frameSeeds = [
   encodeDeviceGone(4),
   encodeError(2, 1, 'bad frame'),
   encodePing('ping', 7, 99),
+  encodeGrant('input'),
+  encodeAuthConfirm(new Uint8Array(64).fill(7)),
+  encodeHello({
+    role: 'receiver',
+    name: 'ci',
+    capabilities: ['hid'],
+    pipeline: 'bundle(1ms)',
+    auth: { method: 'code', pake: 'cpace-ristretto255-sha512', share: 'A'.repeat(43) },
+  }),
 ];
 
 const usbSeeds = [
@@ -109,7 +121,7 @@ export function fuzzTargets(): FuzzTarget[] {
   return [
     {
       name: 'wire frames',
-      input: 'data-channel frames (every frame type)',
+      input: 'data-channel frames (hello with a CPace share, grant, auth confirm, input, error, ping…)',
       typedError: FrameError,
       seeds: frameSeeds,
       feed: (bytes) => void decodeFrame(bytes),
