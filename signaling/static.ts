@@ -88,9 +88,7 @@ async function sendFile(request: IncomingMessage, response: ServerResponse, file
   response.writeHead(200, {
     'Content-Type': CONTENT_TYPES[extname(file.path)] ?? 'application/octet-stream',
     'Content-Length': file.size,
-    'X-Content-Type-Options': 'nosniff',
-    // Page paths carry session ids; keep them out of Referer headers sent to anyone else.
-    'Referrer-Policy': 'no-referrer',
+    // nosniff, Referrer-Policy and the CSP come from security-headers.ts, set before any handler runs.
     // Vite fingerprints assets, but index.html must be fetched fresh to pick up a new build.
     'Cache-Control': isHtml ? 'no-cache' : 'public, max-age=3600',
   });
