@@ -9,6 +9,7 @@
 import { type ChildProcessWithoutNullStreams, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { removeOrphanNamespaces } from '../../tests/support/netns-owner.ts';
 
 export const SHARER_ADDRESS = '198.18.0.1';
 export const RECEIVER_ADDRESS = '198.18.0.2';
@@ -45,23 +46,9 @@ export interface ImpairedNet {
 
 const ip = (...args: string[]) => execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'] });
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Removes namespaces of earlier runs whose bench process no longer exists. */
+/** Removes namespaces of earlier runs whose process no longer exists. */
 export function removeStaleNamespaces(): void {
-  const listed = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' });
-  for (const line of listed.split('\n')) {
-    const name = line.split(' ')[0] ?? '';
-    const match = new RegExp(`^${PREFIX}(\\d+)-\\d+-[sr]$`).exec(name);
-    if (match && !pidAlive(Number(match[1]))) ip('netns', 'del', name);
-  }
+  removeOrphanNamespaces(new RegExp(`^${PREFIX}(\\d+)-\\d+-[sr]$`));
 }
 
 /** Line-oriented JSON requests to the wire, answered in order. */

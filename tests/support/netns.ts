@@ -14,6 +14,7 @@
  * namespaces a crashed run left behind (their pid is gone) are removed by the next run.
  */
 import { execFileSync } from 'node:child_process';
+import { listNamespaces, removeOrphanNamespaces } from './netns-owner.ts';
 
 export const SERVICES_ADDRESS = '198.18.0.1';
 const PREFIX = 'ferry-nat-';
@@ -50,32 +51,14 @@ function inNs(ns: string, command: string, args: string[], input?: string): stri
   });
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Removes namespaces of earlier runs whose process no longer exists. */
 export function removeStaleNamespaces(): void {
-  const listed = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' });
-  for (const line of listed.split('\n')) {
-    const name = line.split(' ')[0] ?? '';
-    const match = new RegExp(`^${PREFIX}(\\d+)-\\d+-\\w+$`).exec(name);
-    if (match && !pidAlive(Number(match[1]))) ip('netns', 'del', name);
-  }
+  removeOrphanNamespaces(new RegExp(`^${PREFIX}(\\d+)-\\d+-\\w+$`));
 }
 
 /** The namespaces this process holds now (for a test to check that close() left none). */
 export function namespacesOfThisProcess(): string[] {
-  const listed = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' });
-  return listed
-    .split('\n')
-    .map((line) => line.split(' ')[0] ?? '')
-    .filter((name) => name.startsWith(`${PREFIX}${process.pid}-`));
+  return listNamespaces().filter((name) => name.startsWith(`${PREFIX}${process.pid}-`));
 }
 
 let made = 0;
