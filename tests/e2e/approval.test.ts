@@ -8,22 +8,12 @@ import { describe, expect, it } from 'vitest';
 import { CODE_WORDS, DENIED_REASON, REVOKED_REASON } from '../../src/transport/index.ts';
 import { useAppAndBrowser } from '../support/app-fixture.ts';
 import { allowAnyone, approvalPrompt, approveReceiver } from '../support/approval.ts';
-import { collectPageErrors, freshContext } from '../support/browser.ts';
 import { type FerryProcess, startFerryReceive } from '../support/ferry-process.ts';
 
 const SCREENSHOTS = process.env.FERRY_SCREENSHOTS; // a directory, when screenshots are wanted
 const app = useAppAndBrowser();
 const WORD = `(?:${CODE_WORDS.join('|')})`;
 const VERIFICATION_LINE = new RegExp(`^ferry: verification: (${WORD}(?: ${WORD}){3}) `);
-
-async function openPage(path: string): Promise<{ page: Page; errors: string[] }> {
-  const context = await freshContext(app.browser);
-  app.defer(() => context.close());
-  const page = await context.newPage();
-  const errors = collectPageErrors(page);
-  await page.goto(new URL(path, app.origin).href);
-  return { page, errors };
-}
 
 async function screenshot(page: Page, name: string): Promise<void> {
   if (SCREENSHOTS) await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
@@ -59,7 +49,7 @@ const eventsIn = (process: FerryProcess) => process.stdout.filter((line) => line
 
 describe('approval on the share page', () => {
   it('ferry receive waits; the prompt names it with its words; approved input-only it gets data; revoked it exits with the reason', async () => {
-    const sharer = await openPage('/');
+    const sharer = await app.openPage('/');
     const link = await sharingDemo(sharer.page);
     const receive = ferry([link, '--name', 'lab-box']);
 
@@ -90,7 +80,7 @@ describe('approval on the share page', () => {
   });
 
   it('Deny: ferry receive never sees the device and exits non-zero saying it was not approved', async () => {
-    const sharer = await openPage('/');
+    const sharer = await app.openPage('/');
     const link = await sharingDemo(sharer.page);
     const receive = ferry([link, '--name', 'stranger']);
     const prompt = await approvalPrompt(sharer.page, 'stranger');
@@ -103,9 +93,9 @@ describe('approval on the share page', () => {
   });
 
   it('a receiver page waits with its words, is refused output while input only, and may send once raised to full', async () => {
-    const sharer = await openPage('/');
+    const sharer = await app.openPage('/');
     const link = await sharingDemo(sharer.page);
-    const receiver = await openPage(link);
+    const receiver = await app.openPage(link);
     const state = receiver.page.getByTestId('receive-state');
     await expect.poll(() => state.getAttribute('data-phase'), { timeout: 20_000 }).toBe('approval');
     const words = await receiver.page.getByTestId('receive-verification').textContent();
@@ -153,7 +143,7 @@ describe('approval on the share page', () => {
   });
 
   it('"Anyone with the link" lets a receiver straight in with the chosen permission; no prompt', async () => {
-    const sharer = await openPage('/');
+    const sharer = await app.openPage('/');
     expect(await sharer.page.getByTestId('anyone-switch').isChecked()).toBe(false);
     await allowAnyone(sharer.page);
     await sharer.page.getByTestId('default-permission').selectOption('input-output');

@@ -7,24 +7,14 @@ import { describe, expect, it } from 'vitest';
 import { CODE_WORDS, parseShortCode } from '../../src/transport/index.ts';
 import { useAppAndBrowser } from '../support/app-fixture.ts';
 import { approveReceiver } from '../support/approval.ts';
-import { collectPageErrors } from '../support/browser.ts';
 
 const app = useAppAndBrowser();
-
-async function openPage(path: string): Promise<{ page: Page; errors: string[] }> {
-  const context = await app.browser.newContext();
-  app.defer(() => context.close());
-  const page = await context.newPage();
-  const errors = collectPageErrors(page);
-  await page.goto(new URL(path, app.origin).href);
-  return { page, errors };
-}
 
 const phaseOf = (page: Page) => page.getByTestId('receive-state').getAttribute('data-phase');
 
 describe('a short code tried with the wrong words', () => {
   it('is burned: the share page says so, the right code is refused, the link still works', async () => {
-    const sharer = await openPage('/');
+    const sharer = await app.openPage('/');
     await sharer.page.getByTestId('demo-button').click();
     const codeText = sharer.page.getByTestId('share-code');
     await expect
@@ -33,7 +23,7 @@ describe('a short code tried with the wrong words', () => {
     const code = parseShortCode((await codeText.textContent()) ?? '');
     const wrong = CODE_WORDS.find((word) => !code.words.includes(word)) ?? '';
 
-    const guesser = await openPage(`/code#${code.nameplate}-${wrong}-${wrong}`);
+    const guesser = await app.openPage(`/code#${code.nameplate}-${wrong}-${wrong}`);
     await expect.poll(() => phaseOf(guesser.page), { timeout: 20_000 }).toMatch(/ended|failed/);
     expect(await guesser.page.getByTestId('receive-state').textContent()).toMatch(
       /this code is wrong — check it and try again/i,
@@ -41,12 +31,12 @@ describe('a short code tried with the wrong words', () => {
     const burned = sharer.page.getByTestId('code-burned');
     await expect.poll(() => burned.textContent(), { timeout: 15_000 }).toMatch(/no longer works/);
 
-    const late = await openPage(`/code#${code.nameplate}-${code.words.join('-')}`);
+    const late = await app.openPage(`/code#${code.nameplate}-${code.words.join('-')}`);
     await expect.poll(() => phaseOf(late.page), { timeout: 15_000 }).toBe('failed');
     expect(await late.page.getByTestId('receive-state').textContent()).toMatch(/no longer works/);
 
     const link = await sharer.page.getByTestId('share-link').inputValue();
-    const receiver = await openPage(link);
+    const receiver = await app.openPage(link);
     await approveReceiver(sharer.page);
     await expect.poll(() => phaseOf(receiver.page), { timeout: 20_000 }).toBe('connected');
     expect([...sharer.errors, ...receiver.errors]).toEqual([]);

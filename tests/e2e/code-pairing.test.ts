@@ -8,22 +8,12 @@ import { describe, expect, it } from 'vitest';
 import { CODE_WORDS, parseShortCode } from '../../src/transport/index.ts';
 import { useAppAndBrowser } from '../support/app-fixture.ts';
 import { approvalPrompt, approveReceiver } from '../support/approval.ts';
-import { collectPageErrors } from '../support/browser.ts';
 import { type FerryProcess, startFerryReceive } from '../support/ferry-process.ts';
 
 const app = useAppAndBrowser();
 const WORD = `(?:${CODE_WORDS.join('|')})`;
 const CODE_HINT = /type the code (\d+-[a-z]+-[a-z]+)/;
 const VERIFICATION_LINE = new RegExp(`^ferry: verification: (${WORD}(?: ${WORD}){3}) `);
-
-async function openPage(path: string): Promise<{ page: Page; errors: string[] }> {
-  const context = await app.browser.newContext();
-  app.defer(() => context.close());
-  const page = await context.newPage();
-  const errors = collectPageErrors(page);
-  await page.goto(new URL(path, app.origin).href);
-  return { page, errors };
-}
 
 function ferry(args: string[]): FerryProcess {
   const process = startFerryReceive(args);
@@ -49,7 +39,7 @@ function verificationIn(lines: string[]): string | undefined {
 
 describe('pairing by short code', () => {
   it('ferry receive <code>: pairs with the share page, and both print the same verification words', async () => {
-    const sharer = await openPage('/');
+    const sharer = await app.openPage('/');
     const code = await sharingDemo(sharer.page);
     const receiver = ferry([code, '--signal', app.origin]);
     const prompt = await approvalPrompt(sharer.page);
@@ -66,7 +56,7 @@ describe('pairing by short code', () => {
   });
 
   it('ferry receive with a wrong code fails after one try and says so; the share page turns it away quietly', async () => {
-    const sharer = await openPage('/');
+    const sharer = await app.openPage('/');
     const code = parseShortCode(await sharingDemo(sharer.page));
     const other = code.words[0] === 'acorn' ? 'amber' : 'acorn';
     const receiver = ferry([`${code.nameplate}-${other}-${code.words[1]}`, '--signal', app.origin]);
@@ -82,9 +72,9 @@ describe('pairing by short code', () => {
   });
 
   it('a receiver page that typed the code shows the same words as the share page', async () => {
-    const sharer = await openPage('/');
+    const sharer = await app.openPage('/');
     const code = await sharingDemo(sharer.page);
-    const receiver = await openPage('/');
+    const receiver = await app.openPage('/');
     await receiver.page.getByTestId('code-input').fill(code);
     await receiver.page.getByTestId('code-join').click();
     const shown = receiver.page.getByTestId('receive-verification');
@@ -101,7 +91,7 @@ describe('pairing by short code', () => {
     const receiver = ferry(['--signal', app.origin, '--name', 'lab-box']);
     const hint = await receiver.waitForErrLine((line) => CODE_HINT.test(line));
     const code = CODE_HINT.exec(hint)?.[1] ?? '';
-    const sharer = await openPage('/');
+    const sharer = await app.openPage('/');
     await sharer.page.getByTestId('receiver-code-input').fill(code);
     await sharer.page.getByTestId('demo-button').click();
     await approveReceiver(sharer.page, { name: 'lab-box' });

@@ -7,30 +7,21 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useAppAndBrowser } from '../support/app-fixture.ts';
 import { approveReceiver } from '../support/approval.ts';
-import { collectPageErrors } from '../support/browser.ts';
 import { fakeDeviceFromCorpus } from '../support/fake-device-from-corpus.ts';
 import { installFakeWebHid } from '../support/install-fake.ts';
 
 const app = useAppAndBrowser();
 
-async function open(path: string, withFakeDevice: boolean): Promise<{ page: Page; errors: string[] }> {
-  const context = await app.browser.newContext();
-  app.defer(() => context.close());
-  const page = await context.newPage();
-  const errors = collectPageErrors(page);
-  if (withFakeDevice)
-    await installFakeWebHid(page, { devices: [fakeDeviceFromCorpus('sony-dualshock3-usb')] });
-  await page.goto(new URL(path, app.origin).href);
-  return { page, errors };
-}
+const withDualShock = (page: Page) =>
+  installFakeWebHid(page, { devices: [fakeDeviceFromCorpus('sony-dualshock3-usb')] });
 
 describe('the path in use', () => {
   it('shows on the share page for each receiver and on the receiver page: direct, candidate types, RTT', async () => {
-    const sharer = await open('/', true);
+    const sharer = await app.openPage('/', withDualShock);
     await sharer.page.getByTestId('share-button').click();
     const link = sharer.page.getByTestId('share-link');
     await expect.poll(() => link.inputValue(), { timeout: 15_000 }).toMatch(/#/);
-    const receiver = await open(await link.inputValue(), false);
+    const receiver = await app.openPage(await link.inputValue());
     await approveReceiver(sharer.page);
 
     const received = receiver.page.getByTestId('receive-path');

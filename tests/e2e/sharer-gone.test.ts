@@ -9,31 +9,21 @@ import { describe, expect, it } from 'vitest';
 import { parseShareLink } from '../../src/transport/index.ts';
 import { useAppAndBrowser } from '../support/app-fixture.ts';
 import { approveReceiver, approveReceivers } from '../support/approval.ts';
-import { collectPageErrors } from '../support/browser.ts';
 
 const app = useAppAndBrowser();
-
-async function openPage(path: string): Promise<{ page: Page; errors: string[] }> {
-  const context = await app.browser.newContext();
-  app.defer(() => context.close());
-  const page = await context.newPage();
-  const errors = collectPageErrors(page);
-  await page.goto(new URL(path, app.origin).href);
-  return { page, errors };
-}
 
 const phaseOf = (page: Page) => page.getByTestId('receive-state').getAttribute('data-phase');
 const stateText = (page: Page) => page.getByTestId('receive-state').textContent();
 
 describe('a receiver page when the sharer has gone', () => {
   it('says nobody is sharing (after a reload and a close of the sharer), then connects when a sharer comes back', async () => {
-    const sharer = await openPage('/');
+    const sharer = await app.openPage('/');
     await sharer.page.getByTestId('demo-button').click();
     const linkInput = sharer.page.getByTestId('share-link');
     await expect.poll(() => linkInput.inputValue(), { timeout: 15_000 }).toMatch(/\/s\/[\w-]{22}#[\w-]{22}$/);
     const link = await linkInput.inputValue();
 
-    const first = await openPage(link);
+    const first = await app.openPage(link);
     await approveReceiver(sharer.page);
     await expect.poll(() => phaseOf(first.page), { timeout: 20_000 }).toBe('connected');
 
@@ -44,13 +34,13 @@ describe('a receiver page when the sharer has gone', () => {
     expect(await stateText(first.page)).toMatch(/The sharer has left/);
 
     // A receiver arriving now is told straight away that nobody is sharing, instead of waiting forever.
-    const second = await openPage(link);
+    const second = await app.openPage(link);
     await expect.poll(() => phaseOf(second.page), { timeout: 15_000 }).toBe('no-sharer');
     expect(await stateText(second.page)).toMatch(/Nobody is sharing/);
 
     // The sharer comes back to the same session (its link, opened to share): both receivers connect.
     const { sessionId, secret } = parseShareLink(link);
-    const back = await openPage(`/r/${sessionId}#${secret}`);
+    const back = await app.openPage(`/r/${sessionId}#${secret}`);
     await back.page.getByTestId('demo-button').click();
     await approveReceivers(back.page, 2);
     for (const receiver of [first, second]) {

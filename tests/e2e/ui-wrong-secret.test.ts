@@ -7,26 +7,16 @@ import { describe, expect, it } from 'vitest';
 import { CODE_WORDS, parseShareLink, parseShortCode } from '../../src/transport/index.ts';
 import { useAppAndBrowser } from '../support/app-fixture.ts';
 import { approveReceiver } from '../support/approval.ts';
-import { collectPageErrors } from '../support/browser.ts';
 import { startFerryReceive } from '../support/ferry-process.ts';
 
 const app = useAppAndBrowser();
-
-async function openPage(path: string): Promise<{ page: Page; errors: string[] }> {
-  const context = await app.browser.newContext();
-  app.defer(() => context.close());
-  const page = await context.newPage();
-  const errors = collectPageErrors(page);
-  await page.goto(new URL(path, app.origin).href);
-  return { page, errors };
-}
 
 /** The line `ferry receive` prints on stderr when it waits: `… or type the code 7-amber-falcon`. */
 const CODE_HINT = /type the code (\d+-[a-z]+-[a-z]+)$/;
 
 /** A sharer page sharing the demo device; resolves with its link and code. */
 async function shareDemo(): Promise<{ page: Page; errors: string[]; link: string; code: string }> {
-  const sharer = await openPage('/');
+  const sharer = await app.openPage('/');
   await sharer.page.getByTestId('demo-button').click();
   const linkInput = sharer.page.getByTestId('share-link');
   await expect.poll(() => linkInput.inputValue(), { timeout: 15_000 }).toMatch(/#[\w-]{22}$/);
@@ -62,7 +52,7 @@ async function sharerErrorsAfterRefusal(sharer: Page): Promise<{ lastError: stri
 describe('a wrong secret', () => {
   it("a link with the wrong secret tells the receiver the link's secret is wrong, not that the share ended", async () => {
     const sharer = await shareDemo();
-    const receiver = await openPage(withOtherSecret(sharer.link));
+    const receiver = await app.openPage(withOtherSecret(sharer.link));
     const state = receiver.page.getByTestId('receive-state');
     await expect.poll(() => state.getAttribute('data-phase'), { timeout: 20_000 }).toBe('failed');
     const text = (await state.textContent()) ?? '';
@@ -74,7 +64,7 @@ describe('a wrong secret', () => {
 
   it("a mistyped code tells the typist the code is wrong and puts no error on the sharer's page", async () => {
     const sharer = await shareDemo();
-    const typist = await openPage('/');
+    const typist = await app.openPage('/');
     await typist.page.getByTestId('code-input').fill(withOtherWords(sharer.code));
     await typist.page.getByTestId('code-join').click();
     const state = typist.page.getByTestId('receive-state');
@@ -84,7 +74,7 @@ describe('a wrong secret', () => {
 
     // The share is unharmed. (The failed attempt burned the code, as docs/security.md explains: the
     // share page says the code no longer works, which is not an error; the link still gets in.)
-    const receiver = await openPage(sharer.link);
+    const receiver = await app.openPage(sharer.link);
     await approveReceiver(sharer.page);
     await expect
       .poll(() => receiver.page.getByTestId('device-name').textContent(), { timeout: 20_000 })
@@ -97,7 +87,7 @@ describe('a wrong secret', () => {
     const receive = startFerryReceive(['--signal', app.origin, '--name', 'build-box']);
     app.defer(() => receive.child.kill('SIGKILL'));
     const code = CODE_HINT.exec(await receive.waitForErrLine((line) => CODE_HINT.test(line)))?.[1] ?? '';
-    const sharer = await openPage('/');
+    const sharer = await app.openPage('/');
     await sharer.page.getByTestId('receiver-code-input').fill(withOtherWords(code));
     await sharer.page.getByTestId('demo-button').click();
     await expect
@@ -108,7 +98,7 @@ describe('a wrong secret', () => {
     // The same receiver, still waiting, takes the demo device from a sharer who opens its link (the
     // failed attempt burned the code, so the link is the way in now).
     const link = receive.stdout[0] ?? '';
-    const right = await openPage(new URL(link).pathname + new URL(link).hash);
+    const right = await app.openPage(new URL(link).pathname + new URL(link).hash);
     await right.page.getByTestId('demo-button').click();
     await approveReceiver(right.page, { name: 'build-box' });
     await receive.waitForLine((line) => line === 'N: SpaceNavigator (Ferry demo)');

@@ -1,7 +1,7 @@
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { createFerryServer, type FerryServer } from '../../signaling/index.ts';
-import { launchChromium } from './browser.ts';
+import { collectPageErrors, launchChromium } from './browser.ts';
 
 /** The real server serving the built app, one Chromium for the file, and cleanups run after each test. */
 export interface AppFixture {
@@ -11,6 +11,11 @@ export interface AppFixture {
   readonly origin: string;
   /** Runs `cleanup` after the current test, newest first. */
   defer(cleanup: () => unknown): void;
+  /**
+   * Opens `path` of the app in a fresh context (closed after the test), collecting the page's errors;
+   * `prepare` runs before navigation (e.g. to install a fake device API).
+   */
+  openPage(path: string, prepare?: (page: Page) => Promise<void>): Promise<{ page: Page; errors: string[] }>;
 }
 
 /** Registers the hooks; call once at the top of an e2e test file (the app must be built into dist/). */
@@ -44,5 +49,14 @@ export function useAppAndBrowser(): AppFixture {
       return `http://localhost:${started(server).port}`;
     },
     defer: (cleanup) => cleanups.push(cleanup),
+    async openPage(path, prepare) {
+      const context = await started(browser).newContext();
+      cleanups.push(() => context.close());
+      const page = await context.newPage();
+      const errors = collectPageErrors(page);
+      await prepare?.(page);
+      await page.goto(new URL(path, `http://localhost:${started(server).port}`).href);
+      return { page, errors };
+    },
   };
 }
