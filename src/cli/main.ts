@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 // Inlined by the CLI bundle (npm run build:cli), read as is by tsx: the version is package.json's either way.
 import packageJson from '../../package.json' with { type: 'json' };
 import { collectIceServer } from '../receiver/ice-flag.ts';
@@ -8,15 +8,10 @@ import { collectSelectors } from '../receiver/policy-flags.ts';
 import { EXIT_CODES, receive } from '../receiver/receive.ts';
 import { collectSinkName, openSinks, SINK_FLAG_DEFAULTS, tcpPort } from '../receiver/sink-flags.ts';
 import { parseJoinTarget, SessionLinkError } from '../transport/index.ts';
+import { positiveInt } from './flag-values.ts';
 import { serveCommand } from './serve.ts';
 
 const { version } = packageJson;
-
-function positiveInt(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed <= 0) throw new InvalidArgumentError('expected a positive integer');
-  return parsed;
-}
 
 const EXAMPLES = `
 Examples:

@@ -7,6 +7,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { createFerryServer } from '../../signaling/server.ts';
 import type { TurnOptions } from '../../signaling/turn-credentials.ts';
 import { parseIceUrl } from '../transport/index.ts';
+import { collect, positiveInt } from './flag-values.ts';
 import { findWebApp, listeningUrls, parsePublicUrl } from './serve-addresses.ts';
 
 interface ServeFlags {
@@ -24,10 +25,6 @@ interface ServeFlags {
   redis?: string;
   redisHeartbeatMs?: number;
   redisPrefix?: string;
-}
-
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
 }
 
 /**
@@ -56,12 +53,6 @@ function parsePort(value: string): number {
   return port;
 }
 
-function parseSeconds(value: string): number {
-  const seconds = Number(value);
-  if (!Number.isInteger(seconds) || seconds <= 0) throw new InvalidArgumentError('expected whole seconds');
-  return seconds;
-}
-
 /** The TURN service to mint per-client credentials for; the secret preferably from the environment. */
 function turnFrom(flags: ServeFlags): TurnOptions | undefined {
   const urls = flags.turnUrl ?? [];
@@ -69,12 +60,6 @@ function turnFrom(flags: ServeFlags): TurnOptions | undefined {
   const secret = flags.turnSecret ?? process.env.FERRY_TURN_SECRET;
   if (!secret) throw new Error('--turn-url needs the shared secret: --turn-secret or FERRY_TURN_SECRET');
   return { urls, secret, ttlSeconds: flags.turnTtl };
-}
-
-function parsePositive(value: string): number {
-  const number = Number(value);
-  if (!Number.isInteger(number) || number <= 0) throw new InvalidArgumentError('expected a positive integer');
-  return number;
 }
 
 function publicUrlFlag(value: string): URL {
@@ -167,7 +152,7 @@ export function serveCommand(): Command {
     .option(
       '--turn-ttl <seconds>',
       'how long each TURN credential lasts (default 43200, at most 86400)',
-      parseSeconds,
+      positiveInt,
     )
     .option(
       '--redis <url>',
@@ -177,7 +162,7 @@ export function serveCommand(): Command {
     .option(
       '--redis-heartbeat-ms <ms>',
       'with --redis: a node silent this long is dead to the others, its peers leave (default 15000)',
-      parsePositive,
+      positiveInt,
     )
     .option('--redis-prefix <prefix>', 'with --redis: prefix of every key and channel (default ferry:)')
     .option(

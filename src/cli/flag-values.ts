@@ -1,0 +1,14 @@
+/** Parsers of flag values that several `ferry` commands share (commander calls them per occurrence). */
+import { InvalidArgumentError } from 'commander';
+
+/** A repeatable flag's values, in order. */
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/** A count, seconds or milliseconds: a whole number above zero. */
+export function positiveInt(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed <= 0) throw new InvalidArgumentError('expected a positive integer');
+  return parsed;
+}
