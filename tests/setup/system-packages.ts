@@ -71,6 +71,10 @@ export const SYSTEM_REQUIREMENTS: readonly SystemRequirement[] = [
     pkg: 'redis-server',
     usedBy: 'unit and bench: the Redis that several ferry serve nodes share',
   },
+  // docs/deploy.md's `ssh -R` quickest path (tests/e2e/ssh-tunnel.test.ts): its own sshd and the client.
+  { path: '/usr/sbin/sshd', pkg: 'openssh-server', usedBy: 'e2e: the SSH server of the ssh -R tunnel test' },
+  { path: '/usr/bin/ssh', pkg: 'openssh-client', usedBy: 'e2e: the ssh -R tunnel itself' },
+  { path: '/usr/bin/ssh-keygen', pkg: 'openssh-client', usedBy: 'e2e: throwaway keys of the tunnel test' },
   // The guest runs the host's own programs over 9p: `pkill` stops the in-guest receiver.
   { path: '/usr/bin/pkill', pkg: 'procps', usedBy: 'vm: in-guest scripts' },
 ];

@@ -1,0 +1,181 @@
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import wrtc from '@roamhq/wrtc';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { SimulatedHidDevice, WebHidSource } from '../../src/devices/index.ts';
+import { collectionsFromDescriptor, usesReportIds } from '../../src/hid/index.ts';
+import type { CollectionBody } from '../../src/protocol/index.ts';
+import {
+  parseShareLink,
+  SharerSession,
+  SignalingClient,
+  simplePeerLinks,
+  type WebSocketConstructor,
+} from '../../src/transport/index.ts';
+import { loadCorpusDevice } from '../support/corpus.ts';
+import { type FerryProcess, startCommand, startFerry } from '../support/ferry-process.ts';
+
+/**
+ * docs/deploy.md's quickest path: `ferry serve` on one machine, `ssh -R` puts it on a port of another,
+ * and `ferry receive --signal http://127.0.0.1:<that port>` pairs through the tunnel. The SSH server is
+ * a real sshd of the test's own (temporary key, config and port on loopback), the client real OpenSSH.
+ */
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function started(process: FerryProcess): FerryProcess {
+  cleanups.push(() => process.child.kill('SIGKILL'));
+  return process;
+}
+
+/** A loopback port nothing listens on right now (for programs that take no port 0). */
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? done(address.port) : fail()));
+    });
+  });
+}
+
+/** An sshd on 127.0.0.1:<port> that admits root with a throwaway key; returns that key's path. */
+async function startSshd(dir: string, port: number): Promise<string> {
+  const key = join(dir, 'id_ed25519');
+  const hostKey = join(dir, 'host_ed25519');
+  for (const file of [key, hostKey]) {
+    execFileSync('/usr/bin/ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', file]);
+  }
+  copyFileSync(`${key}.pub`, join(dir, 'authorized_keys'));
+  const config = join(dir, 'sshd_config');
+  writeFileSync(
+    config,
+    [
+      `ListenAddress 127.0.0.1:${port}`,
+      `HostKey ${hostKey}`,
+      `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
+      `PidFile ${join(dir, 'sshd.pid')}`,
+      'StrictModes no',
+      'UsePAM no',
+      'PasswordAuthentication no',
+      'PermitRootLogin prohibit-password',
+      'AllowTcpForwarding yes',
+      '',
+    ].join('\n'),
+  );
+  // sshd's privilege separation needs this directory; systemd would make it, nothing does here.
+  mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
+  const sshd = started(startCommand('/usr/sbin/sshd', ['-D', '-e', '-f', config]));
+  await sshd.waitForErrLine((line) => line.includes('Server listening on'));
+  return key;
+}
+
+async function sharerFor(url: string, secret: string) {
+  const corpus = loadCorpusDevice('sony-dualshock3-usb');
+  const collections = collectionsFromDescriptor(corpus.descriptor);
+  const device = new SimulatedHidDevice({
+    vendorId: corpus.vendorId,
+    productId: corpus.productId,
+    productName: corpus.name,
+    collections: collections as unknown as CollectionBody[],
+  });
+  await device.open();
+  const signaling = new SignalingClient(WebSocket as unknown as WebSocketConstructor);
+  await signaling.connect(`${url.replace('http', 'ws')}/signal`);
+  const sharer = new SharerSession({
+    signaling,
+    links: simplePeerLinks(wrtc),
+    iceServers: [],
+    name: 'laptop',
+    auth: { link: secret },
+    approval: 'anyone',
+  });
+  cleanups.push(() => sharer.close());
+  sharer.addDevice(await WebHidSource.open(device as unknown as HIDDevice, new EventTarget()));
+  const reports = corpus.recording.slice(0, 200).map((r) => r.report);
+  const numbered = usesReportIds(collections);
+  const play = () => {
+    for (const report of reports) {
+      if (numbered) device.emitInput(report[0]!, report.subarray(1));
+      else device.emitInput(0, report);
+    }
+  };
+  const expected = reports.map(
+    (r) => `${r.length} ${[...r].map((b) => b.toString(16).padStart(2, '0')).join(' ')}`,
+  );
+  return { sharer, play, expected };
+}
+
+const eventBody = (line: string) => line.replace(/^E: \d{6}\.\d{6} /, '');
+
+describe('ferry through an ssh -R tunnel (docs/deploy.md, quickest path)', () => {
+  it('serves /healthz and /config.json through the tunnel, and ferry receive pairs through it byte-exact', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ferry-ssh-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const sshdPort = await freePort();
+    const key = await startSshd(dir, sshdPort);
+
+    const serve = started(startFerry(['serve', '--port', '0']));
+    const line = await serve.waitForLine((l) => l.startsWith('Ferry is running at '), 40_000);
+    const origin = line.slice('Ferry is running at '.length);
+    const ferryPort = new URL(origin).port;
+
+    const remotePort = await freePort();
+    // The command of docs/deploy.md, with a throwaway key and no known_hosts to write.
+    const ssh = started(
+      startCommand('/usr/bin/ssh', [
+        '-N',
+        '-R',
+        `${remotePort}:127.0.0.1:${ferryPort}`,
+        '-o',
+        'ExitOnForwardFailure=yes',
+        '-o',
+        'StrictHostKeyChecking=no',
+        '-o',
+        'UserKnownHostsFile=/dev/null',
+        '-o',
+        'BatchMode=yes',
+        '-i',
+        key,
+        '-p',
+        String(sshdPort),
+        'root@127.0.0.1',
+      ]),
+    );
+    const tunnel = `http://127.0.0.1:${remotePort}`;
+    // ssh -N prints nothing once the forward is up; the port answering is the sign.
+    await expect
+      .poll(
+        async () => {
+          if (ssh.child.exitCode !== null) throw new Error(`ssh exited:\n${ssh.stderr.join('\n')}`);
+          return (await fetch(`${tunnel}/healthz`).catch(() => undefined))?.status;
+        },
+        { timeout: 20_000, interval: 200 },
+      )
+      .toBe(200);
+    const config = await fetch(`${tunnel}/config.json`);
+    expect(config.status).toBe(200);
+    expect(await config.json()).toHaveProperty('iceServers');
+
+    // The receiver signals through the tunnel only; the sharer talks to ferry serve directly.
+    const receive = started(startFerry(['receive', '--signal', tunnel, '--stats', '60']));
+    const link = await receive.waitForLine((l) => l.includes('/r/'), 30_000);
+    expect(link.startsWith(`${tunnel}/r/`)).toBe(true);
+    const parsed = parseShareLink(link);
+    const { sharer, play, expected } = await sharerFor(origin, parsed.secret);
+    await sharer.join({ sessionId: parsed.sessionId });
+    await receive.waitForLine((l) => l.startsWith('I: '));
+    expect(receive.stdout).toContain('N: Sony PLAYSTATION(R)3 Controller (DualShock 3)');
+    play();
+    const events = () => receive.stdout.filter((l) => l.startsWith('E: '));
+    await expect.poll(() => events().length, { timeout: 15_000 }).toBe(200);
+    expect(events().map(eventBody)).toEqual(expected);
+    receive.child.kill('SIGINT');
+    expect(await receive.exited).toBe(0);
+  });
+});
