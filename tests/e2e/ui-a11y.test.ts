@@ -104,6 +104,7 @@ describe('web app layout on a phone', () => {
     await shareDemo(sharer);
     await expectInViewport(sharer, 'share-link');
     await expectInViewport(sharer, 'share-code');
+    await expectInViewport(sharer, 'share-qr');
     await sharer.screenshot({ path: `${SCREENS}/phone-sharing.png` });
     expect(await seriousViolations(sharer)).toEqual([]);
   });
