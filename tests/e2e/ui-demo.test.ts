@@ -155,6 +155,9 @@ describe('web app: the other ways to meet', () => {
       await approveReceiver(sharer.page, { name: 'Lab PC' });
       await sharer.page.getByTestId('demo-button').click();
       await receive.waitForLine((line) => line === 'N: SpaceNavigator (Ferry demo)');
+      await expect
+        .poll(() => sharer.page.getByTestId('receiver-heading').textContent())
+        .toMatch(/^\s*Sharing with Lab PC\s*$/);
       await expect.poll(() => sharer.page.getByTestId('status-peers').textContent()).toContain('Lab PC');
       // Y pushed to -2: report 1 is X, Y, Z as int16 little-endian, and the CLI prints exactly those bytes.
       await sharer.page.getByTestId('demo-axis-1').fill('-2');

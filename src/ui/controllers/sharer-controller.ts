@@ -150,6 +150,14 @@ export class SharerController implements ReactiveController {
     this.phase = 'idle';
   }
 
+  /** The "Stop sharing" button: receivers get the same goodbye as when the tab closes. */
+  stopSharing(): void {
+    this.stop();
+    this.error = undefined;
+    this.phase = 'idle';
+    this.host.requestUpdate();
+  }
+
   /** Closing the tab stops sharing on purpose: receivers are told (a goodbye), so theirs is a normal end. */
   private readonly onPageHide = (): void => this.openSession?.close();
 

@@ -38,7 +38,10 @@ export class FerryShareInvite extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (changed.has('invite') && this.invite) void this.drawQr(this.invite.link);
+    if (!changed.has('invite') || !this.invite) return;
+    void this.drawQr(this.invite.link);
+    // The invite appears below the buttons; on a phone that is off screen, and it is what comes next.
+    if (changed.get('invite') === undefined) this.scrollIntoView({ block: 'start' });
   }
 
   private async drawQr(link: string): Promise<void> {

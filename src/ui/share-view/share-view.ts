@@ -73,8 +73,10 @@ export class FerryShareView extends LitElement {
           short code for the other side. Nothing is installed; the device stays plugged in here.</p>`;
     }
     const receiverName = this.sharer.waitingReceivers[0];
+    const who = receiverName ?? html`<span class="muted">the waiting receiver…</span>`;
+    const sharing = this.sharer.phase === 'sharing';
     return html`<h2 id="share-heading" data-testid="receiver-heading">
-        Choose a device to share with ${receiverName ?? html`<span class="muted">the waiting receiver…</span>`}
+        ${sharing ? html`Sharing with ${who}` : html`Choose a device to share with ${who}`}
       </h2>
       <p class="muted">They are waiting for your device; it appears on their side as soon as you pick it.</p>`;
   }
@@ -148,6 +150,9 @@ export class FerryShareView extends LitElement {
     const { invite, status, demo, sharedDevices } = this.sharer;
     return html`
       <p class="shared" role="status">Sharing <strong>${sharedDevices.join(', ')}</strong>. Keep this page open.</p>
+      <div class="row actions">
+        <button data-testid="stop-sharing" @click=${() => this.sharer.stopSharing()}>Stop sharing</button>
+      </div>
       ${invite ? html`<ferry-share-invite .invite=${invite}></ferry-share-invite>` : nothing}
       <ferry-share-status .status=${status}></ferry-share-status>
       ${demo ? html`<ferry-demo-controls .device=${demo}></ferry-demo-controls>` : nothing}
