@@ -51,6 +51,7 @@ program
   .option('--signal <url>', "signaling server (default: the link's server, or http://localhost:8080)")
   .option('--name <name>', 'the name the sharer sees (default: this host name)')
   .option('--json', 'print one JSON object per line instead of hid-recorder lines')
+  .option('--record <file>', 'also write hid-recorder lines to FILE (replays with hid-replay)')
   .option('--sink <sink>', 'log, uhid, usbip or usbredir (repeatable; default: log)', collectSinkName)
   .option('--uhid-path <path>', 'the uhid device node', SINK_FLAG_DEFAULTS.uhidPath)
   .option('--usbip-host <host>', 'USB/IP listen address (no authentication!)', SINK_FLAG_DEFAULTS.usbipHost)

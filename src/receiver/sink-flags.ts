@@ -3,7 +3,9 @@ import { InvalidArgumentError } from 'commander';
 import {
   createSinks,
   DEFAULT_SINK_ADDRESSES,
+  FanOutSink,
   isSinkName,
+  RecordSink,
   SINK_NAMES,
   type Sink,
   type SinkName,
@@ -18,6 +20,8 @@ export interface SinkFlags {
   readonly usbipPort: number;
   readonly usbredirHost: string;
   readonly usbredirPort: number;
+  /** `--record FILE`: hid-recorder lines go to FILE as well, whatever the sinks. */
+  readonly record?: string;
 }
 
 export interface SinkIo {
@@ -60,6 +64,7 @@ export async function openSinks(flags: SinkFlags, io: SinkIo): Promise<Sink> {
     usbredir: { host: flags.usbredirHost, port: flags.usbredirPort },
     warn: (line) => io.err(`ferry: ${line}`),
   });
-  await sink.prepare?.();
-  return sink;
+  const all = flags.record === undefined ? sink : new FanOutSink([sink, new RecordSink(flags.record)]);
+  await all.prepare?.();
+  return all;
 }

@@ -15,6 +15,7 @@ import { USBREDIR_DEFAULT_PORT, UsbredirSink } from './usbredir/sink.ts';
 
 export { FanOutSink } from './fan-out.ts';
 export { LogSink } from './log-sink.ts';
+export { RecordSink } from './record-sink.ts';
 export { hidReportSizes } from './report-sizes.ts';
 export type { RemoteHidDevice, RemoteHidDeviceInfo, Sink } from './types.ts';
 export { RemoteDeviceError } from './types.ts';

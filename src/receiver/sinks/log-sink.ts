@@ -39,6 +39,25 @@ export function recorderHeader(device: RemoteHidDevice): string[] {
 }
 
 /**
+ * Writes each input report as an `E:` line, timed from the first one; returns the unsubscribe.
+ * hid-recorder writes the raw hidraw report: the id byte leads when the device numbers reports.
+ */
+export function recordInputs(device: RemoteHidDevice, write: (line: string) => void): () => void {
+  let firstAt: number | undefined;
+  const withId = new Uint8Array(16 * 1024 + 1);
+  return device.onInput((reportId, data, timestampMs) => {
+    firstAt ??= timestampMs;
+    let report = data;
+    if (device.info.usesReportIds) {
+      withId[0] = reportId;
+      withId.set(data, 1);
+      report = withId.subarray(0, data.length + 1);
+    }
+    write(recorderEventLine(timestampMs - firstAt, report));
+  });
+}
+
+/**
  * Prints every shared device and its input reports: hid-recorder's format by default, so the output
  * replays with hid-tools (`hid-replay`), or one JSON object per line with `--json`.
  */
@@ -63,29 +82,15 @@ export class LogSink implements Sink {
           collections: info.collections,
         }),
       );
-    } else {
-      for (const line of recorderHeader(device)) write(line);
+      this.stops.push(
+        device.onInput((reportId, data, timestampMs) =>
+          write(JSON.stringify({ type: 'input', t: timestampMs, reportId, data: hex(data, '') })),
+        ),
+      );
+      return;
     }
-    let firstAt: number | undefined;
-    const withId = new Uint8Array(16 * 1024 + 1);
-    this.stops.push(
-      device.onInput((reportId, data, timestampMs) => {
-        firstAt ??= timestampMs;
-        const elapsed = timestampMs - firstAt;
-        if (json) {
-          write(JSON.stringify({ type: 'input', t: timestampMs, reportId, data: hex(data, '') }));
-          return;
-        }
-        // hid-recorder writes the raw hidraw report: the id byte leads when the device numbers reports.
-        let report = data;
-        if (info.usesReportIds) {
-          withId[0] = reportId;
-          withId.set(data, 1);
-          report = withId.subarray(0, data.length + 1);
-        }
-        write(recorderEventLine(elapsed, report));
-      }),
-    );
+    for (const line of recorderHeader(device)) write(line);
+    this.stops.push(recordInputs(device, write));
   }
 
   /** A generic USB device: its description now, a summary of its transfers when it goes. */
