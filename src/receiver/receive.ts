@@ -243,7 +243,8 @@ function statsLine(session: ReceiverSession, devices: number, path: LinkPath | u
   session.meter.tick();
   const { reportsPerSecond, bytesPerSecond, reports } = session.meter;
   const lost = session.lost > 0 ? `, ${session.lost} lost` : '';
-  return `ferry: ${devices} device(s), ${reportsPerSecond} reports/s, ${formatRate(bytesPerSecond)}, ${reports} reports${lost}, ${describePath(path)}`;
+  const dropped = session.droppedAtSender > 0 ? `, ${session.droppedAtSender} dropped at sender` : '';
+  return `ferry: ${devices} device(s), ${reportsPerSecond} reports/s, ${formatRate(bytesPerSecond)}, ${reports} reports${lost}${dropped}, ${describePath(path)}`;
 }
 
 function hidOnlyNote(sinkName: string): string {

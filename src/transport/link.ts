@@ -19,6 +19,8 @@ export interface Link {
   readonly bufferedAmount: number;
   /** The same, for one of the two channels (the pipeline's `input` stage holds motion on it). */
   buffered?(channel: LinkChannel): number;
+  /** Messages the unreliable channel dropped at this end instead of queuing them (links without one omit it). */
+  readonly droppedAtSender?: number;
   /** Sends on the reliable channel unless told otherwise; the unreliable one drops what it cannot send. */
   send(message: Uint8Array, channel?: LinkChannel): void;
   onOpen(listener: () => void): void;

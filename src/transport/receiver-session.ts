@@ -219,6 +219,11 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
     return this.channel?.pipeline?.stats.lost ?? 0;
   }
 
+  /** Input reports this end's unreliable channel dropped instead of queuing past 64 KiB. */
+  get droppedAtSender(): number {
+    return this.channel?.link.droppedAtSender ?? 0;
+  }
+
   /** The network path to the sharer (direct or relayed, RTT), once connected. */
   async path(): Promise<LinkPath | undefined> {
     return this.channel?.ready ? this.channel.link.path?.() : undefined;

@@ -59,6 +59,8 @@ export interface SharerStatus {
   reportsPerSecond: number;
   bytesPerSecond: number;
   reportsSent: number;
+  /** Input reports the unreliable channels dropped here instead of queuing past 64 KiB (open links only). */
+  droppedAtSender: number;
   lastError: string | undefined;
   /** Shared generic USB devices and the one receiver holding each (docs/webusb.md). */
   usbDevices: UsbShareStatus[];
@@ -238,9 +240,16 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
       reportsPerSecond: this.meter.reportsPerSecond,
       bytesPerSecond: this.meter.bytesPerSecond,
       reportsSent: this.meter.reports,
+      droppedAtSender: this.droppedAtSender(),
       lastError: this.lastError,
       usbDevices: this.usb.status(),
     };
+  }
+
+  private droppedAtSender(): number {
+    let dropped = 0;
+    for (const channel of this.channels.values()) dropped += channel.link.droppedAtSender ?? 0;
+    return dropped;
   }
 
   /** Stops sharing: receivers are told it is on purpose (a goodbye), so that theirs is a normal end. */

@@ -75,6 +75,10 @@ class SimplePeerLink implements SignaledLink {
     return this.peer.bufferSize + (this.unreliable?.bufferedAmount ?? 0);
   }
 
+  get droppedAtSender(): number {
+    return this.unreliable?.dropped ?? 0;
+  }
+
   buffered(channel: LinkChannel): number {
     return channel === 'unreliable' ? (this.unreliable?.bufferedAmount ?? 0) : this.peer.bufferSize;
   }

@@ -12,17 +12,23 @@
 export const UNRELIABLE_CHANNEL_ID = 100;
 
 /**
- * Input reports queued beyond this are dropped, not queued: each queued report is added latency, and the
- * next report carries the newer state anyway.
+ * Input reports that would queue the channel past this are dropped, not queued: each queued report is
+ * added latency, and the next report carries the newer state anyway.
  */
-const MAX_BUFFERED_BYTES = 64 * 1024;
+export const MAX_BUFFERED_BYTES = 64 * 1024;
+
+/** The part of an RTCDataChannel this class uses (a real channel, browser or @roamhq/wrtc, is one). */
+export type UnreliableDataChannel = Pick<
+  RTCDataChannel,
+  'readyState' | 'bufferedAmount' | 'send' | 'close' | 'binaryType' | 'onmessage'
+>;
 
 export class UnreliableChannel {
-  /** Messages dropped because the channel was not open or was backed up. */
+  /** Messages dropped at this (sending) end: the channel was not open, or sending would queue past the cap. */
   dropped = 0;
 
   private constructor(
-    private readonly channel: RTCDataChannel,
+    private readonly channel: UnreliableDataChannel,
     onMessage: (message: Uint8Array) => void,
   ) {
     channel.binaryType = 'arraybuffer';
@@ -39,6 +45,11 @@ export class UnreliableChannel {
       ordered: false,
       maxRetransmits: 0,
     });
+    return UnreliableChannel.wrap(channel, onMessage);
+  }
+
+  /** Drives an already created channel (the other end's, or one made with the options above). */
+  static wrap(channel: UnreliableDataChannel, onMessage: (message: Uint8Array) => void): UnreliableChannel {
     return new UnreliableChannel(channel, onMessage);
   }
 
@@ -46,8 +57,13 @@ export class UnreliableChannel {
     return this.channel.bufferedAmount;
   }
 
+  /** Sends `message`, or drops and counts it when the channel is not open or would queue past the cap. */
   send(message: Uint8Array): void {
-    if (this.channel.readyState !== 'open' || this.channel.bufferedAmount > MAX_BUFFERED_BYTES) {
+    // Checked before every send (two property reads, no allocation): never hand a report to a backed-up queue.
+    if (
+      this.channel.readyState !== 'open' ||
+      this.channel.bufferedAmount + message.byteLength > MAX_BUFFERED_BYTES
+    ) {
       this.dropped++;
       return;
     }

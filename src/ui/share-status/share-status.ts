@@ -43,6 +43,10 @@ export class FerryShareStatus extends LitElement {
           <dd data-testid="status-reports">${(status?.reportsSent ?? 0).toLocaleString()}</dd>
         </div>
         <div>
+          <dt>Dropped at sender</dt>
+          <dd data-testid="status-dropped">${(status?.droppedAtSender ?? 0).toLocaleString()}</dd>
+        </div>
+        <div>
           <dt>Last error</dt>
           <dd data-testid="last-error" class=${status?.lastError ? 'error' : 'muted'}>${status?.lastError ?? 'none'}</dd>
         </div>
