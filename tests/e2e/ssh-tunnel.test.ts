@@ -3,36 +3,19 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'nod
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import wrtc from '@roamhq/wrtc';
-import { afterEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { SimulatedHidDevice, WebHidSource } from '../../src/devices/index.ts';
-import { collectionsFromDescriptor, usesReportIds } from '../../src/hid/index.ts';
-import type { CollectionBody } from '../../src/protocol/index.ts';
-import {
-  parseShareLink,
-  SharerSession,
-  SignalingClient,
-  simplePeerLinks,
-  type WebSocketConstructor,
-} from '../../src/transport/index.ts';
-import { loadCorpusDevice } from '../support/corpus.ts';
+import { describe, expect, it } from 'vitest';
+import { parseShareLink } from '../../src/transport/index.ts';
+import { cleanupAfterEach, killedAfter } from '../support/cleanups.ts';
 import { type FerryProcess, startCommand, startFerry } from '../support/ferry-process.ts';
+import { corpusSharer, eventBody } from '../support/node-peers.ts';
 
 /**
  * docs/deploy.md's quickest path: `ferry serve` on one machine, `ssh -R` puts it on a port of another,
  * and `ferry receive --signal http://127.0.0.1:<that port>` pairs through the tunnel. The SSH server is
  * a real sshd of the test's own (temporary key, config and port on loopback), the client real OpenSSH.
  */
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function started(process: FerryProcess): FerryProcess {
-  cleanups.push(() => process.child.kill('SIGKILL'));
-  return process;
-}
+const defer = cleanupAfterEach();
+const started = (process: FerryProcess) => killedAfter(defer, process);
 
 /** A loopback port nothing listens on right now (for programs that take no port 0). */
 function freePort(): Promise<number> {
@@ -75,48 +58,10 @@ async function startSshd(dir: string, port: number): Promise<string> {
   return key;
 }
 
-async function sharerFor(url: string, secret: string) {
-  const corpus = loadCorpusDevice('sony-dualshock3-usb');
-  const collections = collectionsFromDescriptor(corpus.descriptor);
-  const device = new SimulatedHidDevice({
-    vendorId: corpus.vendorId,
-    productId: corpus.productId,
-    productName: corpus.name,
-    collections: collections as unknown as CollectionBody[],
-  });
-  await device.open();
-  const signaling = new SignalingClient(WebSocket as unknown as WebSocketConstructor);
-  await signaling.connect(`${url.replace('http', 'ws')}/signal`);
-  const sharer = new SharerSession({
-    signaling,
-    links: simplePeerLinks(wrtc),
-    iceServers: [],
-    name: 'laptop',
-    auth: { link: secret },
-    approval: 'anyone',
-  });
-  cleanups.push(() => sharer.close());
-  sharer.addDevice(await WebHidSource.open(device as unknown as HIDDevice, new EventTarget()));
-  const reports = corpus.recording.slice(0, 200).map((r) => r.report);
-  const numbered = usesReportIds(collections);
-  const play = () => {
-    for (const report of reports) {
-      if (numbered) device.emitInput(report[0]!, report.subarray(1));
-      else device.emitInput(0, report);
-    }
-  };
-  const expected = reports.map(
-    (r) => `${r.length} ${[...r].map((b) => b.toString(16).padStart(2, '0')).join(' ')}`,
-  );
-  return { sharer, play, expected };
-}
-
-const eventBody = (line: string) => line.replace(/^E: \d{6}\.\d{6} /, '');
-
 describe('ferry through an ssh -R tunnel (docs/deploy.md, quickest path)', () => {
   it('serves /healthz and /config.json through the tunnel, and ferry receive pairs through it byte-exact', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ferry-ssh-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    defer(() => rmSync(dir, { recursive: true, force: true }));
     const sshdPort = await freePort();
     const key = await startSshd(dir, sshdPort);
 
@@ -167,7 +112,11 @@ describe('ferry through an ssh -R tunnel (docs/deploy.md, quickest path)', () =>
     const link = await receive.waitForLine((l) => l.includes('/r/'), 30_000);
     expect(link.startsWith(`${tunnel}/r/`)).toBe(true);
     const parsed = parseShareLink(link);
-    const { sharer, play, expected } = await sharerFor(origin, parsed.secret);
+    const { sharer, play, expected } = await corpusSharer(origin, {
+      auth: { link: parsed.secret },
+      name: 'laptop',
+    });
+    defer(() => sharer.close());
     await sharer.join({ sessionId: parsed.sessionId });
     await receive.waitForLine((l) => l.startsWith('I: '));
     expect(receive.stdout).toContain('N: Sony PLAYSTATION(R)3 Controller (DualShock 3)');
