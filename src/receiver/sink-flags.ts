@@ -80,7 +80,13 @@ function withFileSinks(sink: Sink, flags: SinkFlags, io: SinkIo): Sink {
   const capture =
     flags.capture === undefined
       ? []
-      : [new CaptureSink({ path: flags.capture, onError: (error) => io.err(`ferry: ${error.message}`) })];
+      : [
+          new CaptureSink({
+            path: flags.capture,
+            usb: sink.attachUsb !== undefined,
+            onError: (error) => io.err(`ferry: ${error.message}`),
+          }),
+        ];
   const record = flags.record === undefined ? [] : [new RecordSink(flags.record)];
   if (capture.length + record.length === 0) return sink;
   return new FanOutSink([...capture, sink, ...record]);

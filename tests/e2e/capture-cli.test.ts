@@ -295,4 +295,10 @@ describe('ferry receive --capture', () => {
     expect(outs.map((row) => row['usb.capdata'])).toEqual(chunks.map(hex));
     expect(ins.map((row) => row['usb.capdata']).sort()).toEqual(chunks.map(hex).sort());
   });
+
+  it('fails before pairing, with the reason, when the file cannot be written', async () => {
+    const ferry = receiveProcess(['7-amber-falcon', '--capture', '/nonexistent/dir/out.pcapng']);
+    expect(await ferry.exited).toBe(1);
+    expect(ferry.stderr.join('\n')).toMatch(/cannot write the capture to \/nonexistent\/dir\/out\.pcapng/);
+  });
 });

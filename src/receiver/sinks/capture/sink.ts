@@ -7,6 +7,11 @@ import { UsbmonPcapngWriter } from './usbmon-writer.ts';
 
 export interface CaptureSinkOptions {
   readonly path: string;
+  /**
+   * Whether to take generic USB devices: only when another sink presents them (the log, usbip,
+   * usbredir), since a receiver that takes one holds it, and a capture alone cannot use it.
+   */
+  readonly usb: boolean;
   /** Told once if a write fails (the disk filled up); the capture then stops, the share goes on. */
   readonly onError?: (error: Error) => void;
   /** Microseconds since the epoch, for events without a timestamp of their own (tests may fix it). */
@@ -23,11 +28,15 @@ const wallClockMicros = () => Math.round((performance.timeOrigin + performance.n
  */
 export class CaptureSink implements Sink {
   readonly name = 'capture';
+  readonly attachUsb?: (device: RemoteUsbDevice) => Promise<void>;
   private fd: number | undefined;
   private recorder: UrbRecorder | undefined;
   private readonly stops: Array<() => void> = [];
 
-  constructor(private readonly options: CaptureSinkOptions) {}
+  constructor(private readonly options: CaptureSinkOptions) {
+    if (options.usb)
+      this.attachUsb = async (device) => this.watch(device, captureUsbDevice(this.open(), device));
+  }
 
   /** Creates (truncates) the file and writes its header now, so that a bad path fails before pairing. */
   async prepare(): Promise<void> {
@@ -37,10 +46,6 @@ export class CaptureSink implements Sink {
   async attach(device: RemoteHidDevice): Promise<void> {
     const recorder = this.open();
     this.watch(device, captureHidDevice(recorder, device, `capture-${this.stops.length + 1}`));
-  }
-
-  async attachUsb(device: RemoteUsbDevice): Promise<void> {
-    this.watch(device, captureUsbDevice(this.open(), device));
   }
 
   async close(): Promise<void> {
