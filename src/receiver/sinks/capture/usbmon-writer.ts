@@ -83,6 +83,7 @@ const EPB_DATA = BlockHeader.size + EnhancedPacket.size;
 const TIMESTAMP_RESOLUTION = 6;
 const TWO_TO_32 = 0x1_0000_0000;
 const textEncoder = new TextEncoder();
+const NO_ISO_PACKETS: readonly UsbmonIsoPacket[] = [];
 
 export function emptyRecord(): UsbmonRecord {
   return {
@@ -134,7 +135,7 @@ export class UsbmonPcapngWriter {
   }
 
   packet(record: UsbmonRecord): void {
-    const packets = record.iso?.packets ?? [];
+    const packets = record.iso?.packets ?? NO_ISO_PACKETS;
     const captured = record.data.length + (record.dataPrefix === undefined ? 0 : 1);
     const packetLength = UsbmonHeader.size + packets.length * UsbmonIsoDescriptor.size + captured;
     const total = EPB_DATA + padded(packetLength) + BlockTrailer.size;
