@@ -69,6 +69,13 @@ async function sharer(add: (sharer: SharerSession) => Promise<void>) {
   return { session, link: `http://localhost:${server.port}/s/${sessionId}#${SECRET}` };
 }
 
+/** `ferry receive LINK --sink log --sink usbip --capture FILE`, USB/IP on a free port. */
+function captureReceiver(link: string, name: string) {
+  const file = scratchFile(name);
+  const args = ['--sink', 'log', '--sink', 'usbip', '--usbip-port', '0', '--capture', file];
+  return { file, ferry: receiveProcess([link, ...args]) };
+}
+
 async function usbipPort(ferry: FerryProcess): Promise<number> {
   const pattern = /usbip: exported 1-1 on 127\.0\.0\.1:(\d+)/;
   await expect.poll(() => ferry.stderr.some((line) => pattern.test(line)), { timeout: 20_000 }).toBe(true);
@@ -143,18 +150,7 @@ describe('ferry receive --capture', () => {
     const { session, link } = await sharer(async (s) => {
       s.addDevice(await WebHidSource.open(device as unknown as HIDDevice, new EventTarget()));
     });
-    const file = scratchFile('dualshock.pcapng');
-    const ferry = receiveProcess([
-      link,
-      '--sink',
-      'log',
-      '--sink',
-      'usbip',
-      '--usbip-port',
-      '0',
-      '--capture',
-      file,
-    ]);
+    const { ferry, file } = captureReceiver(link, 'dualshock.pcapng');
     await ferry.waitForLine((line) => line.startsWith('I: '));
     const port = await usbipPort(ferry);
     const reports = corpus.recording.slice(0, 20).map((r) => r.report);
@@ -240,18 +236,7 @@ describe('ferry receive --capture', () => {
       cleanups.push(() => source.close());
       s.addUsbDevice(source);
     });
-    const file = scratchFile('gadget-zero.pcapng');
-    const ferry = receiveProcess([
-      link,
-      '--sink',
-      'log',
-      '--sink',
-      'usbip',
-      '--usbip-port',
-      '0',
-      '--capture',
-      file,
-    ]);
+    const { ferry, file } = captureReceiver(link, 'gadget-zero.pcapng');
     const port = await usbipPort(ferry);
     const chunks = [512, 1000, 64].map((length, n) =>
       Uint8Array.from({ length }, (_, i) => (i * 13 + n) & 0xff),

@@ -10,16 +10,17 @@ import type { HidRequest, HidRequestOutcome, RemoteDeviceError, RemoteHidDevice 
 import { HidRequest as HidClassRequest, HidReportType } from '../usb/control.ts';
 import { DescriptorType } from '../usb/descriptor-layouts.ts';
 import {
-  buildHidUsbDescriptors,
   CONFIGURATION_VALUE,
   HID_INTERFACE_NUMBER,
   type HidUsbDescriptors,
 } from '../usb/hid-usb-descriptors.ts';
+import { frameReport } from '../usb/report-framing.ts';
 import { LANGID_EN_US } from '../usb/string-descriptors.ts';
+import { hidUsbDescriptorsFor } from '../usb/usb-hid-device.ts';
+import { Errno } from '../usbip/protocol.ts';
 import type { ControlSetup, UrbRecorder } from './urb-recorder.ts';
 import { UsbmonTransfer } from './usbmon-layout.ts';
 
-const Errno = { EPERM: 1, ENODEV: 19, EPIPE: 32, ETIMEDOUT: 110 } as const;
 const GET_DESCRIPTOR = 0x06;
 const SET_CONFIGURATION = 0x09;
 const DEVICE_TO_HOST = 0x80;
@@ -90,14 +91,6 @@ function featureLengths(device: RemoteHidDevice): (reportId: number) => number {
   return (reportId) => (layouts.get(reportId)?.byteLength ?? FALLBACK_FEATURE_LENGTH) + idByte;
 }
 
-function framed(reportId: number, data: Uint8Array, usesReportIds: boolean): Uint8Array {
-  if (!usesReportIds) return data;
-  const out = new Uint8Array(data.length + 1);
-  out[0] = reportId;
-  out.set(data, 1);
-  return out;
-}
-
 /** SET_REPORT / GET_REPORT for one request: the submission now, the completion when it ends. */
 function requestTap(recorder: UrbRecorder, device: number, hid: RemoteHidDevice) {
   const { usesReportIds } = hid.info;
@@ -105,7 +98,7 @@ function requestTap(recorder: UrbRecorder, device: number, hid: RemoteHidDevice)
   return (request: HidRequest) => {
     const isGet = request.kind === 'feature-get';
     const type = request.kind === 'output' ? HidReportType.output : HidReportType.feature;
-    const out = isGet ? EMPTY : framed(request.reportId, request.data, usesReportIds);
+    const out = isGet ? EMPTY : frameReport(request.reportId, request.data, usesReportIds);
     const setup = {
       requestType: isGet ? CLASS_INTERFACE_DEVICE_TO_HOST : CLASS_INTERFACE_HOST_TO_DEVICE,
       request: isGet ? HidClassRequest.getReport : HidClassRequest.setReport,
@@ -121,7 +114,7 @@ function requestTap(recorder: UrbRecorder, device: number, hid: RemoteHidDevice)
         return;
       }
       // A SET_REPORT completion carries no data; a GET_REPORT one carries the report, id byte first.
-      const reply = isGet ? framed(request.reportId, outcome.data, usesReportIds) : EMPTY;
+      const reply = isGet ? frameReport(request.reportId, outcome.data, usesReportIds) : EMPTY;
       recorder.complete(urb, 0, isGet ? reply.length : out.length, reply);
     };
   };
@@ -131,15 +124,7 @@ function requestTap(recorder: UrbRecorder, device: number, hid: RemoteHidDevice)
 export function captureHidDevice(recorder: UrbRecorder, hid: RemoteHidDevice, serialNumber: string) {
   const device = recorder.deviceAddress();
   const { info } = hid;
-  const descriptors = buildHidUsbDescriptors({
-    vendorId: info.vendorId,
-    productId: info.productId,
-    productName: info.productName || 'Ferry HID device',
-    serialNumber,
-    reportDescriptor: info.reportDescriptor,
-    usesReportIds: info.usesReportIds,
-    ...hidReportSizes(info),
-  });
+  const descriptors = hidUsbDescriptorsFor(info, serialNumber, hidReportSizes);
   enumerate(recorder, device, descriptors);
   const { interruptIn } = descriptors;
   // One interrupt IN URB, resubmitted for ever as a host driver does: every report completes it.
