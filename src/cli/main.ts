@@ -52,6 +52,7 @@ program
   .option('--name <name>', 'the name the sharer sees (default: this host name)')
   .option('--json', 'print one JSON object per line instead of hid-recorder lines')
   .option('--record <file>', 'also write hid-recorder lines to FILE (replays with hid-replay)')
+  .option('--capture <file>', 'also write the USB traffic to FILE as pcapng (usbmon; open in Wireshark)')
   .option('--sink <sink>', 'log, uhid, usbip or usbredir (repeatable; default: log)', collectSinkName)
   .option('--uhid-path <path>', 'the uhid device node', SINK_FLAG_DEFAULTS.uhidPath)
   .option('--usbip-host <host>', 'USB/IP listen address (no authentication!)', SINK_FLAG_DEFAULTS.usbipHost)
