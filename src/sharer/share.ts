@@ -135,24 +135,25 @@ export async function share(options: ShareOptions, stop: AbortSignal): Promise<S
             deny: (peer) => session.revoke(peer.peerId),
           })
         : undefined;
-    const finish = (exitCode: number, prefix: string, reason: string) => {
+    /** Ends the share: one line `ferry: <message>` says how, then the goodbye leaves. */
+    const finish = (exitCode: number, message: string) => {
       if (settled) return;
       settled = true;
       clearTimeout(pairTimer);
       prompt?.close();
       ice.close();
       void options.source.close();
-      options.err(`ferry: ${prefix}: ${reason}`);
+      options.err(`ferry: ${message}`);
       const gone = signalingClosed(signaling);
       session.close();
-      void gone.then(() => resolve({ exitCode, reason }));
+      void gone.then(() => resolve({ exitCode, reason: message }));
     };
 
-    stop.addEventListener('abort', () => finish(EXIT_CODES.ended, 'ended', 'interrupted'));
+    stop.addEventListener('abort', () => finish(EXIT_CODES.ended, 'ended: interrupted'));
     options.source.onEnd(
       () =>
         void drained(session).then(() =>
-          finish(EXIT_CODES.ended, 'ended', 'the recording has played to its end'),
+          finish(EXIT_CODES.ended, 'ended: the recording has played to its end'),
         ),
     );
     followReceivers(session, options, {
@@ -160,7 +161,7 @@ export async function share(options: ShareOptions, stop: AbortSignal): Promise<S
       ended: () => settled,
       authenticated: () => clearTimeout(pairTimer),
       ask: (peer) => prompt?.ask(peer),
-      refused: (reason) => finish(EXIT_CODES.failed, 'pairing failed', reason),
+      refused: (reason) => finish(EXIT_CODES.failed, `pairing failed: ${reason}`),
     });
 
     Promise.all([signaling.connect(signalUrl), ice.start()]).then(
@@ -173,17 +174,16 @@ export async function share(options: ShareOptions, stop: AbortSignal): Promise<S
           .then(() => {
             if (target !== undefined)
               pairTimer = setTimeout(
-                () => finish(EXIT_CODES.failed, 'pairing failed', 'no receiver connected in time'),
+                () => finish(EXIT_CODES.failed, 'pairing failed: no receiver was approved in time'),
                 options.pairTimeoutMs,
               );
           })
-          .catch((error: Error) => finish(EXIT_CODES.failed, 'pairing failed', error.message));
+          .catch((error: Error) => finish(EXIT_CODES.failed, `pairing failed: ${error.message}`));
       },
       (error: Error) =>
         finish(
           EXIT_CODES.failed,
-          'cannot reach the signaling server',
-          `${signalUrl}: ${unreachableReason(error)}`,
+          `cannot reach the signaling server at ${signalUrl}: ${unreachableReason(error)}`,
         ),
     );
   });

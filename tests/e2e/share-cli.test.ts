@@ -4,12 +4,15 @@
  * code, or printing its own link and asking on the terminal — arrives byte-exact and in order, with
  * the recording's own R: descriptor; `--loop` plays it again; a bad file is one line and exit code 2.
  */
+
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFerryServer } from '../../signaling/index.ts';
 import type { Recording } from '../../src/devices/recording/index.ts';
+import { CODE_WORDS } from '../../src/transport/index.ts';
 import { writeCorpusRecording } from '../support/corpus-recording.ts';
 import { type FerryProcess, startFerry } from '../support/ferry-process.ts';
 
@@ -147,6 +150,28 @@ describe('ferry share --replay', () => {
     // Every report is the recording's, pass after pass, in order.
     expect(got).toEqual(got.map((_, i) => pass[i % pass.length]));
     expect(sharer.stderr).toContain('ferry: ended: interrupted');
+  });
+
+  it("the wrong words for a waiting receiver's code, or no server: one line and exit code 1", async () => {
+    const origin = await server();
+    const { path } = writeCorpusRecording('sony-dualshock3-usb', scratchDir(), 10);
+    const { receiver, code } = await waitingReceiver(origin);
+    const [nameplate, first] = code.split('-');
+    const wrong = `${nameplate}-${first}-${CODE_WORDS.find((word) => !code.endsWith(`-${word}`))}`;
+    const sharer = ferry(['share', '--replay', path, wrong, '--signal', origin, '--anyone']);
+    expect(await sharer.exited).toBe(1);
+    expect(sharer.stderr.at(-1)).toBe('ferry: pairing failed: this code is wrong — check it and try again');
+    await receiver.waitForErrLine((line) => line === 'ferry: turned away a sharer with a wrong code');
+
+    const probe = createServer();
+    await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
+    const { port } = probe.address() as { port: number };
+    await new Promise((done) => probe.close(done));
+    const offline = ferry(['share', '--replay', path, '--signal', `http://127.0.0.1:${port}`]);
+    expect(await offline.exited).toBe(1);
+    expect(offline.stderr).toEqual([
+      `ferry: cannot reach the signaling server at ws://127.0.0.1:${port}/signal: connect ECONNREFUSED 127.0.0.1:${port}`,
+    ]);
   });
 
   it('a malformed recording is one line naming the line, and exit code 2', async () => {
