@@ -42,7 +42,8 @@ export class RecordingSource implements HidSource {
   readonly reportDescriptor: Uint8Array;
   /** The recorded reports, in order. */
   readonly events: readonly RecordedEvent[];
-  private readonly numbered: boolean;
+  /** Each event as it goes out (id, data view), split once here rather than per report played. */
+  private readonly reports: ReadonlyArray<{ reportId: number; data: Uint8Array } | undefined>;
   private readonly speed: number;
   private readonly loop: boolean;
   private readonly clock: ReplayClock;
@@ -67,8 +68,8 @@ export class RecordingSource implements HidSource {
     this.productName = recording.name;
     this.collections = collections as unknown as CollectionBody[];
     this.reportDescriptor = recording.descriptor;
-    this.numbered = usesReportIds(collections);
     this.events = recording.events;
+    this.reports = splitReports(recording.events, usesReportIds(collections));
     this.speed = speed;
     this.loop = options.loop ?? false;
     this.clock = options.clock;
@@ -160,15 +161,26 @@ export class RecordingSource implements HidSource {
   };
 
   private play(index: number, now: number): void {
-    const { bytes } = this.events[index]!;
-    // hid-recorder writes raw hidraw reports: the id byte leads when the descriptor numbers reports.
-    if (this.numbered && bytes.length === 0) return;
-    const reportId = this.numbered ? bytes[0]! : 0;
-    const data = this.numbered ? bytes.subarray(1) : bytes;
-    for (const listener of this.inputListeners) listener(reportId, data, now);
+    const report = this.reports[index];
+    if (report === undefined) return;
+    for (const listener of this.inputListeners) listener(report.reportId, report.data, now);
   }
 
   private end(): void {
     for (const listener of this.endListeners) listener();
   }
+}
+
+/**
+ * hid-recorder writes raw hidraw reports: the id byte leads when the descriptor numbers its reports, and
+ * WebHID hands it over apart from the data. A numbered report too short to hold its id is skipped.
+ */
+function splitReports(
+  events: readonly RecordedEvent[],
+  numbered: boolean,
+): Array<{ reportId: number; data: Uint8Array } | undefined> {
+  return events.map(({ bytes }) => {
+    if (!numbered) return { reportId: 0, data: bytes };
+    return bytes.length === 0 ? undefined : { reportId: bytes[0]!, data: bytes.subarray(1) };
+  });
 }
