@@ -14,10 +14,13 @@ const { version } = packageJson;
 
 const SHARE_EXAMPLE = `  ferry share --replay pad.hid '<receiver link>'         share a recorded device, no browser needed`;
 
+const OTHER_EXIT_CODES = `  (those of ferry receive; ferry share --help lists its own)
+`;
+
 const program = new Command('ferry')
   .description('Ferry: use a USB or HID device from another computer')
   .version(version, '-V, --version', 'print the version')
-  .addHelpText('after', `${RECEIVE_EXAMPLES}\n${SHARE_EXAMPLE}\n${RECEIVE_EXIT_HELP}`)
+  .addHelpText('after', `${RECEIVE_EXAMPLES}\n${SHARE_EXAMPLE}\n${RECEIVE_EXIT_HELP}${OTHER_EXIT_CODES}`)
   // Commander's own errors (unknown option, bad value) are usage errors; --help and --version exit 0.
   .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : EXIT_CODES.usage))
   .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'ferry: ')) });
