@@ -11,7 +11,7 @@ import { collectIceServer } from '../receiver/ice-flag.ts';
 import { pipelineFlag } from '../receiver/pipeline-flag.ts';
 import { EXIT_CODES } from '../receiver/receive.ts';
 import { share } from '../sharer/index.ts';
-import { PERMISSIONS, type Permission } from '../transport/index.ts';
+import { PERMISSIONS, type Permission, parseJoinTarget } from '../transport/index.ts';
 import { fail, terminalLines } from './fail.ts';
 import { positiveInt } from './flag-values.ts';
 import { checkJoinTarget } from './receive.ts';
@@ -77,6 +77,12 @@ async function openReplay(flags: ShareFlags): Promise<RecordingSource> {
   }
 }
 
+/** A sharer's link already has a sharer: sharing into it is a mix-up, not something to try. */
+function isSharersLink(target: string): boolean {
+  const parsed = parseJoinTarget(target);
+  return parsed.kind === 'link' && parsed.createdBy === 'sharer';
+}
+
 export function shareCommand(): Command {
   return new Command('share')
     .description('share a device without a browser: a hid-recorder recording played as a live HID device')
@@ -114,6 +120,11 @@ export function shareCommand(): Command {
     .addHelpText('after', `${SHARE_EXAMPLES}\n${SHARE_EXIT_HELP}`)
     .action(async (target: string | undefined, flags: ShareFlags) => {
       checkJoinTarget(target);
+      if (target !== undefined && isSharersLink(target))
+        fail(
+          EXIT_CODES.usage,
+          "this is a sharer's link (/s/): receive with it (ferry receive); share to a receiver's /r/ link",
+        );
       const source = await openReplay(flags);
       const stop = new AbortController();
       process.once('SIGINT', () => stop.abort());

@@ -185,6 +185,10 @@ describe('ferry share --replay', () => {
       ],
       [['--replay', join(dir, 'missing.hid')], /^ferry: cannot read the recording .*missing\.hid: ENOENT$/],
       [['--replay', bad, '7-amber-flacon'], /^ferry: "flacon" is not a code word; check the spelling$/],
+      [
+        ['--replay', bad, `http://localhost:8080/s/${'A'.repeat(22)}#${'B'.repeat(22)}`],
+        /^ferry: this is a sharer's link \(\/s\/\)/,
+      ],
       [[], /^ferry: required option '--replay <file>' not specified$/],
       [['--replay', bad, '--speed', '0'], /^ferry: .*--speed.*expected a number above 0$/],
     ];
