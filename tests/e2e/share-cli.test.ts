@@ -4,47 +4,37 @@
  * code, or printing its own link and asking on the terminal — arrives byte-exact and in order, with
  * the recording's own R: descriptor; `--loop` plays it again; a bad file is one line and exit code 2.
  */
-
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createFerryServer } from '../../signaling/index.ts';
 import type { Recording } from '../../src/devices/recording/index.ts';
 import { CODE_WORDS } from '../../src/transport/index.ts';
+import { cleanupAfterEach, killedAfter } from '../support/cleanups.ts';
 import { writeCorpusRecording } from '../support/corpus-recording.ts';
 import { type FerryProcess, startFerry } from '../support/ferry-process.ts';
+import { eventBody, recorderLine } from '../support/node-peers.ts';
 
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function ferry(args: string[]): FerryProcess {
-  const process = startFerry(args);
-  cleanups.push(() => process.child.kill('SIGKILL'));
-  return process;
-}
+const defer = cleanupAfterEach();
+const ferry = (args: string[]): FerryProcess => killedAfter(defer, startFerry(args));
 
 function scratchDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'ferry-share-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  defer(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
 
 async function server(): Promise<string> {
   const started = await createFerryServer({ port: 0 });
-  cleanups.push(() => started.close());
+  defer(() => started.close());
   return `http://localhost:${started.port}`;
 }
 
 const hex = (bytes: Uint8Array) => [...bytes].map((b) => b.toString(16).padStart(2, '0')).join(' ');
-/** What an E: line says after its time: `<len> <bytes>`. */
-const eventBody = (line: string) => line.replace(/^E: \d{6}\.\d{6} /, '');
 const eventsOf = (lines: readonly string[]) => lines.filter((l) => l.startsWith('E: ')).map(eventBody);
-const expectedEvents = (recording: Recording) =>
-  recording.events.map((e) => `${e.bytes.length} ${hex(e.bytes)}`);
+const expectedEvents = (recording: Recording) => recording.events.map((e) => recorderLine(e.bytes));
 const descriptorLine = (recording: Recording) =>
   `R: ${recording.descriptor.length} ${hex(recording.descriptor)}`;
 
