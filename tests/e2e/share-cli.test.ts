@@ -16,6 +16,13 @@ import { cleanupAfterEach, killedAfter } from '../support/cleanups.ts';
 import { writeCorpusRecording } from '../support/corpus-recording.ts';
 import { type FerryProcess, startFerry } from '../support/ferry-process.ts';
 import { eventBody, recorderLine } from '../support/node-peers.ts';
+import { TestSocket } from '../unit/sinks/usb-test-socket.ts';
+import {
+  getDescriptorSetup,
+  importDevice,
+  readRetSubmit,
+  submitRequest,
+} from '../unit/sinks/usbip-test-client.ts';
 
 const defer = cleanupAfterEach();
 const ferry = (args: string[]): FerryProcess => killedAfter(defer, startFerry(args));
@@ -121,6 +128,28 @@ describe('ferry share --replay', () => {
     expect(receiver.stderr).toContain('ferry: ended: the sharer did not approve this receiver');
     expect(eventsOf(receiver.stdout)).toEqual([]);
     expect(sharer.stderr).toContain('ferry: denied stranger');
+  });
+
+  it("a USB/IP host reads the recording's own report descriptor from the receiver's exported device", async () => {
+    const origin = await server();
+    const { path, recording } = writeCorpusRecording('sony-dualshock3-usb', scratchDir(), 20);
+    const { receiver, link } = await waitingReceiver(origin, ['--sink', 'usbip', '--usbip-port', '0']);
+    ferry(['share', '--replay', path, link, '--anyone', '--loop']);
+    const exported = await receiver.waitForErrLine((line) =>
+      /usbip: exported 1-1 on 127\.0\.0\.1:\d+/.test(line),
+    );
+    const port = Number(/127\.0\.0\.1:(\d+)/.exec(exported)![1]);
+
+    const socket = await TestSocket.open(port);
+    defer(() => socket.destroy());
+    expect((await importDevice(socket, '1-1')).op.status).toBe(0);
+    const getReport = getDescriptorSetup(0x22, 0, 1024, 1);
+    socket.write(
+      submitRequest({ seqnum: 1, direction: 1, ep: 0, transferBufferLength: 1024, setup: getReport }),
+    );
+    const reply = await readRetSubmit(socket);
+    expect(reply.status).toBe(0);
+    expect(reply.data).toEqual(recording.descriptor);
   });
 
   it('--loop plays the recording again after its end, until Ctrl-C', async () => {
