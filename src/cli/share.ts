@@ -113,7 +113,7 @@ export function shareCommand(): Command {
     )
     .option(
       '--pair-timeout <seconds>',
-      'joining: give up if no receiver is approved in time',
+      'joining: give up if no receiver connects in time',
       positiveInt,
       30,
     )

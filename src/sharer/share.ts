@@ -41,7 +41,7 @@ export interface ShareOptions {
   approval: Approval;
   /** What an approved receiver may do. */
   permission: Permission;
-  /** Joining: give up if no receiver is approved in time. */
+  /** Joining: give up if no receiver connects and proves the secret in time. */
   pairTimeoutMs: number;
   source: PlayedSource;
   /** Said once the first receiver is in and the device starts playing. */
@@ -125,7 +125,10 @@ export async function share(options: ShareOptions, stop: AbortSignal): Promise<S
 
   return new Promise<ShareResult>((resolve) => {
     let settled = false;
-    let pairTimer: ReturnType<typeof setTimeout> | undefined;
+    // Joining, a receiver must be authenticated within --pair-timeout (one may be before the timer starts).
+    const pairing: { timer?: ReturnType<typeof setTimeout>; authenticated: boolean } = {
+      authenticated: false,
+    };
     const prompt =
       options.approval === 'ask'
         ? new ApprovalPrompt({
@@ -139,7 +142,7 @@ export async function share(options: ShareOptions, stop: AbortSignal): Promise<S
     const finish = (exitCode: number, message: string) => {
       if (settled) return;
       settled = true;
-      clearTimeout(pairTimer);
+      clearTimeout(pairing.timer);
       prompt?.close();
       ice.close();
       void options.source.close();
@@ -159,7 +162,10 @@ export async function share(options: ShareOptions, stop: AbortSignal): Promise<S
     followReceivers(session, options, {
       hosting: target === undefined,
       ended: () => settled,
-      authenticated: () => clearTimeout(pairTimer),
+      authenticated: () => {
+        pairing.authenticated = true;
+        clearTimeout(pairing.timer);
+      },
       ask: (peer) => prompt?.ask(peer),
       refused: (reason) => finish(EXIT_CODES.failed, `pairing failed: ${reason}`),
     });
@@ -172,9 +178,9 @@ export async function share(options: ShareOptions, stop: AbortSignal): Promise<S
             : join(session, target, options);
         started
           .then(() => {
-            if (target !== undefined)
-              pairTimer = setTimeout(
-                () => finish(EXIT_CODES.failed, 'pairing failed: no receiver was approved in time'),
+            if (target !== undefined && !pairing.authenticated)
+              pairing.timer = setTimeout(
+                () => finish(EXIT_CODES.failed, 'pairing failed: no receiver connected in time'),
                 options.pairTimeoutMs,
               );
           })
