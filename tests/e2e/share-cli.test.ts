@@ -77,16 +77,31 @@ describe('ferry share --replay', () => {
     expect(eventsOf(file)).toEqual(expectedEvents(recording));
   });
 
-  it('joins by short code a device without report ids, --speed 10', async () => {
+  it('joins by short code a device without report ids, --speed 10, its own --pipeline', async () => {
     const origin = await server();
     const { path, recording } = writeCorpusRecording('namtai-wbuzz-usb', scratchDir());
     const { receiver, code } = await waitingReceiver(origin);
 
-    const sharer = ferry(['share', '--replay', path, code, '--signal', origin, '--speed', '10', '--anyone']);
+    const sharer = ferry([
+      'share',
+      '--replay',
+      path,
+      code,
+      '--signal',
+      origin,
+      '--speed',
+      '10',
+      '--anyone',
+      '--pipeline',
+      'bundle(1ms),deflate,encrypt',
+    ]);
     expect(await sharer.exited).toBe(0);
     expect(await receiver.exited).toBe(0);
     expect(sharer.stderr.join('\n')).toMatch(
       /playing 42 reports of Namtai Wbuzz \(054c:1000\) \(14\.4 s at speed 10\)/,
+    );
+    expect(receiver.stderr.some((line) => /^ferry: pipeline bundle\(.*\),deflate\(.*\),encrypt\(.*\)$/.test(line))).toBe(
+      true,
     );
     expect(receiver.stdout.filter((l) => l.startsWith('R: '))).toEqual([descriptorLine(recording)]);
     expect(eventsOf(receiver.stdout)).toEqual(expectedEvents(recording));
