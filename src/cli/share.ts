@@ -111,12 +111,7 @@ export function shareCommand(): Command {
         .choices(PERMISSIONS)
         .default('input'),
     )
-    .option(
-      '--pair-timeout <seconds>',
-      'joining: give up if no receiver connects in time',
-      positiveInt,
-      30,
-    )
+    .option('--pair-timeout <seconds>', 'joining: give up if no receiver connects in time', positiveInt, 30)
     .addHelpText('after', `${SHARE_EXAMPLES}\n${SHARE_EXIT_HELP}`)
     .action(async (target: string | undefined, flags: ShareFlags) => {
       checkJoinTarget(target);

@@ -100,9 +100,9 @@ describe('ferry share --replay', () => {
     expect(sharer.stderr.join('\n')).toMatch(
       /playing 42 reports of Namtai Wbuzz \(054c:1000\) \(14\.4 s at speed 10\)/,
     );
-    expect(receiver.stderr.some((line) => /^ferry: pipeline bundle\(.*\),deflate\(.*\),encrypt\(.*\)$/.test(line))).toBe(
-      true,
-    );
+    expect(
+      receiver.stderr.some((line) => /^ferry: pipeline bundle\(.*\),deflate\(.*\),encrypt\(.*\)$/.test(line)),
+    ).toBe(true);
     expect(receiver.stdout.filter((l) => l.startsWith('R: '))).toEqual([descriptorLine(recording)]);
     expect(eventsOf(receiver.stdout)).toEqual(expectedEvents(recording));
   });
