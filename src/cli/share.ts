@@ -28,8 +28,8 @@ Exit codes:
   ${EXIT_CODES.ended}  the share ended normally: the recording played to its end, or Ctrl-C here
   ${EXIT_CODES.failed}  pairing failed: server unreachable, unknown session or code, the receiver refused
      this secret, no receiver in time (joining)
-  ${EXIT_CODES.usage}  the command line is wrong: an unknown option, a malformed link or code, a recording
-     file that cannot be read or is not a hid-recorder file (the error names the line)
+  ${EXIT_CODES.usage}  the command line is wrong: an unknown option, a malformed link or code, a sharer's
+     /s/ link, a recording file that cannot be read or is not a hid-recorder file (the error names the line)
 `;
 
 /** `--speed`: how much faster than recorded (2 twice as fast, 0.5 half as fast). */
@@ -44,11 +44,8 @@ function seconds(us: number): string {
 }
 
 /** What the share says when it starts playing: how much, how long, how fast. */
-function playingLine(
-  source: RecordingSource,
-  events: readonly { timeUs: number }[],
-  flags: ShareFlags,
-): string {
+function playingLine(source: RecordingSource, flags: ShareFlags): string {
+  const { events } = source;
   const span = events.length > 0 ? events[events.length - 1]!.timeUs - events[0]!.timeUs : 0;
   const speed = flags.speed === 1 ? '' : ` at speed ${flags.speed}`;
   const loop = flags.loop ? ', looping' : '';
@@ -135,7 +132,7 @@ export function shareCommand(): Command {
           permission: flags.permission,
           pairTimeoutMs: flags.pairTimeout * 1000,
           source,
-          playingLine: playingLine(source, source.events, flags),
+          playingLine: playingLine(source, flags),
           answers: process.stdin,
           ...terminalLines,
         },
