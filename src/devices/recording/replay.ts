@@ -34,6 +34,9 @@ const MIN_LOOP_GAP_MS = 1;
 
 const NOT_A_DEVICE = 'a replayed recording has only input reports';
 
+/** The device announcement carries at most 256 characters of name (protocol/bodies.ts); N: may be longer. */
+const MAX_NAME_LENGTH = 256;
+
 export class RecordingSource implements HidSource {
   readonly vendorId: number;
   readonly productId: number;
@@ -65,7 +68,7 @@ export class RecordingSource implements HidSource {
     const collections = collectionsFromDescriptor(recording.descriptor);
     this.vendorId = recording.ids.vendorId;
     this.productId = recording.ids.productId;
-    this.productName = recording.name;
+    this.productName = recording.name.slice(0, MAX_NAME_LENGTH);
     this.collections = collections as unknown as CollectionBody[];
     this.reportDescriptor = recording.descriptor;
     this.events = recording.events;

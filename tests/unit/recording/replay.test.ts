@@ -99,6 +99,9 @@ describe('RecordingSource (a recording played as a HID device)', () => {
     expect(source.productName).toBe('pad');
     expect(source.reportDescriptor).toEqual(NUMBERED);
     expect(source.collections[0]?.inputReports.map((r) => r.reportId)).toEqual([1]);
+    // An N: line longer than an announcement may carry is cut to fit, not refused by the receiver.
+    const long = new RecordingSource({ ...THREE, name: 'x'.repeat(300) }, { clock: new FakeClock() });
+    expect(long.productName).toBe('x'.repeat(256));
   });
 
   it('plays each report at its recorded time from the first, split into id and data', () => {
