@@ -208,6 +208,16 @@ describe('ferry share --replay', () => {
     ]);
   });
 
+  it('joining a receiver that never answers gives up after --pair-timeout: exit code 1', async () => {
+    const origin = await server();
+    const { path } = writeCorpusRecording('sony-dualshock3-usb', scratchDir(), 10);
+    const { receiver, link } = await waitingReceiver(origin);
+    receiver.child.kill('SIGSTOP'); // still in the session, but it will never answer the offer
+    const sharer = ferry(['share', '--replay', path, link, '--anyone', '--pair-timeout', '1']);
+    expect(await sharer.exited).toBe(1);
+    expect(sharer.stderr.at(-1)).toBe('ferry: pairing failed: no receiver connected in time');
+  });
+
   it('a malformed recording is one line naming the line, and exit code 2', async () => {
     const dir = scratchDir();
     const bad = join(dir, 'bad.hid');
