@@ -1,5 +1,6 @@
 import { type HidCollectionInfo, synthesizeReportDescriptor, usesReportIds } from '../hid/index.ts';
 import { type RemoteDevice, RemoteDeviceError as TransportDeviceError } from '../transport/index.ts';
+import { announcedDescriptor } from './announced-descriptor.ts';
 import {
   type HidRequest,
   type HidRequestObserver,
@@ -44,20 +45,25 @@ async function observed<T>(
   }
 }
 
-/** Presents a session's RemoteDevice through the sink contract, with a report descriptor rebuilt for it. */
+/**
+ * Presents a session's RemoteDevice through the sink contract, with the device's own report descriptor
+ * when the sharer sent it (a replayed recording), else one rebuilt from its collections.
+ */
 export function asRemoteHidDevice(device: RemoteDevice): RemoteHidDevice {
   const { vendorId, productId, productName } = device.announcement;
   // The announcement's collections passed the protocol's schema, which mirrors WebHID's HIDCollectionInfo.
   const collections = device.announcement.collections as unknown as HidCollectionInfo[];
   const observers = new Set<HidRequestObserver>();
+  const own = announcedDescriptor(device.announcement.reportDescriptor);
   return {
     info: {
       vendorId,
       productId,
       productName,
       collections,
-      reportDescriptor: synthesizeReportDescriptor(collections),
-      usesReportIds: usesReportIds(collections),
+      reportDescriptor: own?.bytes ?? synthesizeReportDescriptor(collections),
+      usesReportIds: own?.numbered ?? usesReportIds(collections),
+      descriptorFromDevice: own !== undefined,
     },
     onInput: (listener) => device.onInput(listener),
     onClose: (listener) => device.onClose(listener),

@@ -1,26 +1,12 @@
-import wrtc from '@roamhq/wrtc';
-import WebSocket from 'ws';
 import { SimulatedHidDevice, WebHidSource } from '../../src/devices/index.ts';
+import { connectSignaling, nodeLinks } from '../../src/headless/index.ts';
 import { collectionsFromDescriptor, usesReportIds } from '../../src/hid/index.ts';
 import type { CollectionBody } from '../../src/protocol/index.ts';
-import {
-  type ChannelAuth,
-  SharerSession,
-  SignalingClient,
-  simplePeerLinks,
-  type WebSocketConstructor,
-} from '../../src/transport/index.ts';
+import { type ChannelAuth, SharerSession } from '../../src/transport/index.ts';
 import { type CorpusDevice, loadCorpusDevice } from './corpus.ts';
 
-/** WebRTC links for Node peers in tests (the same stack `ferry receive` uses). */
-export const nodeLinks = simplePeerLinks(wrtc);
-
-/** A signaling client connected to a Ferry server at `serverUrl` (http://host:port). */
-export async function connectSignaling(serverUrl: string): Promise<SignalingClient> {
-  const client = new SignalingClient(WebSocket as unknown as WebSocketConstructor);
-  await client.connect(`${serverUrl.replace(/^http/, 'ws')}/signal`);
-  return client;
-}
+/** Node peers in tests use what `ferry receive` and `ferry share` use (src/headless). */
+export { connectSignaling, nodeLinks };
 
 /** A simulated HIDDevice presenting a corpus device with the collections Chrome would give it. */
 export function simulatedCorpusDevice(name: string): { corpus: CorpusDevice; device: SimulatedHidDevice } {

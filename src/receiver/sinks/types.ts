@@ -17,8 +17,12 @@ export interface RemoteHidDeviceInfo {
   readonly productName: string;
   /** Exactly the `HIDDevice.collections` the sharer's browser reported. */
   readonly collections: HidCollections;
-  /** A report descriptor rebuilt from `collections` (src/hid synthesizeReportDescriptor). */
+  /**
+   * The device's own report descriptor when the sharer sent it (`descriptorFromDevice`: a replayed
+   * recording), else one rebuilt from `collections` (src/hid synthesizeReportDescriptor).
+   */
   readonly reportDescriptor: Uint8Array;
+  readonly descriptorFromDevice?: boolean;
   /** True when the descriptor declares report ids (the id byte then leads every report on the wire). */
   readonly usesReportIds: boolean;
 }
