@@ -1,0 +1,9 @@
+/**
+ * Remote devices for web apps (docs/web-api.md): `connect(link)` resolves to a `navigator.hid`-shaped
+ * object whose devices are the ones a Ferry share carries. Browser-only; built into `dist/ferry-hid.js`
+ * (vite.web-api.config.ts), which the server serves to any origin.
+ */
+export { type ConnectOptions, connect } from './connect.ts';
+export { FerryHIDDevice } from './device.ts';
+export { FerryHIDConnectionEvent, FerryHIDInputReportEvent } from './events.ts';
+export { FerryHID } from './hid.ts';
