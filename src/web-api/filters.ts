@@ -64,6 +64,9 @@ function toFilters(value: unknown, member: string): DeviceFilter[] | string {
   }
   const filters: DeviceFilter[] = [];
   for (const entry of value as Iterable<unknown>) {
+    if (entry !== undefined && entry !== null && typeof entry !== 'object' && typeof entry !== 'function') {
+      return `Failed to read the '${member}' property from 'HIDDeviceRequestOptions': The provided value is not of type 'HIDDeviceFilter'.`;
+    }
     const source = (entry ?? {}) as Record<string, unknown>;
     const filter: DeviceFilter = {};
     if (source.vendorId !== undefined) filter.vendorId = toUnsigned(source.vendorId, 32);

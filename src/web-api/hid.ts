@@ -4,6 +4,12 @@ import { EventHandlerSlot } from './event-handler.ts';
 import { FerryHIDConnectionEvent } from './events.ts';
 import { chooserLists, requestOptions } from './filters.ts';
 
+/** HIDDeviceRequestOptions as the spec has it now (w3c-web-hid's types predate `exclusionFilters`). */
+export interface HIDRequestOptions {
+  filters: HIDDeviceFilter[];
+  exclusionFilters?: HIDDeviceFilter[];
+}
+
 const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 /**
@@ -68,7 +74,7 @@ export class FerryHID extends EventTarget {
    * Chrome's argument checks (TypeError), then, in place of the chooser, every shared device the filters
    * list; none is `[]`, as a cancelled chooser. Needs no user gesture: nothing is shown to the user.
    */
-  async requestDevice(...args: [options: HIDDeviceRequestOptions]): Promise<FerryHIDDevice[]> {
+  async requestDevice(...args: [options: HIDRequestOptions]): Promise<FerryHIDDevice[]> {
     const options = requestOptions(args);
     if (options instanceof TypeError) throw options;
     await nextTask();

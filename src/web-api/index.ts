@@ -6,4 +6,4 @@
 export { type ConnectOptions, connect } from './connect.ts';
 export { FerryHIDDevice } from './device.ts';
 export { FerryHIDConnectionEvent, FerryHIDInputReportEvent } from './events.ts';
-export { FerryHID } from './hid.ts';
+export { FerryHID, type HIDRequestOptions } from './hid.ts';
