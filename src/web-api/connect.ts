@@ -14,6 +14,7 @@ import {
 } from '../transport/index.ts';
 import { domError } from './errors.ts';
 import { FerryHID } from './hid.ts';
+import { FerryUSB } from './usb.ts';
 
 export interface ConnectOptions {
   /** What the sharer sees in its approval prompt. Default: this page's host (`location.host`). */
@@ -41,7 +42,35 @@ const ANNOUNCE_SETTLE_MS = 1000;
  * reached, or dropped us), NotFoundError (no such session), NotAllowedError (the secret or code is wrong,
  * or the sharer denied this page), or the abort signal's reason.
  */
-export async function connect(linkOrCode: string, options: ConnectOptions = {}): Promise<FerryHID> {
+export function connect(linkOrCode: string, options: ConnectOptions = {}): Promise<FerryHID> {
+  return joinShare(linkOrCode, options, { acceptUsb: false, firstDevice: 'device' }, (s) => new FerryHID(s));
+}
+
+/**
+ * The same for generic USB devices: a `navigator.usb`-shaped object. This receiver tells the sharer it
+ * takes USB devices, and the sharer gives each USB device to one such receiver (docs/webusb.md).
+ */
+export function connectUSB(linkOrCode: string, options: ConnectOptions = {}): Promise<FerryUSB> {
+  return joinShare(
+    linkOrCode,
+    options,
+    { acceptUsb: true, firstDevice: 'usb-device' },
+    (s) => new FerryUSB(s),
+  );
+}
+
+interface ShareKind {
+  acceptUsb: boolean;
+  /** The announcement connect waits for (see ANNOUNCE_SETTLE_MS). */
+  firstDevice: 'device' | 'usb-device';
+}
+
+async function joinShare<T>(
+  linkOrCode: string,
+  options: ConnectOptions,
+  kind: ShareKind,
+  wrap: (session: ReceiverSession) => T,
+): Promise<T> {
   const target = joinTargetOf(linkOrCode);
   const server = serverOf(target, String(linkOrCode).trim(), options.server);
   options.signal?.throwIfAborted();
@@ -65,17 +94,19 @@ export async function connect(linkOrCode: string, options: ConnectOptions = {}):
     name: options.name ?? location.host,
     auth: target.kind === 'code' ? { code: target.words.join('-') } : { link: target.secret },
     requestTimeoutMs: options.requestTimeoutMs,
+    acceptUsb: kind.acceptUsb,
     // Like the receiver page: a sharer that reloads comes back into the same session.
     whenSharerLeaves: 'wait',
   });
-  const hid = new FerryHID(session);
-  await admitted(session, target, options.signal, () => signalingClosed);
-  return hid;
+  const wrapped = wrap(session);
+  await admitted(session, target, kind.firstDevice, options.signal, () => signalingClosed);
+  return wrapped;
 }
 
 function admitted(
   session: ReceiverSession,
   target: JoinTarget,
+  firstDevice: ShareKind['firstDevice'],
   signal: AbortSignal | undefined,
   signalingClosed: () => boolean,
 ): Promise<void> {
@@ -93,7 +124,7 @@ function admitted(
     signal?.addEventListener('abort', abort, { once: true });
     stops.push(() => signal?.removeEventListener('abort', abort));
     stops.push(session.on('granted', () => (settle ??= setTimeout(() => finish(), ANNOUNCE_SETTLE_MS))));
-    stops.push(session.on('device', () => finish()));
+    stops.push(session.on(firstDevice, () => finish()));
     stops.push(
       session.on('ended', ({ reason, kind }) => {
         const name = kind !== 'dismissed' && signalingClosed() ? 'NetworkError' : 'NotAllowedError';

@@ -52,3 +52,21 @@ export class FerryHIDInputReportEvent extends Event {
     return 'HIDInputReportEvent';
   }
 }
+
+/** `connect` / `disconnect` on the usb object. */
+export class FerryUSBConnectionEvent extends Event {
+  readonly #device: EventTarget | object;
+
+  constructor(type: string, init: { device: object }) {
+    super(type);
+    this.#device = init.device;
+  }
+
+  get device(): object {
+    return this.#device;
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'USBConnectionEvent';
+  }
+}
