@@ -266,8 +266,8 @@ export class FerryUSBDevice implements USBDevice {
   }
 
   #ensureNoStateChange(): void {
-    if (this.#remote.closed) throw domError('NotFoundError', Message.disconnected);
-    if (this.#forgotten) throw domError('InvalidStateError', 'The device is forgotten.');
+    // Chrome: forget() revokes the permission, which closes the device's pipe, as an unplug does.
+    if (this.#remote.closed || this.#forgotten) throw domError('NotFoundError', Message.disconnected);
     if (this.#stateChange) throw domError('InvalidStateError', Message.stateChange);
   }
 
@@ -331,7 +331,7 @@ function statusError(status: UsbStatusName): DOMException {
     case 'not-allowed':
       return domError('SecurityError', NOT_ALLOWED);
     case 'timeout':
-      return domError('TimeoutError', `${TRANSFER_ERROR} No answer from the sharer in time.`);
+      return domError('TimeoutError', 'The transfer timed out.');
     default:
       return domError('NetworkError', TRANSFER_ERROR);
   }
