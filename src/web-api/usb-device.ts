@@ -73,8 +73,9 @@ export class FerryUSBDevice implements USBDevice {
     return 'USBDevice';
   }
 
+  /** Chrome's OnConnectionError closes a device that went away. */
   get opened(): boolean {
-    return this.#opened;
+    return this.#opened && !this.#remote.closed;
   }
 
   get configuration(): USBConfiguration | null {
