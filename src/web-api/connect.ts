@@ -1,6 +1,7 @@
 /**
- * `connect(linkOrCode)`: joins a Ferry share as a receiver, the way the receiver page does
- * (src/ui/controllers), and resolves to a `navigator.hid`-shaped object once the sharer approved it.
+ * `connect(linkOrCode)` and `connectUSB(linkOrCode)`: join a Ferry share as a receiver, the way the
+ * receiver page does (src/ui/controllers), and resolve to a `navigator.hid`- or `navigator.usb`-shaped
+ * object once the sharer approved this page.
  */
 import {
   IceServerFeed,
