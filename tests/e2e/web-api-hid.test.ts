@@ -226,6 +226,44 @@ describe('Ferry refusing a web app', () => {
   });
 });
 
+/**
+ * Runs `body` (JavaScript, with `connect` in scope) in a blank page of the tester's origin, which imports
+ * the module itself. A string, because vitest rewrites `import()` in functions handed to the page.
+ */
+async function withModule(body: string): Promise<unknown> {
+  const blank = await openTester('/blank');
+  const ferry = JSON.stringify(`${app.origin}/ferry-hid.js`);
+  return blank.page.evaluate(`(async () => { const { connect } = await import(${ferry}); ${body} })()`);
+}
+
+describe('connect() by short code, and giving up', () => {
+  it("joins by the share's short code (the module's own server); an AbortSignal ends a wait for approval", async () => {
+    const sharer = await sharing();
+    const code = (await sharer.page.getByTestId('share-code').textContent()) ?? '';
+    const byCode = withModule(`
+      const hid = await connect(${JSON.stringify(code)}, { name: 'by code' });
+      const devices = await hid.requestDevice({ filters: [] });
+      return devices.map((device) => device.productName);`);
+    await approveReceiver(sharer.page, { name: 'by code' });
+    expect(await byCode).toEqual([loadCorpusDevice(DEVICE).name]);
+
+    const abandoned = await withModule(`
+      try {
+        await connect(${JSON.stringify(sharer.link)}, { name: 'impatient', signal: AbortSignal.timeout(1500) });
+        return 'connected';
+      } catch (error) {
+        return error.name;
+      }`);
+    expect(abandoned).toBe('TimeoutError');
+    // The page left the session: no prompt for it lingers on the share page.
+    await expect
+      .poll(() => sharer.page.getByTestId('approval-prompt').filter({ hasText: 'impatient' }).count(), {
+        timeout: 15_000,
+      })
+      .toBe(0);
+  });
+});
+
 describe('/ferry-hid.js on the server', () => {
   it('is JavaScript any origin may load; the app itself stays same-origin', async () => {
     const module = await fetch(new URL('/ferry-hid.js', app.origin));
