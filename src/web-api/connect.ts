@@ -132,6 +132,8 @@ function admitted(
         finish(domError(name, `Ferry: ${reason}.`));
       }),
     );
+    // Aborted while the server was being reached: the abort event has fired already.
+    if (signal?.aborted) return abort();
     const by = target.kind === 'code' ? { nameplate: target.nameplate } : { sessionId: target.sessionId };
     session.join(by).catch((error: unknown) => finish(joinError(error)));
   });
