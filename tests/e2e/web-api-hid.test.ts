@@ -237,7 +237,7 @@ async function withModule(body: string): Promise<unknown> {
 }
 
 describe('connect() by short code, and giving up', () => {
-  it("joins by the share's short code (the module's own server); an AbortSignal ends a wait for approval", async () => {
+  it("joins by the share's short code (the module's own server); an AbortSignal ends a wait for approval; NetworkError for no server", async () => {
     const sharer = await sharing();
     const code = (await sharer.page.getByTestId('share-code').textContent()) ?? '';
     const byCode = withModule(`
@@ -255,6 +255,16 @@ describe('connect() by short code, and giving up', () => {
         return error.name;
       }`);
     expect(abandoned).toBe('TimeoutError');
+
+    // Nothing listens on port 1 of the loopback: the server cannot be reached.
+    const unreachable = await withModule(`
+      try {
+        await connect(${JSON.stringify(sharer.link)}, { server: 'http://127.0.0.1:1' });
+        return 'connected';
+      } catch (error) {
+        return error.name + ': ' + error.message;
+      }`);
+    expect(unreachable).toMatch(/^NetworkError: Cannot reach the Ferry server at http:\/\/127\.0\.0\.1:1: /);
     // The page left the session: no prompt for it lingers on the share page.
     await expect
       .poll(() => sharer.page.getByTestId('approval-prompt').filter({ hasText: 'impatient' }).count(), {
