@@ -59,7 +59,13 @@ async function shared() {
     device.unplug();
     usbEvents.dispatchEvent(Object.assign(new Event('disconnect'), { device }));
   };
-  return { usb, unplug };
+  /** Plugs in another Gadget Zero (a new device, the same descriptors) and shares it. */
+  const plugAgain = async () => {
+    const source = await WebUsbSource.open(new SimulatedUsbDevice(), { usb: new EventTarget() });
+    cleanups.push(() => source.close());
+    sharer.addUsbDevice(source);
+  };
+  return { usb, unplug, plugAgain };
 }
 
 const vendor = (request: number, value = 0): USBControlTransferParameters => ({
@@ -169,5 +175,22 @@ describe('FerryUSBDevice', () => {
       'NotFoundError: The device was disconnected.',
     );
     expect(await usb.getDevices()).toEqual([]);
+  });
+
+  it('fires connect when a granted device is shared again, with a new device object', {
+    timeout: 20_000,
+  }, async () => {
+    const { usb, unplug, plugAgain } = await shared();
+    const device = await picked(usb);
+    const gone = new Promise((resolve) => (usb.ondisconnect = resolve));
+    unplug();
+    await gone;
+    const back = new Promise<Event>((resolve) => (usb.onconnect = resolve));
+    await plugAgain();
+    const again = ((await back) as Event & { device: FerryUSBDevice }).device;
+    expect(again).not.toBe(device);
+    expect(await usb.getDevices()).toEqual([again]);
+    await again.open();
+    expect(again.configuration?.configurationValue).toBe(3);
   });
 });
