@@ -127,7 +127,7 @@ describe('FerryHIDDevice: open, reports, close, forget', () => {
     expect(device.opened).toBe(true);
     expect(await rejection(device.open())).toBe('InvalidStateError: The device is already open.');
     real.emitInput(1, Uint8Array.of(1, 2, 3));
-    await expect.poll(() => seen).toEqual(['1:1,2,3']);
+    await expect.poll(() => seen, { timeout: 10_000 }).toEqual(['1:1,2,3']);
 
     const outputs: number[][] = [];
     real.addEventListener('output', (event) =>
@@ -149,7 +149,7 @@ describe('FerryHIDDevice: open, reports, close, forget', () => {
     await whileClosed;
     await device.open();
     real.emitInput(1, Uint8Array.of(5));
-    await expect.poll(() => seen).toEqual(['1:1,2,3', '1:5']);
+    await expect.poll(() => seen, { timeout: 10_000 }).toEqual(['1:1,2,3', '1:5']);
   });
 
   it('forget() revokes: the device is forgotten, getDevices() leaves it out, requestDevice() grants it again', {
