@@ -1,10 +1,15 @@
+import { EventHandlerSlot } from '../../../src/web-api/event-handler.ts';
+import {
+  argumentCountMessage,
+  bufferSourceBytes,
+  NOT_A_BUFFER_SOURCE,
+  toUnsigned,
+} from '../../../src/web-api/webidl.ts';
 import type { ConnectionClient, ConnectionLink, DeviceInfo, DeviceService } from './backend.ts';
 import { collectionsForPage } from './collections-view.ts';
 import type { FakeCollectionInfo } from './config.ts';
-import { EventHandlerSlot } from './event-handler.ts';
 import { inputReportEvent, registerDeviceClass } from './events.ts';
 import { assertInternal, domError, operationError } from './internal.ts';
-import { argumentCountMessage, bufferSourceBytes, NOT_A_BUFFER_SOURCE, toUnsigned } from './webidl.ts';
 
 // Messages and exception names: third_party/blink/renderer/modules/hid/hid_device.cc.
 const STATE_CHANGE_IN_PROGRESS = 'An operation that changes the device state is in progress.';

@@ -1,11 +1,11 @@
+import { EventHandlerSlot } from '../../../src/web-api/event-handler.ts';
+import { argumentCountMessage, toUnsigned } from '../../../src/web-api/webidl.ts';
 import type { DeviceInfo } from './backend.ts';
 import { HIDDevice, RESET_FORGOTTEN } from './device.ts';
-import { EventHandlerSlot } from './event-handler.ts';
 import { HIDConnectionEvent } from './events.ts';
 import { type DeviceFilter, filterError } from './filters.ts';
 import { assertInternal, domError, INTERNAL, operationError } from './internal.ts';
 import type { FakeHidService } from './service.ts';
-import { argumentCountMessage, toUnsigned } from './webidl.ts';
 
 const fail = (message: string) => new TypeError(operationError('HID', 'requestDevice', message));
 
