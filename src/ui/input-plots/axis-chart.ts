@@ -36,7 +36,7 @@ export class AxisChart {
           ...channels.map((channel, index) => ({
             label: channel.label,
             stroke: colourOf(index),
-            width: 1.5,
+            width: 1,
             points: { show: false },
           })),
         ],

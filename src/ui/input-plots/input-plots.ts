@@ -10,6 +10,8 @@ import { drawLanes, LANE_HEIGHT } from './lanes.ts';
 import { updateLegends } from './legends.ts';
 import { type CanvasColours, canvasColours, colourOf } from './palette.ts';
 
+const SLOW_EVERY_SECONDS = 0.25;
+
 /** Main-thread time spent drawing, for the bench (bench/receiver-page.ts) and nothing else. */
 export interface DrawStats {
   frames: number;
@@ -36,6 +38,9 @@ export class FerryInputPlots extends LitElement {
   private colours: CanvasColours | undefined;
   private unsubscribe: (() => void) | undefined;
   private frame = 0;
+  private slowDrawnAt = Number.NEGATIVE_INFINITY;
+  private slowTimer: ReturnType<typeof setTimeout> | undefined;
+  private lanesShowBars = true;
   private readonly resizes = new ResizeObserver(() => this.chart?.resize(this.chartBox?.clientWidth ?? 0));
 
   /** What the axis chart last drew ([times, axis 0, …], uPlot's data), for tests; empty before. */
@@ -140,6 +145,17 @@ export class FerryInputPlots extends LitElement {
     this.unsubscribe = undefined;
     cancelAnimationFrame(this.frame);
     this.frame = 0;
+    clearTimeout(this.slowTimer);
+    this.slowTimer = undefined;
+  }
+
+  /** Lanes move while a bar is within the window; once none is, one last (empty) drawing is enough. */
+  private lanesMove(now: number): boolean {
+    const { buttons } = this.history;
+    const visible = buttons.anyDown() || buttons.latestEdge >= now - WINDOW_SECONDS;
+    const draw = visible || this.lanesShowBars;
+    this.lanesShowBars = visible;
+    return draw;
   }
 
   private readonly draw = (): void => {
@@ -151,9 +167,20 @@ export class FerryInputPlots extends LitElement {
     const { history } = this;
     const columns = history.axes.window();
     this.chart?.draw(columns, now);
-    if (this.lanes) drawLanes(this.lanes, history.channels.buttons, history.buttons, now, colours);
-    if (this.bars) drawBars(this.bars, history.latency, colours);
-    updateLegends(this.renderRoot, history, columns);
+    if (this.lanes && this.lanesMove(now))
+      drawLanes(this.lanes, history.channels.buttons, history.buttons, now, colours);
+    // Counts and numbers people read need no 60 Hz: a quarter of a second keeps paint work per frame small.
+    if (now - this.slowDrawnAt >= SLOW_EVERY_SECONDS) {
+      this.slowDrawnAt = now;
+      if (this.bars) drawBars(this.bars, history.latency, colours);
+      updateLegends(this.renderRoot, history, columns);
+    } else if (this.slowTimer === undefined) {
+      // The last reports of a burst still reach the histogram and legends.
+      this.slowTimer = setTimeout(() => {
+        this.slowTimer = undefined;
+        if (this.frame === 0 && this.unsubscribe) this.frame = requestAnimationFrame(this.draw);
+      }, SLOW_EVERY_SECONDS * 1000);
+    }
     // A held button's bar keeps growing, so keep drawing while one is down (the demo sends nothing then).
     if (history.buttons.anyDown() && this.frame === 0 && this.unsubscribe)
       this.frame = requestAnimationFrame(this.draw);

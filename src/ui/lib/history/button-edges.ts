@@ -36,6 +36,13 @@ export class ButtonEdges {
     return this.state[button] === 1;
   }
 
+  /** When the newest edge happened (seconds), or -Infinity before any. */
+  get latestEdge(): number {
+    return this.filled === 0
+      ? Number.NEGATIVE_INFINITY
+      : this.times[(this.next - 1 + this.capacity) % this.capacity]!;
+  }
+
   anyDown(): boolean {
     return this.state.includes(1);
   }
