@@ -87,4 +87,24 @@ describe('receiver page: plots of the input', () => {
     expect(counts.reduce((sum, count) => sum + count, 0)).toBe(all);
     expect(errors).toEqual([]);
   });
+
+  it("shows the link's quality on both pages: STUN checks, bytes on the wire, no reconnects yet", async () => {
+    const { sharer, receiver, errors } = await shareDemoAndReceive();
+    const quality = receiver.getByTestId('receive-quality');
+    await expect
+      .poll(async () => Number(await quality.getAttribute('data-checks-sent')), { timeout: 10_000 })
+      .toBeGreaterThan(0);
+    expect(await quality.getAttribute('data-reconnects')).toBe('0');
+    expect(await quality.textContent()).toMatch(
+      /STUN checks answered \d+ of \d+ · \d+ packets? discarded on send/,
+    );
+    // The demo streams while displaced; the sharer's wire rate to this receiver follows.
+    await sharer.getByTestId('demo-axis-2').fill('200');
+    const link = sharer.getByTestId('status-link');
+    await expect
+      .poll(async () => Number(await link.getAttribute('data-wire-rate')), { timeout: 15_000 })
+      .toBeGreaterThan(0);
+    expect(await link.textContent()).toMatch(/B\/s on the wire · STUN checks answered/);
+    expect(errors).toEqual([]);
+  });
 });
