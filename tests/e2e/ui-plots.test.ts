@@ -9,18 +9,29 @@ import { approveReceiver } from '../support/approval.ts';
 
 const app = useAppAndBrowser();
 
-async function shareDemoAndReceive(): Promise<{ sharer: Page; receiver: Page; errors: string[] }> {
+async function shareDemoAndReceive(): Promise<{
+  sharer: Page;
+  receiver: Page;
+  errors: string[];
+  link: string;
+}> {
   const sharer = await app.openPage('/');
   await sharer.page.getByTestId('demo-button').click();
   const linkInput = sharer.page.getByTestId('share-link');
   await expect.poll(() => linkInput.inputValue()).toMatch(/\/s\//);
-  const receiver = await app.openPage(await linkInput.inputValue());
+  const link = await linkInput.inputValue();
+  const receiver = await app.openPage(link);
   await approveReceiver(sharer.page);
   await expect
     .poll(() => receiver.page.getByTestId('receive-state').getAttribute('data-phase'), { timeout: 20_000 })
     .toBe('connected');
   await receiver.page.getByTestId('plot-axes').waitFor();
-  return { sharer: sharer.page, receiver: receiver.page, errors: [...sharer.errors, ...receiver.errors] };
+  return {
+    sharer: sharer.page,
+    receiver: receiver.page,
+    errors: [...sharer.errors, ...receiver.errors],
+    link,
+  };
 }
 
 /** The newest value of each axis series in the uPlot chart's own data, read through the element. */
@@ -106,5 +117,21 @@ describe('receiver page: plots of the input', () => {
       .toBeGreaterThan(0);
     expect(await link.textContent()).toMatch(/B\/s on the wire · STUN checks answered/);
     expect(errors).toEqual([]);
+  });
+
+  it('counts a reconnect when a sharer comes back to the session', async () => {
+    const { sharer, receiver, errors, link } = await shareDemoAndReceive();
+    const state = receiver.getByTestId('receive-state');
+    await sharer.context().close();
+    await expect.poll(() => state.getAttribute('data-phase'), { timeout: 10_000 }).toBe('no-sharer');
+    // The share's link with /r/ shares to the receivers waiting in the session (README).
+    const again = await app.openPage(link.replace('/s/', '/r/'));
+    await again.page.getByTestId('demo-button').click();
+    await approveReceiver(again.page);
+    await expect.poll(() => state.getAttribute('data-phase'), { timeout: 20_000 }).toBe('connected');
+    const quality = receiver.getByTestId('receive-quality');
+    await expect.poll(() => quality.getAttribute('data-reconnects'), { timeout: 10_000 }).toBe('1');
+    expect(await quality.textContent()).toContain('reconnected 1×');
+    expect([...errors, ...again.errors]).toEqual([]);
   });
 });
