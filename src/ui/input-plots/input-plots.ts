@@ -30,7 +30,7 @@ export class FerryInputPlots extends LitElement {
   @property({ attribute: false }) device: RemoteDevice | undefined;
   @property({ attribute: false }) model: HidDescriptorModel | undefined;
   readonly drawStats: DrawStats = { frames: 0, totalMs: 0, maxMs: 0 };
-  history = new InputHistory(undefined);
+  private history = new InputHistory(undefined);
   @query('.chart') private chartBox: HTMLElement | undefined;
   @query('canvas.lanes') private lanes: HTMLCanvasElement | undefined;
   @query('canvas.bars') private bars: HTMLCanvasElement | undefined;
