@@ -2,7 +2,7 @@
  * `npm run bench` — latency, throughput, scale and stage costs of Ferry beside a bare data channel and a
  * WebSocket relay, on loopback with real headless Chromium as the sharer (docs/performance.md).
  *   --quick        a short version for CI (< 1 min); writes bench/out/
- *   --only <part>  latency | throughput | scale | stacks | usb | impaired | pipeline | hid
+ *   --only <part>  latency | throughput | scale | stacks | usb | impaired | pipeline | hid | receiver-page
  *   --cpu-prof     receiver children write V8 CPU profiles to bench/out/prof/
  *   --configs a,b  the impaired part measures only these configurations (e.g. ferry-input,ferry-reliable)
  * The full run writes bench/results.json and bench/latency.svg. A bench never fails on a number.
@@ -15,6 +15,7 @@ import { runImpaired } from './impaired.ts';
 import { runLatency } from './latency.ts';
 import { describeMachine } from './machine.ts';
 import { runPipelineBench } from './pipeline.ts';
+import { runReceiverPage } from './receiver-page.ts';
 import { formatResults } from './report.ts';
 import type { Results } from './results.ts';
 import { runScale } from './scale.ts';
@@ -24,7 +25,17 @@ import { runThroughput } from './throughput.ts';
 import { runUsb } from './usb.ts';
 import { runWebrtcStackBench } from './webrtc-stacks.ts';
 
-const PARTS = ['latency', 'throughput', 'scale', 'stacks', 'usb', 'impaired', 'pipeline', 'hid'] as const;
+const PARTS = [
+  'latency',
+  'throughput',
+  'scale',
+  'stacks',
+  'usb',
+  'impaired',
+  'pipeline',
+  'hid',
+  'receiver-page',
+] as const;
 type Part = (typeof PARTS)[number];
 
 const args = process.argv.slice(2);
@@ -55,6 +66,7 @@ const plan = quick
       bulkMs: 300,
       usb: { bulkMs: 1000, controlCount: 200, rounds: 1, inFlight: [4] },
       impaired: { durationMs: 1000, rounds: 1, losses: [0.05], outageWindowMs: 4000 },
+      receiverPageSeconds: 2,
     }
   : {
       rates: [125, 1000, 8000],
@@ -69,6 +81,7 @@ const plan = quick
       bulkMs: 2000,
       usb: { bulkMs: 4000, controlCount: 2000, rounds: 2, inFlight: [1, 4, 16] },
       impaired: { durationMs: 10_000, rounds: 2, losses: [0, 0.01, 0.05], outageWindowMs: 6000 },
+      receiverPageSeconds: 10,
     };
 
 const results: Results = {
@@ -86,6 +99,7 @@ const results: Results = {
   webrtcStacks: [],
   usb: { pipelines: {}, bulk: [], control: [] },
   impaired: { configs: [], rows: [], absent: [] },
+  receiverPage: [],
   durations: {},
 };
 
@@ -161,6 +175,10 @@ await timed('impaired', async () => {
     outageMs: 2000,
     ...(configs ? { configs } : {}),
   });
+});
+await timed('receiver-page', async () => {
+  // The real app from dist/ (npm run build first), its receiver page fed at 1 kHz by a Node sharer.
+  results.receiverPage = await runReceiverPage({ rateHz: 1000, seconds: plan.receiverPageSeconds });
 });
 await timed('pipeline', async () => {
   results.pipeline = await runPipelineBench();

@@ -247,6 +247,36 @@ export function formatResults(results: Results): string {
       ),
       '',
     );
+  if (results.receiverPage.length)
+    out.push(
+      table(
+        [
+          'receiver page',
+          'Hz',
+          'recv/s',
+          'fps',
+          'main ms/frame',
+          'script',
+          'layout+style',
+          'draw',
+          'draw max',
+          'long tasks',
+        ],
+        results.receiverPage.map((r) => [
+          r.phase,
+          r.rateHz,
+          r.receivedPerSecond,
+          r.framesPerSecond,
+          r.mainMsPerFrame,
+          r.scriptMsPerFrame,
+          r.layoutAndStyleMsPerFrame,
+          r.drawMsPerFrame ?? '',
+          r.drawMaxMs ?? '',
+          r.longTasks,
+        ]),
+      ),
+      '',
+    );
   for (const c of results.clock) out.push(`clock: ${c.peer} offset ${c.offset_ms} ± ${c.uncertainty_ms} ms`);
   out.push(
     `durations (s): ${Object.entries(results.durations)

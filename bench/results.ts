@@ -1,6 +1,7 @@
 /** The shapes of bench/results.json. */
 import type { ImpairedResults } from './impaired.ts';
 import type { BenchRow } from './pipeline.ts';
+import type { ReceiverPageRow } from './receiver-page.ts';
 import type { StackResult } from './webrtc-stacks.ts';
 
 export type ConfigName = 'bare-datachannel' | 'ferry-default' | 'ferry-unreliable' | 'websocket-relay';
@@ -140,6 +141,8 @@ export interface Results {
   usb: UsbResults;
   /** The impaired part (bench/impaired.ts): delay, loss and an outage through the userspace wire. */
   impaired: ImpairedResults;
+  /** The receiver page's main-thread time per frame at 1 kHz input, with and without its plots. */
+  receiverPage: ReceiverPageRow[];
   /** Part → wall seconds. */
   durations: Record<string, number>;
 }

@@ -9,6 +9,7 @@ import { FerryCollectionTree } from './collection-tree/collection-tree.ts';
 import { FerryDemoControls } from './demo-controls/demo-controls.ts';
 import { FerryDeviceFilters } from './device-filters/device-filters.ts';
 import { FerryFeatureForm } from './feature-form/feature-form.ts';
+import { FerryInputPlots } from './input-plots/input-plots.ts';
 import { FerryInputReports } from './input-reports/input-reports.ts';
 import { FerryNameField } from './name-field/name-field.ts';
 import { FerryOutputForm } from './output-form/output-form.ts';
@@ -29,6 +30,7 @@ const ELEMENTS: ReadonlyArray<[string, CustomElementConstructor]> = [
   ['ferry-demo-controls', FerryDemoControls],
   ['ferry-device-filters', FerryDeviceFilters],
   ['ferry-feature-form', FerryFeatureForm],
+  ['ferry-input-plots', FerryInputPlots],
   ['ferry-input-reports', FerryInputReports],
   ['ferry-name-field', FerryNameField],
   ['ferry-output-form', FerryOutputForm],

@@ -92,8 +92,33 @@ describe('web app accessibility (axe-core)', () => {
     await expect
       .poll(() => receiver.getByTestId('device-name').textContent(), { timeout: 20_000 })
       .toBe('SpaceNavigator (Ferry demo)');
+    // With input, so the plots, their legends and the latency summary hold data when axe looks.
+    await sharer.getByTestId('demo-axis-0').fill('150');
+    await expect
+      .poll(() => receiver.locator('[data-testid="plot-axis"][data-label="X"]').getAttribute('data-latest'))
+      .toBe('150');
     expect(await seriousViolations(receiver)).toEqual([]);
     await receiver.screenshot({ path: `${SCREENS}/desktop-receiving.png`, fullPage: true });
+  });
+
+  it("has none on the receiver's USB panel with a decoded descriptor, the history and a stall hint", async () => {
+    const sharer = await openSized('/', 'desktop');
+    await sharer.getByTestId('usb-demo-button').click();
+    const link = sharer.getByTestId('share-link');
+    await expect.poll(() => link.inputValue()).toContain('/s/');
+    const receiver = await openSized(await link.inputValue(), 'desktop');
+    await approveReceiver(sharer, { permission: 'full' });
+    const result = receiver.getByTestId('usb-result');
+    await receiver.getByTestId('usb-preset-device').click({ timeout: 20_000 });
+    await receiver.getByTestId('usb-control-send').click();
+    await receiver.getByTestId('usb-decoded').waitFor();
+    await receiver.getByTestId('usb-transfer-endpoint').selectOption('1');
+    await receiver.getByTestId('usb-transfer-data').fill('ff');
+    await receiver.getByTestId('usb-transfer-send').click();
+    await receiver.getByTestId('usb-stall-hint').waitFor();
+    await expect.poll(() => result.getAttribute('data-state')).toBe('failed');
+    expect(await seriousViolations(receiver)).toEqual([]);
+    await receiver.screenshot({ path: `${SCREENS}/desktop-receiving-usb.png`, fullPage: true });
   });
 });
 

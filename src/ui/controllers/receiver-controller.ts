@@ -50,6 +50,12 @@ export class ReceiverController implements ReactiveController {
   sharerLeft = false;
   /** The network path to the sharer (direct or relayed, RTT), read every PATH_EVERY_MS while connected. */
   path: LinkPath | undefined;
+  /** Input reports the pipeline's `seq` stage declared lost; undefined when the pipeline has no `seq`. */
+  lostReports: number | undefined;
+  /** Links to a sharer after the first one in this join (the sharer reloaded, left and came back…). */
+  reconnects = 0;
+  private pipeline = '';
+  private links = 0;
   private session: ReceiverSession | undefined;
   private pathTimer: ReturnType<typeof setInterval> | undefined;
   private target: ReceiveTarget | undefined;
@@ -103,9 +109,12 @@ export class ReceiverController implements ReactiveController {
   }
 
   private follow(session: ReceiverSession): void {
-    session.on('connected', ({ sharerName, verification }) => {
+    session.on('connected', ({ sharerName, verification, pipeline }) => {
       this.sharerName = sharerName;
       this.verification = verification;
+      this.pipeline = pipeline;
+      this.links += 1;
+      this.reconnects = Math.max(0, this.links - 1);
       this.setPhase('approval');
     });
     session.on('granted', ({ permission }) => {
@@ -143,7 +152,11 @@ export class ReceiverController implements ReactiveController {
     clearInterval(this.pathTimer);
     const read = () =>
       void session.path().then((path) => {
-        if (session === this.session && path) this.update(() => (this.path = path));
+        if (session !== this.session || !path) return;
+        this.update(() => {
+          this.path = path;
+          this.lostReports = /\bseq\b/.test(this.pipeline) ? session.lost : undefined;
+        });
       });
     read();
     this.pathTimer = setInterval(read, PATH_EVERY_MS);
@@ -160,6 +173,10 @@ export class ReceiverController implements ReactiveController {
     this.verification = undefined;
     this.permission = undefined;
     this.sharerLeft = false;
+    this.lostReports = undefined;
+    this.reconnects = 0;
+    this.links = 0;
+    this.pipeline = '';
     this.devices = [];
     this.usbDevices = [];
     this.message = undefined;

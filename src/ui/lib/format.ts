@@ -1,4 +1,4 @@
-import type { LinkPath } from '../../transport/index.ts';
+import type { LinkPath, LinkQuality } from '../../transport/index.ts';
 
 /** Numbers for people: "812 B/s", "12.4 kB/s", "1.2 MB/s". */
 export function formatBytesPerSecond(bytesPerSecond: number): string {
@@ -21,4 +21,18 @@ export function asSentence(text: string): string {
   if (trimmed === '') return trimmed;
   const capital = trimmed[0]!.toUpperCase() + trimmed.slice(1);
   return /[.!?…]$/.test(capital) ? capital : `${capital}.`;
+}
+
+/**
+ * The link's health as getStats gives it: "STUN checks answered 41 of 41 · 0 packets discarded on send".
+ * Chromium reports no data-channel packet loss, so unanswered checks are the loss it shows (link-path.ts).
+ */
+export function formatQuality(quality: LinkQuality): string {
+  const checks = `STUN checks answered ${quality.checksAnswered} of ${quality.checksSent}`;
+  const discarded = `${quality.packetsDiscardedOnSend} packet${quality.packetsDiscardedOnSend === 1 ? '' : 's'} discarded on send`;
+  const changes =
+    quality.pairChanges === undefined || quality.pairChanges <= 1
+      ? []
+      : [`path changed ${quality.pairChanges - 1}×`];
+  return [checks, discarded, ...changes].join(' · ');
 }

@@ -1,6 +1,6 @@
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { PERMISSION_LABELS, PERMISSION_SUMMARIES } from '../../transport/index.ts';
+import { type LinkPath, PERMISSION_LABELS, PERMISSION_SUMMARIES } from '../../transport/index.ts';
 import {
   type ReceivePhase,
   ReceiverController,
@@ -8,7 +8,7 @@ import {
 } from '../controllers/receiver-controller.ts';
 import type { NameChangeEvent } from '../events.ts';
 import { loadName } from '../lib/environment.ts';
-import { formatPath } from '../lib/format.ts';
+import { formatPath, formatQuality } from '../lib/format.ts';
 import type { Route } from '../lib/routes.ts';
 import { receiveViewStyles } from './receive-view.styles.ts';
 
@@ -36,13 +36,7 @@ export class FerryReceiveView extends LitElement {
         </p>
         ${(phase === 'approval' || phase === 'connected') && this.receiver.verification ? this.renderVerification(this.receiver.verification) : nothing}
         ${phase === 'connected' ? this.renderPermission() : nothing}
-        ${
-          phase === 'connected' && this.receiver.path
-            ? html`<p class="muted" data-testid="receive-path" data-path=${this.receiver.path.kind}>
-                Path: ${formatPath(this.receiver.path)}
-              </p>`
-            : nothing
-        }
+        ${phase === 'connected' && this.receiver.path ? this.renderConnection(this.receiver.path) : nothing}
         ${
           phase === 'connected' && this.receiver.message
             ? html`<p class="error" data-testid="receive-problem">${this.receiver.message}</p>`
@@ -83,6 +77,21 @@ export class FerryReceiveView extends LitElement {
       default:
         return message ?? 'Something went wrong.';
     }
+  }
+
+  /** Direct or relayed and RTT, then what getStats says about loss, and how often the link was remade. */
+  private renderConnection(path: LinkPath): TemplateResult {
+    const { lostReports, reconnects } = this.receiver;
+    const parts = [
+      ...(path.quality ? [formatQuality(path.quality)] : []),
+      ...(lostReports === undefined ? [] : [`${lostReports} input reports lost (seq)`]),
+      `reconnected ${reconnects}×`,
+    ];
+    const quality = path.quality;
+    return html`<p class="muted" data-testid="receive-path" data-path=${path.kind}>Path: ${formatPath(path)}</p>
+      <p class="muted" data-testid="receive-quality" data-reconnects=${reconnects}
+        data-checks-sent=${quality?.checksSent ?? ''} data-checks-answered=${quality?.checksAnswered ?? ''}
+        data-lost=${lostReports ?? ''}>Link: ${parts.join(' · ')}</p>`;
   }
 
   private renderPermission(): TemplateResult | typeof nothing {

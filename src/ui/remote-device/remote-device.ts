@@ -31,6 +31,7 @@ export class FerryRemoteDevice extends LitElement {
       </header>
       ${this.model ? nothing : html`<p class="error">Ferry could not read this device's report layout; raw bytes only.</p>`}
       <ferry-input-reports .device=${device} .model=${this.model}></ferry-input-reports>
+      <ferry-input-plots .device=${device} .model=${this.model}></ferry-input-plots>
       <div class="requests">
         <ferry-output-form .device=${device} .model=${this.model}></ferry-output-form>
         <ferry-feature-form .device=${device} .model=${this.model}></ferry-feature-form>

@@ -1,10 +1,11 @@
-import { html, LitElement, type TemplateResult } from 'lit';
+import { html, LitElement, type PropertyValues, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
-import type { PeerStatus, Permission, SharerStatus } from '../../transport/index.ts';
+import type { LinkPath, PeerStatus, Permission, SharerStatus } from '../../transport/index.ts';
 import { GrantEvent, RevokeEvent } from '../events.ts';
-import { formatBytesPerSecond, formatPath } from '../lib/format.ts';
+import { formatBytesPerSecond, formatPath, formatQuality } from '../lib/format.ts';
 import { renderPermissionSelect } from '../lib/permission-select.ts';
 import { shareStatusStyles } from './share-status.styles.ts';
+import { WireRates } from './wire-rates.ts';
 
 const STATE_LABELS: Readonly<Record<PeerStatus['state'], string>> = {
   connecting: 'connecting…',
@@ -22,6 +23,11 @@ export class FerryShareStatus extends LitElement {
   static override styles = shareStatusStyles;
 
   @property({ attribute: false }) status: SharerStatus | undefined;
+  private readonly wireRates = new WireRates();
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('status')) this.wireRates.update(this.status?.peers ?? []);
+  }
 
   override render(): TemplateResult {
     const status = this.status;
@@ -62,11 +68,7 @@ export class FerryShareStatus extends LitElement {
           <span class="dot ${peer.state}" aria-hidden="true"></span>${peer.name || 'Unnamed'}
           <span class="muted">${STATE_LABELS[peer.state]}</span>
           ${peer.pipeline === undefined ? '' : html`<code class="muted" data-testid="status-pipeline">${peer.pipeline || 'no pipeline'}</code>`}
-          ${
-            peer.path === undefined || peer.state === 'closed'
-              ? ''
-              : html`<p class="muted path" data-testid="status-path" data-path=${peer.path.kind}>${formatPath(peer.path)}</p>`
-          }
+          ${peer.path === undefined || peer.state === 'closed' ? '' : this.renderLink(peer, peer.path)}
           ${peer.verification === undefined ? '' : this.renderVerification(peer.verification)}
           ${peer.refused.map(
             (entry) =>
@@ -76,6 +78,22 @@ export class FerryShareStatus extends LitElement {
         </li>`,
       )}
     </ul>`;
+  }
+
+  /**
+   * The path and RTT, the bytes per second on the wire to this receiver, and what getStats says of loss.
+   * (How old reports are when they reach it only the receiver knows: its page plots that.)
+   */
+  private renderLink(peer: PeerStatus, path: LinkPath): TemplateResult {
+    const rate = this.wireRates.perSecond(peer.peerId);
+    return html`<p class="muted path" data-testid="status-path" data-path=${path.kind}>${formatPath(path)}</p>
+      ${
+        path.quality === undefined
+          ? ''
+          : html`<p class="muted path" data-testid="status-link" data-wire-rate=${rate ?? ''}>
+            ${rate === undefined ? '' : `${formatBytesPerSecond(rate)} on the wire · `}${formatQuality(path.quality)}
+          </p>`
+      }`;
   }
 
   /** What an approved receiver may do, changeable live, and a way to cut it off at once. */

@@ -1,22 +1,37 @@
 import { html, LitElement, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
+import type { TransferEntry } from '../lib/usb-history.ts';
 import { controlRequest, describeUsbResult, parseNumberField } from '../lib/usb-model.ts';
+import { CONTROL_PRESETS, type ControlPreset } from '../lib/usb-presets.ts';
 import { reportFormStyles } from '../report-form/report-form.styles.ts';
 import type { UsbRun } from '../usb-device/usb-device.ts';
 import { usbFormStyles } from '../usb-device/usb-form.styles.ts';
 
-/** A control transfer: the setup packet's fields, and hex data for OUT or a length for IN. */
+/** Told of every completed transfer, with the IN data (the panel keeps a history and decodes descriptors). */
+export type TransferRecorder = (entry: TransferEntry, data: Uint8Array) => void;
+
+/**
+ * A control transfer: the setup packet's fields, and hex data for OUT or a length for IN; presets fill
+ * the fields with standard requests.
+ */
 export class FerryUsbControlForm extends LitElement {
   static override styles = [reportFormStyles, usbFormStyles];
 
   @property({ attribute: false }) run: UsbRun | undefined;
   @property({ type: Boolean }) busy = false;
+  @property({ attribute: false }) record: TransferRecorder | undefined;
   /** Follows bmRequestType bit 7, so only the field that direction uses is enabled. */
   @state() private isIn = true;
 
   override render(): TemplateResult {
     return html`<form @submit=${this.onSubmit}>
       <h3>Control transfer</h3>
+      <div class="row presets" role="group" aria-label="Presets">
+        ${CONTROL_PRESETS.map(
+          (preset) => html`<button type="button" class="small" data-testid=${`usb-preset-${preset.id}`}
+            @click=${() => this.fill(preset)}>${preset.label}</button>`,
+        )}
+      </div>
       <div class="setup">
         ${field('bmRequestType', 'requestType', '0xc0', this.onRequestType)}
         ${field('bRequest', 'request', '0x00')} ${field('wValue', 'value', '0')} ${field('wIndex', 'index', '0')}
@@ -32,6 +47,21 @@ export class FerryUsbControlForm extends LitElement {
         <span class="muted hint">bit 7 of bmRequestType: 1 = IN (read), 0 = OUT (write)</span>
       </div>
     </form>`;
+  }
+
+  /** Puts a preset's values in the fields (the person can still change them before sending). */
+  fill(preset: ControlPreset): void {
+    const set = (name: string, value: string) => {
+      const input = this.renderRoot.querySelector<HTMLInputElement>(`input[name="${name}"]`);
+      if (input) input.value = value;
+    };
+    set('requestType', preset.requestType);
+    set('request', preset.request);
+    set('value', preset.value);
+    set('index', preset.index);
+    set('length', preset.length);
+    set('data', '');
+    this.isIn = (Number(preset.requestType) & 0x80) !== 0;
   }
 
   private onRequestType(event: Event): void {
@@ -57,7 +87,21 @@ export class FerryUsbControlForm extends LitElement {
     };
     this.run?.(async (device) => {
       const { setup, data } = controlRequest(fields);
-      return describeUsbResult(await device.controlTransfer(setup, data), (setup.requestType & 0x80) !== 0);
+      const isIn = (setup.requestType & 0x80) !== 0;
+      const result = await device.controlTransfer(setup, data);
+      this.record?.(
+        {
+          kind: 'control',
+          direction: isIn ? 'IN' : 'OUT',
+          endpoint: 0,
+          length: setup.length,
+          status: result.status,
+          actualLength: result.actualLength,
+          setup,
+        },
+        result.data,
+      );
+      return describeUsbResult(result, isIn);
     });
   }
 }

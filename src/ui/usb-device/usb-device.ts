@@ -1,8 +1,9 @@
 import { html, LitElement, nothing, type TemplateResult } from 'lit';
-import { property, query } from 'lit/decorators.js';
+import { property, query, state } from 'lit/decorators.js';
 import type { UsbConfigurationInfo } from '../../protocol/index.ts';
 import type { RemoteUsbDevice } from '../../transport/index.ts';
 import { RequestController } from '../controllers/request-controller.ts';
+import { remember, stalledEndpoint, type TransferEntry } from '../lib/usb-history.ts';
 import {
   endpointLabel,
   hexByte,
@@ -11,7 +12,10 @@ import {
   usbIds,
   usbSummary,
 } from '../lib/usb-model.ts';
+import { clearHaltPreset, type DecodedDescriptor, decodeDescriptorReply } from '../lib/usb-presets.ts';
 import { outcomeLine } from '../report-form/report-form.parts.ts';
+import type { FerryUsbControlForm, TransferRecorder } from '../usb-control-form/usb-control-form.ts';
+import { renderAlternates, renderDecoded, renderHistory } from './usb-device.parts.ts';
 import { usbDeviceStyles } from './usb-device.styles.ts';
 
 /** Runs one USB request for the panel's forms; the panel shows its outcome in `usb-result`. */
@@ -26,7 +30,23 @@ export class FerryUsbDevice extends LitElement {
 
   @property({ attribute: false }) device: RemoteUsbDevice | undefined;
   @query('[data-testid="usb-configuration"]') private configurationSelect!: HTMLSelectElement;
+  @query('ferry-usb-control-form') private controlForm: FerryUsbControlForm | undefined;
+  @state() private history: TransferEntry[] = [];
+  @state() private decoded: DecodedDescriptor | string | undefined;
+  /** Interface number → the alternate this page last selected (WebUSB starts every interface at 0). */
+  @state() private alternates = new Map<number, number>();
   private readonly request = new RequestController(this);
+
+  private readonly record: TransferRecorder = (entry, data) => {
+    this.history = remember(this.history, entry);
+    if (entry.setup === undefined || entry.status !== 'ok') return;
+    try {
+      const decoded = decodeDescriptorReply(entry.setup, data);
+      if (decoded) this.decoded = decoded;
+    } catch (error) {
+      this.decoded = `The reply is not a well-formed descriptor: ${error instanceof Error ? error.message : error}`;
+    }
+  };
 
   private readonly run: UsbRun = (task) => {
     const device = this.device;
@@ -48,11 +68,16 @@ export class FerryUsbDevice extends LitElement {
       </header>
       ${this.renderConfiguration(device, busy)}
       ${this.renderEndpoints(device, active)}
+      ${renderAlternates(active, this.alternates, busy, this.onSelectAlternate)}
       <div class="requests">
-        <ferry-usb-control-form .run=${this.run} ?busy=${busy}></ferry-usb-control-form>
-        <ferry-usb-transfer-form .run=${this.run} ?busy=${busy} .endpoints=${transferEndpoints(active)}></ferry-usb-transfer-form>
+        <ferry-usb-control-form .run=${this.run} .record=${this.record} ?busy=${busy}></ferry-usb-control-form>
+        <ferry-usb-transfer-form .run=${this.run} .record=${this.record} ?busy=${busy}
+          .endpoints=${transferEndpoints(active)}></ferry-usb-transfer-form>
       </div>
       ${outcomeLine('usb-result', this.request.outcome)}
+      ${this.renderStallHint()}
+      ${renderDecoded(this.decoded)}
+      ${renderHistory(this.history)}
     </article>`;
   }
 
@@ -94,11 +119,33 @@ export class FerryUsbDevice extends LitElement {
     </ul>`;
   }
 
+  /** After a stall on a data endpoint: say so, and offer the request that clears it. */
+  private renderStallHint(): TemplateResult | typeof nothing {
+    const endpoint = stalledEndpoint(this.history);
+    if (endpoint === undefined) return nothing;
+    const preset = clearHaltPreset(endpoint);
+    return html`<p class="stall" role="status" data-testid="usb-stall-hint" data-endpoint=${endpoint}>
+      Endpoint ${hexByte(endpoint)} stalled — clear the halt before using it again:
+      <button type="button" class="small" data-testid="usb-stall-preset" @click=${() => this.controlForm?.fill(preset)}>
+        ${preset.label}
+      </button>
+    </p>`;
+  }
+
+  private readonly onSelectAlternate = (interfaceNumber: number, alternateSetting: number): void => {
+    this.run(async (device) => {
+      requireOk(await device.selectAlternateInterface(interfaceNumber, alternateSetting));
+      this.alternates = new Map(this.alternates).set(interfaceNumber, alternateSetting);
+      return `ok · interface ${interfaceNumber} alternate ${alternateSetting}`;
+    });
+  };
+
   private onSelectConfiguration(event: SubmitEvent): void {
     event.preventDefault();
     const value = Number(this.configurationSelect.value);
     this.run(async (device) => {
       requireOk(await device.selectConfiguration(value));
+      this.alternates = new Map(); // a new configuration starts every interface at alternate 0
       return `ok · configuration ${value}`;
     });
   }

@@ -23,4 +23,14 @@ export const usbFormStyles = css`
   .hint {
     font-size: 0.8rem;
   }
+    .presets {
+      flex-wrap: wrap;
+      gap: 0.35rem;
+      margin-bottom: 0.5rem;
+    }
+    .presets button {
+      min-height: 2rem;
+      padding: 0.2rem 0.6rem;
+      font-size: 0.8rem;
+    }
 `;

@@ -4,6 +4,7 @@ import type { UsbEndpointInfo } from '../../protocol/index.ts';
 import { parseHex } from '../lib/hex.ts';
 import { describeUsbResult, endpointLabel, parseNumberField } from '../lib/usb-model.ts';
 import { reportFormStyles } from '../report-form/report-form.styles.ts';
+import type { TransferRecorder } from '../usb-control-form/usb-control-form.ts';
 import type { UsbRun } from '../usb-device/usb-device.ts';
 import { usbFormStyles } from '../usb-device/usb-form.styles.ts';
 
@@ -14,6 +15,7 @@ export class FerryUsbTransferForm extends LitElement {
   @property({ attribute: false }) run: UsbRun | undefined;
   @property({ type: Boolean }) busy = false;
   @property({ attribute: false }) endpoints: readonly UsbEndpointInfo[] = [];
+  @property({ attribute: false }) record: TransferRecorder | undefined;
   @state() private address: number | undefined;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -60,9 +62,20 @@ export class FerryUsbTransferForm extends LitElement {
     const isIn = (address & 0x80) !== 0;
     const text = String(form.get(isIn ? 'length' : 'data') ?? '');
     this.run?.(async (device) => {
+      const length = isIn ? parseNumberField('Length', text, 0x10000) : 0;
+      const data = isIn ? new Uint8Array(0) : parseHex(text);
       const result = isIn
-        ? await device.transferIn(address, parseNumberField('Length', text, 0x10000))
-        : await device.transferOut(address, parseHex(text));
+        ? await device.transferIn(address, length)
+        : await device.transferOut(address, data);
+      const entry = {
+        kind: 'bulk/interrupt',
+        direction: isIn ? 'IN' : 'OUT',
+        endpoint: address,
+        length: isIn ? length : data.length,
+        status: result.status,
+        actualLength: result.actualLength,
+      } as const;
+      this.record?.(entry, result.data);
       return describeUsbResult(result, isIn);
     });
   }

@@ -42,6 +42,32 @@ describe('pathFromStats', () => {
     expect(pathFromStats(entries)).toMatchObject({ protocol: 'tcp', rttMs: undefined });
   });
 
+  it("gives the pair's counters as its quality, as Chromium reports them, and none without them", () => {
+    const counters = {
+      bytesSent: 5000,
+      bytesReceived: 800,
+      requestsSent: 12,
+      responsesReceived: 11,
+      packetsDiscardedOnSend: 2,
+    };
+    const entries = report('host', 'host', counters).map((entry) =>
+      entry.type === 'transport' ? { ...entry, selectedCandidatePairChanges: 1 } : entry,
+    );
+    expect(pathFromStats(entries)?.quality).toEqual({
+      bytesSent: 5000,
+      bytesReceived: 800,
+      checksSent: 12,
+      checksAnswered: 11,
+      packetsDiscardedOnSend: 2,
+      pairChanges: 1,
+    });
+    // More answers than requests (a retransmitted request answered twice) never reads as negative loss.
+    const answeredTwice = pathFromStats(report('host', 'host', { ...counters, responsesReceived: 13 }));
+    expect(answeredTwice?.quality?.checksAnswered).toBe(12);
+    expect(pathFromStats(report('host', 'host', { bytesSent: 1 }))?.quality).toBeUndefined();
+    expect(pathFromStats(report('host', 'host', { ...counters, bytesSent: -1 }))?.quality).toBeUndefined();
+  });
+
   it('is undefined before a pair is chosen, or when the report is not stats', () => {
     expect(pathFromStats(report('host', 'host', {}, false))).toBeUndefined();
     expect(pathFromStats([null, 7, 'x', { id: 1 }])).toBeUndefined();
