@@ -5,10 +5,10 @@ import { collectIceServer } from '../receiver/ice-flag.ts';
 import { pipelineFlag } from '../receiver/pipeline-flag.ts';
 import { DevicePolicy } from '../receiver/policy/index.ts';
 import { collectSelectors } from '../receiver/policy-flags.ts';
-import { EXIT_CODES, receive } from '../receiver/receive.ts';
+import { EXIT_CODES, KEEP_DEFAULTS, receive } from '../receiver/receive.ts';
 import { collectSinkName, openSinks, SINK_FLAG_DEFAULTS, tcpPort } from '../receiver/sink-flags.ts';
 import { parseJoinTarget, SessionLinkError } from '../transport/index.ts';
-import { positiveInt } from './flag-values.ts';
+import { nonNegativeInt, positiveInt } from './flag-values.ts';
 import { serveCommand } from './serve.ts';
 
 const { version } = packageJson;
@@ -75,6 +75,19 @@ program
   .option('--stats <seconds>', 'seconds between stats lines on stderr once paired', positiveInt, 5)
   .option('--pair-timeout <seconds>', 'give up if the sharer does not connect in time', positiveInt, 30)
   .option(
+    '--grace <seconds>',
+    'keep the devices this long when the link goes down, for the sharer to come back',
+    nonNegativeInt,
+    KEEP_DEFAULTS.graceSeconds,
+  )
+  .option('--keep', 'stay up when the sharer leaves, even when it stops sharing; take its device back')
+  .option(
+    '--fresh <ms>',
+    'after a reconnect, drop reports older than this',
+    positiveInt,
+    KEEP_DEFAULTS.freshMs,
+  )
+  .option(
     '--pipeline <spec>',
     "transform pipeline, e.g. 'bundle(1ms),deflate,encrypt' (default: the sharer's)",
     pipelineFlag,
@@ -118,6 +131,9 @@ program
         ice: flags.ice ?? [],
         statsIntervalMs: flags.stats * 1000,
         pairTimeoutMs: flags.pairTimeout * 1000,
+        graceMs: flags.grace * 1000,
+        keep: flags.keep ?? false,
+        freshMs: flags.fresh,
         pipeline: flags.pipeline,
         sink,
         policy: new DevicePolicy(flags.allow, flags.deny),

@@ -7,7 +7,7 @@ import { RemoteDeviceError, type RemoteHidDevice } from './sinks/types.ts';
  * share that ended becomes "no device", ...). The transport has a class of the same shape; without
  * this translation every failure would look like a device error (a STALL).
  */
-function asSinkError(error: unknown): never {
+export function asSinkError(error: unknown): never {
   if (error instanceof TransportDeviceError) {
     throw new RemoteDeviceError(error.code, error.message, { cause: error });
   }
