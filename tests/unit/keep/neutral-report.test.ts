@@ -72,7 +72,7 @@ describe('neutralReport', () => {
             expect([...neutralReport(model, layout.reportId, neutral)]).toEqual([...neutral]);
             const after = decodeReport(model, 'input', layout.reportId, neutral);
             const before = decodeReport(model, 'input', layout.reportId, report);
-            after.fields.forEach((field, i) => expectNeutral(field, before.fields[i]!));
+            for (const [i, field] of after.fields.entries()) expectNeutral(field, before.fields[i]!);
           },
         ),
         { numRuns: 20 },
@@ -121,12 +121,17 @@ const HAT_SWITCH = 0x0001_0039;
 /** What the person let go of: nothing selected, nothing pressed, nothing moving; the rest as it was. */
 function expectNeutral(after: DecodedField, before: DecodedField): void {
   const { item } = after;
-  if (after.kind === 'constant') return expect([...after.values]).toEqual([...before.values]);
+  if (after.kind === 'constant') {
+    expect([...after.values]).toEqual([...before.values]);
+    return;
+  }
   // An array selects nothing; a byte buffer declared as an array (no value left for "none") is zeroed.
-  if (after.kind === 'array')
-    return after.usages.forEach((usage, slot) =>
-      expect((usage & 0xffff) === 0 || after.values[slot] === 0).toBe(true),
-    );
+  if (after.kind === 'array') {
+    after.usages.forEach((usage, slot) => {
+      expect((usage & 0xffff) === 0 || after.values[slot] === 0).toBe(true);
+    });
+    return;
+  }
   const perSlot = after.values.length / Math.max(1, item.reportCount);
   after.usages.forEach((usage, slot) => {
     const value = after.values[slot * perSlot]!;
@@ -139,7 +144,7 @@ function expectNeutral(after: DecodedField, before: DecodedField): void {
     else if (usage === HAT_SWITCH && item.hasNull)
       expect(value < item.logicalMinimum || value > item.logicalMaximum || value === was).toBe(true);
     else if (usage === HAT_SWITCH) expect(value).toBe(was);
-    else if (isSwitch) expect(value).toBe(item.logicalMinimum > 0 ? item.logicalMinimum : 0);
+    else if (isSwitch) expect(value).toBe(Math.max(item.logicalMinimum, 0));
     else expect(value).toBe(was);
   });
 }
