@@ -26,8 +26,10 @@ Exit codes:
   ${EXIT_CODES.failed}  pairing failed: server unreachable, unknown session or code, wrong secret,
      pipelines differ, no sharer in time, a sink could not be opened
   ${EXIT_CODES.usage}  the command line is wrong: an unknown option, a malformed link or code
-  ${EXIT_CODES.lost}  the connection was lost after pairing: ICE failed, or the sharer vanished
+  ${EXIT_CODES.lost}  the connection was lost after pairing and the session could not be rejoined
   ${EXIT_CODES.dismissed}  the sharer turned this receiver away: it denied it, or revoked its access
+  ${EXIT_CODES.gone}  the link went down (ICE failed, or the sharer vanished) and no sharer came back
+     within --grace; the kept devices were removed
 `;
 
 /** What a person sees for any error: one line, `ferry: <what is wrong>`, never a stack trace. */

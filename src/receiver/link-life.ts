@@ -6,7 +6,7 @@
  * it when the grace has passed without it; with --keep the run waits for a sharer as long as it runs.
  */
 import type { ReceiverSession } from '../transport/index.ts';
-import { DeviceKeeper, Outages, type VirtualHidDevice } from './keep/index.ts';
+import { DeviceKeeper, type KeptDevice, Outages, VirtualUsbDevice } from './keep/index.ts';
 import type { Sink } from './sinks/types.ts';
 
 export interface LinkLifeOptions {
@@ -44,7 +44,7 @@ export function followLinkLife(
   const { err } = options;
   const graceSeconds = options.graceMs / 1000;
   const keeper = new DeviceKeeper(options, {
-    removed: (device, why) => err(`ferry: removed ${describe(device)}: ${why}`),
+    removed: (device, why) => err(`ferry: removed ${device.name}: ${why}`),
   });
   const outages = new Outages();
   let graceTimer: ReturnType<typeof setTimeout> | undefined;
@@ -70,10 +70,17 @@ export function followLinkLife(
     if (lasted !== undefined)
       err(`ferry: reconnected after ${(lasted / 1000).toFixed(1)} s (outage ${outages.count})`);
   });
+  const resumedLine = (device: KeptDevice) =>
+    err(`ferry: resumed ${device.name}: the same device, kept on this machine`);
   session.on('device', (source) => {
     const { device, resumed } = keeper.take(source);
-    if (resumed) err(`ferry: resumed ${describe(device)}: the same device, kept on this machine`);
-    else presentHid(sink, device, err);
+    if (resumed) resumedLine(device);
+    else present(sink.attach(device), sink, device, err);
+  });
+  session.on('usb-device', (source) => {
+    const { device, resumed } = keeper.takeUsb(source);
+    if (resumed) resumedLine(device);
+    else if (sink.attachUsb) present(sink.attachUsb(device), sink, device, err);
   });
 
   return {
@@ -86,17 +93,13 @@ export function followLinkLife(
   };
 }
 
-function describe(device: VirtualHidDevice): string {
-  const { productName, vendorId, productId } = device.info;
-  const hex4 = (value: number) => value.toString(16).padStart(4, '0');
-  return `${productName || 'a device'} (${hex4(vendorId)}:${hex4(productId)})`;
-}
-
-function presentHid(sink: Sink, device: VirtualHidDevice, err: (line: string) => void): void {
-  sink
-    .attach(device)
+/** Once the sinks present the device, what a person does next to use it; or why they could not. */
+function present(attached: Promise<void>, sink: Sink, device: KeptDevice, err: (line: string) => void): void {
+  attached
     .then(() => {
       for (const line of sink.describe?.(device) ?? []) err(`ferry: ${line}`);
     })
-    .catch((error: Error) => err(`ferry: ${error.message}`));
+    .catch((error: Error) =>
+      err(`ferry: ${device instanceof VirtualUsbDevice ? `${device.name}: ` : ''}${error.message}`),
+    );
 }

@@ -19,7 +19,6 @@ import {
   parseJoinTarget,
   type ReceiverEnd,
   ReceiverSession,
-  type RemoteUsbDevice,
   SignalingClient,
   simplePeerLinks,
   type WebSocketConstructor,
@@ -29,7 +28,6 @@ import { followLinkLife, type LinkLife } from './link-life.ts';
 import { admitWith, type DevicePolicy, describeOffer } from './policy/index.ts';
 import { LogSink } from './sinks/log-sink.ts';
 import type { Sink } from './sinks/types.ts';
-import { usbProductName } from './sinks/usb-log.ts';
 
 export interface ReceiveOptions {
   target: string | undefined;
@@ -144,11 +142,10 @@ export async function receive(options: ReceiveOptions, stop: AbortSignal): Promi
 
   return new Promise<ReceiveResult>((resolve) => {
     let settled = false;
-    const usbDevices = { count: 0 };
     let stats: ReturnType<typeof setInterval> | undefined;
     let pairTimer: ReturnType<typeof setTimeout> | undefined;
     const link: { path?: LinkPath } = {};
-    const printStats = () => options.err(statsLine(session, life, usbDevices.count, link.path));
+    const printStats = () => options.err(statsLine(session, life, link.path));
     const readPath = () =>
       session.path().then((path) => {
         if (path) link.path = path;
@@ -212,10 +209,6 @@ export async function receive(options: ReceiveOptions, stop: AbortSignal): Promi
     session.on('refused', ({ offer, reason }) =>
       options.err(`ferry: refused ${describeOffer(offer)}: ${reason}`),
     );
-    session.on('usb-device', (device) => {
-      countWhileOpen(usbDevices, device);
-      presentUsb(sink, device, options.err);
-    });
     // Before pairing, a problem ends in a failed pairing, whose one line says why; after, each is news.
     session.on('problem', (error) => {
       if (session.connected) options.err(`ferry: ${error.message}`);
@@ -279,12 +272,7 @@ function followSessionNotices(
   return state;
 }
 
-function statsLine(
-  session: ReceiverSession,
-  life: LinkLife,
-  usbDevices: number,
-  path: LinkPath | undefined,
-): string {
+function statsLine(session: ReceiverSession, life: LinkLife, path: LinkPath | undefined): string {
   session.meter.tick();
   const { reportsPerSecond, bytesPerSecond, reports } = session.meter;
   const lost = session.lost > 0 ? `, ${session.lost} lost` : '';
@@ -292,30 +280,11 @@ function statsLine(
   const stale = life.keeper.staleDropped;
   const keep = `${life.outages.describe()}${stale > 0 ? `, ${stale} stale dropped` : ''}`;
   const where = life.outages.down ? 'path=none' : describePath(path);
-  return `ferry: ${life.keeper.count + usbDevices} device(s), ${reportsPerSecond} reports/s, ${formatRate(bytesPerSecond)}, ${reports} reports${lost}${dropped}${keep}, ${where}`;
+  return `ferry: ${life.keeper.count} device(s), ${reportsPerSecond} reports/s, ${formatRate(bytesPerSecond)}, ${reports} reports${lost}${dropped}${keep}, ${where}`;
 }
 
 function hidOnlyNote(sinkName: string): string {
   return `the ${sinkName} sink presents HID devices only; shared generic USB devices are left for a receiver with --sink usbip, --sink usbredir or --sink log`;
-}
-
-function countWhileOpen(
-  devices: { count: number },
-  device: { onClose(listener: () => void): unknown },
-): void {
-  devices.count += 1;
-  device.onClose(() => {
-    devices.count -= 1;
-  });
-}
-
-function presentUsb(sink: Sink, device: RemoteUsbDevice, err: (line: string) => void): void {
-  sink
-    .attachUsb?.(device)
-    .then(() => {
-      for (const line of sink.describe?.(device) ?? []) err(`ferry: ${line}`);
-    })
-    .catch((error: Error) => err(`ferry: ${usbProductName(device)}: ${error.message}`));
 }
 
 /** Receiver first: the link goes first on stdout (scripts read it), the code and a QR code on stderr. */

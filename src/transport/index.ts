@@ -27,5 +27,11 @@ export {
 } from './sharer-session.ts';
 export { SignalingClient, SignalingError, type WebSocketConstructor } from './signaling-client.ts';
 export { simplePeerLinks } from './simple-peer-link.ts';
-export { RemoteUsbDevice, type RemoteUsbDeviceOptions, type UsbTransferResult } from './usb-remote-device.ts';
+export {
+  RemoteUsbDevice,
+  type RemoteUsbDeviceOptions,
+  type UsbCallOptions,
+  type UsbIsoResult,
+  type UsbTransferResult,
+} from './usb-remote-device.ts';
 export { type SharedUsbSource, USB_CAPABILITY, type UsbShareStatus } from './usb-shares.ts';

@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFerryServer, type FerryServer } from '../../signaling/index.ts';
 import { WebHidSource } from '../../src/devices/index.ts';
+import { SimulatedUsbDevice, WebUsbSource } from '../../src/devices/usb/index.ts';
 import { decodeReport, parseReportDescriptor } from '../../src/hid/index.ts';
 import { EXIT_CODES } from '../../src/receiver/receive.ts';
 import { SharerSession } from '../../src/transport/index.ts';
@@ -24,6 +25,7 @@ import {
   sessionOf,
   startNodeSharer,
 } from '../support/node-sharer.ts';
+import { usbipLoopback } from '../support/usbip-loopback.ts';
 
 const USBIP = '/usr/sbin/usbip';
 const MOUSE = 'genius-gila-mouse-if0';
@@ -169,9 +171,46 @@ describe('ferry receive keeps the device when the link goes down', () => {
     ferry.child.kill('SIGINT');
     expect(await ferry.exited).toBe(EXIT_CODES.ended);
   });
+
+  it('--keep with the usbip sink keeps a generic USB device: same bus id, bulk loopback through the new link', async () => {
+    if (!existsSync(USBIP)) throw new Error(`${USBIP} is missing: apt-get install usbip`);
+    const { url } = await server();
+    const secret = 'U'.repeat(22);
+    const gone = await inProcessSharer(url, secret, 'usb');
+    const { sessionId } = await gone.host();
+    const ferry = receiveProcess([
+      `${url}/s/${sessionId}#${secret}`,
+      '--keep',
+      '--sink',
+      'usbip',
+      '--usbip-port',
+      '0',
+    ]);
+    const exported = /usbip: exported (\S+) on 127\.0\.0\.1:(\d+)/;
+    const [, busId, port] = (await stderrMatching(ferry, exported)).match(exported)!;
+    gone.close();
+    await stderrMatching(ferry, /link down: the sharer stopped sharing; keeping 1 device\(s\)/);
+
+    const back = await inProcessSharer(url, secret, 'usb');
+    await back.join({ sessionId });
+    await stderrMatching(ferry, /resumed Gadget Zero \(0525:a4a0\): the same device, kept on this machine/);
+    const { stdout } = await execFileAsync(USBIP, ['--tcp-port', String(port), 'list', '-r', '127.0.0.1']);
+    expect(stdout.match(/\(0525:a4a0\)/g)).toHaveLength(1);
+    expect(stdout).toMatch(new RegExp(`${busId}: .*\\(0525:a4a0\\)`));
+    const chunks = [Uint8Array.from({ length: 600 }, (_, i) => i & 0xff)];
+    const { echoed } = await usbipLoopback(Number(port), busId!, chunks);
+    expect(echoed.map((chunk) => [...chunk])).toEqual(chunks.map((chunk) => [...chunk]));
+    expect(ferry.stderr.filter((line) => exported.test(line))).toHaveLength(1);
+    ferry.child.kill('SIGINT');
+    expect(await ferry.exited).toBe(EXIT_CODES.ended);
+  });
 });
 
-async function inProcessSharer(url: string, secret: string): Promise<SharerSession> {
+async function inProcessSharer(
+  url: string,
+  secret: string,
+  kind: 'hid' | 'usb' = 'hid',
+): Promise<SharerSession> {
   const sharer = new SharerSession({
     signaling: await connectSignaling(url),
     links: nodeLinks,
@@ -181,6 +220,12 @@ async function inProcessSharer(url: string, secret: string): Promise<SharerSessi
     approval: 'anyone',
   });
   cleanups.push(() => sharer.close());
+  if (kind === 'usb') {
+    const source = await WebUsbSource.open(new SimulatedUsbDevice());
+    cleanups.push(() => source.close());
+    sharer.addUsbDevice(source);
+    return sharer;
+  }
   const { device } = simulatedCorpusDevice('sony-dualshock3-usb');
   await device.open();
   sharer.addDevice(await WebHidSource.open(device as unknown as HIDDevice, new EventTarget()));

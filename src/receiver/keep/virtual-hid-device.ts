@@ -51,6 +51,16 @@ export class VirtualHidDevice implements RemoteHidDevice {
     this.connect(source);
   }
 
+  get name(): string {
+    const { productName, vendorId, productId } = this.info;
+    const hex4 = (value: number) => value.toString(16).padStart(4, '0');
+    return `${productName || 'a HID device'} (${hex4(vendorId)}:${hex4(productId)})`;
+  }
+
+  get staleDropped(): number {
+    return this.freshness.dropped;
+  }
+
   get attached(): boolean {
     return this.source !== undefined;
   }
@@ -87,7 +97,9 @@ export class VirtualHidDevice implements RemoteHidDevice {
   /** Unplugs the device from this machine: the sinks take it away, waiting requests fail 'closed'. */
   remove(): void {
     if (this.removed) return;
-    this.detach();
+    // Quietly: a device that leaves needs no neutral report (the sinks take it away with its state).
+    this.stopInput?.();
+    this.source = undefined;
     this.removed = true;
     for (const wake of [...this.waiting]) wake();
     for (const listener of [...this.closeListeners]) listener();

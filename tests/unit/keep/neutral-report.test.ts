@@ -75,7 +75,7 @@ describe('neutralReport', () => {
             for (const [i, field] of after.fields.entries()) expectNeutral(field, before.fields[i]!);
           },
         ),
-        { numRuns: 20 },
+        { numRuns: 12 },
       );
     }
   });

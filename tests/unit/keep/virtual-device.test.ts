@@ -43,7 +43,7 @@ function linkDevice(body = announcement()): { device: RemoteDevice; requests: nu
 function keeper(removed: string[] = [], keep = false): DeviceKeeper {
   return new DeviceKeeper(
     { graceMs: 60_000, freshMs: 100, requestTimeoutMs: TIMEOUT_MS, keep },
-    { removed: (device, why) => removed.push(`${device.info.productName}: ${why}`) },
+    { removed: (device, why) => removed.push(`${device.name}: ${why}`) },
   );
 }
 
@@ -92,7 +92,7 @@ describe('VirtualHidDevice and DeviceKeeper', () => {
     expect(devices.count).toBe(2);
     vi.advanceTimersByTime(60_000);
     expect(closed).toHaveBeenCalledOnce();
-    expect(removed).toEqual(['Gila: no sharer brought it back within 60 s (--grace)']);
+    expect(removed).toEqual(['Gila (0458:0138): no sharer brought it back within 60 s (--grace)']);
     expect(devices.count).toBe(1);
   });
 
@@ -188,7 +188,7 @@ describe('VirtualHidDevice and DeviceKeeper', () => {
     devices.take(linkDevice(announcement(0x0139)).device);
     devices.removeAll('the run ended');
     expect(kept.removed).toBe(true);
-    expect(removed).toEqual(['Gila: the run ended']);
+    expect(removed).toEqual(['Gila (0458:0138): the run ended']);
     expect(devices.count).toBe(0);
   });
 });
