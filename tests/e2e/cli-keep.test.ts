@@ -113,12 +113,12 @@ describe('ferry receive keeps the device when the link goes down', () => {
     expect(await ferry.exited).toBe(EXIT_CODES.ended);
   });
 
-  it('with the usbip sink, the same export stays listed under the same bus id', async () => {
+  it('with the usbip sink (and --json), the same export stays listed under the same bus id', async () => {
     if (!existsSync(USBIP)) throw new Error(`${USBIP} is missing: apt-get install usbip`);
     const { url } = await server();
     const first = sharerProcess(url);
     const link = await first.link;
-    const ferry = receiveProcess([link, '--sink', 'log', '--sink', 'usbip', '--usbip-port', '0']);
+    const ferry = receiveProcess([link, '--json', '--sink', 'log', '--sink', 'usbip', '--usbip-port', '0']);
     const exported = /usbip: exported (\S+) on 127\.0\.0\.1:(\d+)/;
     const [, busId, port] = (await stderrMatching(ferry, exported)).match(exported)!;
     const list = async () =>
@@ -135,6 +135,9 @@ describe('ferry receive keeps the device when the link goes down', () => {
     expect(after).toMatch(new RegExp(`${busId}: .*\\(054c:0268\\)`));
     expect(after.match(/\(054c:0268\)/g)).toHaveLength(1);
     expect(ferry.stderr.filter((line) => exported.test(line))).toHaveLength(1);
+    // --json: the device was added once, and never removed.
+    const devices = ferry.stdout.filter((line) => (JSON.parse(line) as { type: string }).type === 'device');
+    expect(devices).toHaveLength(1);
     ferry.child.kill('SIGINT');
     expect(await ferry.exited).toBe(EXIT_CODES.ended);
   });

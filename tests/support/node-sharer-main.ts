@@ -4,8 +4,10 @@
  * (default the DualShock 3), prints its link on stdout and then one line `receiver <name>` per receiver
  * that is approved.
  *
- *   node-sharer-main.ts <server url> [--device NAME] [--session ID --secret SECRET] [--hold MS] [--backlog N]
+ *   node-sharer-main.ts <server url> [--device NAME] [--ids VID:PID] [--session ID --secret SECRET]
+ *                       [--hold MS] [--backlog N]
  *
+ * --ids presents the device under other ids (a VM test keeps special kernel drivers off it).
  * With --session and --secret it joins that session (a sharer coming back) instead of hosting one.
  * With --hold it plays, every MS milliseconds and in a loop, the recorded reports in which a button is
  * down: a person holding a button while moving. With --backlog it first sends N reports stamped a
@@ -26,12 +28,13 @@ const { values, positionals } = parseArgs({
     secret: { type: 'string' },
     hold: { type: 'string' },
     backlog: { type: 'string' },
+    ids: { type: 'string' },
   },
 });
 const serverUrl = positionals[0];
 if (!serverUrl) throw new Error('usage: node-sharer-main.ts <server url> [options]');
 const secret = values.secret ?? createShareSecret();
-const { corpus, device } = simulatedCorpusDevice(values.device);
+const { corpus, device } = simulatedCorpusDevice(values.device, idsOf(values.ids));
 await device.open();
 const sharer = new SharerSession({
   signaling: await connectSignaling(serverUrl),
@@ -50,6 +53,13 @@ if (sessionId === undefined) ({ sessionId } = await sharer.host());
 else await sharer.join({ sessionId });
 process.stdout.write(`${buildShareLink(serverUrl, sessionId, secret)}\n`);
 if (values.hold !== undefined) hold(corpus, Number(values.hold));
+
+function idsOf(ids: string | undefined): { vendorId: number; productId: number } | undefined {
+  const [vendorId, productId] = (ids ?? '').split(':').map((hex) => Number.parseInt(hex, 16));
+  return vendorId === undefined || productId === undefined || Number.isNaN(vendorId + productId)
+    ? undefined
+    : { vendorId, productId };
+}
 
 /** Reports of the recording with a button down, `[reportId, data]`, played in a loop. */
 function hold(corpus: CorpusDevice, everyMs: number): void {

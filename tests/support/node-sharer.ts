@@ -16,6 +16,8 @@ export interface NodeSharerProcess {
 export interface NodeSharerOptions {
   /** A corpus device name (default the DualShock 3). */
   device?: string;
+  /** Present the device under these ids ("1209:0001"), e.g. to keep special kernel drivers off it. */
+  ids?: string;
   /** Join this session, proving this secret, instead of hosting one: a sharer coming back. */
   join?: { sessionId: string; secret: string };
   /** Play the recorded reports with a button down, one every this many ms, in a loop. */
@@ -27,6 +29,7 @@ export interface NodeSharerOptions {
 export function startNodeSharer(serverUrl: string, options: NodeSharerOptions = {}): NodeSharerProcess {
   const args = [serverUrl];
   if (options.device) args.push('--device', options.device);
+  if (options.ids) args.push('--ids', options.ids);
   if (options.join) args.push('--session', options.join.sessionId, '--secret', options.join.secret);
   if (options.holdMs !== undefined) args.push('--hold', String(options.holdMs));
   if (options.backlog !== undefined) args.push('--backlog', String(options.backlog));
