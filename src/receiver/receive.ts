@@ -62,10 +62,10 @@ export interface ReceiveOptions {
  * 0 the share ended normally (the sharer stopped sharing, or Ctrl-C here); 1 pairing failed (the server
  * could not be reached, the session or code is unknown, the secret is wrong, the pipelines differ, no
  * sharer came in time, a sink could not be opened); 2 the command line is wrong (an unknown option, a
- * malformed link or code); 3 the connection was lost after pairing (ICE failed, the sharer vanished);
- * 4 the sharer turned this receiver away (denied it, or revoked its access: docs/security.md); 5 the
- * link went down and no sharer came back within --grace (the kept devices were removed). Since the
- * grace, 3 means the link went down and the session itself could not be rejoined.
+ * malformed link or code); 3 the connection was lost after pairing and the session itself could not
+ * be rejoined; 4 the sharer turned this receiver away (denied it, or revoked its access:
+ * docs/security.md); 5 the link went down (ICE failed, the sharer vanished) and no sharer came back
+ * within --grace (the kept devices were removed first).
  */
 export const EXIT_CODES = { ended: 0, failed: 1, usage: 2, lost: 3, dismissed: 4, gone: 5 } as const;
 
