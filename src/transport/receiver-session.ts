@@ -246,7 +246,8 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
 
   /** What the end of a channel means for the session. */
   private channelEnded(channel: PeerChannel, reason: string): void {
-    if (this.channel !== channel) return;
+    // A session that ended closes its channel itself: that is no news (and no link-down).
+    if (this.channel !== channel || this.ended) return;
     if (!channel.ready) {
       // A waiting receiver turns away a sharer with a wrong code (or link) and goes on waiting.
       if (this.hosted && turnedAway(channel)) this.dropLink(reason);
