@@ -32,6 +32,7 @@ export {
   type RemoteUsbDeviceOptions,
   type UsbCallOptions,
   type UsbIsoResult,
+  type UsbTransferObserver,
   type UsbTransferResult,
 } from './usb-remote-device.ts';
 export { type SharedUsbSource, USB_CAPABILITY, type UsbShareStatus } from './usb-shares.ts';

@@ -246,6 +246,13 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
     };
   }
 
+  /** Bytes still queued in the approved receivers' data channels (a sharer about to stop waits for 0). */
+  queuedBytes(): number {
+    let queued = 0;
+    for (const channel of this.readyChannels()) queued += channel.link.bufferedAmount;
+    return queued;
+  }
+
   private droppedAtSender(): number {
     let dropped = 0;
     for (const channel of this.channels.values()) dropped += channel.link.droppedAtSender ?? 0;
@@ -463,13 +470,23 @@ function stateOf(channel: PeerChannel, permission: Permission | undefined): Peer
 }
 
 function announcementOf(source: HidSource): DeviceAnnouncement {
-  return {
+  const announcement: DeviceAnnouncement = {
     kind: 'hid',
     vendorId: source.vendorId,
     productId: source.productId,
     productName: source.productName,
     collections: source.collections as DeviceAnnouncement['collections'],
   };
+  // Sent as is, so the receiver presents the device's own descriptor rather than a rebuilt one.
+  const raw = source.reportDescriptor;
+  if (raw !== undefined && raw.length > 0) announcement.reportDescriptor = hexOf(raw);
+  return announcement;
+}
+
+function hexOf(bytes: Uint8Array): string {
+  let hex = '';
+  for (const byte of bytes) hex += byte.toString(16).padStart(2, '0');
+  return hex;
 }
 
 function isTurnedAway(error: Error): boolean {

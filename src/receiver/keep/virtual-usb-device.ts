@@ -11,6 +11,7 @@ import type {
   RemoteUsbDevice as LinkUsbDevice,
   UsbCallOptions,
   UsbIsoResult,
+  UsbTransferObserver,
   UsbTransferResult,
 } from '../../transport/index.ts';
 import type { RemoteUsbDevice } from '../sinks/types.ts';
@@ -30,6 +31,8 @@ export class VirtualUsbDevice implements RemoteUsbDevice {
   private last: LinkUsbDevice;
   private readonly closeListeners = new Set<() => void>();
   private readonly waiting = new Set<() => void>();
+  /** Observers (the capture sink), each subscribed to the current link's device: observer → unsubscribe. */
+  private readonly observers = new Map<UsbTransferObserver, (() => void) | undefined>();
   /** What to do when the sharer removes the source while its link stays up; default: remove this too. */
   sourceGone: () => void = () => this.remove();
   removed = false;
@@ -93,6 +96,10 @@ export class VirtualUsbDevice implements RemoteUsbDevice {
     if (this.source === undefined) return;
     this.last = this.source;
     this.source = undefined;
+    for (const [observer, unsubscribe] of this.observers) {
+      unsubscribe?.();
+      this.observers.set(observer, undefined);
+    }
   }
 
   remove(): void {
@@ -107,6 +114,15 @@ export class VirtualUsbDevice implements RemoteUsbDevice {
   onClose(listener: () => void): () => void {
     this.closeListeners.add(listener);
     return () => this.closeListeners.delete(listener);
+  }
+
+  /** Every request sent through whichever link's device, and its completion. Returns the unsubscribe. */
+  observe(observer: UsbTransferObserver): () => void {
+    this.observers.set(observer, this.source?.observe(observer));
+    return () => {
+      this.observers.get(observer)?.();
+      this.observers.delete(observer);
+    };
   }
 
   controlTransfer(setup: UsbSetup, data: Uint8Array = EMPTY, options: UsbCallOptions = {}) {
@@ -174,6 +190,7 @@ export class VirtualUsbDevice implements RemoteUsbDevice {
   private connect(source: LinkUsbDevice): void {
     this.source = source;
     this.last = source;
+    for (const observer of this.observers.keys()) this.observers.set(observer, source.observe(observer));
     source.onClose(() => {
       if (this.source === source) this.sourceGone();
     });
