@@ -23,7 +23,7 @@ export function asSinkError(error: unknown): never {
 const EMPTY = new Uint8Array(0);
 
 /** Runs a request, telling every observer about it and about how it ended. */
-async function observed<T>(
+export async function observed<T>(
   observers: ReadonlySet<HidRequestObserver>,
   request: HidRequest,
   run: () => Promise<T>,

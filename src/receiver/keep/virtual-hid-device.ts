@@ -6,8 +6,9 @@
  */
 import type { HidCollectionInfo } from '../../hid/index.ts';
 import { type RemoteDevice, RemoteDeviceError as TransportDeviceError } from '../../transport/index.ts';
-import { asRemoteHidDevice, asSinkError } from '../hid-device.ts';
+import { asRemoteHidDevice, asSinkError, observed } from '../hid-device.ts';
 import {
+  type HidRequestObserver,
   type InputListener,
   RemoteDeviceError,
   type RemoteHidDevice,
@@ -31,6 +32,7 @@ export class VirtualHidDevice implements RemoteHidDevice {
   private source: RemoteDevice | undefined;
   private stopInput: (() => void) | undefined;
   private readonly inputListeners = new Set<InputListener>();
+  private readonly observers = new Set<HidRequestObserver>();
   private readonly closeListeners = new Set<() => void>();
   /** What to do when the sharer removes the source while its link stays up; default: remove this too. */
   sourceGone: () => void = () => this.remove();
@@ -118,15 +120,27 @@ export class VirtualHidDevice implements RemoteHidDevice {
   }
 
   sendOutputReport(reportId: number, data: Uint8Array): Promise<void> {
-    return this.call((source) => source.sendOutputReport(reportId, data));
+    return observed(this.observers, { kind: 'output', reportId, data }, () =>
+      this.call((source) => source.sendOutputReport(reportId, data)),
+    );
   }
 
   getFeatureReport(reportId: number): Promise<Uint8Array> {
-    return this.call((source) => source.getFeatureReport(reportId));
+    return observed(this.observers, { kind: 'feature-get', reportId, data: EMPTY }, () =>
+      this.call((source) => source.getFeatureReport(reportId)),
+    );
   }
 
   setFeatureReport(reportId: number, data: Uint8Array): Promise<void> {
-    return this.call((source) => source.setFeatureReport(reportId, data));
+    return observed(this.observers, { kind: 'feature-set', reportId, data }, () =>
+      this.call((source) => source.setFeatureReport(reportId, data)),
+    );
+  }
+
+  /** Every request a sink makes of this device, whichever link carries it (`--capture`). */
+  onRequest(observer: HidRequestObserver): () => void {
+    this.observers.add(observer);
+    return () => this.observers.delete(observer);
   }
 
   private connect(source: RemoteDevice): void {
@@ -183,6 +197,8 @@ export class VirtualHidDevice implements RemoteHidDevice {
     );
   }
 }
+
+const EMPTY = new Uint8Array(0);
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((byte, i) => byte === b[i]);
