@@ -12,3 +12,10 @@ export function positiveInt(value: string): number {
   if (!Number.isInteger(parsed) || parsed <= 0) throw new InvalidArgumentError('expected a positive integer');
   return parsed;
 }
+
+/** Seconds or milliseconds where 0 means "none": a whole number, zero or more. */
+export function nonNegativeInt(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0) throw new InvalidArgumentError('expected a whole number ≥ 0');
+  return parsed;
+}

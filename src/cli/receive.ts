@@ -4,11 +4,11 @@ import { collectIceServer } from '../receiver/ice-flag.ts';
 import { pipelineFlag } from '../receiver/pipeline-flag.ts';
 import { DevicePolicy } from '../receiver/policy/index.ts';
 import { collectSelectors } from '../receiver/policy-flags.ts';
-import { EXIT_CODES, receive } from '../receiver/receive.ts';
+import { EXIT_CODES, KEEP_DEFAULTS, receive } from '../receiver/receive.ts';
 import { collectSinkName, openSinks, SINK_FLAG_DEFAULTS, tcpPort } from '../receiver/sink-flags.ts';
 import { parseJoinTarget, SessionLinkError } from '../transport/index.ts';
 import { fail, terminalLines } from './fail.ts';
-import { positiveInt } from './flag-values.ts';
+import { nonNegativeInt, positiveInt } from './flag-values.ts';
 
 export const RECEIVE_EXAMPLES = `
 Examples:
@@ -23,8 +23,10 @@ Exit codes:
   ${EXIT_CODES.failed}  pairing failed: server unreachable, unknown session or code, wrong secret,
      pipelines differ, no sharer in time, a sink could not be opened
   ${EXIT_CODES.usage}  the command line is wrong: an unknown option, a malformed link or code
-  ${EXIT_CODES.lost}  the connection was lost after pairing: ICE failed, or the sharer vanished
+  ${EXIT_CODES.lost}  the connection was lost after pairing and the session could not be rejoined
   ${EXIT_CODES.dismissed}  the sharer turned this receiver away: it denied it, or revoked its access
+  ${EXIT_CODES.gone}  the link went down (ICE failed, or the sharer vanished) and no sharer came back
+     within --grace; the kept devices were removed
 `;
 
 /** A malformed link or code is a usage error, found before anything opens a port or connects. */
@@ -69,6 +71,19 @@ export function receiveCommand(): Command {
     .option('--stats <seconds>', 'seconds between stats lines on stderr once paired', positiveInt, 5)
     .option('--pair-timeout <seconds>', 'give up if the sharer does not connect in time', positiveInt, 30)
     .option(
+      '--grace <seconds>',
+      'keep the devices this long when the link goes down, for the sharer to come back',
+      nonNegativeInt,
+      KEEP_DEFAULTS.graceSeconds,
+    )
+    .option('--keep', 'stay up when the sharer leaves, even when it stops sharing; take its device back')
+    .option(
+      '--fresh <ms>',
+      'after a reconnect, drop reports older than this',
+      positiveInt,
+      KEEP_DEFAULTS.freshMs,
+    )
+    .option(
       '--pipeline <spec>',
       "transform pipeline, e.g. 'bundle(1ms),deflate,encrypt' (default: the sharer's)",
       pipelineFlag,
@@ -103,6 +118,9 @@ export function receiveCommand(): Command {
           ice: flags.ice ?? [],
           statsIntervalMs: flags.stats * 1000,
           pairTimeoutMs: flags.pairTimeout * 1000,
+          graceMs: flags.grace * 1000,
+          keep: flags.keep ?? false,
+          freshMs: flags.fresh,
           pipeline: flags.pipeline,
           sink,
           policy: new DevicePolicy(flags.allow, flags.deny),

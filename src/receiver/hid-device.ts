@@ -13,7 +13,7 @@ import {
  * share that ended becomes "no device", ...). The transport has a class of the same shape; without
  * this translation every failure would look like a device error (a STALL).
  */
-function asSinkError(error: unknown): never {
+export function asSinkError(error: unknown): never {
   if (error instanceof TransportDeviceError) {
     throw new RemoteDeviceError(error.code, error.message, { cause: error });
   }
@@ -23,7 +23,7 @@ function asSinkError(error: unknown): never {
 const EMPTY = new Uint8Array(0);
 
 /** Runs a request, telling every observer about it and about how it ended. */
-async function observed<T>(
+export async function observed<T>(
   observers: ReadonlySet<HidRequestObserver>,
   request: HidRequest,
   run: () => Promise<T>,

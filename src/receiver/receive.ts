@@ -19,18 +19,15 @@ import {
   parseJoinTarget,
   type ReceiverEnd,
   ReceiverSession,
-  type RemoteDevice,
-  type RemoteUsbDevice,
   SignalingClient,
   simplePeerLinks,
   type WebSocketConstructor,
 } from '../transport/index.ts';
 import { DEFAULT_SERVER, endpointsFrom } from './endpoints.ts';
-import { asRemoteHidDevice } from './hid-device.ts';
+import { followLinkLife, type LinkLife } from './link-life.ts';
 import { admitWith, type DevicePolicy, describeOffer } from './policy/index.ts';
 import { LogSink } from './sinks/log-sink.ts';
 import type { Sink } from './sinks/types.ts';
-import { usbProductName } from './sinks/usb-log.ts';
 
 export interface ReceiveOptions {
   target: string | undefined;
@@ -45,6 +42,15 @@ export interface ReceiveOptions {
   pipeline?: string | undefined;
   /** Where shared devices go (already prepared); default: the log sink on `out`. */
   sink?: Sink;
+  /**
+   * --grace (s → ms): how long a device whose link went down stays on this machine for a sharer to
+   * bring it back; without --keep, also how long the run waits for one. Default 60 s.
+   */
+  graceMs?: number;
+  /** --keep: stay up when the sharer leaves, even when it stops sharing (goodbye). */
+  keep?: boolean;
+  /** --fresh: after a resume, reports older than this are dropped, not replayed. Default 100 ms. */
+  freshMs?: number;
   /** Which offered devices to take (--allow / --deny); refused ones reach no sink. Default: all. */
   policy?: DevicePolicy;
   out: (line: string) => void;
@@ -56,10 +62,15 @@ export interface ReceiveOptions {
  * 0 the share ended normally (the sharer stopped sharing, or Ctrl-C here); 1 pairing failed (the server
  * could not be reached, the session or code is unknown, the secret is wrong, the pipelines differ, no
  * sharer came in time, a sink could not be opened); 2 the command line is wrong (an unknown option, a
- * malformed link or code); 3 the connection was lost after pairing (ICE failed, the sharer vanished);
- * 4 the sharer turned this receiver away (denied it, or revoked its access: docs/security.md).
+ * malformed link or code); 3 the connection was lost after pairing and the session itself could not
+ * be rejoined; 4 the sharer turned this receiver away (denied it, or revoked its access:
+ * docs/security.md); 5 the link went down (ICE failed, the sharer vanished) and no sharer came back
+ * within --grace (the kept devices were removed first).
  */
-export const EXIT_CODES = { ended: 0, failed: 1, usage: 2, lost: 3, dismissed: 4 } as const;
+export const EXIT_CODES = { ended: 0, failed: 1, usage: 2, lost: 3, dismissed: 4, gone: 5 } as const;
+
+/** The defaults of --grace and --fresh (docs/receiver.md, "When the link goes down"). */
+export const KEEP_DEFAULTS = { graceSeconds: 60, freshMs: 100, requestTimeoutMs: 2000 } as const;
 
 /** How a receive run ended: the process's exit code, and why. */
 export interface ReceiveResult {
@@ -124,15 +135,17 @@ export async function receive(options: ReceiveOptions, stop: AbortSignal): Promi
     auth: authFor(target, secret, words.join('-')),
     pipeline: options.pipeline ?? '',
     admit: options.policy?.open === false ? admitWith(options.policy) : undefined,
+    requestTimeoutMs: KEEP_DEFAULTS.requestTimeoutMs,
+    // The devices outlive the link (link-life.ts): this run decides when a sharer that left ends it.
+    whenSharerLeaves: 'wait',
   });
 
   return new Promise<ReceiveResult>((resolve) => {
     let settled = false;
-    const devices = { count: 0 };
     let stats: ReturnType<typeof setInterval> | undefined;
     let pairTimer: ReturnType<typeof setTimeout> | undefined;
     const link: { path?: LinkPath } = {};
-    const printStats = () => options.err(statsLine(session, devices.count, link.path));
+    const printStats = () => options.err(statsLine(session, life, link.path));
     const readPath = () =>
       session.path().then((path) => {
         if (path) link.path = path;
@@ -146,6 +159,7 @@ export async function receive(options: ReceiveOptions, stop: AbortSignal): Promi
         clearInterval(stats);
         printStats();
       }
+      life.close('the run ended');
       options.err(line);
       session.close(reason);
       void sink.close().then(() => resolve({ exitCode, reason }));
@@ -154,11 +168,29 @@ export async function receive(options: ReceiveOptions, stop: AbortSignal): Promi
       const { exitCode, prefix } = END_LINES[kind];
       finish(exitCode, `ferry: ${prefix}: ${reason}`, reason);
     };
+    const life = followLinkLife(
+      session,
+      sink,
+      {
+        keep: options.keep ?? false,
+        graceMs: options.graceMs ?? KEEP_DEFAULTS.graceSeconds * 1000,
+        freshMs: options.freshMs ?? KEEP_DEFAULTS.freshMs,
+        requestTimeoutMs: KEEP_DEFAULTS.requestTimeoutMs,
+        err: options.err,
+      },
+      {
+        stopped: (reason) => ended('closed', reason),
+        gone: (reason) => finish(EXIT_CODES.gone, `ferry: gone: ${reason}`, reason),
+      },
+    );
 
     stop.addEventListener('abort', () => ended('closed', 'interrupted'));
     session.on('connected', ({ sharerName, pipeline, verification }) => {
       clearTimeout(pairTimer);
-      stats = setInterval(() => void readPath().then(() => settled || printStats()), options.statsIntervalMs);
+      stats ??= setInterval(
+        () => void readPath().then(() => settled || printStats()),
+        options.statsIntervalMs,
+      );
       options.err(`ferry: paired with ${sharerName}`);
       options.err(`ferry: verification: ${verification} (the sharer's page shows the same words)`);
       options.err(`ferry: pipeline ${pipeline || '(none)'}`);
@@ -169,18 +201,14 @@ export async function receive(options: ReceiveOptions, stop: AbortSignal): Promi
     session.on('granted', ({ permission }) =>
       options.err(`ferry: granted ${PERMISSION_LABELS[permission]}: ${PERMISSION_SUMMARIES[permission]}`),
     );
-    const notices = followSessionNotices(session, signaling, { ...options, hosting: target === undefined });
-    session.on('device', (device) => {
-      countWhileOpen(devices, device);
-      presentHid(sink, device, options.err);
+    const notices = followSessionNotices(session, signaling, {
+      ...options,
+      hosting: target === undefined,
+      quiet: () => settled || life.outages.down,
     });
     session.on('refused', ({ offer, reason }) =>
       options.err(`ferry: refused ${describeOffer(offer)}: ${reason}`),
     );
-    session.on('usb-device', (device) => {
-      countWhileOpen(devices, device);
-      presentUsb(sink, device, options.err);
-    });
     // Before pairing, a problem ends in a failed pairing, whose one line says why; after, each is news.
     session.on('problem', (error) => {
       if (session.connected) options.err(`ferry: ${error.message}`);
@@ -218,11 +246,16 @@ export async function receive(options: ReceiveOptions, stop: AbortSignal): Promi
 function followSessionNotices(
   session: ReceiverSession,
   signaling: SignalingClient,
-  options: Pick<ReceiveOptions, 'err' | 'pairTimeoutMs'> & { hosting: boolean },
+  options: Pick<ReceiveOptions, 'err' | 'pairTimeoutMs'> & {
+    hosting: boolean;
+    /** True when the run has ended, or the link-down line already said that it waits. */
+    quiet: () => boolean;
+  },
 ): { readonly nobodySharing: boolean } {
   const state = { nobodySharing: false };
   session.on('no-sharer', ({ reason }) => {
     state.nobodySharing = true;
+    if (options.quiet()) return;
     // --pair-timeout bounds a join; a receiver that made the session waits as long as it runs.
     const limit = options.hosting
       ? ''
@@ -239,45 +272,19 @@ function followSessionNotices(
   return state;
 }
 
-function statsLine(session: ReceiverSession, devices: number, path: LinkPath | undefined): string {
+function statsLine(session: ReceiverSession, life: LinkLife, path: LinkPath | undefined): string {
   session.meter.tick();
   const { reportsPerSecond, bytesPerSecond, reports } = session.meter;
   const lost = session.lost > 0 ? `, ${session.lost} lost` : '';
   const dropped = session.droppedAtSender > 0 ? `, ${session.droppedAtSender} dropped at sender` : '';
-  return `ferry: ${devices} device(s), ${reportsPerSecond} reports/s, ${formatRate(bytesPerSecond)}, ${reports} reports${lost}${dropped}, ${describePath(path)}`;
+  const stale = life.keeper.staleDropped;
+  const keep = `${life.outages.describe()}${stale > 0 ? `, ${stale} stale dropped` : ''}`;
+  const where = life.outages.down ? 'path=none' : describePath(path);
+  return `ferry: ${life.keeper.count} device(s), ${reportsPerSecond} reports/s, ${formatRate(bytesPerSecond)}, ${reports} reports${lost}${dropped}${keep}, ${where}`;
 }
 
 function hidOnlyNote(sinkName: string): string {
   return `the ${sinkName} sink presents HID devices only; shared generic USB devices are left for a receiver with --sink usbip, --sink usbredir or --sink log`;
-}
-
-function countWhileOpen(
-  devices: { count: number },
-  device: { onClose(listener: () => void): unknown },
-): void {
-  devices.count += 1;
-  device.onClose(() => {
-    devices.count -= 1;
-  });
-}
-
-function presentHid(sink: Sink, device: RemoteDevice, err: (line: string) => void): void {
-  const presented = asRemoteHidDevice(device);
-  sink
-    .attach(presented)
-    .then(() => {
-      for (const line of sink.describe?.(presented) ?? []) err(`ferry: ${line}`);
-    })
-    .catch((error: Error) => err(`ferry: ${error.message}`));
-}
-
-function presentUsb(sink: Sink, device: RemoteUsbDevice, err: (line: string) => void): void {
-  sink
-    .attachUsb?.(device)
-    .then(() => {
-      for (const line of sink.describe?.(device) ?? []) err(`ferry: ${line}`);
-    })
-    .catch((error: Error) => err(`ferry: ${usbProductName(device)}: ${error.message}`));
 }
 
 /** Receiver first: the link goes first on stdout (scripts read it), the code and a QR code on stderr. */

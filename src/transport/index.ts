@@ -30,6 +30,8 @@ export { simplePeerLinks } from './simple-peer-link.ts';
 export {
   RemoteUsbDevice,
   type RemoteUsbDeviceOptions,
+  type UsbCallOptions,
+  type UsbIsoResult,
   type UsbTransferObserver,
   type UsbTransferResult,
 } from './usb-remote-device.ts';

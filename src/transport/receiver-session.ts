@@ -61,6 +61,9 @@ export interface ReceiverOptions {
   admit?: (offer: DeviceOffer) => string | undefined;
 }
 
+const STOPPED = 'the sharer stopped sharing';
+const VANISHED = 'the sharer vanished: it left without saying goodbye';
+
 /** Signals kept while a join awaits its reply (an offer and a burst of candidates fit). */
 const MAX_EARLY_SIGNALS = 64;
 
@@ -96,6 +99,13 @@ interface ReceiverEvents {
    * the session waits for one, and 'sharer-joined' follows when one comes (back).
    */
   'no-sharer': { reason: string };
+  /**
+   * Only with `whenSharerLeaves: 'wait'`: the link to a connected sharer went down and the session now
+   * waits for a sharer to come (back). Emitted before that link's devices go ('device-gone'), so a
+   * listener can tell a lost link from a device the sharer removed. `kind`: 'closed' when the sharer
+   * stopped sharing on purpose (it said goodbye), 'lost' when it vanished or ICE failed.
+   */
+  'link-down': { reason: string; kind: 'closed' | 'lost' };
   /** A sharer is in the session (we joined it, or it joined or came back); its link follows. */
   'sharer-joined': PeerInfo;
   /** `admit` refused an offered device; the sharer has been told. */
@@ -236,13 +246,18 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
 
   /** What the end of a channel means for the session. */
   private channelEnded(channel: PeerChannel, reason: string): void {
-    if (this.channel !== channel) return;
+    // A session that ended closes its channel itself: that is no news (and no link-down).
+    if (this.channel !== channel || this.ended) return;
     if (!channel.ready) {
       // A waiting receiver turns away a sharer with a wrong code (or link) and goes on waiting.
       if (this.hosted && turnedAway(channel)) this.dropLink(reason);
       else this.end(reason, 'failed');
-    } else if (this.options.whenSharerLeaves === 'wait') void this.meetAgain(reason);
-    else if (channel.endedAs === 'lost') this.end(reason, 'lost');
+    } else if (this.options.whenSharerLeaves === 'wait') {
+      const kind = channel.endedAs === 'lost' && !this.sharerSaidGoodbye ? 'lost' : 'closed';
+      this.sharerSaidGoodbye = false;
+      this.emit('link-down', { reason: reason === 'closed' ? STOPPED : reason, kind });
+      void this.meetAgain(reason);
+    } else if (channel.endedAs === 'lost') this.end(reason, 'lost');
     else this.end(reason === 'closed' ? 'the sharer stopped sharing' : reason, 'closed');
   }
 
@@ -295,9 +310,16 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
     if (this.ended) return;
     const wasConnected = this.channel?.ready ?? false;
     if (wasConnected && this.options.whenSharerLeaves !== 'wait') {
-      if (saidGoodbye) this.end('the sharer stopped sharing', 'closed');
-      else this.end('the sharer vanished: it left without saying goodbye', 'lost');
+      if (saidGoodbye) this.end(STOPPED, 'closed');
+      else this.end(VANISHED, 'lost');
       return;
+    }
+    if (wasConnected) {
+      const down = saidGoodbye
+        ? { reason: STOPPED, kind: 'closed' as const }
+        : { reason: VANISHED, kind: 'lost' as const };
+      this.emit('link-down', down);
+      if (this.ended) return; // a listener ended the session on it
     }
     this.dropLink(NO_SHARER.left);
     this.emit('no-sharer', { reason: NO_SHARER.left });

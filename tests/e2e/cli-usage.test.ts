@@ -61,7 +61,9 @@ describe('ferry, the command', () => {
       expect(await process.exited).toBe(0);
       const help = process.stdout.join('\n');
       expect(help).toMatch(/Examples:\n(.*\n)*\s+ferry receive 482913-amber-falcon/);
-      expect(help).toMatch(/Exit codes:\n(.*\n)*\s+0 .*\n(.*\n)*\s+1 .*\n(.*\n)*\s+2 .*\n(.*\n)*\s+3 /);
+      expect(help).toMatch(
+        /Exit codes:\n(.*\n)*\s+0 .*\n(.*\n)*\s+1 .*\n(.*\n)*\s+2 .*\n(.*\n)*\s+3 .*\n(.*\n)*\s+4 .*\n(.*\n)*\s+5 .*\n.*--grace/,
+      );
       expect(help).not.toMatch(/\(default: [^)]*\)\s*\(default:/);
       expect(help).not.toMatch(/\(default: (\[\]|false)\)/);
     }
@@ -111,16 +113,16 @@ describe('ferry, the command', () => {
     expect(await process.exited).toBe(0);
   });
 
-  it('a sharer that vanishes after pairing ends it abnormally: exit code 3, "connection lost"', async () => {
+  it('a sharer that vanishes after pairing and does not come back within --grace: exit code 5, "gone"', async () => {
     const { url } = await server();
     const sharer = startNodeSharer(url);
     cleanups.push(() => sharer.child.kill('SIGKILL'));
-    const receive = startFerryReceive([await sharer.link, '--stats', '60']);
+    const receive = startFerryReceive([await sharer.link, '--stats', '60', '--grace', '1']);
     cleanups.push(() => receive.child.kill('SIGKILL'));
     await receive.waitForLine((line) => line.startsWith('I: '));
     sharer.child.kill('SIGKILL'); // no goodbye: its sockets just stop
-    const stderr = await exitsWith(receive, 3);
-    expect(stderr.filter((line) => /connection lost/.test(line))).toHaveLength(1);
+    const stderr = await exitsWith(receive, 5);
+    expect(stderr.filter((line) => /^ferry: gone: /.test(line))).toHaveLength(1);
     expect(stderr.join('\n')).not.toMatch(/pairing failed/);
   });
 });

@@ -9,11 +9,14 @@ import { type CorpusDevice, loadCorpusDevice } from './corpus.ts';
 export { connectSignaling, nodeLinks };
 
 /** A simulated HIDDevice presenting a corpus device with the collections Chrome would give it. */
-export function simulatedCorpusDevice(name: string): { corpus: CorpusDevice; device: SimulatedHidDevice } {
+export function simulatedCorpusDevice(
+  name: string,
+  ids?: { vendorId: number; productId: number },
+): { corpus: CorpusDevice; device: SimulatedHidDevice } {
   const corpus = loadCorpusDevice(name);
   const device = new SimulatedHidDevice({
-    vendorId: corpus.vendorId,
-    productId: corpus.productId,
+    vendorId: ids?.vendorId ?? corpus.vendorId,
+    productId: ids?.productId ?? corpus.productId,
     productName: corpus.name,
     collections: collectionsFromDescriptor(corpus.descriptor) as unknown as CollectionBody[],
   });

@@ -1,17 +1,40 @@
 /**
- * A sharer in a process of its own (run by tests/support/node-sharer.ts): hosts a session on the server
- * named by argv[2], shares a simulated corpus DualShock 3, prints its link on stdout and then one line
- * `receiver <name>` per receiver that authenticates. A test can then make it vanish with SIGKILL, which
- * an in-process sharer cannot do.
+ * A sharer in a process of its own (run by tests/support/node-sharer.ts), so that a test can make it
+ * vanish with SIGKILL, which an in-process sharer cannot do. It shares a simulated corpus device
+ * (default the DualShock 3), prints its link on stdout and then one line `receiver <name>` per receiver
+ * that is approved.
+ *
+ *   node-sharer-main.ts <server url> [--device NAME] [--ids VID:PID] [--session ID --secret SECRET]
+ *                       [--hold MS] [--backlog N]
+ *
+ * --ids presents the device under other ids (a VM test keeps special kernel drivers off it).
+ * With --session and --secret it joins that session (a sharer coming back) instead of hosting one.
+ * With --hold it plays, every MS milliseconds and in a loop, the recorded reports in which a button is
+ * down: a person holding a button while moving. With --backlog it first sends N reports stamped a
+ * second in the past (queued behind an outage), once a receiver is approved.
  */
-import { WebHidSource } from '../../src/devices/index.ts';
+import { parseArgs } from 'node:util';
+import { type HidSource, WebHidSource } from '../../src/devices/index.ts';
+import { decodeReport, parseReportDescriptor } from '../../src/hid/index.ts';
 import { buildShareLink, createShareSecret, SharerSession } from '../../src/transport/index.ts';
+import type { CorpusDevice } from './corpus.ts';
 import { connectSignaling, nodeLinks, simulatedCorpusDevice } from './node-peers.ts';
 
-const serverUrl = process.argv[2];
-if (!serverUrl) throw new Error('usage: node-sharer-main.ts <server url>');
-const secret = createShareSecret();
-const { device } = simulatedCorpusDevice('sony-dualshock3-usb');
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    device: { type: 'string', default: 'sony-dualshock3-usb' },
+    session: { type: 'string' },
+    secret: { type: 'string' },
+    hold: { type: 'string' },
+    backlog: { type: 'string' },
+    ids: { type: 'string' },
+  },
+});
+const serverUrl = positionals[0];
+if (!serverUrl) throw new Error('usage: node-sharer-main.ts <server url> [options]');
+const secret = values.secret ?? createShareSecret();
+const { corpus, device } = simulatedCorpusDevice(values.device, idsOf(values.ids));
 await device.open();
 const sharer = new SharerSession({
   signaling: await connectSignaling(serverUrl),
@@ -21,7 +44,67 @@ const sharer = new SharerSession({
   auth: { link: secret },
   approval: 'anyone',
 });
-sharer.addDevice(await WebHidSource.open(device as unknown as HIDDevice, new EventTarget()));
+const source = await WebHidSource.open(device as unknown as HIDDevice, new EventTarget());
+const backlog = Number(values.backlog ?? 0);
+sharer.addDevice(backlog > 0 ? withBacklog(source, corpus, backlog) : source);
 sharer.on('receiver', (peer) => process.stdout.write(`receiver ${peer.name}\n`));
-const { sessionId } = await sharer.host();
+let sessionId = values.session;
+if (sessionId === undefined) ({ sessionId } = await sharer.host());
+else await sharer.join({ sessionId });
 process.stdout.write(`${buildShareLink(serverUrl, sessionId, secret)}\n`);
+if (values.hold !== undefined) hold(corpus, Number(values.hold));
+
+function idsOf(ids: string | undefined): { vendorId: number; productId: number } | undefined {
+  const [vendorId, productId] = (ids ?? '').split(':').map((hex) => Number.parseInt(hex, 16));
+  return vendorId === undefined || productId === undefined || Number.isNaN(vendorId + productId)
+    ? undefined
+    : { vendorId, productId };
+}
+
+/** Reports of the recording with a button down, `[reportId, data]`, played in a loop. */
+function hold(corpus: CorpusDevice, everyMs: number): void {
+  const pressed = buttonReports(corpus);
+  let next = 0;
+  setInterval(() => {
+    const [reportId, data] = pressed[next++ % pressed.length]!;
+    device.emitInput(reportId, data);
+  }, everyMs);
+}
+
+function buttonReports(corpus: CorpusDevice): Array<[number, Uint8Array]> {
+  const model = parseReportDescriptor(corpus.descriptor);
+  const split = (report: Uint8Array): [number, Uint8Array] =>
+    model.usesReportIds ? [report[0]!, report.subarray(1)] : [0, report];
+  const pressed = corpus.recording
+    .map(({ report }) => split(report))
+    .filter(([reportId, data]) =>
+      decodeReport(model, 'input', reportId, data).fields.some(
+        (field) => field.usages.some((usage) => usage >>> 16 === 0x09) && field.values.some((v) => v !== 0),
+      ),
+    );
+  if (pressed.length === 0) throw new Error(`${corpus.name}: no recorded report has a button down`);
+  return pressed;
+}
+
+/** The source, but the first input listener (the session's, once a receiver is in) first gets a backlog. */
+function withBacklog(source: HidSource, corpus: CorpusDevice, count: number): HidSource {
+  const [reportId, data] = buttonReports(corpus)[0]!;
+  return {
+    vendorId: source.vendorId,
+    productId: source.productId,
+    productName: source.productName,
+    collections: source.collections,
+    onInput: (listener) => {
+      sharer.on('receiver', () => {
+        const stale = performance.timeOrigin + performance.now() - 1000;
+        for (let i = 0; i < count; i++) listener(reportId, data, stale);
+      });
+      return source.onInput(listener);
+    },
+    onDisconnect: (listener) => source.onDisconnect(listener),
+    sendReport: (id, bytes) => source.sendReport(id, bytes),
+    sendFeatureReport: (id, bytes) => source.sendFeatureReport(id, bytes),
+    receiveFeatureReport: (id) => source.receiveFeatureReport(id),
+    close: () => source.close(),
+  };
+}

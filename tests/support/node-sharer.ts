@@ -8,13 +8,32 @@ const MAIN = resolve(dirname(fileURLToPath(import.meta.url)), 'node-sharer-main.
 /** A Node sharer in its own process (see node-sharer-main.ts), with its stdout lines as they come. */
 export interface NodeSharerProcess {
   child: ChildProcessWithoutNullStreams;
-  /** The share link it printed. */
+  /** The share link it printed (of the session it hosts, or joined). */
   link: Promise<string>;
   lines: string[];
 }
 
-export function startNodeSharer(serverUrl: string): NodeSharerProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, serverUrl], { stdio: 'pipe' });
+export interface NodeSharerOptions {
+  /** A corpus device name (default the DualShock 3). */
+  device?: string;
+  /** Present the device under these ids ("1209:0001"), e.g. to keep special kernel drivers off it. */
+  ids?: string;
+  /** Join this session, proving this secret, instead of hosting one: a sharer coming back. */
+  join?: { sessionId: string; secret: string };
+  /** Play the recorded reports with a button down, one every this many ms, in a loop. */
+  holdMs?: number;
+  /** Send this many reports stamped a second ago first, once a receiver is approved. */
+  backlog?: number;
+}
+
+export function startNodeSharer(serverUrl: string, options: NodeSharerOptions = {}): NodeSharerProcess {
+  const args = [serverUrl];
+  if (options.device) args.push('--device', options.device);
+  if (options.ids) args.push('--ids', options.ids);
+  if (options.join) args.push('--session', options.join.sessionId, '--secret', options.join.secret);
+  if (options.holdMs !== undefined) args.push('--hold', String(options.holdMs));
+  if (options.backlog !== undefined) args.push('--backlog', String(options.backlog));
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { stdio: 'pipe' });
   const lines: string[] = [];
   const stderr: string[] = [];
   createInterface({ input: child.stderr }).on('line', (line) => stderr.push(line));
@@ -25,5 +44,13 @@ export function startNodeSharer(serverUrl: string): NodeSharerProcess {
     });
     child.on('exit', (code) => fail(new Error(`the sharer exited (${code}):\n${stderr.join('\n')}`)));
   });
+  // A sharer killed before it printed its link rejects `link`: that is news only to a test awaiting it.
+  link.catch(() => undefined);
   return { child, link, lines };
+}
+
+/** The session id and secret of a share link `…/s/<id>#<secret>`. */
+export function sessionOf(link: string): { sessionId: string; secret: string } {
+  const url = new URL(link);
+  return { sessionId: url.pathname.split('/').pop() ?? '', secret: url.hash.slice(1) };
 }

@@ -4,9 +4,29 @@
  * per shared HID device (or a `RemoteUsbDevice` per generic USB device, when it can present those) and
  * talks to the real device only through it.
  */
-import type { RemoteUsbDevice } from '../../transport/usb-remote-device.ts';
+import type { RemoteUsbDevice as LinkUsbDevice } from '../../transport/usb-remote-device.ts';
 
-export type { RemoteUsbDevice };
+/**
+ * What a sink uses of a generic USB device: one link's RemoteUsbDevice, or the receiver's kept
+ * VirtualUsbDevice that outlives its links (src/receiver/keep). Transfers never reject: a status says.
+ */
+export type RemoteUsbDevice = Pick<
+  LinkUsbDevice,
+  | 'descriptors'
+  | 'activeConfiguration'
+  | 'counters'
+  | 'controlTransfer'
+  | 'transferIn'
+  | 'transferOut'
+  | 'isochronousTransferIn'
+  | 'isochronousTransferOut'
+  | 'clearHalt'
+  | 'reset'
+  | 'selectConfiguration'
+  | 'selectAlternateInterface'
+  | 'onClose'
+  | 'observe'
+>;
 
 /** WebHID's `HIDCollectionInfo`, as plain data (see src/hid for the full type). */
 export type HidCollections = readonly unknown[];

@@ -3,7 +3,7 @@
  * its transfers when it goes. Text lines start with '#', so a hid-recorder log stays replayable.
  */
 import type { UsbConfigurationInfo } from '../../protocol/index.ts';
-import type { RemoteUsbDevice } from '../../transport/usb-remote-device.ts';
+import type { RemoteUsbDevice } from './types.ts';
 
 const hex = (value: number, digits: number) => value.toString(16).padStart(digits, '0');
 

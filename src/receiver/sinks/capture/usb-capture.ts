@@ -10,7 +10,7 @@ import {
   UsbDescriptorType,
   type UsbRequestMessage,
 } from '../../../protocol/index.ts';
-import type { RemoteUsbDevice } from '../../../transport/usb-remote-device.ts';
+import type { RemoteUsbDevice } from '../types.ts';
 import { genericUrbStatus } from '../usbip/generic-urb-session.ts';
 import type { ControlSetup, IsoFrame, Urb, UrbRecorder } from './urb-recorder.ts';
 import { UsbmonTransfer, type UsbmonTransferType } from './usbmon-layout.ts';

@@ -5,11 +5,8 @@
  * everything else forwarded as a control transfer, and data transfers routed by endpoint type.
  */
 import { UsbDescriptorType, type UsbSetup } from '../../../protocol/index.ts';
-import type {
-  RemoteUsbDevice,
-  UsbIsoResult,
-  UsbTransferResult,
-} from '../../../transport/usb-remote-device.ts';
+import type { UsbIsoResult, UsbTransferResult } from '../../../transport/usb-remote-device.ts';
+import type { RemoteUsbDevice } from '../types.ts';
 import { RequestType, StandardRequest } from './control.ts';
 
 const ENDPOINT_HALT = 0;

@@ -2,8 +2,7 @@
  * The USB/IP sink: one USB/IP server exporting each shared device, HID or generic USB, under a bus id
  * (1-1, 1-2, ...). USB/IP has no authentication, so it listens on loopback unless `host` says otherwise.
  */
-import type { RemoteUsbDevice } from '../../../transport/usb-remote-device.ts';
-import type { RemoteHidDevice, Sink } from '../types.ts';
+import type { RemoteHidDevice, RemoteUsbDevice, Sink } from '../types.ts';
 import { GenericUsbFunction } from '../usb/generic-function.ts';
 import { consoleLogger, type Logger } from '../usb/peer-link.ts';
 import { reachableName, type TcpEndpoint, TcpServer } from '../usb/tcp-server.ts';

@@ -1,0 +1,7 @@
+/** Devices that outlive their link: grace, re-attach, neutral reports, freshness (docs/receiver.md). */
+export { DeviceKeeper, type KeeperNotices, type KeeperOptions, type KeptDevice } from './device-keeper.ts';
+export { FreshnessFilter } from './freshness.ts';
+export { NeutralReports, neutralReport } from './neutral-report.ts';
+export { Outages } from './outages.ts';
+export { type VirtualDeviceOptions, VirtualHidDevice } from './virtual-hid-device.ts';
+export { VirtualUsbDevice } from './virtual-usb-device.ts';
