@@ -22,7 +22,12 @@ describe('Backoff', () => {
         (baseMs, extra, jitter, draws) => {
           const maxMs = baseMs + extra;
           let i = 0;
-          const backoff = new Backoff({ baseMs, maxMs, jitter, random: () => draws[i++ % draws.length] ?? 0.5 });
+          const backoff = new Backoff({
+            baseMs,
+            maxMs,
+            jitter,
+            random: () => draws[i++ % draws.length] ?? 0.5,
+          });
           for (let attempt = 0; attempt < draws.length; attempt++) {
             const plain = Math.min(baseMs * 2 ** attempt, maxMs);
             const delay = backoff.next();
