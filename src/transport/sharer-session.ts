@@ -64,6 +64,27 @@ export interface SharerStatus {
   lastError: string | undefined;
   /** Shared generic USB devices and the one receiver holding each (docs/webusb.md). */
   usbDevices: UsbShareStatus[];
+  /** The line to the signaling server: up, or down and being retried (with `reconnect`). */
+  signaling: SignalingStatus;
+}
+
+export interface SignalingStatus {
+  state: 'connected' | 'reconnecting' | 'closed';
+  /** When the current outage began (Date.now()), while reconnecting. */
+  downSince: number | undefined;
+  /** Outages of this session so far (each drop of the socket that was retried). */
+  outages: number;
+}
+
+/** A session this sharer was in before (a reloaded page keeps it): where to return, and as whom. */
+export interface ResumeTarget {
+  sessionId: string;
+  /** The peer id it had, taken again when free: receivers then see the same sharer come back. */
+  peerId: string;
+  /** The nameplate it had, kept if the session must be created again and it is free. */
+  nameplate?: string | undefined;
+  /** True when it had joined a waiting receiver's session (receiver first): it then speaks first. */
+  joined?: boolean;
 }
 
 export interface SharerOptions {
@@ -130,16 +151,39 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
   private nextDevice = 0;
   /** True when this sharer joined a waiting receiver's session: it then speaks first in each hello. */
   private joined = false;
+  /** The session's members as signaling tells them, so that a link that drops can be made again. */
+  private readonly members = new Map<string, PeerInfo>();
+  private signalingStatus: SignalingStatus = { state: 'connected', downSince: undefined, outages: 0 };
+  private closing = false;
 
   constructor(private readonly options: SharerOptions) {
     super();
     this.pipeline = canonicalPipeline(options.pipeline ?? DEFAULT_PIPELINE);
     this.admissions = new Admissions(options.approval, options.anyonePermission);
     const { signaling } = options;
-    signaling.on('peer-joined', (peer) => this.connectTo(peer));
-    signaling.on('peer-left', ({ peerId }) => this.channels.get(peerId)?.close('left the session'));
+    signaling.on('peer-joined', (peer) => {
+      this.members.set(peer.peerId, peer);
+      this.connectTo(peer);
+    });
+    signaling.on('peer-left', ({ peerId }) => {
+      this.members.delete(peerId);
+      this.channels.get(peerId)?.close('left the session');
+    });
     signaling.on('signal', ({ from, data }) => this.channels.get(from)?.link.signal(data));
     signaling.on('error', (error) => this.fail(error.message));
+    signaling.on('reconnecting', ({ downSince, outages }) => {
+      this.signalingStatus = { state: 'reconnecting', downSince, outages };
+      this.publishStatus();
+    });
+    signaling.on('resumed', (resumed) => {
+      this.signalingStatus = { ...this.signalingStatus, state: 'connected', downSince: undefined };
+      for (const peer of resumed.peers) this.members.set(peer.peerId, peer);
+      this.publishStatus();
+    });
+    signaling.on('close', () => {
+      this.signalingStatus = { ...this.signalingStatus, state: 'closed', downSince: undefined };
+      this.publishStatus();
+    });
   }
 
   /** Sharer first: creates a session. Returns its id and nameplate. */
@@ -156,8 +200,36 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
     this.sessionId = joined.sessionId;
     this.joined = true;
     this.startStatus();
-    for (const peer of joined.peers) this.connectTo(peer);
+    this.connectToAll(joined.peers);
     return joined.peers;
+  }
+
+  /**
+   * Returns to a session this sharer was in (a reloaded page): joins it again, or creates it again under
+   * its id if the server no longer has it, and connects to the receivers waiting there. It keeps its
+   * part in each hello (the maker answers, a joiner speaks first), so receivers prove the same secret.
+   */
+  async resume(target: ResumeTarget): Promise<{ sessionId: string; nameplate: string; peerId: string }> {
+    const { sessionId, peerId, nameplate } = target;
+    const resumed = await this.options.signaling.resume({
+      sessionId,
+      peerId,
+      nameplate,
+      role: 'sharer',
+      name: this.options.name,
+    });
+    this.sessionId = resumed.sessionId;
+    this.joined = target.joined ?? false;
+    this.startStatus();
+    this.connectToAll(resumed.peers);
+    return { sessionId: resumed.sessionId, nameplate: resumed.nameplate, peerId: resumed.peerId };
+  }
+
+  private connectToAll(peers: PeerInfo[]): void {
+    for (const peer of peers) {
+      this.members.set(peer.peerId, peer);
+      this.connectTo(peer);
+    }
   }
 
   /** Shares a device with every receiver, now and later. Returns its channel number. */
@@ -243,6 +315,7 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
       droppedAtSender: this.droppedAtSender(),
       lastError: this.lastError,
       usbDevices: this.usb.status(),
+      signaling: this.signalingStatus,
     };
   }
 
@@ -254,6 +327,7 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
 
   /** Stops sharing: receivers are told it is on purpose (a goodbye), so that theirs is a normal end. */
   close(): void {
+    this.closing = true;
     clearInterval(this.statusTimer);
     for (const index of [...this.devices.keys(), ...this.usb.indexes()]) this.removeDevice(index);
     for (const channel of this.channels.values()) {
@@ -306,9 +380,22 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
       this.refusals.delete(peer.peerId);
       this.paths.delete(peer.peerId);
       this.usb.peerClosed(channel);
+      if (channel.ready) this.connectAgainLater(peer.peerId);
       this.publishStatus();
     });
     this.publishStatus();
+  }
+
+  /**
+   * A working link closed, but its receiver is still in the session (it dropped the link when our
+   * signaling blinked, say): connect to it afresh, unless it leaves meanwhile (a receiver that quits or
+   * rejoins says so within a moment). A link that never authenticated is not retried.
+   */
+  private connectAgainLater(peerId: string): void {
+    setTimeout(() => {
+      const peer = this.members.get(peerId);
+      if (!this.closing && peer !== undefined && !this.channels.has(peerId)) this.connectTo(peer);
+    }, RECONNECT_LINK_AFTER_MS);
   }
 
   private authenticated(channel: PeerChannel): void {
@@ -455,6 +542,8 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
 }
 
 const EMPTY = new Uint8Array(0);
+/** Long enough for a leaving receiver's 'peer-left' to arrive first. */
+const RECONNECT_LINK_AFTER_MS = 1500;
 
 function stateOf(channel: PeerChannel, permission: Permission | undefined): PeerStatus['state'] {
   if (channel.link.state !== 'open') return channel.link.state;

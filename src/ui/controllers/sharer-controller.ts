@@ -20,12 +20,20 @@ import {
 } from '../../transport/index.ts';
 import { asSentence } from '../lib/format.ts';
 import { describeError } from '../lib/messages.ts';
+import {
+  clearStoredShare,
+  type StoredDevice,
+  type StoredShare,
+  saveStoredShare,
+} from '../lib/stored-share.ts';
 import { connectToServer } from './connection.ts';
+import { reopenDevice } from './reopen-device.ts';
 
-/** Host a new session (sharer first), or join one a receiver is waiting in. */
+/** Host a new session (sharer first), join one a receiver is waiting in, or return to ours after a reload. */
 export type ShareTarget =
   | { kind: 'host' }
-  | { kind: 'join'; by: { sessionId: string } | { nameplate: string }; auth: ChannelAuth };
+  | { kind: 'join'; by: { sessionId: string } | { nameplate: string }; auth: ChannelAuth }
+  | { kind: 'resume'; stored: StoredShare };
 
 /** How receivers find a hosted session. */
 export interface ShareInvite {
@@ -65,6 +73,10 @@ export class SharerController implements ReactiveController {
   private session: Promise<SharerSession> | undefined;
   private openSession: SharerSession | undefined;
   private readonly sources: Array<HidSource | WebUsbSource> = [];
+  /** What a reload needs to resume this share (hosted sessions only); kept in sessionStorage. */
+  private resumable: Omit<StoredShare, 'devices' | 'access' | 'codeBurned'> | undefined;
+  /** The shared devices, as a reload finds them again. */
+  private storedDevices: StoredDevice[] = [];
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -90,31 +102,49 @@ export class SharerController implements ReactiveController {
   }
 
   async shareHidDevice(device: HIDDevice, hid: HidEvents, target: ShareTarget): Promise<void> {
-    await this.run(async () => this.addSource(await WebHidSource.open(device, hid), target));
+    await this.run(async () => this.addHidDevice(device, hid, target));
   }
 
   /** The demo takes exactly the path a real device takes: a HIDDevice-shaped object behind WebHidSource. */
   async shareDemo(target: ShareTarget): Promise<void> {
-    await this.run(async () => {
-      const demo = new DemoSpaceNavigator();
-      const hid = 'hid' in navigator ? navigator.hid : new EventTarget();
-      const source = await WebHidSource.open(demo as unknown as HIDDevice, hid);
-      this.demo = demo;
-      await this.addSource(source, target);
-    });
+    await this.run(async () => this.addDemo(target));
   }
 
   /** A generic USB device (WebUSB); Chrome refuses protected interfaces, and WebUsbSource says so. */
   async shareUsbDevice(device: USBDevice, usb: UsbEvents, target: ShareTarget): Promise<void> {
-    await this.run(async () => this.addUsbSource(await WebUsbSource.open(device, { usb }), target));
+    await this.run(async () => this.addUsbDevice(device, usb, target));
   }
 
   /** A simulated Gadget Zero behind the same WebUsbSource a real device takes. */
   async shareUsbDemo(target: ShareTarget): Promise<void> {
+    await this.run(async () => this.addUsbDemo(target));
+  }
+
+  /**
+   * After a reload: returns to the stored session (same link, same code) and opens its devices again,
+   * without a chooser: the ones this origin was granted come back from getDevices().
+   */
+  async resume(stored: StoredShare): Promise<void> {
+    this.access = stored.access;
+    const target: ShareTarget = { kind: 'resume', stored };
     await this.run(async () => {
-      this.usbDemo = new SimulatedUsbDevice();
-      const usb = 'usb' in navigator ? navigator.usb : new EventTarget();
-      await this.addUsbSource(await WebUsbSource.open(this.usbDemo, { usb }), target);
+      await this.start(target);
+      const failures: string[] = [];
+      const taken = new Set<HIDDevice | USBDevice>();
+      for (const device of stored.devices) {
+        try {
+          await reopenDevice(device, taken, {
+            demo: () => this.addDemo(target),
+            usbDemo: () => this.addUsbDemo(target),
+            hid: (found, hid) => this.addHidDevice(found, hid, target),
+            usb: (found, usb) => this.addUsbDevice(found, usb, target),
+          });
+        } catch (error) {
+          failures.push(describeError(error));
+        }
+      }
+      this.remember();
+      if (failures.length > 0) throw new Error(failures.join(' '));
     });
   }
 
@@ -127,6 +157,7 @@ export class SharerController implements ReactiveController {
   setAccess(access: AccessSettings): void {
     this.access = access;
     this.openSession?.setApproval(access.anyone ? 'anyone' : 'ask', access.permission);
+    this.remember();
     this.host.requestUpdate();
   }
 
@@ -146,12 +177,14 @@ export class SharerController implements ReactiveController {
 
   hostDisconnected(): void {
     window.removeEventListener('pagehide', this.onPageHide);
+    clearStoredShare(); // left the share page within the app: that share is over
     this.stop();
     this.phase = 'idle';
   }
 
-  /** The "Stop sharing" button: receivers get the same goodbye as when the tab closes. */
+  /** The "Stop sharing" button: receivers get the same goodbye as when the tab closes; a reload starts afresh. */
   stopSharing(): void {
+    clearStoredShare();
     this.stop();
     this.error = undefined;
     this.phase = 'idle';
@@ -173,6 +206,8 @@ export class SharerController implements ReactiveController {
     this.sharedDevices = [];
     this.demo = undefined;
     this.usbDemo = undefined;
+    this.resumable = undefined;
+    this.storedDevices = [];
   }
 
   /**
@@ -200,40 +235,91 @@ export class SharerController implements ReactiveController {
     this.host.requestUpdate();
   }
 
-  private async addSource(source: HidSource, target: ShareTarget): Promise<void> {
+  private async addHidDevice(device: HIDDevice, hid: HidEvents, target: ShareTarget): Promise<void> {
+    const source = await WebHidSource.open(device, hid);
+    const { vendorId, productId, productName } = device;
+    await this.addSource(source, target, { kind: 'hid', vendorId, productId, productName });
+  }
+
+  private async addDemo(target: ShareTarget): Promise<void> {
+    const demo = new DemoSpaceNavigator();
+    const hid = 'hid' in navigator ? navigator.hid : new EventTarget();
+    const source = await WebHidSource.open(demo as unknown as HIDDevice, hid);
+    this.demo = demo;
+    await this.addSource(source, target, { kind: 'demo' });
+  }
+
+  private async addUsbDevice(device: USBDevice, usb: UsbEvents, target: ShareTarget): Promise<void> {
+    const source = await WebUsbSource.open(device, { usb });
+    const { vendorId, productId, serialNumber } = device;
+    await this.addUsbSource(source, target, {
+      kind: 'usb',
+      vendorId,
+      productId,
+      ...(serialNumber ? { serialNumber } : {}),
+    });
+  }
+
+  private async addUsbDemo(target: ShareTarget): Promise<void> {
+    this.usbDemo = new SimulatedUsbDevice();
+    const usb = 'usb' in navigator ? navigator.usb : new EventTarget();
+    await this.addUsbSource(await WebUsbSource.open(this.usbDemo, { usb }), target, { kind: 'usb-demo' });
+  }
+
+  private async addSource(source: HidSource, target: ShareTarget, stored: StoredDevice): Promise<void> {
     try {
       const session = await this.start(target);
       session.addDevice(source);
       this.sources.push(source);
       this.sharedDevices = [...this.sharedDevices, source.productName || 'Unnamed device'];
+      this.added(stored);
     } catch (error) {
       await source.close().catch(() => undefined);
       throw error;
     }
   }
 
-  private async addUsbSource(source: WebUsbSource, target: ShareTarget): Promise<void> {
+  private async addUsbSource(source: WebUsbSource, target: ShareTarget, stored: StoredDevice): Promise<void> {
     try {
       const session = await this.start(target);
       session.addUsbDevice(source);
       this.sources.push(source);
       this.sharedDevices = [...this.sharedDevices, usbSourceLabel(source)];
+      this.added(stored);
     } catch (error) {
       await source.close();
       throw error;
     }
   }
 
+  private added(device: StoredDevice): void {
+    this.storedDevices = [...this.storedDevices, device];
+    this.remember();
+  }
+
+  /** Writes what a reload needs to resume this share (only a share this page hosts resumes). */
+  private remember(): void {
+    if (this.resumable === undefined) return;
+    const { anyone, permission } = this.access;
+    saveStoredShare({
+      ...this.resumable,
+      codeBurned: this.invite?.codeBurned ?? false,
+      access: { anyone, permission },
+      devices: this.storedDevices,
+    });
+  }
+
   private async open(target: ShareTarget): Promise<SharerSession> {
     const kit = await connectToServer();
-    const secret = createShareSecret();
-    const words = createCodeWords();
-    const auth = target.kind === 'host' ? { link: secret, code: words.join('-') } : target.auth;
+    const stored = target.kind === 'resume' ? target.stored : undefined;
+    const secret = stored?.secret ?? createShareSecret();
+    const words = stored?.words ?? createCodeWords();
+    const auth = target.kind === 'join' ? target.auth : { link: secret, code: words.join('-') };
     const session = new SharerSession({
       ...kit,
       name: this.name(),
       auth,
-      pipeline: this.pipeline(),
+      pipeline: stored?.pipeline ?? this.pipeline(),
       approval: this.access.anyone ? 'anyone' : 'ask',
       anyonePermission: this.access.permission,
     });
@@ -245,18 +331,39 @@ export class SharerController implements ReactiveController {
     });
     kit.signaling.on('nameplate-burned', () => {
       if (this.invite) this.invite = { ...this.invite, codeBurned: true };
+      this.remember();
       this.host.requestUpdate();
     });
-    if (target.kind === 'host') {
-      const { sessionId, nameplate } = await session.host();
-      this.invite = {
-        link: buildShareLink(kit.linkOrigin, sessionId, secret),
-        code: buildShortCode(nameplate, words),
-      };
-    } else {
+    if (target.kind === 'join') {
       const peers = await session.join(target.by);
       this.waitingReceivers = peers.filter((peer) => peer.role === 'receiver').map((peer) => peer.name);
+      this.host.requestUpdate();
+      return session;
     }
+    const hosted = stored
+      ? await session.resume({
+          sessionId: stored.sessionId,
+          peerId: stored.peerId,
+          nameplate: stored.codeBurned ? undefined : stored.nameplate,
+        })
+      : { ...(await session.host()), peerId: kit.signaling.session?.peerId ?? '' };
+    const pipeline = stored?.pipeline ?? this.pipeline();
+    const invite = (nameplate: string): ShareInvite => ({
+      link: buildShareLink(kit.linkOrigin, hosted.sessionId, secret),
+      code: buildShortCode(nameplate, words),
+      codeBurned: stored?.codeBurned ?? false,
+    });
+    this.invite = invite(hosted.nameplate);
+    this.resumable = { version: 1, ...hosted, secret, words: [...words], pipeline };
+    // After an outage the server may have had to draw a new nameplate: the code changes with it.
+    kit.signaling.on('resumed', (resumed) => {
+      if (!this.resumable || !this.invite || resumed.nameplate === this.resumable.nameplate) return;
+      this.resumable = { ...this.resumable, nameplate: resumed.nameplate, peerId: resumed.peerId };
+      this.invite = { ...invite(resumed.nameplate), codeBurned: this.invite.codeBurned ?? false };
+      this.remember();
+      this.host.requestUpdate();
+    });
+    this.remember();
     this.host.requestUpdate();
     return session;
   }

@@ -1,6 +1,6 @@
 import { html, LitElement, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
-import type { PeerStatus, Permission, SharerStatus } from '../../transport/index.ts';
+import type { PeerStatus, Permission, SharerStatus, SignalingStatus } from '../../transport/index.ts';
 import { GrantEvent, RevokeEvent } from '../events.ts';
 import { formatBytesPerSecond, formatPath } from '../lib/format.ts';
 import { renderPermissionSelect } from '../lib/permission-select.ts';
@@ -45,6 +45,12 @@ export class FerryShareStatus extends LitElement {
         <div>
           <dt>Dropped at sender</dt>
           <dd data-testid="status-dropped">${(status?.droppedAtSender ?? 0).toLocaleString()}</dd>
+        </div>
+        <div>
+          <dt>Signaling</dt>
+          <dd data-testid="status-signaling" data-state=${status?.signaling.state ?? 'connected'}>
+            ${renderSignaling(status?.signaling)}
+          </dd>
         </div>
         <div>
           <dt>Last error</dt>
@@ -99,6 +105,18 @@ export class FerryShareStatus extends LitElement {
       Check words: <strong data-testid="status-verification">${words}</strong>
     </div>`;
   }
+}
+
+/** "connected", or "reconnecting (12 s)" while the server is out of reach; and how often it was. */
+function renderSignaling(signaling: SignalingStatus | undefined): string {
+  if (signaling === undefined) return 'connected';
+  const outages = signaling.outages === 1 ? '1 outage' : `${signaling.outages} outages`;
+  const suffix = signaling.outages > 0 ? ` · ${outages}` : '';
+  if (signaling.state === 'reconnecting') {
+    const seconds = Math.max(0, Math.round((Date.now() - (signaling.downSince ?? Date.now())) / 1000));
+    return `reconnecting (${seconds} s)${suffix}`;
+  }
+  return `${signaling.state === 'closed' ? 'closed' : 'connected'}${suffix}`;
 }
 
 declare global {

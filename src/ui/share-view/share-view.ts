@@ -8,6 +8,7 @@ import type { FerryDeviceFilters } from '../device-filters/device-filters.ts';
 import type { GrantEvent, NameChangeEvent, RevokeEvent } from '../events.ts';
 import { loadName } from '../lib/environment.ts';
 import { describeError, sharingUnavailable, usbSharingUnavailable } from '../lib/messages.ts';
+import { loadStoredShare } from '../lib/stored-share.ts';
 import { renderAccessField } from './access-field.ts';
 import { checkPipelineSpec, renderPipelineField } from './pipeline-field.ts';
 import { shareViewStyles } from './share-view.styles.ts';
@@ -47,6 +48,15 @@ export class FerryShareView extends LitElement {
       void this.sharer
         .start(this.receiverTarget(this.receiver))
         .catch((error: unknown) => this.showError(error));
+    else this.resumeStoredShare();
+  }
+
+  /** A reload of a sharing tab: back to the same session and link, with the same devices. */
+  private resumeStoredShare(): void {
+    const stored = loadStoredShare();
+    if (stored === undefined) return;
+    this.pipeline = stored.pipeline;
+    void this.sharer.resume(stored);
   }
 
   override render(): TemplateResult {
