@@ -1,0 +1,117 @@
+/**
+ * A reloaded sharer tab resumes its share (issue 13): the same session, the same link and code, the
+ * device opened again from the origin's permission (no chooser), and a receiver page that stayed open
+ * gets the device's reports again by itself. After "Stop sharing" a reload starts from scratch.
+ * Real Chromium, the real server, the Chrome-faithful fake navigator.hid with a corpus device.
+ */
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useAppAndBrowser } from '../support/app-fixture.ts';
+import { allowAnyone, approvalPrompt, approveReceiver } from '../support/approval.ts';
+import { fakeDeviceFromCorpus } from '../support/fake-device-from-corpus.ts';
+import { installFakeWebHid } from '../support/install-fake.ts';
+
+const DEVICE = 'sony-dualshock3-usb';
+const app = useAppAndBrowser();
+
+async function sharerPage() {
+  return app.openPage('/', (page) => installFakeWebHid(page, { devices: [fakeDeviceFromCorpus(DEVICE)] }));
+}
+
+async function shareLink(page: Page): Promise<string> {
+  const link = page.getByTestId('share-link');
+  await expect.poll(() => link.inputValue(), { timeout: 20_000 }).toMatch(/\/s\/[\w-]{22}#[\w-]{22}$/);
+  return link.inputValue();
+}
+
+async function replay(page: Page, count: number): Promise<void> {
+  await page.evaluate(
+    (count) =>
+      (
+        window as unknown as { __ferryFakeHid: { replay(i: number, o: object): Promise<unknown> } }
+      ).__ferryFakeHid.replay(0, { count, intervalMs: 2 }),
+    count,
+  );
+}
+
+/** The receiver page's count of input reports with id 1 (the DualShock 3's only input report). */
+async function expectReports(view: Page, count: number): Promise<void> {
+  await expect
+    .poll(() => view.getByTestId('input-count-1').textContent(), { timeout: 20_000 })
+    .toBe(String(count));
+}
+
+describe('web app: a reloaded sharer tab resumes its share', () => {
+  it('keeps the link and code, re-opens the device, and the receiver page gets reports again', async () => {
+    const sharer = await sharerPage();
+    await allowAnyone(sharer.page);
+    await sharer.page.getByTestId('share-button').click();
+    const link = await shareLink(sharer.page);
+    const code = await sharer.page.getByTestId('share-code').textContent();
+    const receiver = await app.openPage(link);
+    await expect
+      .poll(() => receiver.page.getByTestId('receive-state').getAttribute('data-phase'), { timeout: 20_000 })
+      .toBe('connected');
+    await replay(sharer.page, 5);
+    await expectReports(receiver.page, 5);
+
+    await sharer.page.reload();
+    expect(await shareLink(sharer.page)).toBe(link);
+    expect(await sharer.page.getByTestId('share-code').textContent()).toBe(code);
+    await expect.poll(() => sharer.page.getByTestId('anyone-switch').isChecked()).toBe(true);
+    // The device came back from getDevices() (no chooser) and is shared again.
+    await expect
+      .poll(() => sharer.page.getByRole('status').filter({ hasText: 'Sharing' }).textContent(), {
+        timeout: 20_000,
+      })
+      .toContain('Sony');
+    // The receiver page did nothing: it saw the sharer go and come back, and its new device streams.
+    await expect
+      .poll(() => receiver.page.getByTestId('receive-state').getAttribute('data-phase'), { timeout: 20_000 })
+      .toBe('connected');
+    await replay(sharer.page, 7);
+    await expectReports(receiver.page, 7);
+    expect([...sharer.errors, ...receiver.errors]).toEqual([]);
+  });
+
+  it('asks again for a receiver it had approved: an approval does not outlive the page', async () => {
+    const sharer = await sharerPage();
+    await sharer.page.getByTestId('share-button').click();
+    const link = await shareLink(sharer.page);
+    const receiver = await app.openPage(link);
+    await approveReceiver(sharer.page);
+    await expect
+      .poll(() => receiver.page.getByTestId('receive-state').getAttribute('data-phase'), { timeout: 20_000 })
+      .toBe('connected');
+
+    await sharer.page.reload();
+    expect(await shareLink(sharer.page)).toBe(link);
+    await approvalPrompt(sharer.page);
+    await expect
+      .poll(() => receiver.page.getByTestId('receive-state').getAttribute('data-phase'), { timeout: 20_000 })
+      .toBe('approval');
+    await approveReceiver(sharer.page);
+    await expect
+      .poll(() => receiver.page.getByTestId('receive-state').getAttribute('data-phase'), { timeout: 20_000 })
+      .toBe('connected');
+    await replay(sharer.page, 3);
+    await expectReports(receiver.page, 3);
+    expect([...sharer.errors, ...receiver.errors]).toEqual([]);
+  });
+
+  it('starts afresh after Stop sharing: a reload shows no share and the next one gets a new link', async () => {
+    const sharer = await sharerPage();
+    await sharer.page.getByTestId('share-button').click();
+    const first = await shareLink(sharer.page);
+    await sharer.page.getByTestId('stop-sharing').click();
+    await expect.poll(() => sharer.page.getByTestId('share-link').count()).toBe(0);
+
+    await sharer.page.reload();
+    await sharer.page.getByTestId('share-button').waitFor();
+    expect(await sharer.page.getByTestId('share-link').count()).toBe(0);
+    await sharer.page.getByTestId('share-button').click();
+    const second = await shareLink(sharer.page);
+    expect(second).not.toBe(first);
+    expect(sharer.errors).toEqual([]);
+  });
+});
