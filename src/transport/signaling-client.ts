@@ -12,62 +12,31 @@ import {
   parseServerMessage,
   type ResumedMessage,
   type Role,
-  type ServerErrorCode,
   type ServerMessage,
   type SignalData,
   SignalingProtocolError,
 } from '../protocol/signaling.ts';
 import { Backoff, type BackoffOptions } from './backoff.ts';
+import {
+  closeErrorCode,
+  connectFailure,
+  expectReply,
+  noAnswer,
+  SignalingError,
+  TypedEmitter,
+  type WebSocketConstructor,
+  type WebSocketLike,
+} from './signaling-base.ts';
 
-/**
- * A handler type checked bivariantly (method-style), so that the browser's and `ws`'s richer event
- * types both fit the few fields we read.
- */
-type Handler<E> = { handle(event: E): void }['handle'];
-
-/** The part of the WebSocket API both the browser and `ws` provide; handlers are assigned, not added. */
-export interface WebSocketLike {
-  readonly readyState: number;
-  send(data: string): void;
-  close(code?: number, reason?: string): void;
-  onopen: Handler<unknown> | null;
-  onmessage: Handler<{ data: unknown }> | null;
-  onclose: Handler<{ code: number; reason: string }> | null;
-  onerror: Handler<unknown> | null;
-}
-export type WebSocketConstructor = new (url: string) => WebSocketLike;
+export {
+  SignalingError,
+  type SignalingErrorCode,
+  TypedEmitter,
+  type WebSocketConstructor,
+  type WebSocketLike,
+} from './signaling-base.ts';
 
 const OPEN = 1;
-
-export type SignalingErrorCode =
-  | ServerErrorCode
-  | 'closed'
-  | 'timeout'
-  | 'not-connected'
-  | 'request-pending'
-  | 'bad-reply'
-  | 'too-many-errors'
-  | 'session-expired'
-  | 'idle'
-  | 'code-failed'
-  | (string & {}); // a newer server's code; `& {}` keeps the known ones in autocompletion
-
-/** A failed signaling request or connection; `code` is stable (the server's code when it sent one). */
-export class SignalingError extends Error {
-  override name = 'SignalingError';
-
-  constructor(
-    readonly code: SignalingErrorCode,
-    message: string,
-    options?: ErrorOptions & { retryAfterMs?: number | undefined },
-  ) {
-    super(message, options);
-    this.retryAfterMs = options?.retryAfterMs;
-  }
-
-  /** With `rate-limited`: how long the server asked us to wait. */
-  readonly retryAfterMs: number | undefined;
-}
 
 export interface SignalingEvents {
   'peer-joined': PeerInfo;
@@ -130,25 +99,6 @@ const FINAL_RESUME_ERRORS: ReadonlySet<string> = new Set(['bad-message', 'unknow
 
 /** Signals sent while reconnecting wait for the socket; past this many the oldest are lost (ICE recovers). */
 const MAX_QUEUED_SIGNALS = 256;
-
-type Listener<T> = (payload: T) => void;
-
-/** Just enough of an event emitter for typed events, without Node's 'events' module in the page. */
-export class TypedEmitter<Events> {
-  private readonly listeners = new Map<keyof Events, Set<Listener<never>>>();
-
-  /** Returns a function that removes the listener. */
-  on<K extends keyof Events>(event: K, listener: Listener<Events[K]>): () => void {
-    const set = this.listeners.get(event) ?? new Set();
-    set.add(listener);
-    this.listeners.set(event, set);
-    return () => set.delete(listener);
-  }
-
-  protected emit<K extends keyof Events>(event: K, payload: Events[K]): void {
-    for (const listener of this.listeners.get(event) ?? []) (listener as Listener<Events[K]>)(payload);
-  }
-}
 
 export type JoinBy = { sessionId: string } | { nameplate: string };
 
@@ -536,38 +486,4 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     for (const waiter of this.waiters.splice(0)) waiter.reject(error);
     this.emit('close', { code, reason });
   }
-}
-
-const CLOSE_ERRORS: ReadonlyMap<number, SignalingErrorCode> = new Map([
-  [CLOSE_CODES.tooManyErrors, 'too-many-errors'],
-  [CLOSE_CODES.sessionExpired, 'session-expired'],
-  [CLOSE_CODES.rateLimited, 'rate-limited'],
-  [CLOSE_CODES.idle, 'idle'],
-  [CLOSE_CODES.codeFailed, 'code-failed'],
-  [CLOSE_CODES.serverBusy, 'server-full'],
-]);
-
-/** Why a socket could not connect, as an Error whose message is the reason (for "cannot reach …: reason"). */
-function connectFailure(event: unknown): Error {
-  const detail = (event as { error?: unknown; message?: unknown } | null) ?? {};
-  if (detail.error instanceof Error) return detail.error;
-  return new Error(
-    typeof detail.message === 'string' && detail.message ? detail.message : 'the connection failed',
-  );
-}
-
-function noAnswer(ms: number): Error {
-  return new Error(`no answer in ${Math.round(ms / 1000)} s`);
-}
-
-function closeErrorCode(code: number): SignalingErrorCode {
-  return CLOSE_ERRORS.get(code) ?? 'closed';
-}
-
-function expectReply<T extends ServerMessage['type']>(
-  reply: ServerMessage,
-  type: T,
-): Extract<ServerMessage, { type: T }> {
-  if (reply.type !== type) throw new SignalingError('bad-reply', `expected ${type}, got ${reply.type}`);
-  return reply as Extract<ServerMessage, { type: T }>;
 }
