@@ -43,6 +43,10 @@ export interface PeerStatus {
   refused: RefusedDevice[];
   /** The network path to this receiver (direct or relayed, RTT), read about every second once open. */
   path: LinkPath | undefined;
+  /** Since when its working link has been down and being made again (Date.now()); undefined while up. */
+  downSince: number | undefined;
+  /** How often its authenticated link dropped while it stayed in the session. */
+  outages: number;
 }
 
 export interface RefusedDevice {
@@ -153,6 +157,8 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
   private joined = false;
   /** The session's members as signaling tells them, so that a link that drops can be made again. */
   private readonly members = new Map<string, PeerInfo>();
+  /** Receivers whose authenticated link dropped while they stayed: since when, and how often. */
+  private readonly linkOutages = new Map<string, { downSince: number | undefined; outages: number }>();
   private signalingStatus: SignalingStatus = { state: 'connected', downSince: undefined, outages: 0 };
   private closing = false;
 
@@ -167,6 +173,7 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
     });
     signaling.on('peer-left', ({ peerId }) => {
       this.members.delete(peerId);
+      this.linkOutages.delete(peerId);
       this.channels.get(peerId)?.close('left the session');
     });
     signaling.on('signal', ({ from, data }) => this.channels.get(from)?.link.signal(data));
@@ -308,7 +315,7 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
 
   status(): SharerStatus {
     return {
-      peers: [...this.channels.values()].map((channel) => this.peerStatus(channel)),
+      peers: [...this.channels.values()].map((channel) => this.peerStatus(channel)).concat(this.relinking()),
       reportsPerSecond: this.meter.reportsPerSecond,
       bytesPerSecond: this.meter.bytesPerSecond,
       reportsSent: this.meter.reports,
@@ -317,6 +324,28 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
       usbDevices: this.usb.status(),
       signaling: this.signalingStatus,
     };
+  }
+
+  /** Receivers between a dropped link and the next one (no channel yet): shown as connecting again. */
+  private relinking(): PeerStatus[] {
+    const peers: PeerStatus[] = [];
+    for (const [peerId, { downSince, outages }] of this.linkOutages) {
+      const peer = this.members.get(peerId);
+      if (downSince === undefined || peer === undefined || this.channels.has(peerId)) continue;
+      peers.push({
+        peerId,
+        name: peer.name,
+        state: 'connecting',
+        pipeline: undefined,
+        permission: undefined,
+        verification: undefined,
+        refused: [],
+        path: undefined,
+        downSince,
+        outages,
+      });
+    }
+    return peers;
   }
 
   private droppedAtSender(): number {
@@ -392,6 +421,9 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
    * rejoins says so within a moment). A link that never authenticated is not retried.
    */
   private connectAgainLater(peerId: string): void {
+    if (!this.members.has(peerId)) return;
+    const outages = (this.linkOutages.get(peerId)?.outages ?? 0) + 1;
+    this.linkOutages.set(peerId, { downSince: Date.now(), outages });
     setTimeout(() => {
       const peer = this.members.get(peerId);
       if (!this.closing && peer !== undefined && !this.channels.has(peerId)) this.connectTo(peer);
@@ -399,6 +431,8 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
   }
 
   private authenticated(channel: PeerChannel): void {
+    const outage = this.linkOutages.get(channel.peerId);
+    if (outage) outage.downSince = undefined;
     const atOnce = this.admissions.atOnce;
     if (atOnce !== undefined) {
       this.grant(channel.peerId, atOnce);
@@ -511,6 +545,8 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
       verification: channel.verification,
       refused: this.refusals.get(channel.peerId) ?? [],
       path: this.paths.get(channel.peerId),
+      downSince: this.linkOutages.get(channel.peerId)?.downSince,
+      outages: this.linkOutages.get(channel.peerId)?.outages ?? 0,
     };
   }
 

@@ -66,7 +66,7 @@ export class FerryShareStatus extends LitElement {
       ${peers.map(
         (peer) => html`<li data-testid="status-peer" data-state=${peer.state}>
           <span class="dot ${peer.state}" aria-hidden="true"></span>${peer.name || 'Unnamed'}
-          <span class="muted">${STATE_LABELS[peer.state]}</span>
+          <span class="muted" data-testid="status-peer-state">${peerStateLabel(peer)}</span>
           ${peer.pipeline === undefined ? '' : html`<code class="muted" data-testid="status-pipeline">${peer.pipeline || 'no pipeline'}</code>`}
           ${
             peer.path === undefined || peer.state === 'closed'
@@ -107,14 +107,29 @@ export class FerryShareStatus extends LitElement {
   }
 }
 
+/** What a receiver's line says; a link being made again says for how long, and how often it dropped. */
+function peerStateLabel(peer: PeerStatus): string {
+  const label =
+    peer.downSince === undefined
+      ? STATE_LABELS[peer.state]
+      : `reconnecting (${secondsSince(peer.downSince)} s)`;
+  return peer.outages > 0 ? `${label} · ${countOutages(peer.outages)}` : label;
+}
+
+function secondsSince(since: number): number {
+  return Math.max(0, Math.round((Date.now() - since) / 1000));
+}
+
+function countOutages(outages: number): string {
+  return outages === 1 ? '1 outage' : `${outages} outages`;
+}
+
 /** "connected", or "reconnecting (12 s)" while the server is out of reach; and how often it was. */
 function renderSignaling(signaling: SignalingStatus | undefined): string {
   if (signaling === undefined) return 'connected';
-  const outages = signaling.outages === 1 ? '1 outage' : `${signaling.outages} outages`;
-  const suffix = signaling.outages > 0 ? ` · ${outages}` : '';
+  const suffix = signaling.outages > 0 ? ` · ${countOutages(signaling.outages)}` : '';
   if (signaling.state === 'reconnecting') {
-    const seconds = Math.max(0, Math.round((Date.now() - (signaling.downSince ?? Date.now())) / 1000));
-    return `reconnecting (${seconds} s)${suffix}`;
+    return `reconnecting (${secondsSince(signaling.downSince ?? Date.now())} s)${suffix}`;
   }
   return `${signaling.state === 'closed' ? 'closed' : 'connected'}${suffix}`;
 }

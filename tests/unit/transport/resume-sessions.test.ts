@@ -169,9 +169,16 @@ describe('resuming a share', () => {
     // The server sees the sharer go (peer-left), so the receiver drops its link and waits.
     const again = nextDevice(receiver);
     const resumed = new Promise((resolve) => signaling.on('resumed', resolve));
+    const relinking = statusWhere(sharer, (status) =>
+      status.peers.some((peer) => peer.downSince !== undefined && peer.outages === 1),
+    );
     sharerSocket.terminate();
     await resumed;
+    await relinking; // the share page says "reconnecting (n s) · 1 outage" for this receiver meanwhile
     expect(await reportArrives(device, report, await again)).toBe(report[0]);
+    expect(sharer.status().peers).toEqual([
+      expect.objectContaining({ name: 'ci-box', state: 'open', downSince: undefined, outages: 1 }),
+    ]);
     expect(ended).toEqual([]);
   });
 });
