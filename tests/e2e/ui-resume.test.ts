@@ -6,16 +6,47 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import {
+  buildShareLink,
+  createShareSecret,
+  ReceiverSession,
+  type RemoteDevice,
+} from '../../src/transport/index.ts';
 import { useAppAndBrowser } from '../support/app-fixture.ts';
 import { allowAnyone, approvalPrompt, approveReceiver } from '../support/approval.ts';
 import { fakeDeviceFromCorpus } from '../support/fake-device-from-corpus.ts';
 import { installFakeWebHid } from '../support/install-fake.ts';
+import { connectSignaling, nodeLinks } from '../support/node-peers.ts';
 
 const DEVICE = 'sony-dualshock3-usb';
 const app = useAppAndBrowser();
 
-async function sharerPage() {
-  return app.openPage('/', (page) => installFakeWebHid(page, { devices: [fakeDeviceFromCorpus(DEVICE)] }));
+async function sharerPage(path = '/') {
+  return app.openPage(path, (page) => installFakeWebHid(page, { devices: [fakeDeviceFromCorpus(DEVICE)] }));
+}
+
+/** A receiver waiting in a session it made (receiver first), in this process; it stays when the sharer goes. */
+async function waitingNodeReceiver() {
+  const secret = createShareSecret();
+  const receiver = new ReceiverSession({
+    signaling: await connectSignaling(app.origin),
+    links: nodeLinks,
+    iceServers: [],
+    name: 'ci-box',
+    auth: { link: secret },
+    whenSharerLeaves: 'wait',
+  });
+  app.defer(() => receiver.close());
+  const { sessionId } = await receiver.host();
+  const devices: RemoteDevice[] = [];
+  receiver.on('device', (device) => devices.push(device));
+  return { link: buildShareLink(app.origin, sessionId, secret, 'receiver'), devices };
+}
+
+/** Resolves once `device` has delivered `count` input reports. */
+function inputReports(device: RemoteDevice, count: number): Promise<void> {
+  let seen = 0;
+  return new Promise((resolve) => device.onInput(() => ++seen === count && resolve()));
 }
 
 async function shareLink(page: Page): Promise<string> {
@@ -97,6 +128,28 @@ describe('web app: a reloaded sharer tab resumes its share', () => {
     await replay(sharer.page, 3);
     await expectReports(receiver.page, 3);
     expect([...sharer.errors, ...receiver.errors]).toEqual([]);
+  });
+
+  it('a page shared to a waiting receiver (`/r/` link) shares the same device to it again after a reload', async () => {
+    const { link, devices } = await waitingNodeReceiver();
+    const sharer = await sharerPage(link);
+    await sharer.page.getByTestId('share-button').click();
+    await approveReceiver(sharer.page);
+    await expect.poll(() => devices.length, { timeout: 20_000 }).toBe(1);
+    const first = inputReports(devices[0]!, 4);
+    await replay(sharer.page, 4);
+    await first;
+
+    await sharer.page.reload();
+    // No click on Share: the device comes back from getDevices(); the receiver is asked for again.
+    await approveReceiver(sharer.page);
+    await expect.poll(() => devices.length, { timeout: 20_000 }).toBe(2);
+    expect(devices[0]!.closed).toBe(true);
+    const again = inputReports(devices[1]!, 5);
+    await replay(sharer.page, 5);
+    await again;
+    expect(devices[1]!.announcement.productName).toMatch(/Sony/);
+    expect(sharer.errors).toEqual([]);
   });
 
   it('starts afresh after Stop sharing: a reload shows no share and the next one gets a new link', async () => {

@@ -23,7 +23,9 @@ import { describeError } from '../lib/messages.ts';
 import {
   clearStoredShare,
   type StoredDevice,
+  type StoredJoin,
   type StoredShare,
+  saveStoredJoin,
   saveStoredShare,
 } from '../lib/stored-share.ts';
 import { connectToServer } from './connection.ts';
@@ -77,6 +79,8 @@ export class SharerController implements ReactiveController {
   private resumable: Omit<StoredShare, 'devices' | 'access' | 'codeBurned'> | undefined;
   /** The shared devices, as a reload finds them again. */
   private storedDevices: StoredDevice[] = [];
+  /** The waiting receiver's session this page joined by its link (`/r/<id>`), kept for a reload too. */
+  private joinedSession: { sessionId: string; pipeline: string } | undefined;
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -129,23 +133,37 @@ export class SharerController implements ReactiveController {
     const target: ShareTarget = { kind: 'resume', stored };
     await this.run(async () => {
       await this.start(target);
-      const failures: string[] = [];
-      const taken = new Set<HIDDevice | USBDevice>();
-      for (const device of stored.devices) {
-        try {
-          await reopenDevice(device, taken, {
-            demo: () => this.addDemo(target),
-            usbDemo: () => this.addUsbDemo(target),
-            hid: (found, hid) => this.addHidDevice(found, hid, target),
-            usb: (found, usb) => this.addUsbDevice(found, usb, target),
-          });
-        } catch (error) {
-          failures.push(describeError(error));
-        }
-      }
-      this.remember();
-      if (failures.length > 0) throw new Error(failures.join(' '));
+      await this.reopenAll(stored.devices, target);
     });
+  }
+
+  /** After a reload of a `/r/` page: joins the waiting receiver's session again and re-opens the devices. */
+  async resumeJoin(target: ShareTarget & { kind: 'join' }, stored: StoredJoin): Promise<void> {
+    this.access = stored.access;
+    await this.run(async () => {
+      await this.start(target);
+      await this.reopenAll(stored.devices, target);
+    });
+  }
+
+  /** Opens every stored device again; the ones that cannot be are named in one error at the end. */
+  private async reopenAll(devices: StoredDevice[], target: ShareTarget): Promise<void> {
+    const failures: string[] = [];
+    const taken = new Set<HIDDevice | USBDevice>();
+    for (const device of devices) {
+      try {
+        await reopenDevice(device, taken, {
+          demo: () => this.addDemo(target),
+          usbDemo: () => this.addUsbDemo(target),
+          hid: (found, hid) => this.addHidDevice(found, hid, target),
+          usb: (found, usb) => this.addUsbDevice(found, usb, target),
+        });
+      } catch (error) {
+        failures.push(describeError(error));
+      }
+    }
+    this.remember();
+    if (failures.length > 0) throw new Error(failures.join(' '));
   }
 
   /** Receivers that proved the secret and wait for approval. */
@@ -207,6 +225,7 @@ export class SharerController implements ReactiveController {
     this.demo = undefined;
     this.usbDemo = undefined;
     this.resumable = undefined;
+    this.joinedSession = undefined;
     this.storedDevices = [];
   }
 
@@ -297,10 +316,14 @@ export class SharerController implements ReactiveController {
     this.remember();
   }
 
-  /** Writes what a reload needs to resume this share (only a share this page hosts resumes). */
+  /** Writes what a reload needs to resume this share: a hosted one, or one into a receiver's session. */
   private remember(): void {
-    if (this.resumable === undefined) return;
     const { anyone, permission } = this.access;
+    if (this.joinedSession !== undefined) {
+      const access = { anyone, permission };
+      saveStoredJoin({ version: 1, ...this.joinedSession, access, devices: this.storedDevices });
+    }
+    if (this.resumable === undefined) return;
     saveStoredShare({
       ...this.resumable,
       codeBurned: this.invite?.codeBurned ?? false,
@@ -336,6 +359,9 @@ export class SharerController implements ReactiveController {
     });
     if (target.kind === 'join') {
       const peers = await session.join(target.by);
+      // Only a link's session resumes: a typed code is spent, and the reload would not know its words.
+      if ('sessionId' in target.by)
+        this.joinedSession = { sessionId: target.by.sessionId, pipeline: this.pipeline() };
       this.waitingReceivers = peers.filter((peer) => peer.role === 'receiver').map((peer) => peer.name);
       this.host.requestUpdate();
       return session;

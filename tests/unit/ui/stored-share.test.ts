@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PERMISSIONS } from '../../../src/transport/index.ts';
 import {
+  parseStoredJoin,
   parseStoredShare,
   type StoredShare,
   StoredShareError,
@@ -60,6 +61,16 @@ describe('stored share', () => {
     fc.assert(
       fc.property(share, (stored) => {
         expect(parseStoredShare(serializeShare(stored))).toEqual(stored);
+      }),
+    );
+  });
+
+  it('round-trips a share into a receiver’s session, and refuses a hosted share’s missing fields', () => {
+    fc.assert(
+      fc.property(share, ({ sessionId, pipeline, access, devices }) => {
+        const joined = { version: 1 as const, sessionId, pipeline, access, devices };
+        expect(parseStoredJoin(serializeShare(joined))).toEqual(joined);
+        expect(() => parseStoredShare(serializeShare(joined))).toThrow(StoredShareError);
       }),
     );
   });
