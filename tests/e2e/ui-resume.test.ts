@@ -152,6 +152,30 @@ describe('web app: a reloaded sharer tab resumes its share', () => {
     expect(sharer.errors).toEqual([]);
   });
 
+  it('a duplicated tab does not take the share over: it is told, and starts afresh', async () => {
+    const sharer = await sharerPage();
+    await sharer.page.getByTestId('share-button').click();
+    const link = await shareLink(sharer.page);
+    // What Chrome's "Duplicate tab" does: the new tab starts with a copy of the tab's sessionStorage.
+    const kept = await sharer.page.evaluate(() => JSON.stringify(Object.entries(sessionStorage)));
+    const copy = await sharerPage('/').then(async ({ page }) => {
+      await page.evaluate((entries) => {
+        for (const [key, value] of JSON.parse(entries) as Array<[string, string]>)
+          sessionStorage.setItem(key, value);
+      }, kept);
+      await page.reload();
+      return page;
+    });
+    await expect
+      .poll(() => copy.getByTestId('share-error').textContent(), { timeout: 20_000 })
+      .toContain('running in another tab');
+    expect(await copy.evaluate(() => sessionStorage.getItem('ferry:share'))).toBeNull();
+    expect(await sharer.page.getByTestId('share-link').inputValue()).toBe(link);
+    await copy.reload();
+    await copy.getByTestId('share-button').waitFor();
+    expect(await copy.getByTestId('share-error').count()).toBe(0);
+  });
+
   it('starts afresh after Stop sharing: a reload shows no share and the next one gets a new link', async () => {
     const sharer = await sharerPage();
     await sharer.page.getByTestId('share-button').click();

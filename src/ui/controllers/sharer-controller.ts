@@ -17,6 +17,7 @@ import {
   type Permission,
   SharerSession,
   type SharerStatus,
+  SignalingError,
 } from '../../transport/index.ts';
 import { asSentence } from '../lib/format.ts';
 import { describeError } from '../lib/messages.ts';
@@ -28,7 +29,7 @@ import {
   saveStoredJoin,
   saveStoredShare,
 } from '../lib/stored-share.ts';
-import { connectToServer } from './connection.ts';
+import { connectToServer, type PeerConnectionKit } from './connection.ts';
 import { reopenDevice } from './reopen-device.ts';
 
 /** Host a new session (sharer first), join one a receiver is waiting in, or return to ours after a reload. */
@@ -55,6 +56,10 @@ export interface AccessSettings {
 }
 
 type HidEvents = Pick<HID, 'addEventListener' | 'removeEventListener'>;
+
+/** How often a reloaded page asks to be its session's sharer again before it concludes another tab is. */
+const RESUME_ATTEMPTS = 4;
+const RESUME_RETRY_MS = 750;
 
 /**
  * Owns the sharer's session and the devices it shares, for the lifetime of the host element: one
@@ -132,9 +137,29 @@ export class SharerController implements ReactiveController {
     this.access = stored.access;
     const target: ShareTarget = { kind: 'resume', stored };
     await this.run(async () => {
-      await this.start(target);
+      await this.startResumed(target);
       await this.reopenAll(stored.devices, target);
     });
+  }
+
+  /**
+   * The server may not yet have seen the unloaded page's socket close, and then still counts it as the
+   * sharer: try again a few times. A share that keeps its sharer is running in another tab (a duplicated
+   * tab carries sessionStorage along), and only one tab can be its sharer: this one starts afresh.
+   */
+  private async startResumed(target: ShareTarget & { kind: 'resume' }): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.start(target);
+        return;
+      } catch (error) {
+        if (!(error instanceof SignalingError && error.code === 'sharer-exists')) throw error;
+        if (attempt >= RESUME_ATTEMPTS) break;
+        await new Promise((resolve) => setTimeout(resolve, RESUME_RETRY_MS));
+      }
+    }
+    clearStoredShare();
+    throw new Error('This share is running in another tab. Share a device to start a new one here.');
   }
 
   /** After a reload of a `/r/` page: joins the waiting receiver's session again and re-opens the devices. */
@@ -357,6 +382,24 @@ export class SharerController implements ReactiveController {
       this.remember();
       this.host.requestUpdate();
     });
+    try {
+      await this.enter(session, kit, target, { secret, words, stored });
+    } catch (error) {
+      session.close(); // nothing was shared yet: just let go of its signaling socket
+      if (this.openSession === session) this.openSession = undefined;
+      throw error;
+    }
+    return session;
+  }
+
+  /** Hosts, joins or resumes; what receivers are then shown (the invite) and what a reload needs. */
+  private async enter(
+    session: SharerSession,
+    kit: PeerConnectionKit,
+    target: ShareTarget,
+    keys: { secret: string; words: readonly [string, string]; stored: StoredShare | undefined },
+  ): Promise<void> {
+    const { secret, words, stored } = keys;
     if (target.kind === 'join') {
       const peers = await session.join(target.by);
       // Only a link's session resumes: a typed code is spent, and the reload would not know its words.
@@ -364,7 +407,7 @@ export class SharerController implements ReactiveController {
         this.joinedSession = { sessionId: target.by.sessionId, pipeline: this.pipeline() };
       this.waitingReceivers = peers.filter((peer) => peer.role === 'receiver').map((peer) => peer.name);
       this.host.requestUpdate();
-      return session;
+      return;
     }
     const hosted = stored
       ? await session.resume({
@@ -391,7 +434,6 @@ export class SharerController implements ReactiveController {
     });
     this.remember();
     this.host.requestUpdate();
-    return session;
   }
 
   private updateStatus(status: SharerStatus): void {
