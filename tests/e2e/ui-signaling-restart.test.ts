@@ -71,6 +71,10 @@ describe('web app: the signaling server restarts mid-share', () => {
     first.ferry.child.kill('SIGKILL');
     await first.ferry.exited;
     await expect.poll(() => signaling.getAttribute('data-state'), { timeout: 20_000 }).toBe('reconnecting');
+    const receiverServer = receiver.page.getByTestId('receive-server');
+    await expect
+      .poll(() => receiverServer.getAttribute('data-state'), { timeout: 20_000 })
+      .toBe('reconnecting');
     await expect
       .poll(() => signaling.textContent(), { timeout: 10_000 })
       .toMatch(/reconnecting \([1-9]\d* s\) · 1 outage/);
@@ -79,6 +83,8 @@ describe('web app: the signaling server restarts mid-share', () => {
     await expect.poll(() => signaling.getAttribute('data-state'), { timeout: 30_000 }).toBe('connected');
     expect(await signaling.textContent()).toMatch(/connected · 1 outage/);
     expect(await linkInput.inputValue()).toBe(link);
+    await expect.poll(() => receiverServer.getAttribute('data-state'), { timeout: 30_000 }).toBe('connected');
+    expect(await receiverServer.textContent()).toContain('1 outage');
     await expect.poll(phase, { timeout: 30_000 }).toBe('connected');
     await replay(sharer.page, 6);
     await expect

@@ -50,6 +50,10 @@ export class ReceiverController implements ReactiveController {
   sharerLeft = false;
   /** The network path to the sharer (direct or relayed, RTT), read every PATH_EVERY_MS while connected. */
   path: LinkPath | undefined;
+  /** The Ferry server is out of reach and the page is retrying (it resumes the session once back). */
+  serverDown = false;
+  /** How often the server went out of reach during this visit. */
+  serverOutages = 0;
   private session: ReceiverSession | undefined;
   private pathTimer: ReturnType<typeof setInterval> | undefined;
   private target: ReceiveTarget | undefined;
@@ -83,6 +87,13 @@ export class ReceiverController implements ReactiveController {
     try {
       const kit = await connectToServer();
       if (attempt !== this.attempt) return kit.signaling.close();
+      kit.signaling.on('reconnecting', ({ outages }) =>
+        this.update(() => {
+          this.serverDown = true;
+          this.serverOutages = outages;
+        }),
+      );
+      kit.signaling.on('resumed', () => this.update(() => (this.serverDown = false)));
       const session = new ReceiverSession({
         ...kit,
         name: this.name,
@@ -160,6 +171,8 @@ export class ReceiverController implements ReactiveController {
     this.verification = undefined;
     this.permission = undefined;
     this.sharerLeft = false;
+    this.serverDown = false;
+    this.serverOutages = 0;
     this.devices = [];
     this.usbDevices = [];
     this.message = undefined;
