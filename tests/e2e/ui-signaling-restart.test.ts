@@ -62,6 +62,7 @@ describe('web app: the signaling server restarts mid-share', () => {
     const linkInput = sharer.page.getByTestId('share-link');
     await expect.poll(() => linkInput.inputValue(), { timeout: 20_000 }).toMatch(/\/s\//);
     const link = await linkInput.inputValue();
+    const code = await sharer.page.getByTestId('share-code').textContent();
     const receiver = await open(link, false);
     const phase = () => receiver.page.getByTestId('receive-state').getAttribute('data-phase');
     await expect.poll(phase, { timeout: 20_000 }).toBe('connected');
@@ -83,6 +84,7 @@ describe('web app: the signaling server restarts mid-share', () => {
     await expect.poll(() => signaling.getAttribute('data-state'), { timeout: 30_000 }).toBe('connected');
     expect(await signaling.textContent()).toMatch(/connected · 1 outage/);
     expect(await linkInput.inputValue()).toBe(link);
+    expect(await sharer.page.getByTestId('share-code').textContent()).toBe(code); // its nameplate was free
     await expect.poll(() => receiverServer.getAttribute('data-state'), { timeout: 30_000 }).toBe('connected');
     expect(await receiverServer.textContent()).toContain('1 outage');
     await expect.poll(phase, { timeout: 30_000 }).toBe('connected');

@@ -425,10 +425,12 @@ export class SharerController implements ReactiveController {
     this.invite = invite(hosted.nameplate);
     this.resumable = { version: 1, ...hosted, secret, words: [...words], pipeline };
     // After an outage the server may have had to draw a new nameplate: the code changes with it.
-    kit.signaling.on('resumed', (resumed) => {
-      if (!this.resumable || !this.invite || resumed.nameplate === this.resumable.nameplate) return;
-      this.resumable = { ...this.resumable, nameplate: resumed.nameplate, peerId: resumed.peerId };
-      this.invite = { ...invite(resumed.nameplate), codeBurned: this.invite.codeBurned ?? false };
+    kit.signaling.on('resumed', ({ nameplate, peerId }) => {
+      const { resumable } = this;
+      if (!resumable || (nameplate === resumable.nameplate && peerId === resumable.peerId)) return;
+      this.resumable = { ...resumable, nameplate, peerId };
+      const codeBurned = this.invite?.codeBurned ?? false;
+      if (nameplate !== resumable.nameplate) this.invite = { ...invite(nameplate), codeBurned };
       this.remember();
       this.host.requestUpdate();
     });
