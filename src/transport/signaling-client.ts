@@ -77,7 +77,7 @@ export interface SignalingClientOptions {
 }
 
 /** What this client is in, so that it can return there after an outage. */
-interface Membership {
+export interface SignalingMembership {
   sessionId: string;
   peerId: string;
   role: Role;
@@ -118,7 +118,7 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
   private readonly backoff: Backoff | undefined;
   private readonly maxAttempts: number;
   private url = '';
-  private membership: Membership | undefined;
+  private membership: SignalingMembership | undefined;
   /** The other members as this client last knew them (so that a resume announces only who is new). */
   private readonly peers = new Map<string, PeerInfo>();
   private closing = false;
@@ -179,7 +179,9 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
    * Returns to a session this peer was in before (a reloaded page): joins it if it is live, or creates it
    * again under its id if not, keeping `peerId` and `nameplate` when they are free.
    */
-  async resume(session: Omit<Membership, 'nameplate'> & { nameplate?: string }): Promise<ResumedMessage> {
+  async resume(
+    session: Omit<SignalingMembership, 'nameplate'> & { nameplate?: string },
+  ): Promise<ResumedMessage> {
     const { sessionId, peerId, role, name, nameplate } = session;
     const message = {
       type: 'resume',
@@ -195,7 +197,7 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
   }
 
   /** The session this client is in, its peer id in it and the nameplate it knows, if any. */
-  get session(): Readonly<Membership> | undefined {
+  get session(): Readonly<SignalingMembership> | undefined {
     return this.membership;
   }
 
@@ -265,7 +267,11 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     });
   }
 
-  private enter(membership: Omit<Membership, 'nameplate'>, nameplate: string | undefined, peers: PeerInfo[]) {
+  private enter(
+    membership: Omit<SignalingMembership, 'nameplate'>,
+    nameplate: string | undefined,
+    peers: PeerInfo[],
+  ) {
     this.membership = { ...membership, nameplate: nameplate ?? this.membership?.nameplate };
     this.peers.clear();
     for (const peer of peers) this.peers.set(peer.peerId, peer);
@@ -458,7 +464,7 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
   }
 
   /** Back in: the peers we did not know are announced, and the signals held meanwhile go out. */
-  private rejoined(membership: Membership, resumed: ResumedMessage): void {
+  private rejoined(membership: SignalingMembership, resumed: ResumedMessage): void {
     this.membership = { ...membership, peerId: resumed.peerId, nameplate: resumed.nameplate };
     this.emit('resumed', resumed);
     // Known peers stay known: one not back yet returns under its old id, which changes nothing for us.
