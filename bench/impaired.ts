@@ -35,6 +35,12 @@ const canonical = (spec: string) => formatPipelineSpec(parsePipelineSpec(spec));
  * The four configurations of the loopback latency part, plus the reliable and the input pipelines
  * under their own names when the default is not that pipeline.
  */
+/** NaN: the outage ended but no fresh report came before the window and its drain did. */
+function recoveryNote(ms: number | undefined): string {
+  if (ms === undefined) return '';
+  return Number.isNaN(ms) ? ', not recovered in the window' : `, recovery ${ms} ms`;
+}
+
 export function impairedConfigs(): ImpairedConfig[] {
   const notDefault = (spec: string) => canonical(spec) !== canonical(DEFAULT_PIPELINE);
   const named = (name: string, pipeline: string): ImpairedConfig[] =>
@@ -338,7 +344,7 @@ export async function runImpaired(options: ImpairedOptions): Promise<ImpairedRes
         console.error(
           `  ${row.config} ${row.scenario}: p50 ${row.p50_ms} p99 ${row.p99_ms} ms, lost ${row.lost}/${row.sent}, ` +
             `edges lost ${row.lostEdges}/${row.edges}, stale ${row.stale}` +
-            (row.recovery_ms === undefined ? '' : `, recovery ${row.recovery_ms} ms`),
+            recoveryNote(row.recovery_ms),
         );
       }
     }

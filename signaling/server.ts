@@ -10,6 +10,7 @@ import { CLOSE_CODES, MAX_MESSAGE_BYTES } from '../src/protocol/signaling.ts';
 import { clientAddressOf } from './client-address.ts';
 import { ClientLedger, type ClientLimits, DEFAULT_CLIENT_LIMITS } from './client-limits.ts';
 import { acceptConnection, type ConnectionContext, refuseSocket } from './connection.ts';
+import { CROSS_ORIGIN_HEADERS } from './cross-origin.ts';
 import { RedisRooms, type RedisStoreOptions } from './redis-rooms.ts';
 import { type RoomLimits, Rooms } from './rooms.ts';
 import { setSecurityHeaders } from './security-headers.ts';
@@ -178,7 +179,12 @@ async function handleHttp(
     return;
   }
   if (path === '/config.json') {
-    response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+    // Read by the web-api module from other origins too (cross-origin.ts).
+    response.writeHead(200, {
+      'Content-Type': 'application/json',
+      'Cache-Control': 'no-store',
+      ...CROSS_ORIGIN_HEADERS,
+    });
     response.end(config());
     return;
   }

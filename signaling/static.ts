@@ -7,6 +7,7 @@ import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { CROSS_ORIGIN_FILES, CROSS_ORIGIN_HEADERS } from './cross-origin.ts';
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
@@ -35,7 +36,7 @@ export function createStaticHandler(staticDir: string): RequestHandler {
     if (segments === undefined) return sendStatus(response, 400);
     const file = await findFile(root, segments);
     if (file === undefined) return sendStatus(response, 404);
-    await sendFile(request, response, file);
+    await sendFile(request, response, file, CROSS_ORIGIN_FILES.has(`/${segments.join('/')}`));
   };
 }
 
@@ -83,14 +84,21 @@ async function regularFile(path: string): Promise<FoundFile | undefined> {
   }
 }
 
-async function sendFile(request: IncomingMessage, response: ServerResponse, file: FoundFile): Promise<void> {
+async function sendFile(
+  request: IncomingMessage,
+  response: ServerResponse,
+  file: FoundFile,
+  crossOrigin: boolean,
+): Promise<void> {
   const isHtml = extname(file.path) === '.html';
   response.writeHead(200, {
     'Content-Type': CONTENT_TYPES[extname(file.path)] ?? 'application/octet-stream',
     'Content-Length': file.size,
     // nosniff, Referrer-Policy and the CSP come from security-headers.ts, set before any handler runs.
-    // Vite fingerprints assets, but index.html must be fetched fresh to pick up a new build.
-    'Cache-Control': isHtml ? 'no-cache' : 'public, max-age=3600',
+    // Vite fingerprints assets, but index.html and the unfingerprinted cross-origin module must be
+    // fetched fresh to pick up a new build.
+    'Cache-Control': isHtml || crossOrigin ? 'no-cache' : 'public, max-age=3600',
+    ...(crossOrigin ? CROSS_ORIGIN_HEADERS : {}),
   });
   if (request.method === 'HEAD') {
     response.end();

@@ -1,134 +1,32 @@
+/**
+ * The `ferry` command: assembles the commands, each in its own file (receive.ts, share.ts, serve.ts),
+ * with the behaviour they all share: one-line `ferry: …` errors and usage errors exiting 2.
+ */
 import { Command } from 'commander';
 // Inlined by the CLI bundle (npm run build:cli), read as is by tsx: the version is package.json's either way.
 import packageJson from '../../package.json' with { type: 'json' };
-import { collectIceServer } from '../receiver/ice-flag.ts';
-import { pipelineFlag } from '../receiver/pipeline-flag.ts';
-import { DevicePolicy } from '../receiver/policy/index.ts';
-import { collectSelectors } from '../receiver/policy-flags.ts';
-import { EXIT_CODES, receive } from '../receiver/receive.ts';
-import { collectSinkName, openSinks, SINK_FLAG_DEFAULTS, tcpPort } from '../receiver/sink-flags.ts';
-import { parseJoinTarget, SessionLinkError } from '../transport/index.ts';
-import { positiveInt } from './flag-values.ts';
+import { EXIT_CODES } from '../receiver/receive.ts';
+import { RECEIVE_EXAMPLES, RECEIVE_EXIT_HELP, receiveCommand } from './receive.ts';
 import { serveCommand } from './serve.ts';
+import { shareCommand } from './share.ts';
 
 const { version } = packageJson;
 
-const EXAMPLES = `
-Examples:
-  ferry receive 'https://ferry.example/s/<id>#<secret>'   join a share by its link
-  ferry receive 482913-amber-falcon                      join a share by its short code
-  ferry receive --signal https://ferry.example           wait for a sharer: prints a link and a code
-  ferry receive 482913-amber-falcon --sink uhid          make the device real here (/dev/hidrawN)`;
+const SHARE_EXAMPLE = `  ferry share --replay pad.hid '<receiver link>'         share a recorded device, no browser needed`;
 
-const EXIT_HELP = `
-Exit codes:
-  ${EXIT_CODES.ended}  the share ended normally: the sharer stopped sharing, or Ctrl-C here
-  ${EXIT_CODES.failed}  pairing failed: server unreachable, unknown session or code, wrong secret,
-     pipelines differ, no sharer in time, a sink could not be opened
-  ${EXIT_CODES.usage}  the command line is wrong: an unknown option, a malformed link or code
-  ${EXIT_CODES.lost}  the connection was lost after pairing: ICE failed, or the sharer vanished
-  ${EXIT_CODES.dismissed}  the sharer turned this receiver away: it denied it, or revoked its access
+const OTHER_EXIT_CODES = `  (those of ferry receive; ferry share --help lists its own)
 `;
-
-/** What a person sees for any error: one line, `ferry: <what is wrong>`, never a stack trace. */
-function fail(exitCode: number, message: string): never {
-  process.stderr.write(`ferry: ${message}\n`);
-  process.exit(exitCode);
-}
 
 const program = new Command('ferry')
   .description('Ferry: use a USB or HID device from another computer')
   .version(version, '-V, --version', 'print the version')
-  .addHelpText('after', `${EXAMPLES}\n${EXIT_HELP}`)
+  .addHelpText('after', `${RECEIVE_EXAMPLES}\n${SHARE_EXAMPLE}\n${RECEIVE_EXIT_HELP}${OTHER_EXIT_CODES}`)
   // Commander's own errors (unknown option, bad value) are usage errors; --help and --version exit 0.
   .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : EXIT_CODES.usage))
   .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'ferry: ')) });
 
-program
-  .command('receive')
-  .description('receive a shared device: with no argument, create a session and print its link')
-  .argument('[link-or-code]', 'a share link or short code (e.g. 482913-amber-falcon) from a sharer')
-  .option('--signal <url>', "signaling server (default: the link's server, or http://localhost:8080)")
-  .option('--name <name>', 'the name the sharer sees (default: this host name)')
-  .option('--json', 'print one JSON object per line instead of hid-recorder lines')
-  .option('--record <file>', 'also write hid-recorder lines to FILE (replays with hid-replay)')
-  .option('--sink <sink>', 'log, uhid, usbip or usbredir (repeatable; default: log)', collectSinkName)
-  .option('--uhid-path <path>', 'the uhid device node', SINK_FLAG_DEFAULTS.uhidPath)
-  .option('--usbip-host <host>', 'USB/IP listen address (no authentication!)', SINK_FLAG_DEFAULTS.usbipHost)
-  .option('--usbip-port <port>', 'USB/IP listen port', tcpPort, SINK_FLAG_DEFAULTS.usbipPort)
-  .option(
-    '--usbredir-host <host>',
-    'usbredir listen address (no authentication!)',
-    SINK_FLAG_DEFAULTS.usbredirHost,
-  )
-  .option(
-    '--usbredir-port <port>',
-    'usbredir port of the first device (next: +1)',
-    tcpPort,
-    SINK_FLAG_DEFAULTS.usbredirPort,
-  )
-  .option(
-    '--ice <url>',
-    "a STUN/TURN server besides the signaling server's: stun:HOST[:PORT] or turn:USER:PASSWORD@HOST[:PORT][?transport=udp|tcp] (percent-encode : @ % in USER/PASSWORD; repeatable)",
-    collectIceServer,
-  )
-  .option('--stats <seconds>', 'seconds between stats lines on stderr once paired', positiveInt, 5)
-  .option('--pair-timeout <seconds>', 'give up if the sharer does not connect in time', positiveInt, 30)
-  .option(
-    '--pipeline <spec>',
-    "transform pipeline, e.g. 'bundle(1ms),deflate,encrypt' (default: the sharer's)",
-    pipelineFlag,
-  )
-  .option(
-    '--allow <selector>',
-    'take only matching devices: 046d:c626, 046d:*, usage:01:05, class:03 (repeatable; default: all)',
-    collectSelectors,
-  )
-  .option(
-    '--deny <selector>',
-    'refuse matching devices, whatever --allow says (repeatable)',
-    collectSelectors,
-  )
-  .addHelpText('after', `${EXAMPLES}\n${EXIT_HELP}`)
-  .action(async (target: string | undefined, flags) => {
-    // A malformed link or code is a usage error, found before any sink opens a port.
-    try {
-      if (target !== undefined) parseJoinTarget(target);
-    } catch (error) {
-      if (error instanceof SessionLinkError) fail(EXIT_CODES.usage, error.message);
-      throw error;
-    }
-    const io = {
-      out: (line: string) => process.stdout.write(`${line}\n`),
-      err: (line: string) => process.stderr.write(`${line}\n`),
-    };
-    const json = flags.json ?? false;
-    const sink = await openSinks({ ...flags, json, sink: flags.sink ?? [] }, io).catch((error: Error) =>
-      fail(EXIT_CODES.failed, error.message),
-    );
-    const stop = new AbortController();
-    process.once('SIGINT', () => stop.abort());
-    process.once('SIGTERM', () => stop.abort());
-    const result = await receive(
-      {
-        target,
-        signal: flags.signal,
-        name: flags.name,
-        json,
-        ice: flags.ice ?? [],
-        statsIntervalMs: flags.stats * 1000,
-        pairTimeoutMs: flags.pairTimeout * 1000,
-        pipeline: flags.pipeline,
-        sink,
-        policy: new DevicePolicy(flags.allow, flags.deny),
-        ...io,
-      },
-      stop.signal,
-    );
-    // wrtc keeps native handles alive; end explicitly once stdout has drained.
-    process.stdout.write('', () => process.exit(result.exitCode));
-  });
-
-program.addCommand(serveCommand());
+// Each command takes the program's exit and output behaviour, as `program.command()` would give it.
+for (const command of [receiveCommand(), shareCommand(), serveCommand()])
+  program.addCommand(command.copyInheritedSettings(program));
 
 await program.parseAsync();

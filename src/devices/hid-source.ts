@@ -6,6 +6,8 @@ export interface HidSource {
   readonly productId: number;
   readonly productName: string;
   readonly collections: readonly CollectionBody[];
+  /** The device's own report descriptor, when known (a replayed recording); WebHID never exposes it. */
+  readonly reportDescriptor?: Uint8Array;
   /** `data` excludes the report id; `timestampMs` is on the shared clock (timeOrigin + now). */
   onInput(listener: (reportId: number, data: Uint8Array, timestampMs: number) => void): () => void;
   onDisconnect(listener: () => void): () => void;

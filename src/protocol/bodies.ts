@@ -99,5 +99,11 @@ export const deviceAnnouncementSchema = v.object({
   productId: u16,
   productName: v.pipe(v.string(), v.maxLength(256)),
   collections: v.pipe(v.array(collectionSchema), v.maxLength(256)),
+  /**
+   * The device's own report descriptor (lowercase hex), when the sharer has it: a replayed hid-recorder
+   * file does, WebHID never does (the receiver then rebuilds one from `collections`). At most 4 KiB.
+   * Optional, so receivers that predate it drop it and rebuild as before.
+   */
+  reportDescriptor: v.optional(v.pipe(v.string(), v.maxLength(8192), v.regex(/^(?:[0-9a-f]{2})+$/))),
 });
 export type DeviceAnnouncement = v.InferOutput<typeof deviceAnnouncementSchema>;

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import wrtc from '@roamhq/wrtc';
-import qrcode from 'qrcode-terminal';
 import WebSocket from 'ws';
+import { announceInvite } from '../headless/index.ts';
 import {
   buildShareLink,
   buildShortCode,
@@ -288,8 +288,6 @@ function announceLink(
   options: Pick<ReceiveOptions, 'out' | 'err'>,
 ): void {
   const link = buildShareLink(hosted.origin, hosted.sessionId, secret, 'receiver');
-  options.out(link);
   const code = buildShortCode(hosted.nameplate, words);
-  options.err(`ferry: open this link on the computer that has the device, or type the code ${code}`);
-  qrcode.generate(link, { small: true }, (qr) => options.err(qr));
+  announceInvite({ link, code, how: 'open this link on the computer that has the device' }, options);
 }

@@ -1,5 +1,6 @@
 /** `ferry receive`'s sink flags: parsing them, and opening the sinks they ask for before pairing. */
 import { InvalidArgumentError } from 'commander';
+import { CaptureSink } from './sinks/capture/index.ts';
 import {
   createSinks,
   DEFAULT_SINK_ADDRESSES,
@@ -22,6 +23,8 @@ export interface SinkFlags {
   readonly usbredirPort: number;
   /** `--record FILE`: hid-recorder lines go to FILE as well, whatever the sinks. */
   readonly record?: string;
+  /** `--capture FILE`: the USB-level traffic goes to FILE as pcapng (usbmon records), whatever the sinks. */
+  readonly capture?: string;
 }
 
 export interface SinkIo {
@@ -64,7 +67,27 @@ export async function openSinks(flags: SinkFlags, io: SinkIo): Promise<Sink> {
     usbredir: { host: flags.usbredirHost, port: flags.usbredirPort },
     warn: (line) => io.err(`ferry: ${line}`),
   });
-  const all = flags.record === undefined ? sink : new FanOutSink([sink, new RecordSink(flags.record)]);
+  const all = withFileSinks(sink, flags, io);
   await all.prepare?.();
   return all;
+}
+
+/**
+ * --capture and --record ride along with whatever sinks were chosen. The capture comes first, so it
+ * watches each device before any other sink can make a request of it.
+ */
+function withFileSinks(sink: Sink, flags: SinkFlags, io: SinkIo): Sink {
+  const capture =
+    flags.capture === undefined
+      ? []
+      : [
+          new CaptureSink({
+            path: flags.capture,
+            usb: sink.attachUsb !== undefined,
+            onError: (error) => io.err(`ferry: ${error.message}`),
+          }),
+        ];
+  const record = flags.record === undefined ? [] : [new RecordSink(flags.record)];
+  if (capture.length + record.length === 0) return sink;
+  return new FanOutSink([...capture, sink, ...record]);
 }

@@ -36,5 +36,10 @@ export {
   type WebSocketConstructor,
 } from './signaling-client.ts';
 export { simplePeerLinks } from './simple-peer-link.ts';
-export { RemoteUsbDevice, type RemoteUsbDeviceOptions, type UsbTransferResult } from './usb-remote-device.ts';
+export {
+  RemoteUsbDevice,
+  type RemoteUsbDeviceOptions,
+  type UsbTransferObserver,
+  type UsbTransferResult,
+} from './usb-remote-device.ts';
 export { type SharedUsbSource, USB_CAPABILITY, type UsbShareStatus } from './usb-shares.ts';

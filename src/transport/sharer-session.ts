@@ -44,9 +44,9 @@ export interface PeerStatus {
   /** The network path to this receiver (direct or relayed, RTT), read about every second once open. */
   path: LinkPath | undefined;
   /** Since when its working link has been down and being made again (Date.now()); undefined while up. */
-  downSince: number | undefined;
-  /** How often its authenticated link dropped while it stayed in the session. */
-  outages: number;
+  downSince?: number | undefined;
+  /** How often its authenticated link dropped while it stayed in the session (0 when absent). */
+  outages?: number;
 }
 
 export interface RefusedDevice {
@@ -348,6 +348,13 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
     return peers;
   }
 
+  /** Bytes still queued in the approved receivers' data channels (a sharer about to stop waits for 0). */
+  queuedBytes(): number {
+    let queued = 0;
+    for (const channel of this.readyChannels()) queued += channel.link.bufferedAmount;
+    return queued;
+  }
+
   private droppedAtSender(): number {
     let dropped = 0;
     for (const channel of this.channels.values()) dropped += channel.link.droppedAtSender ?? 0;
@@ -588,13 +595,23 @@ function stateOf(channel: PeerChannel, permission: Permission | undefined): Peer
 }
 
 function announcementOf(source: HidSource): DeviceAnnouncement {
-  return {
+  const announcement: DeviceAnnouncement = {
     kind: 'hid',
     vendorId: source.vendorId,
     productId: source.productId,
     productName: source.productName,
     collections: source.collections as DeviceAnnouncement['collections'],
   };
+  // Sent as is, so the receiver presents the device's own descriptor rather than a rebuilt one.
+  const raw = source.reportDescriptor;
+  if (raw !== undefined && raw.length > 0) announcement.reportDescriptor = hexOf(raw);
+  return announcement;
+}
+
+function hexOf(bytes: Uint8Array): string {
+  let hex = '';
+  for (const byte of bytes) hex += byte.toString(16).padStart(2, '0');
+  return hex;
 }
 
 function isTurnedAway(error: Error): boolean {

@@ -58,6 +58,12 @@ interface Pending {
   readonly finish: (completion: UsbCompletionMessage) => void;
 }
 
+/**
+ * Sees a request as it leaves for the sharer (with its id) and returns what to call with its
+ * completion — a local timeout, cancel or disconnect included (`ferry receive --capture`).
+ */
+export type UsbTransferObserver = (request: UsbRequestMessage) => (completion: UsbCompletionMessage) => void;
+
 const EMPTY = new Uint8Array(0);
 const DEFAULTS = { maxInFlight: 64, controlTimeoutMs: 5000 } as const;
 
@@ -70,6 +76,7 @@ export class RemoteUsbDevice {
   readonly counters = new UsbTransferCounters();
   private readonly pending = new Map<number, Pending>();
   private readonly closeListeners = new Set<() => void>();
+  private readonly observers = new Set<UsbTransferObserver>();
   private nextRequestId = 1;
   /** Requests are encoded here: `send` borrows the frame, so none needs a buffer of its own. */
   private readonly encoded = new UsbEncodeBuffer();
@@ -169,6 +176,12 @@ export class RemoteUsbDevice {
     return () => this.closeListeners.delete(listener);
   }
 
+  /** Every request sent from now on, and its completion. Returns the unsubscribe. */
+  observe(observer: UsbTransferObserver): () => void {
+    this.observers.add(observer);
+    return () => this.observers.delete(observer);
+  }
+
   /** The share ended: everything in flight completes `disconnected`, later calls too. */
   close(): void {
     if (this.closed) return;
@@ -195,6 +208,8 @@ export class RemoteUsbDevice {
     if (this.closed) return Promise.resolve(local(id, 'disconnected'));
     if (options.signal?.aborted) return Promise.resolve(local(id, 'cancelled'));
     if (this.pending.size >= this.options.maxInFlight) return Promise.resolve(local(id, 'busy'));
+    const message = { ...request, requestId: id } as UsbRequestMessage;
+    const observed = this.observers.size > 0 ? [...this.observers].map((observe) => observe(message)) : [];
     return new Promise((resolve) => {
       const timer = options.timeoutMs
         ? setTimeout(() => this.giveUp(id, 'timeout'), options.timeoutMs)
@@ -207,12 +222,11 @@ export class RemoteUsbDevice {
           this.counters.count(completion.status, actualLengthOf(completion), isInRequest(request));
           clearTimeout(timer);
           options.signal?.removeEventListener('abort', onAbort);
+          for (const completed of observed) completed(completion);
           resolve(completion);
         },
       });
-      this.send(
-        encodeUsbRequest(this.index, { ...request, requestId: id } as UsbRequestMessage, this.encoded),
-      );
+      this.send(encodeUsbRequest(this.index, message, this.encoded));
     });
   }
 

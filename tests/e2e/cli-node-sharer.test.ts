@@ -1,79 +1,29 @@
-import wrtc from '@roamhq/wrtc';
-import { afterEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import { describe, expect, it } from 'vitest';
 import { createFerryServer, type FerryServer } from '../../signaling/index.ts';
-import { SimulatedHidDevice, WebHidSource } from '../../src/devices/index.ts';
-import { collectionsFromDescriptor, usesReportIds } from '../../src/hid/index.ts';
-import type { CollectionBody } from '../../src/protocol/index.ts';
-import {
-  type ChannelAuth,
-  parseShareLink,
-  SharerSession,
-  SignalingClient,
-  simplePeerLinks,
-  type WebSocketConstructor,
-} from '../../src/transport/index.ts';
-import { loadCorpusDevice } from '../support/corpus.ts';
+import { type ChannelAuth, parseShareLink } from '../../src/transport/index.ts';
+import { cleanupAfterEach, killedAfter } from '../support/cleanups.ts';
 import { type FerryProcess, startFerryReceive } from '../support/ferry-process.ts';
+import { corpusSharer, eventBody, recorderLine } from '../support/node-peers.ts';
 
 /**
  * `ferry receive` as a real process against a sharer session running in Node (the browser sharer is
  * covered by the Chromium tests): the printed hid-recorder lines must be exactly the bytes sent.
  */
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const defer = cleanupAfterEach();
 
 async function server(): Promise<FerryServer> {
   const started = await createFerryServer({ port: 0 });
-  cleanups.push(() => started.close());
+  defer(() => started.close());
   return started;
 }
 
-function receiveProcess(args: string[]): FerryProcess {
-  const ferry = startFerryReceive(args);
-  cleanups.push(() => ferry.child.kill('SIGKILL'));
-  return ferry;
-}
+const receiveProcess = (args: string[]): FerryProcess => killedAfter(defer, startFerryReceive(args));
 
 async function sharerWith(url: string, auth: ChannelAuth) {
-  const corpus = loadCorpusDevice('sony-dualshock3-usb');
-  const collections = collectionsFromDescriptor(corpus.descriptor);
-  const device = new SimulatedHidDevice({
-    vendorId: corpus.vendorId,
-    productId: corpus.productId,
-    productName: corpus.name,
-    collections: collections as unknown as CollectionBody[],
-  });
-  await device.open();
-  const signaling = new SignalingClient(WebSocket as unknown as WebSocketConstructor);
-  await signaling.connect(`${url.replace('http', 'ws')}/signal`);
-  const sharer = new SharerSession({
-    signaling,
-    links: simplePeerLinks(wrtc),
-    iceServers: [],
-    name: 'desk',
-    auth,
-    approval: 'anyone',
-  });
-  cleanups.push(() => sharer.close());
-  sharer.addDevice(await WebHidSource.open(device as unknown as HIDDevice, new EventTarget()));
-  const reports = corpus.recording.slice(0, 200).map((r) => r.report);
-  const numbered = usesReportIds(collections);
-  const play = () => {
-    for (const report of reports) {
-      if (numbered) device.emitInput(report[0]!, report.subarray(1));
-      else device.emitInput(0, report);
-    }
-  };
-  const expected = reports.map(
-    (r) => `${r.length} ${[...r].map((b) => b.toString(16).padStart(2, '0')).join(' ')}`,
-  );
-  return { sharer, play, expected };
+  const shared = await corpusSharer(url, { auth });
+  defer(() => shared.sharer.close());
+  return shared;
 }
-
-const eventBody = (line: string) => line.replace(/^E: \d{6}\.\d{6} /, '');
 
 describe('ferry receive (a real process)', () => {
   it('sharer first: joins by link and prints exactly the reports sent, then exits 0 when the sharer closes', async () => {
@@ -122,7 +72,7 @@ describe('ferry receive (a real process)', () => {
     await expect.poll(() => inputs().length, { timeout: 15_000 }).toBe(200);
     const asRecorder = inputs().map(({ reportId, data }) => {
       const bytes = [reportId, ...(data.match(/../g) ?? []).map((h: string) => Number.parseInt(h, 16))];
-      return `${bytes.length} ${bytes.map((b) => b.toString(16).padStart(2, '0')).join(' ')}`;
+      return recorderLine(Uint8Array.from(bytes));
     });
     expect(asRecorder).toEqual(expected);
     ferry.child.kill('SIGINT');

@@ -69,6 +69,7 @@ describe('the npm package, installed with npm install -g', () => {
     expect(shipped.filter((path) => path.endsWith('.ts'))).toEqual([]);
     expect(existsSync(`${installed}/dist/cli/ferry.mjs`)).toBe(true);
     expect(existsSync(`${installed}/dist/index.html`)).toBe(true);
+    expect(existsSync(`${installed}/dist/ferry-hid.js`)).toBe(true); // the web-api module (docs/web-api.md)
     // tsx is for a clone only: the installed command must not need a compiler.
     expect(existsSync(`${installed}/node_modules/tsx`)).toBe(false);
     expect(await readdir(`${installed}/node_modules/@roamhq`)).toContain('wrtc');

@@ -30,9 +30,16 @@ async function openPage(path: string, prepare?: (page: Page) => Promise<void>) {
   return { page, errors };
 }
 
+async function openAdvanced(page: Page): Promise<void> {
+  await page.getByTestId('advanced').locator(':scope > summary').click();
+}
+
 /** Sets the pipeline field, starts sharing with `button`, and returns the share link. */
 async function shareWithPipeline(page: Page, spec: string, button: 'share-button' | 'demo-button') {
   const field = page.getByTestId('pipeline-spec');
+  // The pipeline is an advanced setting: folded away until "Advanced" is opened.
+  expect(await field.isVisible()).toBe(false);
+  await openAdvanced(page);
   expect(await field.inputValue()).toBe('bundle(1ms)');
   await field.fill(spec);
   await page.getByTestId(button).click();
@@ -133,6 +140,7 @@ describe('pipelines end to end', () => {
 
   it('a spec that does not parse is refused on the share page before anything connects', async () => {
     const sharer = await openPage('/');
+    await openAdvanced(sharer.page);
     await sharer.page.getByTestId('pipeline-spec').fill('lz4,bundle');
     await sharer.page.getByTestId('demo-button').click();
     await expect

@@ -5,87 +5,36 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import wrtc from '@roamhq/wrtc';
-import { afterEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import { describe, expect, it } from 'vitest';
 import { createFerryServer } from '../../signaling/index.ts';
-import { SimulatedHidDevice, WebHidSource } from '../../src/devices/index.ts';
-import { collectionsFromDescriptor, usesReportIds } from '../../src/hid/index.ts';
-import type { CollectionBody } from '../../src/protocol/index.ts';
-import {
-  SharerSession,
-  SignalingClient,
-  simplePeerLinks,
-  type WebSocketConstructor,
-} from '../../src/transport/index.ts';
-import { loadCorpusDevice } from '../support/corpus.ts';
-import { type FerryProcess, startFerryReceive } from '../support/ferry-process.ts';
+import { cleanupAfterEach, killedAfter } from '../support/cleanups.ts';
+import { startFerryReceive } from '../support/ferry-process.ts';
+import { corpusSharer, eventBody } from '../support/node-peers.ts';
 
 const SECRET = 'A'.repeat(22);
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function receiveProcess(args: string[]): FerryProcess {
-  const ferry = startFerryReceive(args);
-  cleanups.push(() => ferry.child.kill('SIGKILL'));
-  return ferry;
-}
+const defer = cleanupAfterEach();
 
 function scratchFile(name: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'ferry-record-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  defer(() => rmSync(dir, { recursive: true, force: true }));
   return join(dir, name);
 }
-
-const hexBytes = (bytes: Uint8Array) => [...bytes].map((b) => b.toString(16).padStart(2, '0')).join(' ');
 
 /** A Node sharer with the corpus DualShock 3 and the first 200 recorded reports to play. */
 async function shareDualShock() {
   const server = await createFerryServer({ port: 0 });
-  cleanups.push(() => server.close());
-  const corpus = loadCorpusDevice('sony-dualshock3-usb');
-  const collections = collectionsFromDescriptor(corpus.descriptor);
-  const device = new SimulatedHidDevice({
-    vendorId: corpus.vendorId,
-    productId: corpus.productId,
-    productName: corpus.name,
-    collections: collections as unknown as CollectionBody[],
-  });
-  await device.open();
-  const signaling = new SignalingClient(WebSocket as unknown as WebSocketConstructor);
-  await signaling.connect(`ws://localhost:${server.port}/signal`);
-  const sharer = new SharerSession({
-    signaling,
-    links: simplePeerLinks(wrtc),
-    iceServers: [],
-    name: 'desk',
-    auth: { link: SECRET },
-    approval: 'anyone',
-  });
-  cleanups.push(() => sharer.close());
-  sharer.addDevice(await WebHidSource.open(device as unknown as HIDDevice, new EventTarget()));
-  const { sessionId } = await sharer.host();
-  const reports = corpus.recording.slice(0, 200).map((r) => r.report);
-  const numbered = usesReportIds(collections);
-  const play = () => {
-    for (const report of reports) {
-      if (numbered) device.emitInput(report[0]!, report.subarray(1));
-      else device.emitInput(0, report);
-    }
-  };
-  const expected = reports.map((r) => `${r.length} ${hexBytes(r)}`);
-  return { link: `http://localhost:${server.port}/s/${sessionId}#${SECRET}`, sharer, play, expected };
+  defer(() => server.close());
+  const shared = await corpusSharer(server.url, { auth: { link: SECRET } });
+  defer(() => shared.sharer.close());
+  const { sessionId } = await shared.sharer.host();
+  return { ...shared, link: `${server.url}/s/${sessionId}#${SECRET}` };
 }
-
-const eventBody = (line: string) => line.replace(/^E: \d{6}\.\d{6} /, '');
 
 describe('ferry receive --record', () => {
   it('writes the descriptor and every report byte-exact to the file, stdout keeps its log', async () => {
     const { link, sharer, play, expected } = await shareDualShock();
     const file = scratchFile('dualshock.hid');
-    const ferry = receiveProcess([link, '--record', file]);
+    const ferry = killedAfter(defer, startFerryReceive([link, '--record', file]));
     await ferry.waitForLine((line) => line.startsWith('I: '));
     play();
     await expect
@@ -106,7 +55,10 @@ describe('ferry receive --record', () => {
   });
 
   it('fails before pairing, with the reason, when the file cannot be written', async () => {
-    const ferry = receiveProcess(['7-amber-falcon', '--record', '/nonexistent/dir/out.hid']);
+    const ferry = killedAfter(
+      defer,
+      startFerryReceive(['7-amber-falcon', '--record', '/nonexistent/dir/out.hid']),
+    );
     expect(await ferry.exited).toBe(1);
     expect(ferry.stderr.join('\n')).toMatch(/cannot write the recording to \/nonexistent\/dir\/out\.hid/);
   });

@@ -6,62 +6,27 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
-import wrtc from '@roamhq/wrtc';
-import { afterEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import { describe, expect, it } from 'vitest';
 import { createFerryServer } from '../../signaling/index.ts';
-import { SimulatedHidDevice, WebHidSource } from '../../src/devices/index.ts';
-import { collectionsFromDescriptor } from '../../src/hid/index.ts';
-import type { CollectionBody } from '../../src/protocol/index.ts';
-import {
-  SharerSession,
-  SignalingClient,
-  simplePeerLinks,
-  type WebSocketConstructor,
-} from '../../src/transport/index.ts';
-import { loadCorpusDevice } from '../support/corpus.ts';
+import { cleanupAfterEach, killedAfter } from '../support/cleanups.ts';
 import { type FerryProcess, startFerryReceive } from '../support/ferry-process.ts';
+import { corpusSharer } from '../support/node-peers.ts';
 
 const USBIP = '/usr/sbin/usbip';
 const SECRET = 'A'.repeat(22);
 const execFileAsync = promisify(execFile);
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const defer = cleanupAfterEach();
 
-function ferry(args: string[]): FerryProcess {
-  const process = startFerryReceive(args);
-  cleanups.push(() => process.child.kill('SIGKILL'));
-  return process;
-}
+const ferry = (args: string[]): FerryProcess => killedAfter(defer, startFerryReceive(args));
 
 /** A Node sharer with the corpus DualShock 3; resolves to the link a receiver joins. */
 async function shareDualShock(): Promise<string> {
   const server = await createFerryServer({ port: 0 });
-  cleanups.push(() => server.close());
-  const corpus = loadCorpusDevice('sony-dualshock3-usb');
-  const device = new SimulatedHidDevice({
-    vendorId: corpus.vendorId,
-    productId: corpus.productId,
-    productName: corpus.name,
-    collections: collectionsFromDescriptor(corpus.descriptor) as unknown as CollectionBody[],
-  });
-  await device.open();
-  const signaling = new SignalingClient(WebSocket as unknown as WebSocketConstructor);
-  await signaling.connect(`ws://localhost:${server.port}/signal`);
-  const sharer = new SharerSession({
-    signaling,
-    links: simplePeerLinks(wrtc),
-    iceServers: [],
-    name: 'desk',
-    auth: { link: SECRET },
-    approval: 'anyone',
-  });
-  cleanups.push(() => sharer.close());
-  sharer.addDevice(await WebHidSource.open(device as unknown as HIDDevice, new EventTarget()));
+  defer(() => server.close());
+  const { sharer } = await corpusSharer(server.url, { auth: { link: SECRET } });
+  defer(() => sharer.close());
   const { sessionId } = await sharer.host();
-  return `http://localhost:${server.port}/s/${sessionId}#${SECRET}`;
+  return `${server.url}/s/${sessionId}#${SECRET}`;
 }
 
 async function hintLine(process: FerryProcess, pattern: RegExp): Promise<RegExpMatchArray> {

@@ -3,36 +3,19 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'nod
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import wrtc from '@roamhq/wrtc';
-import { afterEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { SimulatedHidDevice, WebHidSource } from '../../src/devices/index.ts';
-import { collectionsFromDescriptor, usesReportIds } from '../../src/hid/index.ts';
-import type { CollectionBody } from '../../src/protocol/index.ts';
-import {
-  parseShareLink,
-  SharerSession,
-  SignalingClient,
-  simplePeerLinks,
-  type WebSocketConstructor,
-} from '../../src/transport/index.ts';
-import { loadCorpusDevice } from '../support/corpus.ts';
+import { describe, expect, it } from 'vitest';
+import { parseShareLink } from '../../src/transport/index.ts';
+import { cleanupAfterEach, killedAfter } from '../support/cleanups.ts';
 import { type FerryProcess, startCommand, startFerry } from '../support/ferry-process.ts';
+import { corpusSharer, eventBody } from '../support/node-peers.ts';
 
 /**
  * docs/deploy.md's quickest path: `ferry serve` on one machine, `ssh -R` puts it on a port of another,
  * and `ferry receive --signal http://127.0.0.1:<that port>` pairs through the tunnel. The SSH server is
  * a real sshd of the test's own (temporary key, config and port on loopback), the client real OpenSSH.
  */
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function started(process: FerryProcess): FerryProcess {
-  cleanups.push(() => process.child.kill('SIGKILL'));
-  return process;
-}
+const defer = cleanupAfterEach();
+const started = (process: FerryProcess) => killedAfter(defer, process);
 
 /** A loopback port nothing listens on right now (for programs that take no port 0). */
 function freePort(): Promise<number> {
@@ -75,107 +58,96 @@ async function startSshd(dir: string, port: number): Promise<string> {
   return key;
 }
 
-async function sharerFor(url: string, secret: string) {
-  const corpus = loadCorpusDevice('sony-dualshock3-usb');
-  const collections = collectionsFromDescriptor(corpus.descriptor);
-  const device = new SimulatedHidDevice({
-    vendorId: corpus.vendorId,
-    productId: corpus.productId,
-    productName: corpus.name,
-    collections: collections as unknown as CollectionBody[],
-  });
-  await device.open();
-  const signaling = new SignalingClient(WebSocket as unknown as WebSocketConstructor);
-  await signaling.connect(`${url.replace('http', 'ws')}/signal`);
-  const sharer = new SharerSession({
-    signaling,
-    links: simplePeerLinks(wrtc),
-    iceServers: [],
-    name: 'laptop',
-    auth: { link: secret },
-    approval: 'anyone',
-  });
-  cleanups.push(() => sharer.close());
-  sharer.addDevice(await WebHidSource.open(device as unknown as HIDDevice, new EventTarget()));
-  const reports = corpus.recording.slice(0, 200).map((r) => r.report);
-  const numbered = usesReportIds(collections);
-  const play = () => {
-    for (const report of reports) {
-      if (numbered) device.emitInput(report[0]!, report.subarray(1));
-      else device.emitInput(0, report);
-    }
-  };
-  const expected = reports.map(
-    (r) => `${r.length} ${[...r].map((b) => b.toString(16).padStart(2, '0')).join(' ')}`,
-  );
-  return { sharer, play, expected };
+/** `ferry serve --port 0` as a real process; resolves with its origin and port. */
+async function startServe(): Promise<{ origin: string; port: string }> {
+  const serve = started(startFerry(['serve', '--port', '0']));
+  const line = await serve.waitForLine((l) => l.startsWith('Ferry is running at '), 40_000);
+  const origin = line.slice('Ferry is running at '.length);
+  return { origin, port: new URL(origin).port };
 }
 
-const eventBody = (line: string) => line.replace(/^E: \d{6}\.\d{6} /, '');
+/**
+ * The ssh command of docs/deploy.md (`ssh -N -R|-L <port>:127.0.0.1:<ferry port> user@vm`) with a throwaway
+ * key and no known_hosts to write; resolves once Ferry answers /healthz through the forward.
+ */
+async function forward(direction: '-R' | '-L', ferryPort: string, tunnelPort: number, sshd: Sshd) {
+  const ssh = started(
+    startCommand('/usr/bin/ssh', [
+      '-N',
+      direction,
+      `${tunnelPort}:127.0.0.1:${ferryPort}`,
+      ...['-o', 'ExitOnForwardFailure=yes', '-o', 'StrictHostKeyChecking=no'],
+      ...['-o', 'UserKnownHostsFile=/dev/null', '-o', 'BatchMode=yes'],
+      ...['-i', sshd.key, '-p', String(sshd.port), 'root@127.0.0.1'],
+    ]),
+  );
+  const tunnel = `http://127.0.0.1:${tunnelPort}`;
+  // ssh -N prints nothing once the forward is up; the port answering is the sign.
+  await expect
+    .poll(
+      async () => {
+        if (ssh.child.exitCode !== null) throw new Error(`ssh exited:\n${ssh.stderr.join('\n')}`);
+        return (await fetch(`${tunnel}/healthz`).catch(() => undefined))?.status;
+      },
+      { timeout: 20_000, interval: 200 },
+    )
+    .toBe(200);
+  return tunnel;
+}
 
-describe('ferry through an ssh -R tunnel (docs/deploy.md, quickest path)', () => {
-  it('serves /healthz and /config.json through the tunnel, and ferry receive pairs through it byte-exact', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ferry-ssh-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const sshdPort = await freePort();
-    const key = await startSshd(dir, sshdPort);
+interface Sshd {
+  key: string;
+  port: number;
+}
 
-    const serve = started(startFerry(['serve', '--port', '0']));
-    const line = await serve.waitForLine((l) => l.startsWith('Ferry is running at '), 40_000);
-    const origin = line.slice('Ferry is running at '.length);
-    const ferryPort = new URL(origin).port;
+async function sshd(): Promise<Sshd> {
+  const dir = mkdtempSync(join(tmpdir(), 'ferry-ssh-'));
+  defer(() => rmSync(dir, { recursive: true, force: true }));
+  const port = await freePort();
+  return { key: await startSshd(dir, port), port };
+}
 
-    const remotePort = await freePort();
-    // The command of docs/deploy.md, with a throwaway key and no known_hosts to write.
-    const ssh = started(
-      startCommand('/usr/bin/ssh', [
-        '-N',
-        '-R',
-        `${remotePort}:127.0.0.1:${ferryPort}`,
-        '-o',
-        'ExitOnForwardFailure=yes',
-        '-o',
-        'StrictHostKeyChecking=no',
-        '-o',
-        'UserKnownHostsFile=/dev/null',
-        '-o',
-        'BatchMode=yes',
-        '-i',
-        key,
-        '-p',
-        String(sshdPort),
-        'root@127.0.0.1',
-      ]),
-    );
-    const tunnel = `http://127.0.0.1:${remotePort}`;
-    // ssh -N prints nothing once the forward is up; the port answering is the sign.
-    await expect
-      .poll(
-        async () => {
-          if (ssh.child.exitCode !== null) throw new Error(`ssh exited:\n${ssh.stderr.join('\n')}`);
-          return (await fetch(`${tunnel}/healthz`).catch(() => undefined))?.status;
-        },
-        { timeout: 20_000, interval: 200 },
-      )
-      .toBe(200);
+/**
+ * `ferry receive --signal <receiverUrl>` waits; a corpus sharer signalling through `sharerUrl` joins it;
+ * 200 reports arrive byte-exact; Ctrl-C exits 0.
+ */
+async function pairThrough(receiverUrl: string, sharerUrl: string): Promise<void> {
+  const receive = started(startFerry(['receive', '--signal', receiverUrl, '--stats', '60']));
+  const link = await receive.waitForLine((l) => l.includes('/r/'), 30_000);
+  expect(link.startsWith(`${receiverUrl}/r/`)).toBe(true);
+  const parsed = parseShareLink(link);
+  const { sharer, play, expected } = await corpusSharer(sharerUrl, {
+    auth: { link: parsed.secret },
+    name: 'laptop',
+  });
+  defer(() => sharer.close());
+  await sharer.join({ sessionId: parsed.sessionId });
+  await receive.waitForLine((l) => l.startsWith('I: '));
+  expect(receive.stdout).toContain('N: Sony PLAYSTATION(R)3 Controller (DualShock 3)');
+  play();
+  const events = () => receive.stdout.filter((l) => l.startsWith('E: '));
+  await expect.poll(() => events().length, { timeout: 15_000 }).toBe(200);
+  expect(events().map(eventBody)).toEqual(expected);
+  receive.child.kill('SIGINT');
+  expect(await receive.exited).toBe(0);
+}
+
+describe('ferry through an ssh tunnel (docs/deploy.md, quickest path)', () => {
+  it('-R: serves /healthz and /config.json through the tunnel, and ferry receive pairs through it byte-exact', async () => {
+    const server = await sshd();
+    const serve = await startServe();
+    const tunnel = await forward('-R', serve.port, await freePort(), server);
     const config = await fetch(`${tunnel}/config.json`);
     expect(config.status).toBe(200);
     expect(await config.json()).toHaveProperty('iceServers');
+    // The receiver (on the VM) signals through the tunnel only; the sharer talks to ferry serve directly.
+    await pairThrough(tunnel, serve.origin);
+  });
 
-    // The receiver signals through the tunnel only; the sharer talks to ferry serve directly.
-    const receive = started(startFerry(['receive', '--signal', tunnel, '--stats', '60']));
-    const link = await receive.waitForLine((l) => l.includes('/r/'), 30_000);
-    expect(link.startsWith(`${tunnel}/r/`)).toBe(true);
-    const parsed = parseShareLink(link);
-    const { sharer, play, expected } = await sharerFor(origin, parsed.secret);
-    await sharer.join({ sessionId: parsed.sessionId });
-    await receive.waitForLine((l) => l.startsWith('I: '));
-    expect(receive.stdout).toContain('N: Sony PLAYSTATION(R)3 Controller (DualShock 3)');
-    play();
-    const events = () => receive.stdout.filter((l) => l.startsWith('E: '));
-    await expect.poll(() => events().length, { timeout: 15_000 }).toBe(200);
-    expect(events().map(eventBody)).toEqual(expected);
-    receive.child.kill('SIGINT');
-    expect(await receive.exited).toBe(0);
+  it('-L, server on the VM: the sharer signals through the forwarded port, ferry receive directly', async () => {
+    const server = await sshd();
+    const serve = await startServe();
+    const tunnel = await forward('-L', serve.port, await freePort(), server);
+    await pairThrough(serve.origin, tunnel);
   });
 });

@@ -155,6 +155,8 @@ describe('web app: the other ways to meet', () => {
       await approveReceiver(sharer.page, { name: 'Lab PC' });
       await sharer.page.getByTestId('demo-button').click();
       await receive.waitForLine((line) => line === 'N: SpaceNavigator (Ferry demo)');
+      // Nobody typed a name on the page: the receiver sees which browser on which system shares.
+      expect(receive.stderr).toContain('ferry: paired with Chrome on Linux');
       await expect
         .poll(() => sharer.page.getByTestId('receiver-heading').textContent())
         .toMatch(/^\s*Sharing with Lab PC\s*$/);

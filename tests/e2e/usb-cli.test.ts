@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import wrtc from '@roamhq/wrtc';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createFerryServer } from '../../signaling/index.ts';
 import { SimulatedUsbDevice, WebUsbSource } from '../../src/devices/usb/index.ts';
@@ -18,29 +18,23 @@ import {
   simplePeerLinks,
   type WebSocketConstructor,
 } from '../../src/transport/index.ts';
+import { cleanupAfterEach, killedAfter } from '../support/cleanups.ts';
 import { type FerryProcess, startFerryReceive } from '../support/ferry-process.ts';
 import { usbipLoopback } from '../support/usbip-loopback.ts';
 
 const USBIP = '/usr/sbin/usbip';
 const SECRET = 'G'.repeat(22);
 const execFileAsync = promisify(execFile);
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const defer = cleanupAfterEach();
 
-function ferry(args: string[]): FerryProcess {
-  const process = startFerryReceive(args);
-  cleanups.push(() => process.child.kill('SIGKILL'));
-  return process;
-}
+const ferry = (args: string[]): FerryProcess => killedAfter(defer, startFerryReceive(args));
 
 /** A Node sharer with a simulated Gadget Zero; resolves to the link a receiver joins. */
 async function shareGadgetZero(anyonePermission: Permission = 'full') {
   const server = await createFerryServer({ port: 0 });
-  cleanups.push(() => server.close());
+  defer(() => server.close());
   const source = await WebUsbSource.open(new SimulatedUsbDevice());
-  cleanups.push(() => source.close());
+  defer(() => source.close());
   const signaling = new SignalingClient(WebSocket as unknown as WebSocketConstructor);
   await signaling.connect(`ws://localhost:${server.port}/signal`);
   const sharer = new SharerSession({
@@ -52,7 +46,7 @@ async function shareGadgetZero(anyonePermission: Permission = 'full') {
     approval: 'anyone',
     anyonePermission,
   });
-  cleanups.push(() => sharer.close());
+  defer(() => sharer.close());
   sharer.addUsbDevice(source);
   const { sessionId } = await sharer.host();
   return { sharer, link: `http://localhost:${server.port}/s/${sessionId}#${SECRET}` };

@@ -75,6 +75,8 @@ export const SYSTEM_REQUIREMENTS: readonly SystemRequirement[] = [
   { path: '/usr/sbin/sshd', pkg: 'openssh-server', usedBy: 'e2e: the SSH server of the ssh -R tunnel test' },
   { path: '/usr/bin/ssh', pkg: 'openssh-client', usedBy: 'e2e: the ssh -R tunnel itself' },
   { path: '/usr/bin/ssh-keygen', pkg: 'openssh-client', usedBy: 'e2e: throwaway keys of the tunnel test' },
+  // ferry receive --capture (tests/e2e/capture-cli.test.ts, tests/unit/capture/): Wireshark's dissectors read the pcapng back.
+  { path: '/usr/bin/tshark', pkg: 'tshark', usedBy: 'unit and e2e: decodes the usbmon pcapng of --capture' },
   // The guest runs the host's own programs over 9p: `pkill` stops the in-guest receiver.
   { path: '/usr/bin/pkill', pkg: 'procps', usedBy: 'vm: in-guest scripts' },
 ];

@@ -8,3 +8,4 @@ export {
   type RecordedEvent,
   type Recording,
 } from './format.ts';
+export { RecordingSource, type ReplayClock, type ReplayOptions } from './replay.ts';

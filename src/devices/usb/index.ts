@@ -2,6 +2,7 @@ export type { BlockedInterface } from './claim-interfaces.ts';
 export { statusFromError, UsbSourceError, type UsbSourceErrorCode } from './errors.ts';
 export { PROTECTED_INTERFACE_CLASSES } from './protected-classes.ts';
 export { readDescriptors } from './read-descriptors.ts';
+export { ChromeUsbMessage } from './simulated/chrome-usb-rules.ts';
 export { GadgetZero, GadgetZeroRequest, gadgetZeroPattern } from './simulated/gadget-zero.ts';
 export {
   GADGET_ZERO,
@@ -9,6 +10,7 @@ export {
   gadgetZeroDescriptors,
 } from './simulated/gadget-zero-descriptors.ts';
 export { SimulatedUsbDevice, type SimulatedUsbDeviceOptions } from './simulated/simulated-usb-device.ts';
+export { configurationShape, type InterfaceState } from './simulated/webusb-shape.ts';
 export { type FunctionResult, TransferAborted, type UsbFunctionModel } from './usb-function.ts';
 export {
   DEFAULT_MAX_IN_FLIGHT,

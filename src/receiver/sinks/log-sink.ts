@@ -31,7 +31,7 @@ export function recorderEventLine(elapsedMs: number, report: Uint8Array): string
 export function recorderHeader(device: RemoteHidDevice): string[] {
   const { info } = device;
   return [
-    `# Ferry: ${info.productName} (${hex4(info.vendorId)}:${hex4(info.productId)}), report descriptor rebuilt from WebHID collections`,
+    `# Ferry: ${info.productName} (${hex4(info.vendorId)}:${hex4(info.productId)}), report descriptor ${info.descriptorFromDevice ? "the device's own" : 'rebuilt from WebHID collections'}`,
     `R: ${info.reportDescriptor.length} ${hex(info.reportDescriptor)}`,
     `N: ${info.productName}`,
     `I: 3 ${hex4(info.vendorId)} ${hex4(info.productId)}`,

@@ -17,8 +17,12 @@ export interface RemoteHidDeviceInfo {
   readonly productName: string;
   /** Exactly the `HIDDevice.collections` the sharer's browser reported. */
   readonly collections: HidCollections;
-  /** A report descriptor rebuilt from `collections` (src/hid synthesizeReportDescriptor). */
+  /**
+   * The device's own report descriptor when the sharer sent it (`descriptorFromDevice`: a replayed
+   * recording), else one rebuilt from `collections` (src/hid synthesizeReportDescriptor).
+   */
   readonly reportDescriptor: Uint8Array;
+  readonly descriptorFromDevice?: boolean;
   /** True when the descriptor declares report ids (the id byte then leads every report on the wire). */
   readonly usesReportIds: boolean;
 }
@@ -37,6 +41,24 @@ export class RemoteDeviceError extends Error {
   }
 }
 
+/** A request a sink made of the real device, as `onRequest` observers see it. */
+export interface HidRequest {
+  readonly kind: 'output' | 'feature-get' | 'feature-set';
+  readonly reportId: number;
+  /** The report data WITHOUT the id byte; empty for feature-get. */
+  readonly data: Uint8Array;
+}
+
+export type HidRequestOutcome =
+  | {
+      readonly ok: true /** feature-get: the report data without the id byte; else empty. */;
+      readonly data: Uint8Array;
+    }
+  | { readonly ok: false; readonly error: RemoteDeviceError };
+
+/** Sees a request as it leaves and returns what to call with its outcome. */
+export type HidRequestObserver = (request: HidRequest) => (outcome: HidRequestOutcome) => void;
+
 export interface RemoteHidDevice {
   readonly info: RemoteHidDeviceInfo;
   /** Input reports as they arrive; `data` excludes the report id byte. Returns an unsubscribe. */
@@ -48,6 +70,11 @@ export interface RemoteHidDevice {
   /** Resolves to the report data WITHOUT the report id byte. Rejects with RemoteDeviceError. */
   getFeatureReport(reportId: number): Promise<Uint8Array>;
   setFeatureReport(reportId: number, data: Uint8Array): Promise<void>;
+  /**
+   * Every request any sink makes from now on, and its outcome (`ferry receive --capture`). Optional:
+   * a device that cannot tell simply is not observed. Returns the unsubscribe.
+   */
+  onRequest?(observer: HidRequestObserver): () => void;
 }
 
 /** A place where shared devices become real. One sink instance can host many devices. */

@@ -1,3 +1,5 @@
+import { defaultNameFor } from './default-name.ts';
+
 /** What the page needs from where it is served: the signaling endpoint, the public URL (ICE servers: controllers/connection.ts). */
 
 export function signalingUrl(location: Pick<Location, 'protocol' | 'host'>): string {
@@ -33,7 +35,8 @@ export function isLocalOnlyLink(link: string): boolean {
 }
 
 const NAME_KEY = 'ferry.name';
-export const DEFAULT_NAME = 'Browser';
+/** "Chrome on Linux" and the like (lib/default-name.ts): better than one name for every browser. */
+export const DEFAULT_NAME = defaultNameFor(globalThis.navigator?.userAgent ?? '');
 
 /** The name peers see; remembered per browser. localStorage can throw (privacy modes), hence the guards. */
 export function loadName(): string {

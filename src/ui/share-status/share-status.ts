@@ -113,7 +113,8 @@ function peerStateLabel(peer: PeerStatus): string {
     peer.downSince === undefined
       ? STATE_LABELS[peer.state]
       : `reconnecting (${secondsSince(peer.downSince)} s)`;
-  return peer.outages > 0 ? `${label} · ${countOutages(peer.outages)}` : label;
+  const outages = peer.outages ?? 0;
+  return outages > 0 ? `${label} · ${countOutages(outages)}` : label;
 }
 
 function secondsSince(since: number): number {

@@ -33,6 +33,15 @@ export const shareViewStyles = [
         flex: 1 1 100%;
       }
     }
+    .advanced > summary {
+      cursor: pointer;
+      font-weight: 600;
+      width: fit-content;
+    }
+    .advanced[open] {
+      display: grid;
+      gap: 1rem;
+    }
     .receiver-code {
       display: grid;
       gap: 0.25rem;

@@ -127,9 +127,18 @@ export class FerryShareView extends LitElement {
         ${busy ? html`<span class="muted" role="status">Connecting…</span>` : nothing}
       </div>
       ${this.renderUsbActions(busy)}
-      <ferry-device-filters></ferry-device-filters>
       ${sharing || this.receiver ? nothing : this.renderReceiverCode()}
       ${renderAccessField({ access: this.sharer.access, onChange: (access) => this.sharer.setAccess(access) })}
+      <ferry-name-field .name=${this.name} @ferry-name-change=${this.onNameChange}></ferry-name-field>
+      ${this.renderAdvanced()}
+    `;
+  }
+
+  /** What most people never change — which devices the chooser lists, the pipeline — folded away. */
+  private renderAdvanced(): TemplateResult {
+    return html`<details class="advanced" data-testid="advanced">
+      <summary>Advanced</summary>
+      <ferry-device-filters></ferry-device-filters>
       ${renderPipelineField({
         spec: this.pipeline,
         locked: this.sharer.started,
@@ -137,8 +146,7 @@ export class FerryShareView extends LitElement {
           this.pipeline = spec;
         },
       })}
-      <ferry-name-field .name=${this.name} @ferry-name-change=${this.onNameChange}></ferry-name-field>
-    `;
+    </details>`;
   }
 
   /** Generic USB (WebUSB): for devices that are not HID; Chrome keeps HID and a few classes for itself. */

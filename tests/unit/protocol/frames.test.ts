@@ -69,6 +69,21 @@ describe('frame round trips', () => {
     expect(decodeFrame(encodeDeviceGone(9))).toEqual({ type: 'device-gone', device: 9 });
   });
 
+  it("announce carries the device's own report descriptor as hex, and rejects anything else there", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 1, maxLength: 4096 }), (descriptor) => {
+        const reportDescriptor = [...descriptor].map((b) => b.toString(16).padStart(2, '0')).join('');
+        const body = { ...announcement, reportDescriptor };
+        expect(decodeFrame(encodeAnnounce(1, body))).toEqual({ type: 'announce', device: 1, body });
+      }),
+      { numRuns: 50 },
+    );
+    for (const reportDescriptor of ['', '0', '05 01', '0A', 'zz', 'ab'.repeat(4097)]) {
+      const bytes = encodeAnnounce(1, { ...announcement, reportDescriptor });
+      expect(() => decodeFrame(bytes)).toThrowError(FrameError);
+    }
+  });
+
   it('a hello by code and the key confirmation that follows it', () => {
     expect(decodeFrame(encodeHello(codeHello))).toEqual({ type: 'hello', version: 2, body: codeHello });
     fc.assert(

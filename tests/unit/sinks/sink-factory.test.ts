@@ -176,4 +176,35 @@ describe('asRemoteHidDevice', () => {
     await expect(device.sendOutputReport(1, new Uint8Array(1))).rejects.toMatchObject({ code: 'closed' });
     await expect(device.setFeatureReport(1, new Uint8Array(1))).rejects.toThrow('other');
   });
+
+  it('tells onRequest observers of each request and how it ended, failures with their code', async () => {
+    const remote = {
+      announcement: { vendorId: 1, productId: 2, productName: 'x', collections: [] },
+      onInput: () => () => undefined,
+      onClose: () => () => undefined,
+      getFeatureReport: () => Promise.resolve(Uint8Array.of(7, 8)),
+      sendOutputReport: () => Promise.reject(new TransportDeviceError('not-allowed', 'no')),
+      setFeatureReport: () => Promise.resolve(),
+    } as unknown as RemoteDevice;
+    const device = asRemoteHidDevice(remote);
+    const seen: string[] = [];
+    const stop = device.onRequest!((request) => {
+      seen.push(`${request.kind} ${request.reportId} [${[...request.data]}]`);
+      return (outcome) =>
+        seen.push(outcome.ok ? `ok [${[...outcome.data]}]` : `failed ${outcome.error.code}`);
+    });
+    await expect(device.getFeatureReport(3)).resolves.toEqual(Uint8Array.of(7, 8));
+    await expect(device.sendOutputReport(1, Uint8Array.of(5))).rejects.toMatchObject({ code: 'not-allowed' });
+    await device.setFeatureReport(2, Uint8Array.of(9));
+    stop();
+    await device.setFeatureReport(2, Uint8Array.of(9));
+    expect(seen).toEqual([
+      'feature-get 3 []',
+      'ok [7,8]',
+      'output 1 [5]',
+      'failed not-allowed',
+      'feature-set 2 [9]',
+      'ok []',
+    ]);
+  });
 });

@@ -1,7 +1,7 @@
 /** From a shared RemoteHidDevice to the HidFunction a USB sink presents. */
 import type { RemoteHidDevice, RemoteHidDeviceInfo } from '../types.ts';
 import { HidFunction } from './hid-function.ts';
-import { buildHidUsbDescriptors } from './hid-usb-descriptors.ts';
+import { buildHidUsbDescriptors, type HidUsbDescriptors } from './hid-usb-descriptors.ts';
 
 /** Report sizes in bytes WITHOUT the report id byte. */
 export interface HidReportSizes {
@@ -19,14 +19,14 @@ export type ReportSizesOf = (info: RemoteHidDeviceInfo) => HidReportSizes;
  */
 export const fallbackReportSizes: ReportSizesOf = () => ({ maxInputReportSize: 64, maxOutputReportSize: 0 });
 
-export function createHidFunction(
-  device: RemoteHidDevice,
+/** The descriptors a USB host reads of a shared HID device (the usbip and usbredir sinks, the capture). */
+export function hidUsbDescriptorsFor(
+  info: RemoteHidDeviceInfo,
   serialNumber: string,
   reportSizesOf: ReportSizesOf = fallbackReportSizes,
-): HidFunction {
-  const { info } = device;
+): HidUsbDescriptors {
   const sizes = reportSizesOf(info);
-  const descriptors = buildHidUsbDescriptors({
+  return buildHidUsbDescriptors({
     vendorId: info.vendorId,
     productId: info.productId,
     productName: info.productName || 'Ferry HID device',
@@ -36,5 +36,12 @@ export function createHidFunction(
     maxInputReportSize: sizes.maxInputReportSize,
     maxOutputReportSize: sizes.maxOutputReportSize,
   });
-  return new HidFunction(device, descriptors);
+}
+
+export function createHidFunction(
+  device: RemoteHidDevice,
+  serialNumber: string,
+  reportSizesOf: ReportSizesOf = fallbackReportSizes,
+): HidFunction {
+  return new HidFunction(device, hidUsbDescriptorsFor(device.info, serialNumber, reportSizesOf));
 }

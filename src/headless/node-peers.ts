@@ -1,0 +1,18 @@
+import wrtc from '@roamhq/wrtc';
+import WebSocket from 'ws';
+import { SignalingClient, simplePeerLinks, type WebSocketConstructor } from '../transport/index.ts';
+
+/** WebRTC links for a peer in Node (wrtc behind simple-peer: the stack `ferry receive` uses). */
+export const nodeLinks = simplePeerLinks(wrtc);
+
+/** A signaling client on Node's `ws`, not yet connected. */
+export function nodeSignaling(): SignalingClient {
+  return new SignalingClient(WebSocket as unknown as WebSocketConstructor);
+}
+
+/** A signaling client connected to the Ferry server at `serverUrl` (http(s)://host:port). */
+export async function connectSignaling(serverUrl: string): Promise<SignalingClient> {
+  const client = nodeSignaling();
+  await client.connect(`${serverUrl.replace(/^http/, 'ws')}/signal`);
+  return client;
+}

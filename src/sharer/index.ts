@@ -1,0 +1,3 @@
+/** The headless sharer `ferry share` runs (Node): approval on the terminal, the share's life and end. */
+export { type ApprovalAnswers, ApprovalPrompt } from './approval-prompt.ts';
+export { type PlayedSource, type ShareOptions, type ShareResult, share } from './share.ts';
