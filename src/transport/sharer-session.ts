@@ -161,6 +161,8 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
   private readonly linkOutages = new Map<string, { downSince: number | undefined; outages: number }>();
   private signalingStatus: SignalingStatus = { state: 'connected', downSince: undefined, outages: 0 };
   private closing = false;
+  /** When signaling last came back after an outage (Date.now()); 0 before any. */
+  private resumedAt = 0;
 
   constructor(private readonly options: SharerOptions) {
     super();
@@ -183,6 +185,7 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
       this.publishStatus();
     });
     signaling.on('resumed', (resumed) => {
+      this.resumedAt = Date.now();
       this.signalingStatus = { ...this.signalingStatus, state: 'connected', downSince: undefined };
       for (const peer of resumed.peers) this.members.set(peer.peerId, peer);
       this.publishStatus();
@@ -423,18 +426,24 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
   }
 
   /**
-   * A working link closed, but its receiver is still in the session (it dropped the link when our
-   * signaling blinked, say): connect to it afresh, unless it leaves meanwhile (a receiver that quits or
-   * rejoins says so within a moment). A link that never authenticated is not retried.
+   * A working link closed while our signaling was down or had just come back, and its receiver is still in
+   * the session: it dropped the link because the server told it we left. Connect to it afresh, unless it
+   * leaves meanwhile (a receiver that quits or rejoins says so within a moment). Any other close is the
+   * receiver's own doing and stays closed, as does a link that never authenticated.
    */
   private connectAgainLater(peerId: string): void {
-    if (!this.members.has(peerId)) return;
+    if (!this.members.has(peerId) || !this.signalingJustBlinked()) return;
     const outages = (this.linkOutages.get(peerId)?.outages ?? 0) + 1;
     this.linkOutages.set(peerId, { downSince: Date.now(), outages });
     setTimeout(() => {
       const peer = this.members.get(peerId);
       if (!this.closing && peer !== undefined && !this.channels.has(peerId)) this.connectTo(peer);
     }, RECONNECT_LINK_AFTER_MS);
+  }
+
+  private signalingJustBlinked(): boolean {
+    const { state } = this.signalingStatus;
+    return state === 'reconnecting' || Date.now() - this.resumedAt < RELINK_WINDOW_MS;
   }
 
   private authenticated(channel: PeerChannel): void {
@@ -587,6 +596,8 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
 const EMPTY = new Uint8Array(0);
 /** Long enough for a leaving receiver's 'peer-left' to arrive first. */
 const RECONNECT_LINK_AFTER_MS = 1500;
+/** After signaling comes back, links that close this soon are taken for casualties of the outage. */
+const RELINK_WINDOW_MS = 10_000;
 
 function stateOf(channel: PeerChannel, permission: Permission | undefined): PeerStatus['state'] {
   if (channel.link.state !== 'open') return channel.link.state;
