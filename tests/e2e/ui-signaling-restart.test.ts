@@ -4,10 +4,15 @@
  * resume the session by themselves (docs/signaling.md "Resuming"), and reports flow again, whether or
  * not the data channel lived through it: what is asserted is what the people see.
  */
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { allowAnyone } from '../support/approval.ts';
 import { collectPageErrors, freshContext, launchChromium } from '../support/browser.ts';
+import { writeCorpusRecording } from '../support/corpus-recording.ts';
 import { fakeDeviceFromCorpus } from '../support/fake-device-from-corpus.ts';
 import { type FerryProcess, startFerry } from '../support/ferry-process.ts';
 import { installFakeWebHid } from '../support/install-fake.ts';
@@ -102,5 +107,36 @@ describe('web app: the signaling server restarts mid-share', () => {
     const unexpected = [...sharer.errors, ...receiver.errors, ...late.errors].filter((e) => !refused.test(e));
     expect(unexpected).toEqual([]);
     expect(sharer.errors.length).toBeGreaterThan(0); // the attempts did happen, and were refused
+  });
+
+  it('`ferry share` resumes its session too: after the restart a receiver joins by the same link', async () => {
+    const first = await serve(0);
+    const port = Number(new URL(first.origin).port);
+    const dir = mkdtempSync(join(tmpdir(), 'ferry-restart-'));
+    try {
+      const { path } = writeCorpusRecording(DEVICE, dir, 50);
+      const sharer = startFerry(['share', '--replay', path, '--loop', '--anyone', '--signal', first.origin]);
+      running.push(sharer);
+      const link = await sharer.waitForLine((line) => line.includes('/s/'));
+
+      first.ferry.child.kill('SIGKILL');
+      await first.ferry.exited;
+      await serve(port);
+      // Only a sharer that resumed its session makes this link work on a server that lost every session.
+      const receiver = await open(link, false);
+      await expect
+        .poll(() => receiver.page.getByTestId('receive-state').getAttribute('data-phase'), {
+          timeout: 30_000,
+        })
+        .toBe('connected');
+      await expect
+        .poll(async () => Number(await receiver.page.getByTestId('input-count-1').textContent()), {
+          timeout: 20_000,
+        })
+        .toBeGreaterThan(0);
+      expect(receiver.errors).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
