@@ -15,6 +15,7 @@ import {
 import { useAppAndBrowser } from '../support/app-fixture.ts';
 import { allowAnyone, approvalPrompt, approveReceiver } from '../support/approval.ts';
 import { fakeDeviceFromCorpus } from '../support/fake-device-from-corpus.ts';
+import { fakeWebUsbInitScript } from '../support/fake-webusb/bundle.ts';
 import { installFakeWebHid } from '../support/install-fake.ts';
 import { connectSignaling, nodeLinks } from '../support/node-peers.ts';
 
@@ -174,6 +175,33 @@ describe('web app: a reloaded sharer tab resumes its share', () => {
     await copy.reload();
     await copy.getByTestId('share-button').waitFor();
     expect(await copy.getByTestId('share-error').count()).toBe(0);
+  });
+
+  it('re-opens a USB (WebUSB) device from the origin’s grant, and the receiver page gets it again', async () => {
+    const script = await fakeWebUsbInitScript({ gadgetZeros: 1 });
+    const sharer = await app.openPage('/', async (page) => {
+      await page.addInitScript({ content: script });
+    });
+    await allowAnyone(sharer.page);
+    await sharer.page.getByTestId('share-usb-button').click();
+    const link = await shareLink(sharer.page);
+    const receiver = await app.openPage(link);
+    const name = receiver.page.getByTestId('usb-device-name');
+    await expect.poll(() => name.textContent(), { timeout: 20_000 }).toBe('Gadget Zero');
+
+    await sharer.page.reload();
+    expect(await shareLink(sharer.page)).toBe(link);
+    await expect
+      .poll(() => sharer.page.getByRole('status').filter({ hasText: 'Sharing' }).textContent(), {
+        timeout: 20_000,
+      })
+      .toContain('Gadget Zero');
+    await expect.poll(() => name.count(), { timeout: 20_000 }).toBe(1);
+    await expect.poll(() => name.textContent(), { timeout: 20_000 }).toBe('Gadget Zero');
+    await expect
+      .poll(() => receiver.page.getByTestId('receive-state').getAttribute('data-phase'), { timeout: 20_000 })
+      .toBe('connected');
+    expect([...sharer.errors, ...receiver.errors]).toEqual([]);
   });
 
   it('starts afresh after Stop sharing: a reload shows no share and the next one gets a new link', async () => {
