@@ -121,6 +121,14 @@ class Connection {
         this.spend('joins');
         this.enter(await rooms.join(joinTarget(message), message.role, message.name, this.channel));
         break;
+      case 'resume': {
+        this.expectNoSession();
+        this.spend('joins');
+        const { sessionId, peerId, role, name, nameplate } = message;
+        const request = { sessionId, peerId, role, name, nameplate };
+        this.enter(await rooms.resume(request, this.channel, this.client));
+        break;
+      }
       case 'signal':
         await rooms.relay(this.expectSession(), message.to, message.data);
         break;

@@ -23,6 +23,7 @@ import {
   type JoinTarget,
   type Member,
   type PeerChannel,
+  type ResumeRequest,
   RoomError,
   type RoomLimits,
 } from './rooms.ts';
@@ -126,21 +127,12 @@ export class RedisRooms implements SessionStore {
   async create(role: Role, name: string, channel: PeerChannel, owner = ''): Promise<Member> {
     this.checkBudgets(owner);
     const id = randomBytes(16).toString('base64url');
-    const peerId = newPeerId();
-    const record = this.record(role, name, 'create');
     return this.holding(id, async (session) => {
-      let nameplate: string | undefined;
-      for (let attempt = 0; attempt < 100 && nameplate === undefined; attempt++) {
-        const candidate = drawNameplate(() => false);
-        const keys = [this.key('np', candidate), this.key('s', id), this.key('m', id)];
-        const args = [id, candidate, owner, peerId, record, this.limits.idleTimeoutMs];
-        if ((await this.run(CREATE, keys, args)) === 1) nameplate = candidate;
-      }
-      if (nameplate === undefined) throw new Error('no free nameplate in Redis');
-      this.count(id, owner);
-      const member: Member = { peerId, role, name, sessionId: id, channel, via: 'create' };
-      session.members.set(peerId, member);
-      channel.send({ type: 'created', sessionId: id, nameplate, peerId });
+      const made = await this.createUnder(id, undefined, newPeerId(), role, name, owner);
+      if (made === undefined) throw new Error('a fresh session id is already taken in Redis');
+      const member: Member = { peerId: made.peerId, role, name, sessionId: id, channel, via: 'create' };
+      session.members.set(member.peerId, member);
+      channel.send({ type: 'created', sessionId: id, nameplate: made.nameplate, peerId: member.peerId });
       return member;
     });
   }
@@ -149,11 +141,82 @@ export class RedisRooms implements SessionStore {
     const id =
       'sessionId' in target ? target.sessionId : await this.command.get(this.key('np', target.nameplate));
     if (id === null) throw roomError('unknown-session');
-    await this.removeDeadMembers(id);
     const via: JoinedVia = 'sessionId' in target ? 'session-id' : 'nameplate';
+    const { member, nameplate, peers } = await this.joinExisting(id, role, name, via, channel, undefined);
+    channel.send({ type: 'joined', sessionId: id, nameplate, peerId: member.peerId, peers });
+    return member;
+  }
+
+  /**
+   * Joins the live session by id, or creates it again under that id when none is live; a session created
+   * by another node between the two steps is joined instead (the CREATE script refuses a live id).
+   */
+  async resume(request: ResumeRequest, channel: PeerChannel, owner = ''): Promise<Member> {
+    const { sessionId: id, role, name } = request;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if ((await this.command.exists(this.key('s', id))) === 1) {
+        const joined = await this.joinExisting(id, role, name, 'session-id', channel, request.peerId).catch(
+          (error: unknown) => {
+            if (error instanceof RoomError && error.code === 'unknown-session') return undefined;
+            throw error;
+          },
+        );
+        if (joined === undefined) continue; // it expired meanwhile: create it again
+        const { member, nameplate, peers } = joined;
+        channel.send({ ...resumedReply(member, nameplate, peers), recreated: false });
+        return member;
+      }
+      this.checkBudgets(owner);
+      const made = await this.holding(id, async (session) => {
+        const result = await this.createUnder(id, request.nameplate, request.peerId, role, name, owner);
+        if (result === undefined) return undefined;
+        const member: Member = { peerId: result.peerId, role, name, sessionId: id, channel, via: 'create' };
+        session.members.set(member.peerId, member);
+        channel.send({ ...resumedReply(member, result.nameplate, []), recreated: true });
+        return member;
+      });
+      if (made !== undefined) return made;
+    }
+    throw new Error('the session kept changing while resuming it');
+  }
+
+  /** Creates session `id` with its first member; undefined when `id` is live already. */
+  private async createUnder(
+    id: string,
+    wantedNameplate: string | undefined,
+    peerId: string,
+    role: Role,
+    name: string,
+    owner: string,
+  ): Promise<{ nameplate: string; peerId: string } | undefined> {
+    const record = this.record(role, name, 'create');
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const candidate = attempt === 0 && wantedNameplate ? wantedNameplate : drawNameplate(() => false);
+      const keys = [this.key('np', candidate), this.key('s', id), this.key('m', id)];
+      const args = [id, candidate, owner, peerId, record, this.limits.idleTimeoutMs];
+      const result = await this.run(CREATE, keys, args);
+      if (result === -1) return undefined;
+      if (result === 1) {
+        this.count(id, owner);
+        return { nameplate: candidate, peerId };
+      }
+    }
+    throw new Error('no free nameplate in Redis');
+  }
+
+  /** Joins live session `id`, with `wantedPeerId` when it is free; the caller sends the reply. */
+  private async joinExisting(
+    id: string,
+    role: Role,
+    name: string,
+    via: JoinedVia,
+    channel: PeerChannel,
+    wantedPeerId: string | undefined,
+  ): Promise<{ member: Member; nameplate: string; peers: PeerInfo[] }> {
+    await this.removeDeadMembers(id);
     return this.holding(id, async (session) => {
-      for (;;) {
-        const peerId = newPeerId();
+      for (let attempt = 0; ; attempt++) {
+        const peerId = attempt === 0 && wantedPeerId ? wantedPeerId : newPeerId();
         const event: Event = { e: 'joined', peer: { peerId, role, name } };
         const args = [
           peerId,
@@ -172,8 +235,7 @@ export class RedisRooms implements SessionStore {
         const peers = peersOf(reply.slice(2));
         session.members.set(peerId, member);
         session.listed.set(member, new Set(peers.map((peer) => peer.peerId)));
-        channel.send({ type: 'joined', sessionId: id, peerId, peers });
-        return member;
+        return { member, nameplate: reply[1] ?? '', peers };
       }
     });
   }
@@ -325,8 +387,11 @@ export class RedisRooms implements SessionStore {
         }
         break;
       case 'left':
-        for (const member of others(event.peerId))
+        for (const member of others(event.peerId)) {
+          // A peer that left may come back under its id (`resume`): that join is news again.
+          session.listed.get(member)?.delete(event.peerId);
           member.channel.send({ type: 'peer-left', peerId: event.peerId });
+        }
         break;
       case 'signal':
         session.members.get(event.to)?.channel.send({ type: 'signal', from: event.from, data: event.data });
@@ -448,6 +513,10 @@ function sha1(script: string): string {
     shas.set(script, sha);
   }
   return sha;
+}
+
+function resumedReply(member: Member, nameplate: string, peers: PeerInfo[]) {
+  return { type: 'resumed', sessionId: member.sessionId, peerId: member.peerId, nameplate, peers } as const;
 }
 
 function newPeerId(): string {

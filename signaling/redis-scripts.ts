@@ -28,8 +28,12 @@ local function remove(s, m, ch, peerId, emptyTtl, prefix)
 end
 `;
 
-/** KEYS: np, s, m. ARGV: id, nameplate, owner, peerId, member, ttl. 0 when the nameplate is taken. */
+/**
+ * KEYS: np, s, m. ARGV: id, nameplate, owner, peerId, member, ttl. 0 when the nameplate is taken, -1 when
+ * the session id is live (a `resume` must never take over a live session).
+ */
 export const CREATE = `
+if redis.call('EXISTS', KEYS[2]) == 1 then return -1 end
 if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[6]) then return 0 end
 redis.call('HSET', KEYS[2], 'nameplate', ARGV[2], 'owner', ARGV[3], 'burned', '0')
 redis.call('PEXPIRE', KEYS[2], ARGV[6])

@@ -55,6 +55,16 @@ interface Session {
 
 export type JoinTarget = { sessionId: string } | { nameplate: string };
 
+/** What a returning peer asks for (a `resume` message): its session, role, name and old peer id. */
+export interface ResumeRequest {
+  sessionId: string;
+  peerId: string;
+  role: Role;
+  name: string;
+  /** The session's nameplate as this peer knew it: kept if the session is created again and it is free. */
+  nameplate?: string | undefined;
+}
+
 /** A request the rooms refuse; the server turns it into an `error` reply. */
 export class RoomError extends Error {
   override name = 'RoomError';
@@ -88,28 +98,7 @@ export class Rooms implements SessionStore {
   }
 
   create(role: Role, name: string, channel: PeerChannel, owner = ''): Member {
-    if (this.sessions.size >= this.limits.maxSessions) {
-      throw new RoomError('server-full', 'too many live sessions; try again later');
-    }
-    const owned = this.ownedBy.get(owner) ?? 0;
-    if (owned >= this.limits.maxSessionsPerOwner) {
-      throw new RoomError(
-        'rate-limited',
-        `too many live sessions from your address (${this.limits.maxSessionsPerOwner}); they expire once left`,
-      );
-    }
-    const session: Session = {
-      id: randomBytes(16).toString('base64url'),
-      nameplate: drawNameplate((candidate) => this.byNameplate.has(candidate)),
-      owner,
-      burned: false,
-      members: new Map(),
-      lastActivityAt: this.now(),
-      emptySince: undefined,
-    };
-    this.sessions.set(session.id, session);
-    this.byNameplate.set(session.nameplate, session);
-    this.ownedBy.set(owner, owned + 1);
+    const session = this.newSession(randomBytes(16).toString('base64url'), undefined, owner);
     const member = this.admit(session, role, name, channel, 'create');
     channel.send({
       type: 'created',
@@ -117,6 +106,30 @@ export class Rooms implements SessionStore {
       nameplate: session.nameplate,
       peerId: member.peerId,
     });
+    return member;
+  }
+
+  /**
+   * A returning peer: joins its live session by id (every check of `join` applies), or, only when no live
+   * session has that id, creates it again under that id. Either way it keeps its old peer id if free.
+   */
+  resume(request: ResumeRequest, channel: PeerChannel, owner = ''): Member {
+    const live = this.sessions.get(request.sessionId);
+    const recreated = live === undefined;
+    const session = live ?? this.newSession(request.sessionId, request.nameplate, owner);
+    if (!recreated) this.checkRoomFor(session, request.role);
+    const others = [...session.members.values()];
+    const via: JoinedVia = recreated ? 'create' : 'session-id';
+    const member = this.admit(session, request.role, request.name, channel, via, request.peerId);
+    channel.send({
+      type: 'resumed',
+      sessionId: session.id,
+      peerId: member.peerId,
+      nameplate: session.nameplate,
+      recreated,
+      peers: others.map(peerInfo),
+    });
+    for (const other of others) other.channel.send({ type: 'peer-joined', peer: peerInfo(member) });
     return member;
   }
 
@@ -129,6 +142,7 @@ export class Rooms implements SessionStore {
     channel.send({
       type: 'joined',
       sessionId: session.id,
+      nameplate: session.nameplate,
       peerId: member.peerId,
       peers: others.map(peerInfo),
     });
@@ -192,6 +206,34 @@ export class Rooms implements SessionStore {
     }
   }
 
+  /** A new live session under `id`, keeping `nameplate` when it is free; counted against `owner`. */
+  private newSession(id: string, nameplate: string | undefined, owner: string): Session {
+    if (this.sessions.size >= this.limits.maxSessions) {
+      throw new RoomError('server-full', 'too many live sessions; try again later');
+    }
+    const owned = this.ownedBy.get(owner) ?? 0;
+    if (owned >= this.limits.maxSessionsPerOwner) {
+      throw new RoomError(
+        'rate-limited',
+        `too many live sessions from your address (${this.limits.maxSessionsPerOwner}); they expire once left`,
+      );
+    }
+    const free = nameplate !== undefined && !this.byNameplate.has(nameplate);
+    const session: Session = {
+      id,
+      nameplate: free ? nameplate : drawNameplate((candidate) => this.byNameplate.has(candidate)),
+      owner,
+      burned: false,
+      members: new Map(),
+      lastActivityAt: this.now(),
+      emptySince: undefined,
+    };
+    this.sessions.set(session.id, session);
+    this.byNameplate.set(session.nameplate, session);
+    this.ownedBy.set(owner, owned + 1);
+    return session;
+  }
+
   private expire(session: Session): void {
     this.sessions.delete(session.id);
     this.byNameplate.delete(session.nameplate);
@@ -238,9 +280,17 @@ export class Rooms implements SessionStore {
     }
   }
 
-  private admit(session: Session, role: Role, name: string, channel: PeerChannel, via: JoinedVia): Member {
+  private admit(
+    session: Session,
+    role: Role,
+    name: string,
+    channel: PeerChannel,
+    via: JoinedVia,
+    wantedPeerId?: string,
+  ): Member {
+    const keep = wantedPeerId !== undefined && !session.members.has(wantedPeerId);
     const member: Member = {
-      peerId: this.freePeerId(session),
+      peerId: keep ? wantedPeerId : this.freePeerId(session),
       role,
       name,
       sessionId: session.id,

@@ -4,13 +4,15 @@
  * once or later, so a connection awaits every one, in the order its messages came.
  */
 import type { Role, SignalData } from '../src/protocol/signaling.ts';
-import type { JoinTarget, Member, PeerChannel } from './rooms.ts';
+import type { JoinTarget, Member, PeerChannel, ResumeRequest } from './rooms.ts';
 
 export interface SessionStore {
   /** Live sessions this process counts (for /healthz and the limits). */
   readonly size: number;
   create(role: Role, name: string, channel: PeerChannel, owner?: string): Member | Promise<Member>;
   join(target: JoinTarget, role: Role, name: string, channel: PeerChannel): Member | Promise<Member>;
+  /** A returning peer: its live session joined by id, or (none live) created again under that id. */
+  resume(request: ResumeRequest, channel: PeerChannel, owner?: string): Member | Promise<Member>;
   relay(from: Member, to: string, data: SignalData): void | Promise<void>;
   codeFailed(reporter: Member, peerId: string): void | Promise<void>;
   /** Safe to call twice, or after the session expired. */

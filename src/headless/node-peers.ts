@@ -1,13 +1,18 @@
 import wrtc from '@roamhq/wrtc';
 import WebSocket from 'ws';
-import { SignalingClient, simplePeerLinks, type WebSocketConstructor } from '../transport/index.ts';
+import {
+  SignalingClient,
+  type SignalingClientOptions,
+  simplePeerLinks,
+  type WebSocketConstructor,
+} from '../transport/index.ts';
 
 /** WebRTC links for a peer in Node (wrtc behind simple-peer: the stack `ferry receive` uses). */
 export const nodeLinks = simplePeerLinks(wrtc);
 
-/** A signaling client on Node's `ws`, not yet connected. */
-export function nodeSignaling(): SignalingClient {
-  return new SignalingClient(WebSocket as unknown as WebSocketConstructor);
+/** A signaling client on Node's `ws`, not yet connected (`{ reconnect: true }`: it resumes after outages). */
+export function nodeSignaling(options: SignalingClientOptions = {}): SignalingClient {
+  return new SignalingClient(WebSocket as unknown as WebSocketConstructor, options);
 }
 
 /** A signaling client connected to the Ferry server at `serverUrl` (http(s)://host:port). */

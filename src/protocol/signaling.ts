@@ -93,18 +93,35 @@ const LeaveSchema = v.object({ type: v.literal('leave') });
  * server burns the session's nameplate: no more joins by code, as magic-wormhole does.
  */
 const CodeFailedSchema = v.object({ type: v.literal('code-failed'), peerId: PeerIdSchema });
+/**
+ * "Put me back where I was": a peer whose socket closed (the server restarted, its network dropped, its
+ * page reloaded) returns to session `sessionId` as `role`, asking for its old `peerId`. A live session is
+ * joined, exactly as `join` by id would (same checks); only when no live session has that id is it
+ * created again with that id (and `nameplate`, if still free). So nobody can take over a live session,
+ * and peers still prove the secret to each other over the link (docs/signaling.md "Resuming").
+ */
+const ResumeSchema = v.object({
+  type: v.literal('resume'),
+  sessionId: SessionIdSchema,
+  peerId: PeerIdSchema,
+  role: RoleSchema,
+  name: NameSchema,
+  nameplate: v.optional(NameplateSchema),
+});
 
 export type CreateMessage = v.InferOutput<typeof CreateSchema>;
 export type JoinMessage = v.InferOutput<typeof JoinSchema>;
 export type ClientSignalMessage = v.InferOutput<typeof ClientSignalSchema>;
 export type LeaveMessage = v.InferOutput<typeof LeaveSchema>;
 export type CodeFailedMessage = v.InferOutput<typeof CodeFailedSchema>;
+export type ResumeMessage = v.InferOutput<typeof ResumeSchema>;
 export type ClientMessage =
   | CreateMessage
   | JoinMessage
   | ClientSignalMessage
   | LeaveMessage
-  | CodeFailedMessage;
+  | CodeFailedMessage
+  | ResumeMessage;
 
 // ---- server → client ----
 
@@ -118,7 +135,21 @@ const CreatedSchema = v.object({
 const JoinedSchema = v.object({
   type: v.literal('joined'),
   sessionId: SessionIdSchema,
+  /** The session's nameplate (absent from older servers), so any member can restore it after an outage. */
+  nameplate: v.optional(NameplateSchema),
   peerId: PeerIdSchema,
+  peers: v.pipe(v.array(PeerInfoSchema), v.maxLength(64)),
+});
+/**
+ * The answer to `resume`: the peer id it got (its old one when that was free), the session's nameplate,
+ * the other members, and whether the session had to be created again (`recreated`: nobody else was in it).
+ */
+const ResumedSchema = v.object({
+  type: v.literal('resumed'),
+  sessionId: SessionIdSchema,
+  peerId: PeerIdSchema,
+  nameplate: NameplateSchema,
+  recreated: v.boolean(),
   peers: v.pipe(v.array(PeerInfoSchema), v.maxLength(64)),
 });
 const PeerJoinedSchema = v.object({ type: v.literal('peer-joined'), peer: PeerInfoSchema });
@@ -143,6 +174,7 @@ const ErrorSchema = v.object({
 export type PeerInfo = v.InferOutput<typeof PeerInfoSchema>;
 export type CreatedMessage = v.InferOutput<typeof CreatedSchema>;
 export type JoinedMessage = v.InferOutput<typeof JoinedSchema>;
+export type ResumedMessage = v.InferOutput<typeof ResumedSchema>;
 export type PeerJoinedMessage = v.InferOutput<typeof PeerJoinedSchema>;
 export type PeerLeftMessage = v.InferOutput<typeof PeerLeftSchema>;
 export type ServerSignalMessage = v.InferOutput<typeof ServerSignalSchema>;
@@ -151,6 +183,7 @@ export type ErrorMessage = v.InferOutput<typeof ErrorSchema>;
 export type ServerMessage =
   | CreatedMessage
   | JoinedMessage
+  | ResumedMessage
   | PeerJoinedMessage
   | PeerLeftMessage
   | ServerSignalMessage
@@ -197,6 +230,7 @@ const clientSchemas: SchemaTable<ClientMessage> = {
   signal: ClientSignalSchema,
   leave: LeaveSchema,
   'code-failed': CodeFailedSchema,
+  resume: ResumeSchema,
 };
 
 /** The `type`s a client may send, e.g. for a reply's `inReplyTo` (which must never echo arbitrary input). */
@@ -207,6 +241,7 @@ export const CLIENT_MESSAGE_TYPES: readonly ClientMessage['type'][] = Object.key
 const serverSchemas: SchemaTable<ServerMessage> = {
   created: CreatedSchema,
   joined: JoinedSchema,
+  resumed: ResumedSchema,
   'peer-joined': PeerJoinedSchema,
   'peer-left': PeerLeftSchema,
   signal: ServerSignalSchema,

@@ -109,7 +109,8 @@ export async function share(options: ShareOptions, stop: AbortSignal): Promise<S
   const { signalUrl, appOrigin } = endpointsFrom(server);
   const secret = createShareSecret();
   const words = createCodeWords();
-  const signaling = nodeSignaling();
+  // A restart of the signaling server does not end the share: it resumes its session (docs/signaling.md).
+  const signaling = nodeSignaling({ reconnect: true });
   const ice = new IceServerFeed(`${appOrigin}/config.json`, options.ice);
   const session = new SharerSession({
     signaling,

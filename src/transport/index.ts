@@ -1,4 +1,5 @@
 export type { Role } from './auth.ts';
+export { Backoff, type BackoffOptions } from './backoff.ts';
 export * from './ice-servers.ts';
 export type { Link, LinkFactory, SignaledLink } from './link.ts';
 export { describePath, type LinkPath, type LinkQuality, type PathKind, pathFromStats } from './link-path.ts';
@@ -22,10 +23,18 @@ export {
   type PeerStatus,
   REVOKED_REASON,
   type RefusedDevice,
+  type ResumeTarget,
   SharerSession,
   type SharerStatus,
+  type SignalingStatus,
 } from './sharer-session.ts';
-export { SignalingClient, SignalingError, type WebSocketConstructor } from './signaling-client.ts';
+export {
+  type ReconnectingEvent,
+  SignalingClient,
+  type SignalingClientOptions,
+  SignalingError,
+  type WebSocketConstructor,
+} from './signaling-client.ts';
 export { simplePeerLinks } from './simple-peer-link.ts';
 export {
   RemoteUsbDevice,

@@ -43,6 +43,10 @@ export interface PeerStatus {
   refused: RefusedDevice[];
   /** The network path to this receiver (direct or relayed, RTT), read about every second once open. */
   path: LinkPath | undefined;
+  /** Since when its working link has been down and being made again (Date.now()); undefined while up. */
+  downSince?: number | undefined;
+  /** How often its authenticated link dropped while it stayed in the session (0 when absent). */
+  outages?: number;
 }
 
 export interface RefusedDevice {
@@ -64,6 +68,27 @@ export interface SharerStatus {
   lastError: string | undefined;
   /** Shared generic USB devices and the one receiver holding each (docs/webusb.md). */
   usbDevices: UsbShareStatus[];
+  /** The line to the signaling server: up, or down and being retried (with `reconnect`). */
+  signaling: SignalingStatus;
+}
+
+export interface SignalingStatus {
+  state: 'connected' | 'reconnecting' | 'closed';
+  /** When the current outage began (Date.now()), while reconnecting. */
+  downSince: number | undefined;
+  /** Outages of this session so far (each drop of the socket that was retried). */
+  outages: number;
+}
+
+/** A session this sharer was in before (a reloaded page keeps it): where to return, and as whom. */
+export interface ResumeTarget {
+  sessionId: string;
+  /** The peer id it had, taken again when free: receivers then see the same sharer come back. */
+  peerId: string;
+  /** The nameplate it had, kept if the session must be created again and it is free. */
+  nameplate?: string | undefined;
+  /** True when it had joined a waiting receiver's session (receiver first): it then speaks first. */
+  joined?: boolean;
 }
 
 export interface SharerOptions {
@@ -130,16 +155,45 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
   private nextDevice = 0;
   /** True when this sharer joined a waiting receiver's session: it then speaks first in each hello. */
   private joined = false;
+  /** The session's members as signaling tells them, so that a link that drops can be made again. */
+  private readonly members = new Map<string, PeerInfo>();
+  /** Receivers whose authenticated link dropped while they stayed: since when, and how often. */
+  private readonly linkOutages = new Map<string, { downSince: number | undefined; outages: number }>();
+  private signalingStatus: SignalingStatus = { state: 'connected', downSince: undefined, outages: 0 };
+  private closing = false;
+  /** When signaling last came back after an outage (Date.now()); 0 before any. */
+  private resumedAt = 0;
 
   constructor(private readonly options: SharerOptions) {
     super();
     this.pipeline = canonicalPipeline(options.pipeline ?? DEFAULT_PIPELINE);
     this.admissions = new Admissions(options.approval, options.anyonePermission);
     const { signaling } = options;
-    signaling.on('peer-joined', (peer) => this.connectTo(peer));
-    signaling.on('peer-left', ({ peerId }) => this.channels.get(peerId)?.close('left the session'));
+    signaling.on('peer-joined', (peer) => {
+      this.members.set(peer.peerId, peer);
+      this.connectTo(peer);
+    });
+    signaling.on('peer-left', ({ peerId }) => {
+      this.members.delete(peerId);
+      this.linkOutages.delete(peerId);
+      this.channels.get(peerId)?.close('left the session');
+    });
     signaling.on('signal', ({ from, data }) => this.channels.get(from)?.link.signal(data));
     signaling.on('error', (error) => this.fail(error.message));
+    signaling.on('reconnecting', ({ downSince, outages }) => {
+      this.signalingStatus = { state: 'reconnecting', downSince, outages };
+      this.publishStatus();
+    });
+    signaling.on('resumed', (resumed) => {
+      this.resumedAt = Date.now();
+      this.signalingStatus = { ...this.signalingStatus, state: 'connected', downSince: undefined };
+      for (const peer of resumed.peers) this.members.set(peer.peerId, peer);
+      this.publishStatus();
+    });
+    signaling.on('close', () => {
+      this.signalingStatus = { ...this.signalingStatus, state: 'closed', downSince: undefined };
+      this.publishStatus();
+    });
   }
 
   /** Sharer first: creates a session. Returns its id and nameplate. */
@@ -156,8 +210,36 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
     this.sessionId = joined.sessionId;
     this.joined = true;
     this.startStatus();
-    for (const peer of joined.peers) this.connectTo(peer);
+    this.connectToAll(joined.peers);
     return joined.peers;
+  }
+
+  /**
+   * Returns to a session this sharer was in (a reloaded page): joins it again, or creates it again under
+   * its id if the server no longer has it, and connects to the receivers waiting there. It keeps its
+   * part in each hello (the maker answers, a joiner speaks first), so receivers prove the same secret.
+   */
+  async resume(target: ResumeTarget): Promise<{ sessionId: string; nameplate: string; peerId: string }> {
+    const { sessionId, peerId, nameplate } = target;
+    const resumed = await this.options.signaling.resume({
+      sessionId,
+      peerId,
+      nameplate,
+      role: 'sharer',
+      name: this.options.name,
+    });
+    this.sessionId = resumed.sessionId;
+    this.joined = target.joined ?? false;
+    this.startStatus();
+    this.connectToAll(resumed.peers);
+    return { sessionId: resumed.sessionId, nameplate: resumed.nameplate, peerId: resumed.peerId };
+  }
+
+  private connectToAll(peers: PeerInfo[]): void {
+    for (const peer of peers) {
+      this.members.set(peer.peerId, peer);
+      this.connectTo(peer);
+    }
   }
 
   /** Shares a device with every receiver, now and later. Returns its channel number. */
@@ -236,14 +318,37 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
 
   status(): SharerStatus {
     return {
-      peers: [...this.channels.values()].map((channel) => this.peerStatus(channel)),
+      peers: [...this.channels.values()].map((channel) => this.peerStatus(channel)).concat(this.relinking()),
       reportsPerSecond: this.meter.reportsPerSecond,
       bytesPerSecond: this.meter.bytesPerSecond,
       reportsSent: this.meter.reports,
       droppedAtSender: this.droppedAtSender(),
       lastError: this.lastError,
       usbDevices: this.usb.status(),
+      signaling: this.signalingStatus,
     };
+  }
+
+  /** Receivers between a dropped link and the next one (no channel yet): shown as connecting again. */
+  private relinking(): PeerStatus[] {
+    const peers: PeerStatus[] = [];
+    for (const [peerId, { downSince, outages }] of this.linkOutages) {
+      const peer = this.members.get(peerId);
+      if (downSince === undefined || peer === undefined || this.channels.has(peerId)) continue;
+      peers.push({
+        peerId,
+        name: peer.name,
+        state: 'connecting',
+        pipeline: undefined,
+        permission: undefined,
+        verification: undefined,
+        refused: [],
+        path: undefined,
+        downSince,
+        outages,
+      });
+    }
+    return peers;
   }
 
   /** Bytes still queued in the approved receivers' data channels (a sharer about to stop waits for 0). */
@@ -261,6 +366,7 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
 
   /** Stops sharing: receivers are told it is on purpose (a goodbye), so that theirs is a normal end. */
   close(): void {
+    this.closing = true;
     clearInterval(this.statusTimer);
     for (const index of [...this.devices.keys(), ...this.usb.indexes()]) this.removeDevice(index);
     for (const channel of this.channels.values()) {
@@ -313,12 +419,36 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
       this.refusals.delete(peer.peerId);
       this.paths.delete(peer.peerId);
       this.usb.peerClosed(channel);
+      if (channel.ready) this.connectAgainLater(peer.peerId);
       this.publishStatus();
     });
     this.publishStatus();
   }
 
+  /**
+   * A working link closed while our signaling was down or had just come back, and its receiver is still in
+   * the session: it dropped the link because the server told it we left. Connect to it afresh, unless it
+   * leaves meanwhile (a receiver that quits or rejoins says so within a moment). Any other close is the
+   * receiver's own doing and stays closed, as does a link that never authenticated.
+   */
+  private connectAgainLater(peerId: string): void {
+    if (!this.members.has(peerId) || !this.signalingJustBlinked()) return;
+    const outages = (this.linkOutages.get(peerId)?.outages ?? 0) + 1;
+    this.linkOutages.set(peerId, { downSince: Date.now(), outages });
+    setTimeout(() => {
+      const peer = this.members.get(peerId);
+      if (!this.closing && peer !== undefined && !this.channels.has(peerId)) this.connectTo(peer);
+    }, RECONNECT_LINK_AFTER_MS);
+  }
+
+  private signalingJustBlinked(): boolean {
+    const { state } = this.signalingStatus;
+    return state === 'reconnecting' || Date.now() - this.resumedAt < RELINK_WINDOW_MS;
+  }
+
   private authenticated(channel: PeerChannel): void {
+    const outage = this.linkOutages.get(channel.peerId);
+    if (outage) outage.downSince = undefined;
     const atOnce = this.admissions.atOnce;
     if (atOnce !== undefined) {
       this.grant(channel.peerId, atOnce);
@@ -431,6 +561,8 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
       verification: channel.verification,
       refused: this.refusals.get(channel.peerId) ?? [],
       path: this.paths.get(channel.peerId),
+      downSince: this.linkOutages.get(channel.peerId)?.downSince,
+      outages: this.linkOutages.get(channel.peerId)?.outages ?? 0,
     };
   }
 
@@ -462,6 +594,10 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
 }
 
 const EMPTY = new Uint8Array(0);
+/** Long enough for a leaving receiver's 'peer-left' to arrive first. */
+const RECONNECT_LINK_AFTER_MS = 1500;
+/** After signaling comes back, links that close this soon are taken for casualties of the outage. */
+const RELINK_WINDOW_MS = 10_000;
 
 function stateOf(channel: PeerChannel, permission: Permission | undefined): PeerStatus['state'] {
   if (channel.link.state !== 'open') return channel.link.state;

@@ -454,6 +454,42 @@ describe('unplug, replug and forget', () => {
     expect(result).toEqual({ connected: [{ name: 'Sony DualSho', fresh: true }], listed: 1 });
   });
 
+  it('keeps the origin’s permissions across a reload, as Chrome’s permission store does', async () => {
+    const devices = [fakeDeviceFromCorpus(DS4, { serialNumber: 'ds4-1' }), fakeDeviceFromCorpus(SPACENAV)];
+    const page = await openPage({ devices });
+    const listed = () =>
+      page.evaluate(async () => {
+        const granted = await (globalThis as unknown as PageGlobals).navigator.hid.getDevices();
+        return granted.map((device) => device.productName.slice(0, 12));
+      });
+    expect(await listed()).toEqual([]);
+    await page.evaluate(async () => {
+      const { navigator, __ferryFakeHid } = globalThis as unknown as PageGlobals;
+      for (const deviceIndex of [0, 1]) {
+        __ferryFakeHid.setChooser({ deviceIndex });
+        await navigator.hid.requestDevice({ filters: [] });
+      }
+    });
+    await page.reload();
+    // Both kinds survive a reload: the persistent one (serial number) and the ephemeral one.
+    expect(await listed()).toEqual(['Sony DualSho', '3Dconnexion ']);
+    // The ephemeral one goes when the device is unplugged; the persistent one outlives that and a reload.
+    await page.evaluate(async () => {
+      const { __ferryFakeHid } = globalThis as unknown as PageGlobals;
+      for (const index of [0, 1]) await __ferryFakeHid.unplug(index);
+      for (const index of [0, 1]) await __ferryFakeHid.plug(index);
+    });
+    await page.reload();
+    expect(await listed()).toEqual(['Sony DualSho']);
+    // forget() revokes for good, reloads included.
+    await page.evaluate(async () => {
+      const [device] = await (globalThis as unknown as PageGlobals).navigator.hid.getDevices();
+      await device?.forget();
+    });
+    await page.reload();
+    expect(await listed()).toEqual([]);
+  });
+
   it('forget() revokes the permission and retires the object', async () => {
     const page = await openPage({ devices: [fakeDeviceFromCorpus(DS4)] });
     await pickDevice(page);

@@ -16,7 +16,7 @@ const phaseOf = (page: Page) => page.getByTestId('receive-state').getAttribute('
 const stateText = (page: Page) => page.getByTestId('receive-state').textContent();
 
 describe('a receiver page when the sharer has gone', () => {
-  it('says nobody is sharing (after a reload and a close of the sharer), then connects when a sharer comes back', async () => {
+  it('says nobody is sharing (after the sharer closed its tab), then connects when a sharer comes back', async () => {
     const sharer = await app.openPage('/');
     await sharer.page.getByTestId('demo-button').click();
     const linkInput = sharer.page.getByTestId('share-link');
@@ -27,10 +27,13 @@ describe('a receiver page when the sharer has gone', () => {
     await approveReceiver(sharer.page);
     await expect.poll(() => phaseOf(first.page), { timeout: 20_000 }).toBe('connected');
 
-    // The sharer reloads its tab (a fresh page, no longer in this session), then closes it.
+    // The sharer reloads its tab: the share resumes (issue 13) and asks for the receiver again.
     await sharer.page.reload();
-    await expect.poll(() => phaseOf(first.page), { timeout: 15_000 }).toBe('no-sharer');
+    await approveReceiver(sharer.page);
+    await expect.poll(() => phaseOf(first.page), { timeout: 20_000 }).toBe('connected');
+    // Then it closes the tab: the receiver is told at once that the sharer has left.
     await sharer.page.close();
+    await expect.poll(() => phaseOf(first.page), { timeout: 15_000 }).toBe('no-sharer');
     expect(await stateText(first.page)).toMatch(/The sharer has left/);
 
     // A receiver arriving now is told straight away that nobody is sharing, instead of waiting forever.

@@ -16,7 +16,8 @@ export interface PeerConnectionKit {
  * LAN) host candidates still connect peers on one network, so a missing or broken config is not an error.
  */
 export async function connectToServer(): Promise<PeerConnectionKit> {
-  const signaling = new SignalingClient(WebSocket);
+  // A page outlives a restart of the signaling server: it retries, then resumes its session (docs/signaling.md).
+  const signaling = new SignalingClient(WebSocket, { reconnect: true });
   const ice = new IceServerFeed('/config.json');
   signaling.on('close', () => ice.close());
   await Promise.all([ice.start(), signaling.connect(signalingUrl(location))]);

@@ -56,6 +56,10 @@ export class ReceiverController implements ReactiveController {
   reconnects = 0;
   private pipeline = '';
   private links = 0;
+  /** The Ferry server is out of reach and the page is retrying (it resumes the session once back). */
+  serverDown = false;
+  /** How often the server went out of reach during this visit. */
+  serverOutages = 0;
   private session: ReceiverSession | undefined;
   private pathTimer: ReturnType<typeof setInterval> | undefined;
   private target: ReceiveTarget | undefined;
@@ -89,6 +93,13 @@ export class ReceiverController implements ReactiveController {
     try {
       const kit = await connectToServer();
       if (attempt !== this.attempt) return kit.signaling.close();
+      kit.signaling.on('reconnecting', ({ outages }) =>
+        this.update(() => {
+          this.serverDown = true;
+          this.serverOutages = outages;
+        }),
+      );
+      kit.signaling.on('resumed', () => this.update(() => (this.serverDown = false)));
       const session = new ReceiverSession({
         ...kit,
         name: this.name,
@@ -177,6 +188,8 @@ export class ReceiverController implements ReactiveController {
     this.reconnects = 0;
     this.links = 0;
     this.pipeline = '';
+    this.serverDown = false;
+    this.serverOutages = 0;
     this.devices = [];
     this.usbDevices = [];
     this.message = undefined;

@@ -34,6 +34,7 @@ export class FerryReceiveView extends LitElement {
         <p class="state ${phase}" role="status" data-testid="receive-state" data-phase=${phase}>
           <span class="dot" aria-hidden="true"></span>${this.stateText(phase)}
         </p>
+        ${this.renderServerState()}
         ${(phase === 'approval' || phase === 'connected') && this.receiver.verification ? this.renderVerification(this.receiver.verification) : nothing}
         ${phase === 'connected' ? this.renderPermission() : nothing}
         ${phase === 'connected' && this.receiver.path ? this.renderConnection(this.receiver.path) : nothing}
@@ -54,6 +55,16 @@ export class FerryReceiveView extends LitElement {
           : nothing
       }
     `;
+  }
+
+  /** The Ferry server going away does not end anything; the page says it is retrying, and how often it went. */
+  private renderServerState(): TemplateResult | typeof nothing {
+    const { serverDown, serverOutages } = this.receiver;
+    if (!serverDown && serverOutages === 0) return nothing;
+    const times = serverOutages === 1 ? '1 outage' : `${serverOutages} outages`;
+    return html`<p class="muted" data-testid="receive-server" data-state=${serverDown ? 'reconnecting' : 'connected'}>
+      ${serverDown ? 'The Ferry server is out of reach: reconnecting…' : 'Back in touch with the Ferry server'} (${times})
+    </p>`;
   }
 
   private stateText(phase: ReceivePhase): string {

@@ -1,6 +1,12 @@
 import { html, LitElement, type PropertyValues, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
-import type { LinkPath, PeerStatus, Permission, SharerStatus } from '../../transport/index.ts';
+import type {
+  LinkPath,
+  PeerStatus,
+  Permission,
+  SharerStatus,
+  SignalingStatus,
+} from '../../transport/index.ts';
 import { GrantEvent, RevokeEvent } from '../events.ts';
 import { formatBytesPerSecond, formatPath, formatQuality } from '../lib/format.ts';
 import { renderPermissionSelect } from '../lib/permission-select.ts';
@@ -53,6 +59,12 @@ export class FerryShareStatus extends LitElement {
           <dd data-testid="status-dropped">${(status?.droppedAtSender ?? 0).toLocaleString()}</dd>
         </div>
         <div>
+          <dt>Signaling</dt>
+          <dd data-testid="status-signaling" data-state=${status?.signaling.state ?? 'connected'}>
+            ${renderSignaling(status?.signaling)}
+          </dd>
+        </div>
+        <div>
           <dt>Last error</dt>
           <dd data-testid="last-error" class=${status?.lastError ? 'error' : 'muted'}>${status?.lastError ?? 'none'}</dd>
         </div>
@@ -66,7 +78,7 @@ export class FerryShareStatus extends LitElement {
       ${peers.map(
         (peer) => html`<li data-testid="status-peer" data-state=${peer.state}>
           <span class="dot ${peer.state}" aria-hidden="true"></span>${peer.name || 'Unnamed'}
-          <span class="muted">${STATE_LABELS[peer.state]}</span>
+          <span class="muted" data-testid="status-peer-state">${peerStateLabel(peer)}</span>
           ${peer.pipeline === undefined ? '' : html`<code class="muted" data-testid="status-pipeline">${peer.pipeline || 'no pipeline'}</code>`}
           ${peer.path === undefined || peer.state === 'closed' ? '' : this.renderLink(peer, peer.path)}
           ${peer.verification === undefined ? '' : this.renderVerification(peer.verification)}
@@ -117,6 +129,34 @@ export class FerryShareStatus extends LitElement {
       Check words: <strong data-testid="status-verification">${words}</strong>
     </div>`;
   }
+}
+
+/** What a receiver's line says; a link being made again says for how long, and how often it dropped. */
+function peerStateLabel(peer: PeerStatus): string {
+  const label =
+    peer.downSince === undefined
+      ? STATE_LABELS[peer.state]
+      : `reconnecting (${secondsSince(peer.downSince)} s)`;
+  const outages = peer.outages ?? 0;
+  return outages > 0 ? `${label} · ${countOutages(outages)}` : label;
+}
+
+function secondsSince(since: number): number {
+  return Math.max(0, Math.round((Date.now() - since) / 1000));
+}
+
+function countOutages(outages: number): string {
+  return outages === 1 ? '1 outage' : `${outages} outages`;
+}
+
+/** "connected", or "reconnecting (12 s)" while the server is out of reach; and how often it was. */
+function renderSignaling(signaling: SignalingStatus | undefined): string {
+  if (signaling === undefined) return 'connected';
+  const suffix = signaling.outages > 0 ? ` · ${countOutages(signaling.outages)}` : '';
+  if (signaling.state === 'reconnecting') {
+    return `reconnecting (${secondsSince(signaling.downSince ?? Date.now())} s)${suffix}`;
+  }
+  return `${signaling.state === 'closed' ? 'closed' : 'connected'}${suffix}`;
 }
 
 declare global {

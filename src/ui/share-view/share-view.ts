@@ -8,6 +8,7 @@ import type { FerryDeviceFilters } from '../device-filters/device-filters.ts';
 import type { GrantEvent, NameChangeEvent, RevokeEvent } from '../events.ts';
 import { loadName } from '../lib/environment.ts';
 import { describeError, sharingUnavailable, usbSharingUnavailable } from '../lib/messages.ts';
+import { loadStoredJoin, loadStoredShare } from '../lib/stored-share.ts';
 import { renderAccessField } from './access-field.ts';
 import { checkPipelineSpec, renderPipelineField } from './pipeline-field.ts';
 import { shareViewStyles } from './share-view.styles.ts';
@@ -43,10 +44,28 @@ export class FerryShareView extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     // Join the waiting receiver's session straight away, so their name is on screen before the pick.
-    if (this.receiver)
-      void this.sharer
-        .start(this.receiverTarget(this.receiver))
-        .catch((error: unknown) => this.showError(error));
+    if (this.receiver) this.joinReceiver(this.receiver);
+    else this.resumeStoredShare();
+  }
+
+  /** Joins the waiting receiver's session at once; after a reload, with the devices this tab shared. */
+  private joinReceiver(receiver: WaitingReceiver): void {
+    const target = this.receiverTarget(receiver);
+    const stored = loadStoredJoin(receiver.sessionId);
+    if (stored === undefined || stored.devices.length === 0) {
+      void this.sharer.start(target).catch((error: unknown) => this.showError(error));
+      return;
+    }
+    this.pipeline = stored.pipeline;
+    void this.sharer.resumeJoin(target, stored);
+  }
+
+  /** A reload of a sharing tab: back to the same session and link, with the same devices. */
+  private resumeStoredShare(): void {
+    const stored = loadStoredShare();
+    if (stored === undefined) return;
+    this.pipeline = stored.pipeline;
+    void this.sharer.resume(stored);
   }
 
   override render(): TemplateResult {
@@ -255,7 +274,7 @@ export class FerryShareView extends LitElement {
     }
   }
 
-  private receiverTarget(receiver: WaitingReceiver): ShareTarget {
+  private receiverTarget(receiver: WaitingReceiver): ShareTarget & { kind: 'join' } {
     return { kind: 'join', by: { sessionId: receiver.sessionId }, auth: { link: receiver.secret } };
   }
 

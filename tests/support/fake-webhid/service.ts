@@ -2,6 +2,7 @@ import type { ConnectionClient, ConnectionLink, DeviceInfo, DeviceService } from
 import type { ChooserChoice, FakeCollectionInfo, FakeDeviceConfig, FakeHidConfig } from './config.ts';
 import { FakeDeviceHandle } from './connection.ts';
 import { type DeviceFilter, filterMatches } from './filters.ts';
+import { GrantStore } from './grants.ts';
 import { isFidoCollection, removeProtectedReports } from './protection.ts';
 import { nextTask, postTask } from './tasks.ts';
 
@@ -15,16 +16,28 @@ export interface HidManagerClient {
 class DeviceSlot {
   handle: FakeDeviceHandle;
   connected: boolean;
-  granted: boolean;
   guid = crypto.randomUUID();
   /** What the renderer may see: content/browser/hid/hid_service.cc RemoveProtectedReports. */
   readonly visibleCollections: readonly FakeCollectionInfo[];
 
-  constructor(readonly config: FakeDeviceConfig) {
+  constructor(
+    readonly config: FakeDeviceConfig,
+    private readonly grants: GrantStore,
+  ) {
     this.handle = new FakeDeviceHandle(config);
     this.connected = config.connected ?? true;
-    this.granted = config.granted ?? false;
+    // `granted` in the config is a permission given before this test; one given since is in the store.
+    if (config.granted) grants.set(config, true);
     this.visibleCollections = removeProtectedReports(config.collections);
+  }
+
+  /** The origin holds a permission for this device (HidChooserContext::HasDevicePermission). */
+  get granted(): boolean {
+    return this.grants.has(this.config);
+  }
+
+  set granted(granted: boolean) {
+    this.grants.set(this.config, granted);
   }
 
   /** HidService drops devices whose every collection was filtered away. */
@@ -49,7 +62,8 @@ export class FakeHidService implements DeviceService {
   chooser: ChooserChoice;
 
   constructor(config: FakeHidConfig) {
-    this.#slots = config.devices.map((device) => new DeviceSlot(device));
+    const grants = new GrantStore();
+    this.#slots = config.devices.map((device) => new DeviceSlot(device, grants));
     this.chooser = config.chooser ?? 'first';
   }
 

@@ -254,6 +254,11 @@ class FuzzState {
         }
         if (message.type === 'joined') this.peers.push(message.peerId, ...message.peers.map((p) => p.peerId));
         if (message.type === 'peer-joined') this.peers.push(message.peer.peerId);
+        if (message.type === 'resumed') {
+          if (message.recreated)
+            this.sessions.push({ sessionId: message.sessionId, nameplate: message.nameplate });
+          this.peers.push(message.peerId, ...message.peers.map((p) => p.peerId));
+        }
       });
     }
   }
@@ -325,6 +330,19 @@ function fuzzMessage(bystanderNameplate: string): fc.Arbitrary<FuzzStep> {
     fc.record({
       socket,
       build: fc.nat().map((index) => text((state) => ({ type: 'code-failed', peerId: state.peer(index) }))),
+    }),
+    fc.record({
+      socket,
+      // A resume of one of its own sessions (live or expired) under one of its own peer ids, or of a new id.
+      build: fc
+        .record({ role, name, index: fc.nat(), peer: fc.nat(), fresh: fc.boolean(), guess: guessedNameplate })
+        .map(({ role, name, index, peer, fresh, guess }) =>
+          text((state) => {
+            const session = state.session(index);
+            const sessionId = fresh || !session ? 'F'.repeat(21) + String(index % 10) : session.sessionId;
+            return { type: 'resume', sessionId, peerId: state.peer(peer), role, name, nameplate: guess };
+          }),
+        ),
     }),
     fc.record({ socket, build: fc.constant(text(() => ({ type: 'leave' }))) }),
     fc.record({

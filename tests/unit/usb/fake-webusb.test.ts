@@ -3,7 +3,34 @@ import { SimulatedUsbDevice, WebUsbSource } from '../../../src/devices/usb/index
 import { fakeWebUsbScript } from '../../support/fake-webusb/bundle.ts';
 import { FakeUsb } from '../../support/fake-webusb/fake-usb.ts';
 
+/** A page's localStorage, as the next document of the same origin finds it. */
+function originStorage(): Pick<Storage, 'getItem' | 'setItem'> {
+  const items = new Map<string, string>();
+  return { getItem: (key) => items.get(key) ?? null, setItem: (key, value) => void items.set(key, value) };
+}
+
 describe('fake navigator.usb', () => {
+  it('keeps the origin’s permissions for the next document (a reload), as Chrome’s permission store does', async () => {
+    const storage = originStorage();
+    const first = new FakeUsb({ storage });
+    first.plug(new SimulatedUsbDevice(undefined, { serialNumber: 'gz-1' }));
+    first.plug(new SimulatedUsbDevice(undefined, { serialNumber: 'gz-2' }));
+    await first.requestDevice({ filters: [], exclusionFilters: [] });
+    const reloaded = new FakeUsb({ storage });
+    reloaded.plug(new SimulatedUsbDevice(undefined, { serialNumber: 'gz-1' }));
+    reloaded.plug(new SimulatedUsbDevice(undefined, { serialNumber: 'gz-2' }));
+    expect((await reloaded.getDevices()).map((device) => device.serialNumber)).toEqual(['gz-1']);
+    expect(await new FakeUsb().getDevices()).toEqual([]); // another profile: nothing granted
+
+    // Without a serial number the permission is ephemeral: unplugging the device ends it.
+    const plain = new FakeUsb({ storage: originStorage() });
+    const device = plain.plug(new SimulatedUsbDevice(undefined, { serialNumber: '' }));
+    await plain.requestDevice({ filters: [] });
+    plain.unplug(device);
+    plain.plug(device);
+    expect(await plain.getDevices()).toEqual([]);
+  });
+
   it('requestDevice needs user activation, valid filters and a match', async () => {
     let active = false;
     const usb = new FakeUsb({ hasUserActivation: () => active });
