@@ -122,7 +122,9 @@ export async function receive(options: ReceiveOptions, stop: AbortSignal): Promi
   const { signalUrl, appOrigin } = endpointsFrom(server);
   const secret = createShareSecret();
   const words = createCodeWords();
-  const signaling = new SignalingClient(WebSocket as unknown as WebSocketConstructor);
+  // Reconnects (with backoff) and resumes the session if the server restarts: the link and the devices do
+  // not need it, but a sharer coming back does (docs/signaling.md, "Resuming").
+  const signaling = new SignalingClient(WebSocket as unknown as WebSocketConstructor, { reconnect: true });
   const ice = new IceServerFeed(`${appOrigin}/config.json`, options.ice);
   const sink: Sink = options.sink ?? new LogSink({ json: options.json, write: options.out });
   const session = new ReceiverSession({
