@@ -4,6 +4,7 @@
  *   --quick        a short version for CI (< 1 min); writes bench/out/
  *   --only <part>  latency | throughput | scale | stacks | usb | impaired | pipeline | hid | receiver-page
  *   --cpu-prof     receiver children write V8 CPU profiles to bench/out/prof/
+ *   --usb-pipeline <spec>  the usb part's `ferry` row runs this pipeline (e.g. 'bundle(max=32768)')
  *   --configs a,b  the impaired part measures only these configurations (e.g. ferry-input,ferry-reliable)
  * The full run writes bench/results.json and bench/latency.svg. A bench never fails on a number.
  */
@@ -50,6 +51,9 @@ const outDir = new URL(quick || only ? './out/' : './', import.meta.url);
 const profDir = new URL('./out/prof/', import.meta.url).pathname;
 const configsAt = args.indexOf('--configs');
 const configs = configsAt >= 0 ? args[configsAt + 1]?.split(',') : undefined;
+const usbPipelineAt = args.indexOf('--usb-pipeline');
+/** The usb part's `ferry` row runs this pipeline instead of the default (an experiment). */
+const usbPipeline = usbPipelineAt >= 0 ? args[usbPipelineAt + 1] : undefined;
 const receiverArgv = args.includes('--cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
 
 const plan = quick
@@ -159,6 +163,7 @@ await timed('usb', async () => {
         ...plan.usb,
         transferBytes: 16 * 1024,
         controlBytes: 64,
+        ferryPipeline: usbPipeline,
       },
       receiverArgv,
     );

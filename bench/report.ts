@@ -161,6 +161,7 @@ export function formatResults(results: Results): string {
           'pair p50',
           'pair p99',
           'cpu µs/pair',
+          'net µs/pair',
         ],
         results.usb.bulk.map((r) => {
           const bare = bareBulk(r.inFlight);
@@ -176,12 +177,13 @@ export function formatResults(results: Results): string {
             r.pair_p50_ms,
             r.pair_p99_ms,
             r.cpu_us_per_pair,
+            r.cpu_us_per_pair_net ?? '–',
           ];
         }),
       ),
       `(bulk loopback OUT + IN pairs, MB/s each way; Ferry pipelines: ${Object.entries(results.usb.pipelines)
         .map(([path, spec]) => `${path} '${spec}'`)
-        .join(', ')})`,
+        .join(', ')}; idle cost ${results.usb.idle_cpu_ms_per_s ?? '–'} ms CPU/s, taken out of net µs/pair)`,
       '',
     );
   }

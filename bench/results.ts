@@ -95,6 +95,13 @@ export interface UsbBulkRow {
   pair_p99_ms: number;
   /** CPU time of both processes (every thread) per pair, µs: what the path costs, whatever else runs. */
   cpu_us_per_pair: number;
+  /**
+   * The same less the processes' idle cost (`idle_cpu_ms_per_s` × this row's wall time): what each pair
+   * itself costs, so that a slower row is not charged more for the open connections' fixed cost.
+   */
+  cpu_us_per_pair_net?: number;
+  /** CPU µs per pair by process and thread name (Linux): `main` is JavaScript, the rest @roamhq/wrtc's. */
+  cpu_us_per_pair_by_thread?: Record<'sharer' | 'receiver', Record<string, number>>;
 }
 
 export interface UsbControlRow {
@@ -115,6 +122,8 @@ export interface UsbResults {
   control: UsbControlRow[];
   /** Per Ferry path, the RemoteUsbDevice's counters at the end (completions per status, bytes each way). */
   ferryCounters?: Record<string, unknown>;
+  /** CPU of both processes (every thread) per second with every path connected and nothing moving. */
+  idle_cpu_ms_per_s?: number;
 }
 
 export interface ClockCheck {

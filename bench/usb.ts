@@ -20,6 +20,8 @@ const PATHS: readonly UsbPath[] = ['ferry', 'ferry-no-bundle', 'bare-datachannel
  * the window, which a request/response exchange hits every time), and the empty pipeline, to show it.
  */
 const FERRY_PIPELINES = { ferry: undefined, 'ferry-no-bundle': '' } as const;
+/** How long the connected, quiet processes are watched for their fixed CPU cost (twice: before and after). */
+const IDLE_MS = 1500;
 
 export interface UsbOptions {
   /** Bulk seconds per path and in-flight depth, split over `rounds`. */
@@ -31,6 +33,8 @@ export interface UsbOptions {
   inFlight: readonly number[];
   transferBytes: number;
   controlBytes: number;
+  /** The `ferry` row's pipeline instead of the default (`--usb-pipeline`, for experiments). */
+  ferryPipeline?: string | undefined;
 }
 
 /** `childArgv`: extra node flags for both children (e.g. --cpu-prof). */
@@ -44,7 +48,8 @@ export async function runUsb(
   try {
     const secret = randomBytes(16).toString('base64url');
     const pipelines: Record<string, string> = {};
-    for (const [path, pipeline] of Object.entries(FERRY_PIPELINES)) {
+    const ferryPipelines = { ...FERRY_PIPELINES, ferry: options.ferryPipeline };
+    for (const [path, pipeline] of Object.entries(ferryPipelines)) {
       const sessionId = await sharer.request<string>('host', { signalUrl, secret, pipeline });
       pipelines[path] = await receiver.request<string>(
         'join',
@@ -59,14 +64,26 @@ export async function runUsb(
     await receiver.request('bareAccept', { answer: await sharer.request<string>('bare', { offer }) });
 
     const cpu = async () => (await sharer.request<number>('cpu')) + (await receiver.request<number>('cpu'));
+    const threads = async () => ({
+      sharer: await sharer.request<Record<string, number>>('threads'),
+      receiver: await receiver.request<Record<string, number>>('threads'),
+    });
     const bulkRun = async (path: UsbPath, inFlight: number, durationMs: number) => {
+      const threadsBefore = await threads();
       const before = await cpu();
       const outcome = await receiver.request<BulkOutcome>(
         'bulk',
         { path, transferBytes: options.transferBytes, inFlight, durationMs } satisfies BulkRun,
         durationMs + 30_000,
       );
-      return { ...outcome, cpuUs: (await cpu()) - before };
+      const cpuUs = (await cpu()) - before;
+      return { ...outcome, cpuUs, threadUs: threadDelta(threadsBefore, await threads()) };
+    };
+    const idleRate = async () => {
+      const before = await cpu();
+      const started = performance.now();
+      await new Promise((done) => setTimeout(done, IDLE_MS));
+      return ((await cpu()) - before) / (performance.now() - started); // µs per ms = ms per s
     };
     const controlRun = (path: UsbPath, count: number) =>
       receiver.request<ControlOutcome>(
@@ -80,7 +97,8 @@ export async function runUsb(
       await bulkRun(path, Math.max(...options.inFlight), 500);
     }
 
-    const bulk = new Map<string, Array<BulkOutcome & { cpuUs: number }>>();
+    const idleBefore = await idleRate();
+    const bulk = new Map<string, Array<BulkOutcome & { cpuUs: number; threadUs: ThreadCpu }>>();
     const control = new Map<UsbPath, ControlOutcome[]>();
     for (let r = 0; r < options.rounds; r++) {
       for (const path of PATHS) {
@@ -97,6 +115,8 @@ export async function runUsb(
         }
       }
     }
+
+    const idle = (idleBefore + (await idleRate())) / 2;
 
     const controlRows: UsbControlRow[] = PATHS.map((path) => {
       const outcomes = control.get(path) ?? [];
@@ -130,6 +150,14 @@ export async function runUsb(
           pair_p50_ms: round(stats.p50),
           pair_p99_ms: round(stats.p99),
           cpu_us_per_pair: round(outcomes.reduce((sum, o) => sum + o.cpuUs, 0) / Math.max(1, pairs), 0),
+          cpu_us_per_pair_by_thread: perPair(
+            outcomes.map((o) => o.threadUs),
+            pairs,
+          ),
+          cpu_us_per_pair_net: round(
+            outcomes.reduce((sum, o) => sum + o.cpuUs - idle * o.wallMs, 0) / Math.max(1, pairs),
+            0,
+          ),
         };
         console.error(
           `  bulk ${path} ${row.transferBytes} B × ${inFlight} in flight: ${row.MB_per_s} MB/s each way`,
@@ -138,10 +166,40 @@ export async function runUsb(
       }),
     );
     const counters = await receiver.request<Record<string, unknown>>('counters');
-    return { pipelines, bulk: bulkRows, control: controlRows, ferryCounters: counters };
+    return {
+      pipelines,
+      bulk: bulkRows,
+      control: controlRows,
+      ferryCounters: counters,
+      idle_cpu_ms_per_s: round(idle, 1),
+    };
   } finally {
     await receiver.request('close').catch(() => undefined);
     await sharer.request('close').catch(() => undefined);
     await Promise.all([receiver.stop(), sharer.stop()]);
   }
+}
+
+/** Per process, per thread name: CPU µs. */
+type ThreadCpu = Record<'sharer' | 'receiver', Record<string, number>>;
+
+function threadDelta(before: ThreadCpu, after: ThreadCpu): ThreadCpu {
+  const side = (a: Record<string, number>, b: Record<string, number>) =>
+    Object.fromEntries(Object.entries(b).map(([name, us]) => [name, us - (a[name] ?? 0)]));
+  return { sharer: side(before.sharer, after.sharer), receiver: side(before.receiver, after.receiver) };
+}
+
+/** The rounds' thread CPU summed, per pair, keeping the threads that cost at least 1 µs per pair. */
+function perPair(rounds: ThreadCpu[], pairs: number): ThreadCpu {
+  const side = (pick: (t: ThreadCpu) => Record<string, number>) => {
+    const sums: Record<string, number> = {};
+    for (const round of rounds)
+      for (const [name, us] of Object.entries(pick(round))) sums[name] = (sums[name] ?? 0) + us;
+    return Object.fromEntries(
+      Object.entries(sums)
+        .map(([name, us]) => [name, Math.round(us / Math.max(1, pairs))] as const)
+        .filter(([, us]) => us >= 1),
+    );
+  };
+  return { sharer: side((t) => t.sharer), receiver: side((t) => t.receiver) };
 }

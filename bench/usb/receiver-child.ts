@@ -16,6 +16,7 @@ import {
 } from '../../src/transport/index.ts';
 import { serve } from '../ipc.ts';
 import { EchoDriver } from './echo.ts';
+import { threadCpuUs } from './threads.ts';
 
 /** Frame sizes from docs/webusb.md: USB_CONTROL header 16 B, USB_TRANSFER and USB_COMPLETION 12 B. */
 export const CONTROL_REQUEST_BYTES = 16;
@@ -179,6 +180,8 @@ serve({
     const { user, system } = process.cpuUsage();
     return user + system;
   },
+  /** The same per thread name (µs): the main thread is JavaScript, the others @roamhq/wrtc's. */
+  threads: () => threadCpuUs(),
   join: (args: { path: FerryPath; signalUrl: string; sessionId: string; secret: string }) =>
     join(args.path, args.signalUrl, args.sessionId, args.secret),
   async bareOffer() {

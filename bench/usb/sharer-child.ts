@@ -14,6 +14,7 @@ import {
 } from '../../src/transport/index.ts';
 import { serve } from '../ipc.ts';
 import { answerEcho } from './echo.ts';
+import { threadCpuUs } from './threads.ts';
 
 const closers: Array<() => unknown> = [];
 
@@ -44,6 +45,8 @@ serve({
     const { user, system } = process.cpuUsage();
     return user + system;
   },
+  /** The same per thread name (µs): the main thread is JavaScript, the others @roamhq/wrtc's. */
+  threads: () => threadCpuUs(),
   host: ({ signalUrl, secret, pipeline }: { signalUrl: string; secret: string; pipeline?: string }) =>
     host(signalUrl, secret, pipeline),
   async bare({ offer }: { offer: string }) {

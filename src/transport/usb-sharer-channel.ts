@@ -15,6 +15,11 @@ import {
 /** What the channel needs of a source: WebUsbSource fits. */
 export interface UsbRequestHandler {
   readonly announcement: UsbAnnouncement;
+  /**
+   * `request.data` is borrowed: a view into a message the link reuses once `handle` returns. A handler
+   * that needs the bytes later copies them before returning (WebUSB's transferOut and controlTransferOut
+   * copy their BufferSource when called, so WebUsbSource needs no copy of its own).
+   */
   handle(request: UsbRequestMessage): Promise<UsbCompletionMessage>;
 }
 
@@ -42,7 +47,8 @@ export class UsbSharerChannel {
       return;
     if (!this.open) return;
     if (message.kind !== 'cancel') this.inFlight.add(message.requestId);
-    void this.source.handle(copyRequest(message)).then((completion) => this.reply(completion));
+    // Borrowed data, no copy: the source reads it before handle returns (see UsbRequestHandler).
+    void this.source.handle(message).then((completion) => this.reply(completion));
   }
 
   /**
@@ -65,9 +71,4 @@ export class UsbSharerChannel {
     if (!this.open) return;
     this.send(encodeUsbCompletion(this.index, completion, this.encoded));
   }
-}
-
-/** The frame's data is a view into a message the link may reuse; a request outlives it. */
-function copyRequest(request: UsbRequestMessage): UsbRequestMessage {
-  return 'data' in request && request.data.length > 0 ? { ...request, data: request.data.slice() } : request;
 }

@@ -88,7 +88,11 @@ export class WebUsbSource {
     return () => this.disconnectListeners.delete(listener);
   }
 
-  /** Performs one request; always resolves, with the status the device (or Ferry) gave it. */
+  /**
+   * Performs one request; always resolves, with the status the device (or Ferry) gave it. The request's
+   * data is only read by the WebUSB call made before this returns (which copies it, as WebUSB does with
+   * every BufferSource), so it may be a borrowed view: no await may come before that call.
+   */
   handle(request: UsbRequestMessage): Promise<UsbCompletionMessage> {
     if (request.kind === 'cancel') return Promise.resolve(this.cancel(request.requestId, request.target));
     if (this.unplugged) return Promise.resolve(completion(request.requestId, 'disconnected'));

@@ -33,7 +33,8 @@ export async function share(
   const usb = new EventTarget();
   const source = await WebUsbSource.open(device, { usb, ...options.source });
   // Every hop is asynchronous, as on a data channel, so completions can overtake each other. Frames are
-  // borrowed (the senders reuse their buffers), so each hop copies, as RTCDataChannel.send does.
+  // borrowed (the senders reuse their buffers), so each hop copies, as RTCDataChannel.send does; the
+  // sharer's received request is overwritten once it has been handled (borrowed at that end too).
   const remoteHolder: { remote?: RemoteUsbDevice } = {};
   const channel = new UsbSharerChannel(0, source, (frame) => {
     const copy = frame.slice();
@@ -50,7 +51,12 @@ export async function share(
     announce,
     (frame) => {
       const copy = frame.slice();
-      setTimeout(() => channel.receive(usbMessage(copy)));
+      setTimeout(() => {
+        channel.receive(usbMessage(copy));
+        // The request is borrowed, like a message a decrypting stage reuses: whatever the sharer needs
+        // of it later, it must have copied by now.
+        copy.fill(0xee);
+      });
     },
     options.remote,
   );
