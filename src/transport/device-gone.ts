@@ -7,7 +7,11 @@
 import { encodeDeviceGone, type GoneReason, SWAP_CAPABILITY } from '../protocol/index.ts';
 import type { PeerChannel } from './peer-channel.ts';
 
-export function deviceGoneFrame(peer: PeerChannel, index: number, reason: GoneReason): Uint8Array {
+export function deviceGoneFrame(
+  peer: Pick<PeerChannel, 'remote'>,
+  index: number,
+  reason: GoneReason,
+): Uint8Array {
   const knowsSwaps = peer.remote?.capabilities.includes(SWAP_CAPABILITY) ?? false;
   return encodeDeviceGone(index, reason === 'swapped' && knowsSwaps ? 'swapped' : undefined);
 }
