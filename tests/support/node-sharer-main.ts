@@ -10,7 +10,8 @@
  * --ids presents the device under other ids (a VM test keeps special kernel drivers off it).
  * With --session and --secret it joins that session (a sharer coming back) instead of hosting one.
  * With --hold it plays, every MS milliseconds and in a loop, the recorded reports in which a button is
- * down: a person holding a button while moving. With --backlog it first sends N reports stamped a
+ * down: a person holding a button while moving (a recording without one, like the DualShock 3's, plays
+ * whole). With --backlog it first sends N reports stamped a
  * second in the past (queued behind an outage), once a receiver is approved.
  *
  * On stdin, `swap NAME` replaces the shared device with a new simulated corpus device NAME
@@ -87,12 +88,26 @@ function idsOf(ids: string | undefined): { vendorId: number; productId: number }
 function hold(everyMs: number): void {
   let next = 0;
   let played = corpus;
-  let pressed = buttonReports(corpus);
+  let pressed = heldReports(corpus);
   setInterval(() => {
-    if (played !== corpus) [played, pressed] = [corpus, buttonReports(corpus)];
+    if (played !== corpus) [played, pressed] = [corpus, heldReports(corpus)];
     const [reportId, data] = pressed[next++ % pressed.length]!;
     device.emitInput(reportId, data);
   }, everyMs);
+}
+
+/** The reports with a button down; a recording that has none (a pad left alone) plays whole. */
+function heldReports(corpus: CorpusDevice): Array<[number, Uint8Array]> {
+  try {
+    return buttonReports(corpus);
+  } catch {
+    return corpus.recording.map(({ report }) => splitReport(corpus, report));
+  }
+}
+
+function splitReport(corpus: CorpusDevice, report: Uint8Array): [number, Uint8Array] {
+  const usesIds = parseReportDescriptor(corpus.descriptor).usesReportIds;
+  return usesIds ? [report[0]!, report.subarray(1)] : [0, report];
 }
 
 function buttonReports(corpus: CorpusDevice): Array<[number, Uint8Array]> {
