@@ -3,16 +3,21 @@
  * shared device while the link stays up (SharerSession.replaceDevice, DEVICE_GONE `swapped`), and the
  * real `ferry receive --sink log --sink usbip --json` decides. An identical device carries on: no
  * removal, one add, the same bus id still listed by the real `usbip list -r`, and the new device's
- * reports arrive. A different device is a removal plus a new device.
+ * reports arrive. A different device is a removal plus a new device. A generic USB device swapped for
+ * another Gadget Zero (SharerSession.replaceUsbDevice) keeps its USB/IP export and loops bulk data back.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFerryServer } from '../../signaling/index.ts';
+import { SimulatedUsbDevice, WebUsbSource } from '../../src/devices/usb/index.ts';
 import { EXIT_CODES } from '../../src/receiver/receive.ts';
+import { SharerSession } from '../../src/transport/index.ts';
 import { type FerryProcess, startFerryReceive } from '../support/ferry-process.ts';
+import { connectSignaling, nodeLinks } from '../support/node-peers.ts';
 import { type NodeSharerProcess, startNodeSharer } from '../support/node-sharer.ts';
+import { usbipLoopback } from '../support/usbip-loopback.ts';
 
 const USBIP = '/usr/sbin/usbip';
 const PAD = 'sony-dualshock3-usb';
@@ -100,6 +105,53 @@ describe('ferry receive when the sharer swaps a device', () => {
     await expect
       .poll(() => jsonLines(ferry, 'input').length, { timeout: 20_000 })
       .toBeGreaterThan(before + 5);
+    ferry.child.kill('SIGINT');
+    expect(await ferry.exited).toBe(EXIT_CODES.ended);
+  });
+
+  it('a generic USB device swapped for another Gadget Zero keeps its export: same bus id, bulk loopback', async () => {
+    if (!existsSync(USBIP)) throw new Error(`${USBIP} is missing: apt-get install usbip`);
+    const server = await createFerryServer({ port: 0 });
+    cleanups.push(() => server.close());
+    const secret = 'W'.repeat(22);
+    const sharer = new SharerSession({
+      signaling: await connectSignaling(server.url),
+      links: nodeLinks,
+      iceServers: [],
+      name: 'desk',
+      auth: { link: secret },
+      approval: 'anyone',
+    });
+    cleanups.push(() => sharer.close());
+    const first = await WebUsbSource.open(new SimulatedUsbDevice());
+    const index = sharer.addUsbDevice(first);
+    const { sessionId } = await sharer.host();
+    const ferry = startFerryReceive([
+      `${server.url}/s/${sessionId}#${secret}`,
+      '--sink',
+      'usbip',
+      '--usbip-port',
+      '0',
+    ]);
+    cleanups.push(() => ferry.child.kill('SIGKILL'));
+    const [, busId, port] = (await stderrMatching(ferry, EXPORTED)).match(EXPORTED)!;
+
+    const next = await WebUsbSource.open(new SimulatedUsbDevice());
+    cleanups.push(() => next.close());
+    sharer.replaceUsbDevice(index, next);
+    await first.close();
+    await stderrMatching(
+      ferry,
+      /swapped Gadget Zero \(0525:a4a0\): the sharer replaced it with an equivalent device/,
+    );
+    const { stdout } = await execFileAsync(USBIP, ['--tcp-port', String(port), 'list', '-r', '127.0.0.1']);
+    expect(stdout.match(/\(0525:a4a0\)/g)).toHaveLength(1);
+    expect(stdout).toMatch(new RegExp(`${busId}: .*\\(0525:a4a0\\)`));
+    const chunks = [Uint8Array.from({ length: 600 }, (_, i) => (i * 7) & 0xff)];
+    const { echoed } = await usbipLoopback(Number(port), busId!, chunks);
+    expect(echoed.map((chunk) => [...chunk])).toEqual(chunks.map((chunk) => [...chunk]));
+    expect(ferry.stderr.filter((line) => EXPORTED.test(line))).toHaveLength(1);
+    expect(ferry.stderr.join('\n')).not.toMatch(/removed/);
     ferry.child.kill('SIGINT');
     expect(await ferry.exited).toBe(EXIT_CODES.ended);
   });
