@@ -42,7 +42,7 @@ export type FrameType = (typeof FrameType)[keyof typeof FrameType];
 /**
  * Why a device went (DEVICE_GONE's optional third byte). `swapped`: the sharer replaced it, and the
  * replacement's announcement follows at once; a receiver that finds the replacement equivalent carries
- * on with it (docs/protocol.md, "Swapping a device"). Frames from before this byte are 2 bytes long.
+ * on with it (docs/receiver.md, "Swapping a device"). Frames from before this byte are 2 bytes long.
  */
 export const GONE_REASONS = ['removed', 'swapped'] as const;
 export type GoneReason = (typeof GONE_REASONS)[number];
