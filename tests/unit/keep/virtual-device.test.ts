@@ -247,4 +247,18 @@ describe('VirtualHidDevice and DeviceKeeper', () => {
     expect(device.removed).toBe(true);
     expect(removed).toEqual(['Gila (0458:0138): no sharer brought it back within 60 s (--grace)']);
   });
+
+  it('a link that goes down between a swap and its announcement: the next link is matched as after any outage', () => {
+    const removed: string[] = [];
+    const devices = keeper(removed);
+    const first = linkDevice();
+    const { device } = devices.take(first.device);
+    first.device.close('swapped');
+    devices.linkDown();
+    const other = devices.take(linkDevice(announcement(0x0139)).device);
+    expect(other.resumed).toBe(false);
+    expect(device.removed).toBe(false);
+    expect(devices.take(linkDevice().device)).toEqual({ device, resumed: true, swapped: false });
+    expect(removed).toEqual([]);
+  });
 });
