@@ -4,7 +4,7 @@
  * page's permission and fires `connect`, and the page swaps the device in: the real `ferry receive`
  * carries on with one device (one `R:` descriptor line, no removal), and the replugged device's reports
  * arrive. Without one the permission goes with the unplug; sharing it again with the Share button
- * within the window swaps it in the same way.
+ * within the window swaps it in the same way. One that stays away past the window is removed.
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -38,11 +38,11 @@ async function sharerPage(serialNumber?: string): Promise<{ page: Page; errors: 
   return { page, errors };
 }
 
-async function shareTo(page: Page): Promise<FerryProcess> {
+async function shareTo(page: Page, args: string[] = []): Promise<FerryProcess> {
   await page.getByTestId('share-button').click();
   const link = page.getByTestId('share-link');
   await expect.poll(() => link.inputValue(), { timeout: 15_000 }).toMatch(/\/s\/[\w-]{22}#[\w-]{22}$/);
-  const receive = startFerryReceive([await link.inputValue()]);
+  const receive = startFerryReceive([await link.inputValue(), ...args]);
   app.defer(() => receive.child.kill('SIGKILL'));
   await approveReceiver(page);
   await receive.waitForLine((line) => line.startsWith('R: '));
@@ -80,6 +80,16 @@ describe('the share page swaps a replugged device in', () => {
     await fake(sharer.page, (hid) => hid.plug(0));
     await sharer.page.getByTestId('share-button').click();
     await carriesOn(sharer.page, receive);
+    expect(sharer.errors).toEqual([]);
+  });
+
+  it('a device that stays unplugged past the window is removed, as before', async () => {
+    const sharer = await sharerPage('SN-0002');
+    const receive = await shareTo(sharer.page, ['--stats', '1']);
+    await expect.poll(() => receive.stderr.join('\n'), { timeout: 15_000 }).toMatch(/ferry: 1 device\(s\)/);
+    await fake(sharer.page, (hid) => hid.unplug(0));
+    await expect.poll(() => receive.stderr.at(-1) ?? '', { timeout: 20_000 }).toMatch(/ferry: 0 device\(s\)/);
+    expect(receive.stderr.join('\n')).not.toMatch(/swapped/);
     expect(sharer.errors).toEqual([]);
   });
 });
