@@ -6,6 +6,7 @@ import {
   AUTH_CONFIRM_LENGTH,
   ERROR_HEADER,
   FrameType,
+  GONE_REASONS,
   GRANT_LENGTH,
   INPUT_HEADER,
   MAX_CONTROL_FRAME_BYTES,
@@ -152,6 +153,14 @@ function decodeAuthConfirm(bytes: Uint8Array): Frame {
   return { type: 'auth-confirm', tag: bytes.subarray(2) };
 }
 
+function decodeDeviceGone(bytes: Uint8Array): Frame {
+  if (bytes.length === 2) return { type: 'device-gone', device: bytes[1]! };
+  if (bytes.length !== 3) throw new FrameError('truncated', 'device-gone frame must be 2 or 3 bytes');
+  const reason = GONE_REASONS[bytes[2]!];
+  if (reason === undefined) throw new FrameError('bad-field', `unknown device-gone reason ${bytes[2]}`);
+  return { type: 'device-gone', device: bytes[1]!, reason };
+}
+
 function decodePing(bytes: Uint8Array, type: number): Frame {
   if (bytes.length !== PING_LENGTH)
     throw new FrameError('truncated', `ping/pong frame must be ${PING_LENGTH} bytes`);
@@ -179,8 +188,7 @@ export function decodeFrame(bytes: Uint8Array): Frame {
     case FrameType.Announce:
       return decodeControl(bytes, type);
     case FrameType.DeviceGone:
-      if (bytes.length !== 2) throw new FrameError('truncated', 'device-gone frame must be 2 bytes');
-      return { type: 'device-gone', device: bytes[1]! };
+      return decodeDeviceGone(bytes);
     case FrameType.Grant:
       return decodeGrant(bytes);
     case FrameType.AuthConfirm:

@@ -4,6 +4,8 @@ import {
   AUTH_CONFIRM_TAG_BYTES,
   ERROR_HEADER,
   FrameType,
+  GONE_REASONS,
+  type GoneReason,
   GRANT_LENGTH,
   INPUT_HEADER,
   type Permission,
@@ -43,8 +45,10 @@ export function encodeAuthConfirm(tag: Uint8Array): Uint8Array {
   return out;
 }
 
-export function encodeDeviceGone(device: number): Uint8Array {
-  return Uint8Array.of(FrameType.DeviceGone, device);
+/** Without a reason, the 2-byte frame every receiver understands; with one, the 3-byte form. */
+export function encodeDeviceGone(device: number, reason?: GoneReason): Uint8Array {
+  if (reason === undefined) return Uint8Array.of(FrameType.DeviceGone, device);
+  return Uint8Array.of(FrameType.DeviceGone, device, GONE_REASONS.indexOf(reason));
 }
 
 export function encodeGrant(permission: Permission): Uint8Array {

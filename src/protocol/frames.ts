@@ -1,12 +1,13 @@
 import type { DeviceAnnouncement, HelloBody } from './bodies.ts';
-import type { Permission, ReplyStatus } from './layout.ts';
+import type { GoneReason, Permission, ReplyStatus } from './layout.ts';
 import type { UsbFrame } from './usb-messages.ts';
 
 /** Decoded frames. `data` fields are views into the received message (no copy). */
 export type Frame =
   | { type: 'hello'; version: number; body: HelloBody }
   | { type: 'announce'; device: number; body: DeviceAnnouncement }
-  | { type: 'device-gone'; device: number }
+  /** `reason` only when the frame carried one (the 3-byte form); absent means `removed`. */
+  | { type: 'device-gone'; device: number; reason?: GoneReason }
   | { type: 'grant'; permission: Permission }
   /** A CPace key-confirmation tag (view into the message). */
   | { type: 'auth-confirm'; tag: Uint8Array }

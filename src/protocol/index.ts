@@ -20,6 +20,8 @@ export {
   AUTH_CONFIRM_TAG_BYTES,
   ErrorCode,
   FrameType,
+  GONE_REASONS,
+  type GoneReason,
   INPUT_HEADER,
   MAX_CONTROL_FRAME_BYTES,
   MAX_REPORT_BYTES,
@@ -28,5 +30,6 @@ export {
   PROTOCOL_VERSION,
   permissionCode,
   ReplyStatus,
+  SWAP_CAPABILITY,
 } from './layout.ts';
 export * from './usb.ts';

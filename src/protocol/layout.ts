@@ -8,7 +8,8 @@
  *   HELLO          type u8 | 0 u8 | version u16 | json utf8 (HelloBody)
  *   AUTH_CONFIRM   type u8 | 0 u8 | tag (64 bytes: CPace key confirmation, after HELLOs by code)
  *   ANNOUNCE       type u8 | device u8 | json utf8 (DeviceAnnouncement)
- *   DEVICE_GONE    type u8 | device u8
+ *   DEVICE_GONE    type u8 | device u8 [| reason u8]   (reason 1 "swapped": only to receivers whose
+ *                                                     hello lists SWAP_CAPABILITY; absent = 0 "removed")
  *   GRANT          type u8 | 0 u8 | permission u8 | 0 u8   (sharer → receiver: what it was approved for)
  *   INPUT_REPORT   type u8 | device u8 | reportId u8 | flags u8 | timestampMs f64 | data
  *   OUTPUT_REPORT  type u8 | device u8 | reportId u8 | 0 u8    | requestId u32  | data
@@ -37,6 +38,21 @@ export const FrameType = {
   Pong: 0x7f,
 } as const;
 export type FrameType = (typeof FrameType)[keyof typeof FrameType];
+
+/**
+ * Why a device went (DEVICE_GONE's optional third byte). `swapped`: the sharer replaced it, and the
+ * replacement's announcement follows at once; a receiver that finds the replacement equivalent carries
+ * on with it (docs/receiver.md, "Swapping a device"). Frames from before this byte are 2 bytes long.
+ */
+export const GONE_REASONS = ['removed', 'swapped'] as const;
+export type GoneReason = (typeof GONE_REASONS)[number];
+
+/**
+ * Listed in a hello by a receiver that understands DEVICE_GONE's reason byte. A sharer sends the
+ * 3-byte form only to such receivers (older decoders reject it); the others get the plain frame and so
+ * see a swap as a removal plus a new device, as before.
+ */
+export const SWAP_CAPABILITY = 'swap';
 
 export const INPUT_HEADER = 12;
 export const REQUEST_HEADER = 8;

@@ -70,16 +70,20 @@ export function followLinkLife(
     if (lasted !== undefined)
       err(`ferry: reconnected after ${(lasted / 1000).toFixed(1)} s (outage ${outages.count})`);
   });
-  const resumedLine = (device: KeptDevice) =>
-    err(`ferry: resumed ${device.name}: the same device, kept on this machine`);
+  const resumedLine = (device: KeptDevice, swapped: boolean) =>
+    err(
+      swapped
+        ? `ferry: swapped ${device.name}: the sharer replaced it with an equivalent device, carried on here`
+        : `ferry: resumed ${device.name}: the same device, kept on this machine`,
+    );
   session.on('device', (source) => {
-    const { device, resumed } = keeper.take(source);
-    if (resumed) resumedLine(device);
+    const { device, resumed, swapped } = keeper.take(source);
+    if (resumed) resumedLine(device, swapped);
     else present(sink.attach(device), sink, device, err);
   });
   session.on('usb-device', (source) => {
-    const { device, resumed } = keeper.takeUsb(source);
-    if (resumed) resumedLine(device);
+    const { device, resumed, swapped } = keeper.takeUsb(source);
+    if (resumed) resumedLine(device, swapped);
     else if (sink.attachUsb) present(sink.attachUsb(device), sink, device, err);
   });
 

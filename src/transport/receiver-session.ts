@@ -3,7 +3,9 @@ import {
   type DeviceAnnouncement,
   ErrorCode,
   type Frame,
+  type GoneReason,
   type Permission,
+  SWAP_CAPABILITY,
   type UsbAnnouncement,
   type UsbFrame,
 } from '../protocol/index.ts';
@@ -276,7 +278,9 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
       sessionId: this.sessionId,
       auth: this.options.auth,
       speaksFirst: !this.hosted,
-      capabilities: this.options.acceptUsb ? ['hid', USB_CAPABILITY] : ['hid'],
+      capabilities: this.options.acceptUsb
+        ? ['hid', USB_CAPABILITY, SWAP_CAPABILITY]
+        : ['hid', SWAP_CAPABILITY],
       pipeline: this.pipeline,
       codecFor: this.codecs.codecFor,
     });
@@ -367,7 +371,7 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
         this.announce(frame.device, frame);
         break;
       case 'device-gone':
-        this.removeDevice(frame.device);
+        this.removeDevice(frame.device, frame.reason);
         break;
       case 'grant':
         this.granted = frame.permission;
@@ -429,21 +433,22 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
     return true;
   }
 
-  private removeDevice(index: number): void {
-    this.removeUsbDevice(index);
+  /** `swapped`: the sharer replaced it; its close listeners can tell (goneReason) and wait for the new one. */
+  private removeDevice(index: number, reason?: GoneReason): void {
+    this.removeUsbDevice(index, reason);
     this.codecs.delete(index);
     const device = this.devices.get(index);
     if (!device) return;
     this.devices.delete(index);
-    device.close();
+    device.close(reason);
     this.emit('device-gone', device);
   }
 
-  private removeUsbDevice(index: number): void {
+  private removeUsbDevice(index: number, reason?: GoneReason): void {
     const device = this.usbDevices.get(index);
     if (!device) return;
     this.usbDevices.delete(index);
-    device.close();
+    device.close(reason);
     this.emit('usb-device-gone', device);
   }
 

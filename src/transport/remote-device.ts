@@ -3,6 +3,7 @@ import {
   encodeFeatureGet,
   encodeFeatureSet,
   encodeOutputReport,
+  type GoneReason,
   ReplyStatus,
 } from '../protocol/index.ts';
 
@@ -41,6 +42,8 @@ export class RemoteDevice {
   private readonly pending = new Map<number, Pending>();
   private nextRequest = 1;
   closed = false;
+  /** Why it went, once closed: `swapped` when the sharer said a replacement follows. */
+  goneReason: GoneReason | undefined;
   lastInputAt = 0;
 
   constructor(
@@ -89,9 +92,11 @@ export class RemoteDevice {
     else pending.reject(replyError(status));
   }
 
-  close(): void {
+  /** `swapped`: the sharer replaced it (DEVICE_GONE's reason), read by close listeners. */
+  close(reason: GoneReason = 'removed'): void {
     if (this.closed) return;
     this.closed = true;
+    this.goneReason = reason;
     for (const [id, pending] of this.pending) {
       clearTimeout(pending.timer);
       pending.reject(new RemoteDeviceError('closed', 'the share ended'));

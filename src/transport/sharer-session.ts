@@ -4,18 +4,19 @@ import {
   type DeviceAnnouncement,
   ErrorCode,
   encodeAnnounce,
-  encodeDeviceGone,
   encodeGrant,
   encodeInputReport,
   encodeReply,
   encodeUsbCompletion,
   type Frame,
+  type GoneReason,
   ReplyStatus,
   type UsbFrame,
 } from '../protocol/index.ts';
 import type { PeerInfo } from '../protocol/signaling.ts';
 import { Admissions, type Approval } from './admissions.ts';
 import { DeviceCodecs } from './device-codecs.ts';
+import { deviceGoneFrame } from './device-gone.ts';
 import { GOODBYE_SIGNAL } from './goodbye.ts';
 import { currentIceServers, type IceServerSource } from './ice-servers.ts';
 import type { LinkFactory, LinkState } from './link.ts';
@@ -303,11 +304,28 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
     this.publishStatus();
   }
 
-  removeDevice(index: number): void {
-    if (this.usb.remove(index) || !this.devices.delete(index)) return;
+  /**
+   * Swaps a shared device for `next` (the person plugged in another, or picked one to replace it):
+   * receivers are told the old one went `swapped`, and `next` is announced right after. A receiver
+   * that finds `next` equivalent (docs/receiver.md, "Swapping a device") carries on with it, without an
+   * unplug; otherwise it is a removal and a new device. Returns `next`'s channel number.
+   */
+  replaceDevice(index: number, next: HidSource): number {
+    this.removeDevice(index, 'swapped');
+    return this.addDevice(next);
+  }
+
+  /** The same for a generic USB device: it goes to the first receiver that can take it, as a new one would. */
+  replaceUsbDevice(index: number, next: SharedUsbSource): number {
+    this.usb.remove(index, 'swapped');
+    return this.addUsbDevice(next);
+  }
+
+  removeDevice(index: number, reason: GoneReason = 'removed'): void {
+    if (this.usb.remove(index, reason) || !this.devices.delete(index)) return;
     for (const stop of this.unsubscribers.get(index) ?? []) stop();
     this.unsubscribers.delete(index);
-    for (const channel of this.readyChannels()) channel.send(encodeDeviceGone(index));
+    for (const channel of this.readyChannels()) channel.send(deviceGoneFrame(channel, index, reason));
     this.codecs.delete(index);
     for (const [peerId, refused] of this.refusals)
       this.refusals.set(

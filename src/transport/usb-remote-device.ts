@@ -6,6 +6,7 @@
  */
 import {
   encodeUsbRequest,
+  type GoneReason,
   type UsbAnnouncement,
   type UsbCompletionMessage,
   UsbDescriptorSet,
@@ -72,6 +73,8 @@ export class RemoteUsbDevice {
   /** The configuration the sharer's device is in, as far as this side knows. */
   activeConfiguration: number;
   closed = false;
+  /** Why it went, once closed: `swapped` when the sharer said a replacement follows. */
+  goneReason: GoneReason | undefined;
   /** Every request's outcome, for logs (`ferry receive --sink log`) and stats. */
   readonly counters = new UsbTransferCounters();
   private readonly pending = new Map<number, Pending>();
@@ -183,9 +186,11 @@ export class RemoteUsbDevice {
   }
 
   /** The share ended: everything in flight completes `disconnected`, later calls too. */
-  close(): void {
+  /** `swapped`: the sharer replaced it (DEVICE_GONE's reason), read by close listeners. */
+  close(reason: GoneReason = 'removed'): void {
     if (this.closed) return;
     this.closed = true;
+    this.goneReason = reason;
     for (const [id, pending] of [...this.pending]) pending.finish(local(id, 'disconnected'));
     for (const listener of [...this.closeListeners]) listener();
     this.closeListeners.clear();

@@ -6,7 +6,8 @@
  * reset if it was still working on some) and the device passes to the next receiver that can take it.
  * A holder whose policy refuses the device (DeviceRefused) lets go of it the same way, and is skipped.
  */
-import { encodeDeviceGone, encodeUsbCompletion, UsbDescriptorSet, type UsbFrame } from '../protocol/index.ts';
+import { encodeUsbCompletion, type GoneReason, UsbDescriptorSet, type UsbFrame } from '../protocol/index.ts';
+import { deviceGoneFrame } from './device-gone.ts';
 import type { PeerChannel } from './peer-channel.ts';
 import { type UsbRequestHandler, UsbSharerChannel } from './usb-sharer-channel.ts';
 
@@ -62,8 +63,11 @@ export class SharedUsbDevices {
     this.offer(index);
   }
 
-  /** Stops sharing: the holder gets DEVICE_GONE. False when `index` is not a shared USB device. */
-  remove(index: number): boolean {
+  /**
+   * Stops sharing: the holder gets DEVICE_GONE (saying `swapped` when a replacement follows). False when
+   * `index` is not a shared USB device.
+   */
+  remove(index: number, reason: GoneReason = 'removed'): boolean {
     const device = this.shared.get(index);
     if (device === undefined) return false;
     this.shared.delete(index);
@@ -72,7 +76,7 @@ export class SharedUsbDevices {
     device.holder = undefined;
     if (holder !== undefined) {
       void holder.channel.close();
-      holder.peer.send(encodeDeviceGone(index));
+      holder.peer.send(deviceGoneFrame(holder.peer, index, reason));
     }
     this.onChange();
     return true;

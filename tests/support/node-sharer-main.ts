@@ -10,9 +10,15 @@
  * --ids presents the device under other ids (a VM test keeps special kernel drivers off it).
  * With --session and --secret it joins that session (a sharer coming back) instead of hosting one.
  * With --hold it plays, every MS milliseconds and in a loop, the recorded reports in which a button is
- * down: a person holding a button while moving. With --backlog it first sends N reports stamped a
+ * down: a person holding a button while moving (a recording without one, like the DualShock 3's, plays
+ * whole). With --backlog it first sends N reports stamped a
  * second in the past (queued behind an outage), once a receiver is approved.
+ *
+ * On stdin, `swap NAME` replaces the shared device with a new simulated corpus device NAME
+ * (SharerSession.replaceDevice: the sharer unplugged it and plugged in that one); the sharer answers
+ * `swapped <channel>` on stdout. A --hold loop goes on with the new device's recorded reports.
  */
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { type HidSource, WebHidSource } from '../../src/devices/index.ts';
 import { decodeReport, parseReportDescriptor } from '../../src/hid/index.ts';
@@ -34,7 +40,7 @@ const { values, positionals } = parseArgs({
 const serverUrl = positionals[0];
 if (!serverUrl) throw new Error('usage: node-sharer-main.ts <server url> [options]');
 const secret = values.secret ?? createShareSecret();
-const { corpus, device } = simulatedCorpusDevice(values.device, idsOf(values.ids));
+let { corpus, device } = simulatedCorpusDevice(values.device, idsOf(values.ids));
 await device.open();
 const sharer = new SharerSession({
   signaling: await connectSignaling(serverUrl),
@@ -44,15 +50,32 @@ const sharer = new SharerSession({
   auth: { link: secret },
   approval: 'anyone',
 });
-const source = await WebHidSource.open(device as unknown as HIDDevice, new EventTarget());
+let source = await WebHidSource.open(device as unknown as HIDDevice, new EventTarget());
 const backlog = Number(values.backlog ?? 0);
-sharer.addDevice(backlog > 0 ? withBacklog(source, corpus, backlog) : source);
+let channel = sharer.addDevice(backlog > 0 ? withBacklog(source, corpus, backlog) : source);
+createInterface({ input: process.stdin }).on('line', (line) => {
+  const [command, name] = line.trim().split(/\s+/);
+  if (command === 'swap' && name) void swapTo(name);
+});
 sharer.on('receiver', (peer) => process.stdout.write(`receiver ${peer.name}\n`));
 let sessionId = values.session;
 if (sessionId === undefined) ({ sessionId } = await sharer.host());
 else await sharer.join({ sessionId });
 process.stdout.write(`${buildShareLink(serverUrl, sessionId, secret)}\n`);
-if (values.hold !== undefined) hold(corpus, Number(values.hold));
+if (values.hold !== undefined) hold(Number(values.hold));
+
+/** The person unplugs the shared device and plugs in `name`: the sharer swaps one for the other. */
+async function swapTo(name: string): Promise<void> {
+  const next = simulatedCorpusDevice(name, idsOf(values.ids));
+  await next.device.open();
+  const nextSource = await WebHidSource.open(next.device as unknown as HIDDevice, new EventTarget());
+  const old = source;
+  ({ corpus, device } = next);
+  source = nextSource;
+  channel = sharer.replaceDevice(channel, nextSource);
+  await old.close();
+  process.stdout.write(`swapped ${channel}\n`);
+}
 
 function idsOf(ids: string | undefined): { vendorId: number; productId: number } | undefined {
   const [vendorId, productId] = (ids ?? '').split(':').map((hex) => Number.parseInt(hex, 16));
@@ -62,13 +85,29 @@ function idsOf(ids: string | undefined): { vendorId: number; productId: number }
 }
 
 /** Reports of the recording with a button down, `[reportId, data]`, played in a loop. */
-function hold(corpus: CorpusDevice, everyMs: number): void {
-  const pressed = buttonReports(corpus);
+function hold(everyMs: number): void {
   let next = 0;
+  let played = corpus;
+  let pressed = heldReports(corpus);
   setInterval(() => {
+    if (played !== corpus) [played, pressed] = [corpus, heldReports(corpus)];
     const [reportId, data] = pressed[next++ % pressed.length]!;
     device.emitInput(reportId, data);
   }, everyMs);
+}
+
+/** The reports with a button down; a recording that has none (a pad left alone) plays whole. */
+function heldReports(corpus: CorpusDevice): Array<[number, Uint8Array]> {
+  try {
+    return buttonReports(corpus);
+  } catch {
+    return corpus.recording.map(({ report }) => splitReport(corpus, report));
+  }
+}
+
+function splitReport(corpus: CorpusDevice, report: Uint8Array): [number, Uint8Array] {
+  const usesIds = parseReportDescriptor(corpus.descriptor).usesReportIds;
+  return usesIds ? [report[0]!, report.subarray(1)] : [0, report];
 }
 
 function buttonReports(corpus: CorpusDevice): Array<[number, Uint8Array]> {

@@ -11,6 +11,8 @@ export interface NodeSharerProcess {
   /** The share link it printed (of the session it hosts, or joined). */
   link: Promise<string>;
   lines: string[];
+  /** Swaps the shared device for a new simulated corpus device `name`; resolves once it is announced. */
+  swap(name: string): Promise<void>;
 }
 
 export interface NodeSharerOptions {
@@ -46,7 +48,19 @@ export function startNodeSharer(serverUrl: string, options: NodeSharerOptions = 
   });
   // A sharer killed before it printed its link rejects `link`: that is news only to a test awaiting it.
   link.catch(() => undefined);
-  return { child, link, lines };
+  const swap = async (name: string) => {
+    const before = lines.filter((line) => line.startsWith('swapped ')).length;
+    child.stdin.write(`swap ${name}\n`);
+    await new Promise<void>((done, fail) => {
+      const check = setInterval(() => {
+        if (lines.filter((line) => line.startsWith('swapped ')).length > before) done();
+        else if (child.exitCode !== null) fail(new Error(`the sharer exited:\n${stderr.join('\n')}`));
+        else return;
+        clearInterval(check);
+      }, 20);
+    });
+  };
+  return { child, link, lines, swap };
 }
 
 /** The session id and secret of a share link `…/s/<id>#<secret>`. */

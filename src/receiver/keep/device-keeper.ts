@@ -3,7 +3,9 @@
  * a virtual device (VirtualHidDevice, VirtualUsbDevice) that the sinks present once. When the link goes
  * down the keeper keeps every device for the grace period; a device an equivalent one re-attaches to on a
  * later link carries on, and one that no link brings back within the grace is removed
- * (docs/receiver.md, "When the link goes down").
+ * (docs/receiver.md, "When the link goes down"). A device the sharer swapped (DEVICE_GONE `swapped`)
+ * waits for the announcement that follows: an equivalent one carries on as the same device, a different
+ * one removes it before it is presented (docs/receiver.md, "Swapping a device").
  */
 import type { RemoteUsbDevice as LinkUsbDevice, RemoteDevice } from '../../transport/index.ts';
 import { type VirtualDeviceOptions, VirtualHidDevice } from './virtual-hid-device.ts';
@@ -23,6 +25,15 @@ export interface KeeperOptions extends VirtualDeviceOptions {
 /** A device of either kind, as the keeper handles it. */
 export type KeptDevice = VirtualHidDevice | VirtualUsbDevice;
 
+/** An announced device as the keeper hands it out: new, resumed after an outage, or a swap carried on. */
+export interface Taken<D extends KeptDevice> {
+  readonly device: D;
+  /** The sinks already present it. */
+  readonly resumed: boolean;
+  /** Resumed as the equivalent replacement of a device the sharer swapped. */
+  readonly swapped: boolean;
+}
+
 /** What happened to a kept device, for the log. */
 export interface KeeperNotices {
   /** Past the grace (or at the end): the device left this machine. */
@@ -32,6 +43,8 @@ export interface KeeperNotices {
 export class DeviceKeeper {
   private readonly devices = new Set<KeptDevice>();
   private readonly graceTimers = new Map<KeptDevice, ReturnType<typeof setTimeout>>();
+  /** Devices the sharer swapped, oldest first, each waiting for its replacement's announcement. */
+  private readonly swapping: KeptDevice[] = [];
 
   constructor(
     private readonly options: KeeperOptions,
@@ -56,26 +69,33 @@ export class DeviceKeeper {
   }
 
   /**
-   * A HID device a link announced: it resumes the first kept device that is the same (`resumed: true`;
-   * the sinks already present it), or it is a new device for the sinks to present.
+   * A HID device a link announced: the replacement of a device the sharer swapped, which it resumes when
+   * equivalent (`swapped: true`); else it resumes the first kept device that is the same (`resumed:
+   * true`; the sinks already present it), or it is a new device for the sinks to present.
    */
-  take(source: RemoteDevice): { device: VirtualHidDevice; resumed: boolean } {
-    const kept = this.keptSameAs((device) => device instanceof VirtualHidDevice && device.isSameAs(source));
+  take(source: RemoteDevice): Taken<VirtualHidDevice> {
+    const isHid = (device: KeptDevice) => device instanceof VirtualHidDevice;
+    const same = (device: KeptDevice) => device instanceof VirtualHidDevice && device.isSameAs(source);
+    const swapped = this.replacedBy(isHid, same);
+    const kept = swapped ?? this.keptSameAs(same);
     if (kept instanceof VirtualHidDevice) {
       kept.resume(source);
-      return { device: kept, resumed: true };
+      return { device: kept, resumed: true, swapped: swapped !== undefined };
     }
-    return { device: this.adopt(new VirtualHidDevice(source, this.options)), resumed: false };
+    return { device: this.adopt(new VirtualHidDevice(source, this.options)), resumed: false, swapped: false };
   }
 
-  /** The same for a generic USB device: the same descriptors resume a kept one. */
-  takeUsb(source: LinkUsbDevice): { device: VirtualUsbDevice; resumed: boolean } {
-    const kept = this.keptSameAs((device) => device instanceof VirtualUsbDevice && device.isSameAs(source));
+  /** The same for a generic USB device: the same descriptors resume a kept (or swapped) one. */
+  takeUsb(source: LinkUsbDevice): Taken<VirtualUsbDevice> {
+    const isUsb = (device: KeptDevice) => device instanceof VirtualUsbDevice;
+    const same = (device: KeptDevice) => device instanceof VirtualUsbDevice && device.isSameAs(source);
+    const swapped = this.replacedBy(isUsb, same);
+    const kept = swapped ?? this.keptSameAs(same);
     if (kept instanceof VirtualUsbDevice) {
       kept.resume(source);
-      return { device: kept, resumed: true };
+      return { device: kept, resumed: true, swapped: swapped !== undefined };
     }
-    return { device: this.adopt(new VirtualUsbDevice(source)), resumed: false };
+    return { device: this.adopt(new VirtualUsbDevice(source)), resumed: false, swapped: false };
   }
 
   /**
@@ -84,6 +104,8 @@ export class DeviceKeeper {
    */
   linkDown(): number {
     for (const device of this.devices) if (device.attached) this.keep(device);
+    // A replacement announced on a later link is not told apart from any device that comes back.
+    this.swapping.length = 0;
     return this.keptCount;
   }
 
@@ -106,11 +128,46 @@ export class DeviceKeeper {
     return undefined;
   }
 
+  /**
+   * The oldest device the sharer swapped for one of this kind (the swaps' announcements come in the
+   * order of their DEVICE_GONEs): no longer kept when `same`, else removed now, before the replacement
+   * is presented (a different device is a removal plus a new device).
+   */
+  private replacedBy(
+    ofKind: (device: KeptDevice) => boolean,
+    same: (device: KeptDevice) => boolean,
+  ): KeptDevice | undefined {
+    const at = this.swapping.findIndex(ofKind);
+    if (at < 0) return undefined;
+    const [old] = this.swapping.splice(at, 1) as [KeptDevice];
+    if (same(old)) {
+      clearTimeout(this.graceTimers.get(old));
+      this.graceTimers.delete(old);
+      return old;
+    }
+    this.notices.removed(old, 'the sharer replaced it with a different device');
+    old.remove();
+    return undefined;
+  }
+
   private adopt<D extends KeptDevice>(device: D): D {
     this.devices.add(device);
     device.onClose(() => this.forget(device));
-    if (this.options.keep) device.sourceGone = () => this.keep(device);
+    device.sourceGone = (swapped) => this.sourceGone(device, swapped);
     return device;
+  }
+
+  /**
+   * The sharer removed the device while the link stays up. Swapped: kept for the grace, waiting for
+   * its replacement; else kept with --keep, removed at once without.
+   */
+  private sourceGone(device: KeptDevice, swapped: boolean): void {
+    if (!swapped && !this.options.keep) {
+      device.remove();
+      return;
+    }
+    this.keep(device);
+    if (swapped) this.swapping.push(device);
   }
 
   /** Detaches the device and keeps it for the grace period. */
@@ -126,6 +183,8 @@ export class DeviceKeeper {
   }
 
   private forget(device: KeptDevice): void {
+    const swapping = this.swapping.indexOf(device);
+    if (swapping >= 0) this.swapping.splice(swapping, 1);
     clearTimeout(this.graceTimers.get(device));
     this.graceTimers.delete(device);
     this.devices.delete(device);

@@ -1,5 +1,11 @@
 /** Devices that outlive their link: grace, re-attach, neutral reports, freshness (docs/receiver.md). */
-export { DeviceKeeper, type KeeperNotices, type KeeperOptions, type KeptDevice } from './device-keeper.ts';
+export {
+  DeviceKeeper,
+  type KeeperNotices,
+  type KeeperOptions,
+  type KeptDevice,
+  type Taken,
+} from './device-keeper.ts';
 export { FreshnessFilter } from './freshness.ts';
 export { NeutralReports, neutralReport } from './neutral-report.ts';
 export { Outages } from './outages.ts';

@@ -34,8 +34,11 @@ export class VirtualHidDevice implements RemoteHidDevice {
   private readonly inputListeners = new Set<InputListener>();
   private readonly observers = new Set<HidRequestObserver>();
   private readonly closeListeners = new Set<() => void>();
-  /** What to do when the sharer removes the source while its link stays up; default: remove this too. */
-  sourceGone: () => void = () => this.remove();
+  /**
+   * What to do when the sharer removes the source while its link stays up (`swapped`: it said a
+   * replacement follows); default: remove this too.
+   */
+  sourceGone: (swapped: boolean) => void = () => this.remove();
   /** Requests waiting for a source: each is woken on attach and on removal. */
   private readonly waiting = new Set<() => void>();
   private readonly neutral: NeutralReports;
@@ -154,7 +157,7 @@ export class VirtualHidDevice implements RemoteHidDevice {
     source.onClose(() => {
       // The link's devices close after the keeper detached them; a source that closes while attached
       // was removed by the sharer (DEVICE_GONE) or the session ended: the owner decides.
-      if (this.source === source) this.sourceGone();
+      if (this.source === source) this.sourceGone(source.goneReason === 'swapped');
     });
   }
 

@@ -33,8 +33,11 @@ export class VirtualUsbDevice implements RemoteUsbDevice {
   private readonly waiting = new Set<() => void>();
   /** Observers (the capture sink), each subscribed to the current link's device: observer → unsubscribe. */
   private readonly observers = new Map<UsbTransferObserver, (() => void) | undefined>();
-  /** What to do when the sharer removes the source while its link stays up; default: remove this too. */
-  sourceGone: () => void = () => this.remove();
+  /**
+   * What to do when the sharer removes the source while its link stays up (`swapped`: it said a
+   * replacement follows); default: remove this too.
+   */
+  sourceGone: (swapped: boolean) => void = () => this.remove();
   removed = false;
 
   constructor(source: LinkUsbDevice) {
@@ -192,7 +195,7 @@ export class VirtualUsbDevice implements RemoteUsbDevice {
     this.last = source;
     for (const observer of this.observers.keys()) this.observers.set(observer, source.observe(observer));
     source.onClose(() => {
-      if (this.source === source) this.sourceGone();
+      if (this.source === source) this.sourceGone(source.goneReason === 'swapped');
     });
   }
 

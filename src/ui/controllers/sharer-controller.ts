@@ -31,6 +31,7 @@ import {
 } from '../lib/stored-share.ts';
 import { connectToServer, type PeerConnectionKit } from './connection.ts';
 import { reopenDevice } from './reopen-device.ts';
+import { ReplugSwaps } from './replug-swaps.ts';
 
 /** Host a new session (sharer first), join one a receiver is waiting in, or return to ours after a reload. */
 export type ShareTarget =
@@ -86,6 +87,10 @@ export class SharerController implements ReactiveController {
   private storedDevices: StoredDevice[] = [];
   /** The waiting receiver's session this page joined by its link (`/r/<id>`), kept for a reload too. */
   private joinedSession: { sessionId: string; pipeline: string } | undefined;
+  /** An unplugged WebHID device that comes back (or is shared again) within 5 s is swapped in. */
+  private readonly replugs = new ReplugSwaps('hid' in navigator ? navigator.hid : undefined, (old, next) =>
+    this.sources.splice(this.sources.indexOf(old), 1, next),
+  );
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -240,6 +245,7 @@ export class SharerController implements ReactiveController {
   /** Closes the session and every shared device; the page can start again from scratch. */
   private stop(): void {
     this.openSession?.close();
+    this.replugs.close();
     for (const source of this.sources.splice(0)) void source.close().catch(() => undefined);
     this.session = undefined;
     this.openSession = undefined;
@@ -313,7 +319,7 @@ export class SharerController implements ReactiveController {
   private async addSource(source: HidSource, target: ShareTarget, stored: StoredDevice): Promise<void> {
     try {
       const session = await this.start(target);
-      session.addDevice(source);
+      if (this.replugs.share(session, source) === 'swapped') return;
       this.sources.push(source);
       this.sharedDevices = [...this.sharedDevices, source.productName || 'Unnamed device'];
       this.added(stored);

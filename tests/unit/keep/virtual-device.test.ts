@@ -74,7 +74,7 @@ describe('VirtualHidDevice and DeviceKeeper', () => {
 
     const second = linkDevice();
     const again = devices.take(second.device);
-    expect(again).toEqual({ device, resumed: true });
+    expect(again).toEqual({ device, resumed: true, swapped: false });
     second.device.deliverInput(1, fromHex('01020000000000'), Date.now());
     expect(inputs).toEqual(['1:8,1,0,0,255,255,0', '1:0,0,0,0,0,0,0', '1:1,2,0,0,0,0,0']);
     expect(devices.count).toBe(1);
@@ -160,7 +160,7 @@ describe('VirtualHidDevice and DeviceKeeper', () => {
     const { device } = devices.take(first.device);
     first.device.close(); // DEVICE_GONE before the goodbye
     expect(devices.keptCount).toBe(1);
-    expect(devices.take(linkDevice().device)).toEqual({ device, resumed: true });
+    expect(devices.take(linkDevice().device)).toEqual({ device, resumed: true, swapped: false });
   });
 
   it('drops the backlog that comes with a resumed link and counts it', () => {
@@ -190,5 +190,75 @@ describe('VirtualHidDevice and DeviceKeeper', () => {
     expect(kept.removed).toBe(true);
     expect(removed).toEqual(['Gila (0458:0138): the run ended']);
     expect(devices.count).toBe(0);
+  });
+
+  it('a swap (DEVICE_GONE `swapped`) to an equivalent device carries on: the same virtual device, never closed', () => {
+    const removed: string[] = [];
+    const devices = keeper(removed);
+    const first = linkDevice();
+    const { device } = devices.take(first.device);
+    const closed = vi.fn();
+    device.onClose(closed);
+    const inputs: string[] = [];
+    device.onInput((reportId, data) => inputs.push(`${reportId}:${data[0]}`));
+    first.device.close('swapped');
+    expect(device.attached).toBe(false);
+
+    const next = linkDevice();
+    expect(devices.take(next.device)).toEqual({ device, resumed: true, swapped: true });
+    next.device.deliverInput(1, fromHex('04000000000000'), Date.now());
+    expect(inputs.at(-1)).toBe('1:4');
+    vi.advanceTimersByTime(120_000);
+    expect(closed).not.toHaveBeenCalled();
+    expect(removed).toEqual([]);
+    expect(devices.count).toBe(1);
+  });
+
+  it('a swap to a different device removes the old one at once, before the new one is presented', () => {
+    const removed: string[] = [];
+    const devices = keeper(removed);
+    const first = linkDevice();
+    const { device } = devices.take(first.device);
+    first.device.close('swapped');
+    const next = devices.take(linkDevice(announcement(0x0139)).device);
+    expect(device.removed).toBe(true);
+    expect(next.resumed).toBe(false);
+    expect(next.device).not.toBe(device);
+    expect(removed).toEqual(['Gila (0458:0138): the sharer replaced it with a different device']);
+    expect(devices.count).toBe(1);
+  });
+
+  it('a plain removal (no reason) still removes the device at once without --keep', () => {
+    const devices = keeper();
+    const first = linkDevice();
+    const { device } = devices.take(first.device);
+    first.device.close();
+    expect(device.removed).toBe(true);
+    expect(devices.take(linkDevice().device).resumed).toBe(false);
+  });
+
+  it('a swapped device that no replacement follows is removed past the grace', () => {
+    const removed: string[] = [];
+    const devices = keeper(removed);
+    const first = linkDevice();
+    const { device } = devices.take(first.device);
+    first.device.close('swapped');
+    vi.advanceTimersByTime(60_001);
+    expect(device.removed).toBe(true);
+    expect(removed).toEqual(['Gila (0458:0138): no sharer brought it back within 60 s (--grace)']);
+  });
+
+  it('a link that goes down between a swap and its announcement: the next link is matched as after any outage', () => {
+    const removed: string[] = [];
+    const devices = keeper(removed);
+    const first = linkDevice();
+    const { device } = devices.take(first.device);
+    first.device.close('swapped');
+    devices.linkDown();
+    const other = devices.take(linkDevice(announcement(0x0139)).device);
+    expect(other.resumed).toBe(false);
+    expect(device.removed).toBe(false);
+    expect(devices.take(linkDevice().device)).toEqual({ device, resumed: true, swapped: false });
+    expect(removed).toEqual([]);
   });
 });

@@ -37,7 +37,7 @@ describe('VirtualUsbDevice', () => {
     linkDown(devices, first);
     const status = device.controlTransfer(GET_STATUS);
     const second = await share();
-    expect(devices.takeUsb(second.remote)).toEqual({ device, resumed: true });
+    expect(devices.takeUsb(second.remote)).toEqual({ device, resumed: true, swapped: false });
     expect((await status).status).toBe('ok');
     devices.removeAll('done');
   });
@@ -80,5 +80,18 @@ describe('VirtualUsbDevice', () => {
     devices.removeAll('the run ended');
     expect((await waiting).status).toBe('disconnected');
     expect((await device.reset()).status).toBe('disconnected');
+  });
+
+  it('a swap to the same Gadget Zero carries on (same device); a later plain removal removes it', async () => {
+    const devices = keeper();
+    const first = await share();
+    const { device } = devices.takeUsb(first.remote);
+    first.remote.close('swapped');
+    expect(device.removed).toBe(false);
+    const second = await share();
+    expect(devices.takeUsb(second.remote)).toEqual({ device, resumed: true, swapped: true });
+    expect((await device.controlTransfer(GET_STATUS)).status).toBe('ok');
+    second.remote.close();
+    expect(device.removed).toBe(true);
   });
 });
