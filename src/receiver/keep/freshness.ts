@@ -13,7 +13,7 @@
 export class FreshnessFilter {
   /** Reports dropped as stale, over the filter's life. */
   dropped = 0;
-  private judging = false;
+  private judgingNow = false;
   private firstAt: number | undefined;
 
   constructor(
@@ -21,19 +21,24 @@ export class FreshnessFilter {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** True from a resume until the stream is live again. */
+  get judging(): boolean {
+    return this.judgingNow;
+  }
+
   /** The link came back: judge the next reports until the stream is live. */
   resume(): void {
-    this.judging = true;
+    this.judgingNow = true;
     this.firstAt = undefined;
   }
 
   /** Whether to deliver a report stamped `timestampMs` (sharer's wall clock, ms). */
   admit(timestampMs: number): boolean {
-    if (!this.judging) return true;
+    if (!this.judgingNow) return true;
     const now = this.now();
     this.firstAt ??= now;
     if (now - timestampMs <= this.freshMs || now - this.firstAt > this.freshMs) {
-      this.judging = false;
+      this.judgingNow = false;
       return true;
     }
     this.dropped += 1;

@@ -1,0 +1,178 @@
+/**
+ * Issue 13 through the network, not a killed process: a Node sharer in one network namespace streams a
+ * corpus mouse (a button held, 100 reports/s) to the real `ferry receive` (log sink, --json) in the
+ * other, through bench/impair's userspace wire (tests/e2e/impair-wire.test.ts checks the wire), with
+ * the signaling server (`ferry serve`) on the receiver's side. The wire then drops everything for a
+ * while, or the sharer is frozen with SIGSTOP. What must hold (docs/receiver.md, "When the link goes
+ * down"): the device is never removed within the grace (one device line, no "removed"), the held
+ * button is released while the sharer is unreachable (a neutral report is the last thing before the
+ * network comes back), reports resume, and nothing stamped before the outage ended is delivered after
+ * it (no burst of stale motion). Past --grace the device is removed and the run exits 5.
+ *
+ * Stale is judged by the reports' own stamps (the sharer's wall clock, the same clock as this process's
+ * on one machine) against when the outage ended, with half a second of slack for the wire's start; no
+ * timing is asserted.
+ */
+import { dirname, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createImpairedNet, type ImpairedNet, RECEIVER_ADDRESS } from '../../bench/impair/netns.ts';
+import { EXIT_CODES } from '../../src/receiver/receive.ts';
+import { type FerryProcess, startCommand, startFerryReceive } from '../support/ferry-process.ts';
+import { type NodeSharerProcess, startNodeSharer } from '../support/node-sharer.ts';
+
+const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../src/cli/bin.js');
+const MOUSE = 'genius-gila-mouse-if0';
+const PORT = 47_113;
+/** A report stamped this long before the outage ended and delivered after it came out of a backlog. */
+const SLACK_MS = 500;
+
+let net: ImpairedNet;
+let serverUrl: string;
+const cleanups: Array<() => unknown> = [];
+const perTest: Array<() => unknown> = [];
+
+interface Arrival {
+  /** When this process read the line (ms, wall clock). */
+  at: number;
+  /** The report's stamp: the sharer's wall clock, or the receiver's for a neutral report. */
+  t: number;
+  data: string;
+}
+
+interface Stream {
+  sharer: NodeSharerProcess;
+  ferry: FerryProcess;
+  seen: Arrival[];
+}
+
+beforeAll(async () => {
+  net = await createImpairedNet();
+  await net.set(2, 0);
+  const server = startCommand('ip', [
+    ...['netns', 'exec', net.receiverNs, process.execPath, BIN, 'serve'],
+    ...['--host', RECEIVER_ADDRESS, '--port', String(PORT)],
+  ]);
+  cleanups.push(() => server.child.kill('SIGKILL'));
+  await server.waitForLine((line) => line.startsWith('Ferry is running'));
+  serverUrl = `http://${RECEIVER_ADDRESS}:${PORT}`;
+});
+
+afterEach(async () => {
+  for (const cleanup of perTest.splice(0).reverse()) await cleanup();
+  await net.outage(0);
+});
+
+afterAll(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  await net?.close();
+});
+
+/** A sharer holding a button behind the wire, and `ferry receive --json` streaming it. */
+async function stream(args: string[] = []): Promise<Stream> {
+  const sharer = startNodeSharer(serverUrl, { device: MOUSE, holdMs: 10, netns: net.sharerNs });
+  perTest.push(() => sharer.child.kill('SIGKILL'));
+  const ferry = startFerryReceive([await sharer.link, '--json', '--stats', '1', ...args], {
+    netns: net.receiverNs,
+  });
+  perTest.push(() => ferry.child.kill('SIGKILL'));
+  const seen: Arrival[] = [];
+  createInterface({ input: ferry.child.stdout }).on('line', (line) => {
+    const at = Date.now();
+    const parsed = JSON.parse(line) as { type: string; t: number; data: string };
+    if (parsed.type === 'input') seen.push({ at, t: parsed.t, data: parsed.data });
+  });
+  await expect.poll(() => seen.length, { timeout: 30_000 }).toBeGreaterThan(50);
+  return { sharer, ferry, seen };
+}
+
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+const isNeutral = (arrival: Arrival) => /^0+$/.test(arrival.data);
+
+/** Drops everything both ways for `ms`; resolves when it ends, with when it ended. */
+async function outage(ms: number): Promise<number> {
+  const start = Date.now();
+  await net.outage(ms);
+  await sleep(ms);
+  return start + ms;
+}
+
+/** The device outlived the outage that ended at `end`: kept, released, resumed, nothing stale. */
+async function expectSurvived({ ferry, seen }: Stream, end: number): Promise<void> {
+  await expect
+    .poll(() => seen.filter((a) => a.at > end && !isNeutral(a)).length, { timeout: 60_000 })
+    .toBeGreaterThan(50);
+  const devices = ferry.stdout.filter((line) => (JSON.parse(line) as { type: string }).type === 'device');
+  expect(devices).toHaveLength(1);
+  expect(ferry.stderr.join('\n')).not.toMatch(/removed|gone:|connection lost/);
+  // While the sharer was unreachable the held button was let go: the last report before the network
+  // came back is a neutral one (the mouse's every report before it had the button down).
+  const before = seen.filter((a) => a.at <= end);
+  expect(before.filter((a) => !isNeutral(a)).length).toBeGreaterThan(50);
+  expect(isNeutral(before.at(-1)!)).toBe(true);
+  // No burst of stale motion: nothing stamped before the outage ended is delivered after it.
+  const stale = seen.filter((a) => a.at > end && a.t < end - SLACK_MS);
+  expect(stale).toEqual([]);
+  expect(ferry.child.exitCode).toBeNull();
+  ferry.child.kill('SIGINT');
+  expect(await ferry.exited).toBe(EXIT_CODES.ended);
+}
+
+describe('ferry receive through an outage of the network', () => {
+  it('a 3 s outage (shorter than ICE notices): the backlog the reliable channel delivers is dropped', async () => {
+    const run = await stream();
+    const end = await outage(3000);
+    // Too short for ICE: no neutral report is promised here, only that the backlog is not replayed.
+    await expect
+      .poll(() => run.seen.filter((a) => a.at > end).length, { timeout: 30_000 })
+      .toBeGreaterThan(50);
+    expect(run.seen.filter((a) => a.at > end && a.t < end - SLACK_MS)).toEqual([]);
+    await expect.poll(() => run.ferry.stderr.join('\n'), { timeout: 10_000 }).toMatch(/ \d+ stale dropped/);
+    expect(run.ferry.stdout.filter((line) => line.includes('"type":"device"'))).toHaveLength(1);
+    expect(run.ferry.stderr.join('\n')).not.toMatch(/removed|gone:|connection lost/);
+  });
+
+  it('an 8 s outage: ICE stalls, the button is released, the same link resumes with fresh reports', async () => {
+    const run = await stream();
+    const end = await outage(8000);
+    expect(run.ferry.stderr.join('\n')).toMatch(/link stalled: no answer from the sharer; released 1 device/);
+    await expectSurvived(run, end);
+    expect(run.ferry.stderr.join('\n')).toMatch(/link answers again after \d+\.\d s/);
+    expect(run.ferry.stderr.join('\n')).not.toMatch(/link down/);
+  });
+
+  it('a 40 s outage (beyond ICE failing): the link is remade and the kept device resumes', async () => {
+    const run = await stream();
+    const end = await outage(40_000);
+    const stderr = () => run.ferry.stderr.join('\n');
+    expect(stderr()).toMatch(/link down: .*keeping 1 device\(s\) for 60 s/);
+    await expect.poll(stderr, { timeout: 60_000 }).toMatch(/resumed .*\(0458:0138\): the same device/);
+    expect(stderr()).toMatch(/reconnected after \d+\.\d s \(outage 1\)/);
+    await expectSurvived(run, end);
+  });
+
+  it('an outage past --grace: the device is removed and the run exits 5', async () => {
+    const run = await stream(['--grace', '3']);
+    await net.outage(60_000); // ended by afterEach
+    expect(await run.ferry.exited).toBe(EXIT_CODES.gone);
+    const stderr = run.ferry.stderr.join('\n');
+    expect(stderr).toMatch(/link down: .*keeping 1 device\(s\) for 3 s/);
+    expect(stderr).toMatch(/removed .*\(0458:0138\): no sharer brought it back within 3 s \(--grace\)/);
+    expect(stderr).toMatch(/ferry: gone: the sharer did not come back within 3 s \(--grace\)/);
+    expect(run.ferry.stdout.filter((line) => line.includes('"type":"device"'))).toHaveLength(1);
+  });
+});
+
+describe('ferry receive while the sharer process is frozen', () => {
+  it('SIGSTOP for 10 s, then SIGCONT: the device is kept and resumes with fresh reports', async () => {
+    const run = await stream();
+    run.sharer.child.kill('SIGSTOP');
+    perTest.push(() => run.sharer.child.kill('SIGCONT'));
+    await sleep(10_000);
+    const end = Date.now();
+    run.sharer.child.kill('SIGCONT');
+    expect(run.ferry.stderr.join('\n')).toMatch(/link stalled: no answer from the sharer; released 1 device/);
+    await expectSurvived(run, end);
+  });
+});
