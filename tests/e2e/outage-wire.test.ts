@@ -25,8 +25,12 @@ import { type NodeSharerProcess, startNodeSharer } from '../support/node-sharer.
 const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../src/cli/bin.js');
 const MOUSE = 'genius-gila-mouse-if0';
 const PORT = 47_113;
-/** A report stamped this long before the outage ended and delivered after it came out of a backlog. */
-const SLACK_MS = 500;
+/**
+ * A report stamped this long before the outage ended and delivered after it came out of a backlog (the
+ * receiver drops reports later than their link's best by over a second, and judges by --fresh the
+ * ones that follow a stall).
+ */
+const SLACK_MS = 1000;
 
 let net: ImpairedNet;
 let serverUrl: string;
@@ -87,6 +91,9 @@ async function stream(args: string[] = []): Promise<Stream> {
   return { sharer, ferry, seen };
 }
 
+/** Whether the receiver said the link stalled (ICE disconnected): then it must have let go. */
+const stalled = ({ ferry }: Stream) =>
+  ferry.stderr.some((line) => /link stalled: no answer from the sharer; released 1 device/.test(line));
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 const isNeutral = (arrival: Arrival) => /^0+$/.test(arrival.data);
 
@@ -98,8 +105,11 @@ async function outage(ms: number): Promise<number> {
   return start + ms;
 }
 
-/** The device outlived the outage that ended at `end`: kept, released, resumed, nothing stale. */
-async function expectSurvived({ ferry, seen }: Stream, end: number): Promise<void> {
+/**
+ * The device outlived the outage that ended at `end`: kept, resumed, nothing stale delivered after it;
+ * with `released`, the held button was let go while the sharer was unreachable.
+ */
+async function expectSurvived({ ferry, seen }: Stream, end: number, released: boolean): Promise<void> {
   await expect
     .poll(() => seen.filter((a) => a.at > end && !isNeutral(a)).length, { timeout: 60_000 })
     .toBeGreaterThan(50);
@@ -110,7 +120,7 @@ async function expectSurvived({ ferry, seen }: Stream, end: number): Promise<voi
   // came back is a neutral one (the mouse's every report before it had the button down).
   const before = seen.filter((a) => a.at <= end);
   expect(before.filter((a) => !isNeutral(a)).length).toBeGreaterThan(50);
-  expect(isNeutral(before.at(-1)!)).toBe(true);
+  if (released) expect(isNeutral(before.at(-1)!)).toBe(true);
   // No burst of stale motion: nothing stamped before the outage ended is delivered after it.
   const stale = seen.filter((a) => a.at > end && a.t < end - SLACK_MS);
   expect(stale).toEqual([]);
@@ -120,25 +130,22 @@ async function expectSurvived({ ferry, seen }: Stream, end: number): Promise<voi
 }
 
 describe('ferry receive through an outage of the network', () => {
-  it('a 3 s outage (shorter than ICE notices): the backlog the reliable channel delivers is dropped', async () => {
+  it('a 3 s outage (shorter than ICE notices): the same link resumes, and the backlog it delivers is dropped', async () => {
     const run = await stream();
     const end = await outage(3000);
-    // Too short for ICE: no neutral report is promised here, only that the backlog is not replayed.
     await expect
-      .poll(() => run.seen.filter((a) => a.at > end).length, { timeout: 30_000 })
-      .toBeGreaterThan(50);
-    expect(run.seen.filter((a) => a.at > end && a.t < end - SLACK_MS)).toEqual([]);
-    await expect.poll(() => run.ferry.stderr.join('\n'), { timeout: 10_000 }).toMatch(/ \d+ stale dropped/);
-    expect(run.ferry.stdout.filter((line) => line.includes('"type":"device"'))).toHaveLength(1);
-    expect(run.ferry.stderr.join('\n')).not.toMatch(/removed|gone:|connection lost/);
+      .poll(() => run.ferry.stderr.join('\n'), { timeout: 20_000 })
+      .toMatch(/1 device\(s\), .* \d+ stale dropped/);
+    // Too short for ICE to say anything: no neutral report is promised, only that nothing stale comes.
+    await expectSurvived(run, end, stalled(run));
+    expect(run.ferry.stderr.join('\n')).not.toMatch(/link down/);
   });
 
-  it('an 8 s outage: ICE stalls, the button is released, the same link resumes with fresh reports', async () => {
+  it('an 8 s outage: the same link resumes with fresh reports; a stall ICE reports releases the button', async () => {
     const run = await stream();
     const end = await outage(8000);
-    expect(run.ferry.stderr.join('\n')).toMatch(/link stalled: no answer from the sharer; released 1 device/);
-    await expectSurvived(run, end);
-    expect(run.ferry.stderr.join('\n')).toMatch(/link answers again after \d+\.\d s/);
+    // ICE calls the link disconnected after 5 to 15 s without answers (libwebrtc): maybe within 8 s.
+    await expectSurvived(run, end, stalled(run));
     expect(run.ferry.stderr.join('\n')).not.toMatch(/link down/);
   });
 
@@ -149,8 +156,8 @@ describe('ferry receive through an outage of the network', () => {
     expect(stderr()).toMatch(/link down: .*keeping 1 device\(s\) for 60 s/);
     await expect.poll(stderr, { timeout: 60_000 }).toMatch(/resumed .*\(0458:0138\): the same device/);
     expect(stderr()).toMatch(/reconnected after \d+\.\d s \(outage 1\)/);
-    await expectSurvived(run, end);
-  });
+    await expectSurvived(run, end, true);
+  }, 120_000);
 
   it('an outage past --grace: the device is removed and the run exits 5', async () => {
     const run = await stream(['--grace', '3']);
@@ -172,7 +179,6 @@ describe('ferry receive while the sharer process is frozen', () => {
     await sleep(10_000);
     const end = Date.now();
     run.sharer.child.kill('SIGCONT');
-    expect(run.ferry.stderr.join('\n')).toMatch(/link stalled: no answer from the sharer; released 1 device/);
-    await expectSurvived(run, end);
+    await expectSurvived(run, end, stalled(run));
   });
 });

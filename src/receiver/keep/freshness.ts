@@ -13,7 +13,7 @@
 export class FreshnessFilter {
   /** Reports dropped as stale, over the filter's life. */
   dropped = 0;
-  private judgingNow = false;
+  private judging = false;
   private firstAt: number | undefined;
 
   constructor(
@@ -21,24 +21,29 @@ export class FreshnessFilter {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** True from a resume until the stream is live again. */
-  get judging(): boolean {
-    return this.judgingNow;
-  }
-
   /** The link came back: judge the next reports until the stream is live. */
   resume(): void {
-    this.judgingNow = true;
+    this.judging = true;
     this.firstAt = undefined;
   }
 
-  /** Whether to deliver a report stamped `timestampMs` (sharer's wall clock, ms). */
-  admit(timestampMs: number): boolean {
-    if (!this.judgingNow) return true;
+  /**
+   * Whether to deliver a report stamped `timestampMs` (sharer's wall clock, ms). `late`: the caller
+   * knows it came out of a backlog (far later than its link's best): it is dropped, and judging goes
+   * on from it, so a backlog that arrives over more than the bound is dropped whole.
+   */
+  admit(timestampMs: number, late = false): boolean {
     const now = this.now();
+    if (late) {
+      this.judging = true;
+      this.firstAt = now;
+      this.dropped += 1;
+      return false;
+    }
+    if (!this.judging) return true;
     this.firstAt ??= now;
     if (now - timestampMs <= this.freshMs || now - this.firstAt > this.freshMs) {
-      this.judgingNow = false;
+      this.judging = false;
       return true;
     }
     this.dropped += 1;

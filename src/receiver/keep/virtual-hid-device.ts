@@ -165,8 +165,7 @@ export class VirtualHidDevice implements RemoteHidDevice {
     this.source = source;
     this.bestLag = Number.POSITIVE_INFINITY;
     this.stopInput = source.onInput((reportId, data, timestampMs) => {
-      if (this.cameOutOfABacklog(timestampMs)) this.freshness.resume();
-      if (!this.freshness.admit(timestampMs)) return;
+      if (!this.freshness.admit(timestampMs, this.cameOutOfABacklog(timestampMs))) return;
       this.neutral.remember(reportId, data);
       for (const listener of this.inputListeners) listener(reportId, data, timestampMs);
     });
@@ -185,7 +184,7 @@ export class VirtualHidDevice implements RemoteHidDevice {
   private cameOutOfABacklog(timestampMs: number): boolean {
     const lag = this.now() - timestampMs;
     if (lag < this.bestLag) this.bestLag = lag;
-    return !this.freshness.judging && lag - this.bestLag > Math.max(BACKLOG_LAG_MS, this.options.freshMs);
+    return lag - this.bestLag > Math.max(BACKLOG_LAG_MS, this.options.freshMs);
   }
 
   /**
@@ -230,7 +229,7 @@ export class VirtualHidDevice implements RemoteHidDevice {
 
 const EMPTY = new Uint8Array(0);
 
-/** Later than the link's best by this much (or --fresh, if larger), a report is judged by its age. */
+/** Later than the link's best by this much (or --fresh, if larger), a report came out of a backlog. */
 const BACKLOG_LAG_MS = 1000;
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
