@@ -33,7 +33,7 @@ const PORT = 47_113;
 const SLACK_MS = 1000;
 
 let net: ImpairedNet;
-let serverUrl: string;
+let servers = 0;
 const cleanups: Array<() => unknown> = [];
 const perTest: Array<() => unknown> = [];
 
@@ -54,14 +54,23 @@ interface Stream {
 beforeAll(async () => {
   net = await createImpairedNet();
   await net.set(2, 0);
+});
+
+/**
+ * A `ferry serve` of its own for each test: with one server for the whole file, the 40 s outage's new
+ * link was not made within 100 s in 2 runs of 3 after the other tests (alone it was, 3 of 3); why is
+ * not known (docs/receiver.md).
+ */
+async function startServer(): Promise<string> {
+  const port = PORT + servers++;
   const server = startCommand('ip', [
     ...['netns', 'exec', net.receiverNs, process.execPath, BIN, 'serve'],
-    ...['--host', RECEIVER_ADDRESS, '--port', String(PORT)],
+    ...['--host', RECEIVER_ADDRESS, '--port', String(port)],
   ]);
-  cleanups.push(() => server.child.kill('SIGKILL'));
+  perTest.push(() => server.child.kill('SIGKILL'));
   await server.waitForLine((line) => line.startsWith('Ferry is running'));
-  serverUrl = `http://${RECEIVER_ADDRESS}:${PORT}`;
-});
+  return `http://${RECEIVER_ADDRESS}:${port}`;
+}
 
 afterEach(async () => {
   for (const cleanup of perTest.splice(0).reverse()) await cleanup();
@@ -75,7 +84,7 @@ afterAll(async () => {
 
 /** A sharer holding a button behind the wire, and `ferry receive --json` streaming it. */
 async function stream(args: string[] = []): Promise<Stream> {
-  const sharer = startNodeSharer(serverUrl, { device: MOUSE, holdMs: 10, netns: net.sharerNs });
+  const sharer = startNodeSharer(await startServer(), { device: MOUSE, holdMs: 10, netns: net.sharerNs });
   perTest.push(() => sharer.child.kill('SIGKILL'));
   const ferry = startFerryReceive([await sharer.link, '--json', '--stats', '1', ...args], {
     netns: net.receiverNs,
@@ -150,10 +159,9 @@ describe('ferry receive through an outage of the network', () => {
   });
 
   it('a 40 s outage (beyond ICE failing): the link is remade and the kept device resumes', async () => {
-    // The new link waits for the sharer's signaling socket, a TCP connection through the same wire:
-    // its retransmission timer backed off during the outage, so the sharer hears of the rejoined
-    // receiver 1 to 45 s after the network is back (measured). A longer grace than the default keeps
-    // that wait from removing the device; docs/receiver.md says so.
+    // The new link waits for the sharer's signaling socket, a TCP connection through the same wire
+    // that backed off during the outage; a longer grace than the default keeps a slow one from
+    // removing the device (docs/receiver.md, "A long outage waits for the signaling socket too").
     const run = await stream(['--grace', '120']);
     const end = await outage(40_000);
     const stderr = () => run.ferry.stderr.join('\n');
