@@ -63,6 +63,18 @@ export function followLinkLife(
         options.graceMs,
       );
   });
+  let stalledAt = 0;
+  session.on('link-stall', ({ stalled }) => {
+    if (!stalled) {
+      err(`ferry: link answers again after ${((Date.now() - stalledAt) / 1000).toFixed(1)} s (stalled)`);
+      return;
+    }
+    stalledAt = Date.now();
+    const released = keeper.stall();
+    err(
+      `ferry: link stalled: no answer from the sharer; released ${released} device(s), dropping what is older than ${options.freshMs} ms when it answers (--fresh)`,
+    );
+  });
   session.on('connected', () => {
     clearTimeout(graceTimer);
     graceTimer = undefined;

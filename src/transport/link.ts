@@ -27,6 +27,12 @@ export interface Link {
   onMessage(listener: (message: Uint8Array, channel: LinkChannel) => void): void;
   /** `failed` is true when the link broke (ICE or the data channel failed), false when an end closed it. */
   onClose(listener: (reason: string, failed: boolean) => void): void;
+  /**
+   * ICE lost the peer for now (`true`: 'disconnected', its checks unanswered for a few seconds; the link
+   * is not down yet and may come back with a backlog) or found it again (`false`). Links without ICE
+   * omit it.
+   */
+  onStall?(listener: (stalled: boolean) => void): void;
   close(): void;
   /** The network path in use (direct or relayed, RTT), once ICE has chosen one; links without ICE omit it. */
   path?(): Promise<LinkPath | undefined>;

@@ -108,6 +108,11 @@ interface ReceiverEvents {
    * stopped sharing on purpose (it said goodbye), 'lost' when it vanished or ICE failed.
    */
   'link-down': { reason: string; kind: 'closed' | 'lost' };
+  /**
+   * The paired link stalled (`stalled: true`: ICE disconnected, nothing arrives, but the link is not
+   * down and may deliver a backlog when the network comes back) or answers again (`false`).
+   */
+  'link-stall': { stalled: boolean };
   /** A sharer is in the session (we joined it, or it joined or came back); its link follows. */
   'sharer-joined': PeerInfo;
   /** `admit` refused an offered device; the sharer has been told. */
@@ -299,6 +304,9 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
       this.emit('auth-failed', { peerId, ...failure });
     });
     channel.on('closed', (reason) => this.channelEnded(channel, reason));
+    link.onStall?.((stalled) => {
+      if (this.channel === channel && channel.ready) this.emit('link-stall', { stalled });
+    });
     this.channel = channel;
     return channel;
   }

@@ -41,6 +41,8 @@ class SimplePeerLink implements SignaledLink {
   private failed = false;
   private early: Uint8Array[] = [];
   private readonly openListeners: Array<() => void> = [];
+  private stalled = false;
+  private readonly stallListeners: Array<(stalled: boolean) => void> = [];
 
   constructor(options: LinkOptions, wrtc: Wrtc | undefined) {
     this.peer = new SimplePeer({
@@ -58,7 +60,10 @@ class SimplePeerLink implements SignaledLink {
     else if (connection) this.openListeners.push(() => this.openUnreliable(connection));
     this.peer.on('connect', () => this.markOpen());
     this.peer.on('iceStateChange', (state: RTCIceConnectionState) => {
-      if (state === 'connected' || state === 'completed') this.watchChannelOpen();
+      if (state === 'connected' || state === 'completed') {
+        this.watchChannelOpen();
+        this.setStalled(false);
+      } else if (state === 'disconnected') this.setStalled(true);
     });
     this.peer.on('error', (error: Error) => {
       this.closeReason = error.message;
@@ -113,6 +118,16 @@ class SimplePeerLink implements SignaledLink {
       listener(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), 'reliable'),
     );
     this.unreliableListeners.push((data) => listener(data, 'unreliable'));
+  }
+
+  onStall(listener: (stalled: boolean) => void): void {
+    this.stallListeners.push(listener);
+  }
+
+  private setStalled(stalled: boolean): void {
+    if (this.stalled === stalled || this.current === 'closed') return;
+    this.stalled = stalled;
+    for (const listener of this.stallListeners) listener(stalled);
   }
 
   onClose(listener: (reason: string, failed: boolean) => void): void {

@@ -26,6 +26,8 @@ export interface NodeSharerOptions {
   holdMs?: number;
   /** Send this many reports stamped a second ago first, once a receiver is approved. */
   backlog?: number;
+  /** Run it inside this network namespace (`ip netns exec`), e.g. behind bench/impair's wire. */
+  netns?: string;
 }
 
 export function startNodeSharer(serverUrl: string, options: NodeSharerOptions = {}): NodeSharerProcess {
@@ -35,7 +37,11 @@ export function startNodeSharer(serverUrl: string, options: NodeSharerOptions = 
   if (options.join) args.push('--session', options.join.sessionId, '--secret', options.join.secret);
   if (options.holdMs !== undefined) args.push('--hold', String(options.holdMs));
   if (options.backlog !== undefined) args.push('--backlog', String(options.backlog));
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { stdio: 'pipe' });
+  const node = [process.execPath, '--import', 'tsx', MAIN, ...args];
+  const child =
+    options.netns === undefined
+      ? spawn(node[0]!, node.slice(1), { stdio: 'pipe' })
+      : spawn('ip', ['netns', 'exec', options.netns, ...node], { stdio: 'pipe' });
   const lines: string[] = [];
   const stderr: string[] = [];
   createInterface({ input: child.stderr }).on('line', (line) => stderr.push(line));

@@ -109,6 +109,20 @@ export class DeviceKeeper {
     return this.keptCount;
   }
 
+  /**
+   * The link stalled but is not down: attached HID devices let go of what they held and drop the backlog
+   * older than --fresh that the link delivers when it answers again. Returns how many.
+   */
+  stall(): number {
+    let stalled = 0;
+    for (const device of this.devices)
+      if (device instanceof VirtualHidDevice && device.attached) {
+        device.stall();
+        stalled += 1;
+      }
+    return stalled;
+  }
+
   /** Removes every device (the run ends): each leaves the sinks before they close. */
   removeAll(why: string): void {
     for (const device of [...this.devices]) {

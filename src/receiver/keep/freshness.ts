@@ -27,10 +27,20 @@ export class FreshnessFilter {
     this.firstAt = undefined;
   }
 
-  /** Whether to deliver a report stamped `timestampMs` (sharer's wall clock, ms). */
-  admit(timestampMs: number): boolean {
-    if (!this.judging) return true;
+  /**
+   * Whether to deliver a report stamped `timestampMs` (sharer's wall clock, ms). `late`: the caller
+   * knows it came out of a backlog (far later than its link's best): it is dropped, and judging goes
+   * on from it, so a backlog that arrives over more than the bound is dropped whole.
+   */
+  admit(timestampMs: number, late = false): boolean {
     const now = this.now();
+    if (late) {
+      this.judging = true;
+      this.firstAt = now;
+      this.dropped += 1;
+      return false;
+    }
+    if (!this.judging) return true;
     this.firstAt ??= now;
     if (now - timestampMs <= this.freshMs || now - this.firstAt > this.freshMs) {
       this.judging = false;

@@ -43,6 +43,8 @@ export class VirtualHidDevice implements RemoteHidDevice {
   private readonly waiting = new Set<() => void>();
   private readonly neutral: NeutralReports;
   private readonly now: () => number;
+  /** The smallest (arrival − stamp) on the current source: the clocks' offset plus the best delay. */
+  private bestLag = Number.POSITIVE_INFINITY;
   removed = false;
 
   constructor(
@@ -92,6 +94,21 @@ export class VirtualHidDevice implements RemoteHidDevice {
     if (this.source === undefined) return;
     this.stopInput?.();
     this.source = undefined;
+    this.release();
+  }
+
+  /**
+   * The link stalled (the network went away, the link is not down yet): let go of everything held, and
+   * judge what comes next by its age, since a reliable channel delivers what queued behind the stall.
+   */
+  stall(): void {
+    if (this.source === undefined) return;
+    this.freshness.resume();
+    this.release();
+  }
+
+  /** One neutral report per input report id seen: nothing stays pressed or keeps moving. */
+  private release(): void {
     const at = this.now();
     for (const { reportId, data } of this.neutral.reports()) {
       this.neutral.remember(reportId, data);
@@ -149,8 +166,9 @@ export class VirtualHidDevice implements RemoteHidDevice {
   private connect(source: RemoteDevice): void {
     this.stopInput?.();
     this.source = source;
+    this.bestLag = Number.POSITIVE_INFINITY;
     this.stopInput = source.onInput((reportId, data, timestampMs) => {
-      if (!this.freshness.admit(timestampMs)) return;
+      if (!this.freshness.admit(timestampMs, this.cameOutOfABacklog(timestampMs))) return;
       this.neutral.remember(reportId, data);
       for (const listener of this.inputListeners) listener(reportId, data, timestampMs);
     });
@@ -159,6 +177,17 @@ export class VirtualHidDevice implements RemoteHidDevice {
       // was removed by the sharer (DEVICE_GONE) or the session ended: the owner decides.
       if (this.source === source) this.sourceGone(source.goneReason === 'swapped');
     });
+  }
+
+  /**
+   * A report far later than the best its link has done came out of a backlog: the network stalled
+   * for less than ICE needs to notice (a few seconds), and the reliable channel is now delivering what
+   * queued behind it. Relative to the link's own best, so it holds whatever the two clocks say.
+   */
+  private cameOutOfABacklog(timestampMs: number): boolean {
+    const lag = this.now() - timestampMs;
+    if (lag < this.bestLag) this.bestLag = lag;
+    return lag - this.bestLag > Math.max(BACKLOG_LAG_MS, this.options.freshMs);
   }
 
   /**
@@ -202,6 +231,9 @@ export class VirtualHidDevice implements RemoteHidDevice {
 }
 
 const EMPTY = new Uint8Array(0);
+
+/** Later than the link's best by this much (or --fresh, if larger), a report came out of a backlog. */
+const BACKLOG_LAG_MS = 1000;
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((byte, i) => byte === b[i]);

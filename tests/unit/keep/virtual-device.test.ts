@@ -261,4 +261,51 @@ describe('VirtualHidDevice and DeviceKeeper', () => {
     expect(devices.take(linkDevice().device)).toEqual({ device, resumed: true, swapped: false });
     expect(removed).toEqual([]);
   });
+
+  it('a stalled link releases what is held and drops the backlog it then delivers, keeping the device', () => {
+    const devices = keeper();
+    const link = linkDevice();
+    const { device } = devices.take(link.device);
+    const inputs: string[] = [];
+    device.onInput((reportId, data) => inputs.push(`${reportId}:${[...data].join(',')}`));
+    link.device.deliverInput(1, fromHex('08010000ffff00'), Date.now());
+    expect(devices.stall()).toBe(1);
+    expect(inputs.at(-1)).toBe('1:0,0,0,0,0,0,0');
+    vi.advanceTimersByTime(5000);
+    for (let i = 0; i < 5; i++) link.device.deliverInput(1, fromHex('08010000ffff00'), Date.now() - 4000);
+    link.device.deliverInput(1, fromHex('01020000000000'), Date.now());
+    expect(inputs).toEqual(['1:8,1,0,0,255,255,0', '1:0,0,0,0,0,0,0', '1:1,2,0,0,0,0,0']);
+    expect(device.staleDropped).toBe(5);
+    expect(devices.keptCount).toBe(0);
+    expect(device.attached).toBe(true);
+  });
+
+  it('a backlog far later than the link has been is dropped even when nothing said the link stalled', () => {
+    const devices = keeper();
+    const link = linkDevice();
+    const { device } = devices.take(link.device);
+    const delivered: number[] = [];
+    device.onInput((_id, _data, timestampMs) => delivered.push(timestampMs));
+    const stamps = [Date.now()];
+    link.device.deliverInput(1, fromHex('01000000000000'), stamps[0]!);
+    vi.advanceTimersByTime(3000);
+    for (let i = 1; i <= 3; i++) link.device.deliverInput(1, fromHex('01000000000000'), stamps[0]! + i * 10);
+    link.device.deliverInput(1, fromHex('01000000000000'), Date.now());
+    expect(delivered).toEqual([stamps[0], Date.now()]);
+    expect(device.staleDropped).toBe(3);
+  });
+
+  it('a sharer whose clock is far off is judged against its own link, so none of its reports is dropped', () => {
+    const devices = keeper();
+    const link = linkDevice();
+    const { device } = devices.take(link.device);
+    let delivered = 0;
+    device.onInput(() => delivered++);
+    for (let i = 0; i < 20; i++) {
+      link.device.deliverInput(1, fromHex('01000000000000'), Date.now() - 30_000);
+      vi.advanceTimersByTime(10);
+    }
+    expect(delivered).toBe(20);
+    expect(device.staleDropped).toBe(0);
+  });
 });

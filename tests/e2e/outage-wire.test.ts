@@ -1,0 +1,196 @@
+/**
+ * Issue 13 through the network, not a killed process: a Node sharer in one network namespace streams a
+ * corpus mouse (a button held, 100 reports/s) to the real `ferry receive` (log sink, --json) in the
+ * other, through bench/impair's userspace wire (tests/e2e/impair-wire.test.ts checks the wire), with
+ * the signaling server (`ferry serve`) on the receiver's side. The wire then drops everything for a
+ * while, or the sharer is frozen with SIGSTOP. What must hold (docs/receiver.md, "When the link goes
+ * down"): the device is never removed within the grace (one device line, no "removed"), the held
+ * button is released while the sharer is unreachable (a neutral report is the last thing before the
+ * network comes back), reports resume, and nothing stamped before the outage ended is delivered after
+ * it (no burst of stale motion). Past --grace the device is removed and the run exits 5.
+ *
+ * Stale is judged by the reports' own stamps (the sharer's wall clock, the same clock as this process's
+ * on one machine) against when the outage ended, with half a second of slack for the wire's start; no
+ * timing is asserted.
+ */
+import { dirname, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createImpairedNet, type ImpairedNet, RECEIVER_ADDRESS } from '../../bench/impair/netns.ts';
+import { EXIT_CODES } from '../../src/receiver/receive.ts';
+import { type FerryProcess, startCommand, startFerryReceive } from '../support/ferry-process.ts';
+import { type NodeSharerProcess, startNodeSharer } from '../support/node-sharer.ts';
+
+const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../src/cli/bin.js');
+const MOUSE = 'genius-gila-mouse-if0';
+const PORT = 47_113;
+/**
+ * A report stamped this long before the outage ended and delivered after it came out of a backlog (the
+ * receiver drops reports later than their link's best by over a second, and judges by --fresh the
+ * ones that follow a stall).
+ */
+const SLACK_MS = 1000;
+
+let net: ImpairedNet;
+let servers = 0;
+const cleanups: Array<() => unknown> = [];
+const perTest: Array<() => unknown> = [];
+
+interface Arrival {
+  /** When this process read the line (ms, wall clock). */
+  at: number;
+  /** The report's stamp: the sharer's wall clock, or the receiver's for a neutral report. */
+  t: number;
+  data: string;
+}
+
+interface Stream {
+  sharer: NodeSharerProcess;
+  ferry: FerryProcess;
+  seen: Arrival[];
+}
+
+beforeAll(async () => {
+  net = await createImpairedNet();
+  await net.set(2, 0);
+});
+
+/**
+ * A `ferry serve` of its own for each test: with one server for the whole file, the 40 s outage's new
+ * link was not made within 100 s in 2 runs of 3 after the other tests (alone it was, 3 of 3); why is
+ * not known (docs/receiver.md).
+ */
+async function startServer(): Promise<string> {
+  const port = PORT + servers++;
+  const server = startCommand('ip', [
+    ...['netns', 'exec', net.receiverNs, process.execPath, BIN, 'serve'],
+    ...['--host', RECEIVER_ADDRESS, '--port', String(port)],
+  ]);
+  perTest.push(() => server.child.kill('SIGKILL'));
+  await server.waitForLine((line) => line.startsWith('Ferry is running'));
+  return `http://${RECEIVER_ADDRESS}:${port}`;
+}
+
+afterEach(async () => {
+  for (const cleanup of perTest.splice(0).reverse()) await cleanup();
+  await net.outage(0);
+});
+
+afterAll(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  await net?.close();
+});
+
+/** A sharer holding a button behind the wire, and `ferry receive --json` streaming it. */
+async function stream(args: string[] = []): Promise<Stream> {
+  const sharer = startNodeSharer(await startServer(), { device: MOUSE, holdMs: 10, netns: net.sharerNs });
+  perTest.push(() => sharer.child.kill('SIGKILL'));
+  const ferry = startFerryReceive([await sharer.link, '--json', '--stats', '1', ...args], {
+    netns: net.receiverNs,
+  });
+  perTest.push(() => ferry.child.kill('SIGKILL'));
+  const seen: Arrival[] = [];
+  createInterface({ input: ferry.child.stdout }).on('line', (line) => {
+    const at = Date.now();
+    const parsed = JSON.parse(line) as { type: string; t: number; data: string };
+    if (parsed.type === 'input') seen.push({ at, t: parsed.t, data: parsed.data });
+  });
+  await expect.poll(() => seen.length, { timeout: 30_000 }).toBeGreaterThan(50);
+  return { sharer, ferry, seen };
+}
+
+/** Whether the receiver said the link stalled (ICE disconnected): then it must have let go. */
+const stalled = ({ ferry }: Stream) =>
+  ferry.stderr.some((line) => /link stalled: no answer from the sharer; released 1 device/.test(line));
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+const isNeutral = (arrival: Arrival) => /^0+$/.test(arrival.data);
+
+/** Drops everything both ways for `ms`; resolves when it ends, with when it ended. */
+async function outage(ms: number): Promise<number> {
+  const start = Date.now();
+  await net.outage(ms);
+  await sleep(ms);
+  return start + ms;
+}
+
+/**
+ * The device outlived the outage that ended at `end`: kept, resumed, nothing stale delivered after it;
+ * with `released`, the held button was let go while the sharer was unreachable.
+ */
+async function expectSurvived({ ferry, seen }: Stream, end: number, released: boolean): Promise<void> {
+  await expect
+    .poll(() => seen.filter((a) => a.at > end && !isNeutral(a)).length, { timeout: 60_000 })
+    .toBeGreaterThan(50);
+  const devices = ferry.stdout.filter((line) => (JSON.parse(line) as { type: string }).type === 'device');
+  expect(devices).toHaveLength(1);
+  expect(ferry.stderr.join('\n')).not.toMatch(/removed|gone:|connection lost/);
+  // While the sharer was unreachable the held button was let go: the last report before the network
+  // came back is a neutral one (the mouse's every report before it had the button down).
+  const before = seen.filter((a) => a.at <= end);
+  expect(before.filter((a) => !isNeutral(a)).length).toBeGreaterThan(50);
+  if (released) expect(isNeutral(before.at(-1)!)).toBe(true);
+  // No burst of stale motion: nothing stamped before the outage ended is delivered after it.
+  const stale = seen.filter((a) => a.at > end && a.t < end - SLACK_MS);
+  expect(stale).toEqual([]);
+  expect(ferry.child.exitCode).toBeNull();
+  ferry.child.kill('SIGINT');
+  expect(await ferry.exited).toBe(EXIT_CODES.ended);
+}
+
+describe('ferry receive through an outage of the network', () => {
+  it('a 3 s outage (shorter than ICE notices): the same link resumes, and the backlog it delivers is dropped', async () => {
+    const run = await stream();
+    const end = await outage(3000);
+    await expect
+      .poll(() => run.ferry.stderr.join('\n'), { timeout: 20_000 })
+      .toMatch(/1 device\(s\), .* \d+ stale dropped/);
+    // Too short for ICE to say anything: no neutral report is promised, only that nothing stale comes.
+    await expectSurvived(run, end, stalled(run));
+    expect(run.ferry.stderr.join('\n')).not.toMatch(/link down/);
+  });
+
+  it('an 8 s outage: the same link resumes with fresh reports; a stall ICE reports releases the button', async () => {
+    const run = await stream();
+    const end = await outage(8000);
+    // ICE calls the link disconnected after 5 to 15 s without answers (libwebrtc): maybe within 8 s.
+    await expectSurvived(run, end, stalled(run));
+    expect(run.ferry.stderr.join('\n')).not.toMatch(/link down/);
+  });
+
+  it('a 40 s outage (beyond ICE failing): the link is remade and the kept device resumes', async () => {
+    // The new link waits for the sharer's signaling socket, a TCP connection through the same wire
+    // that backed off during the outage; a longer grace than the default keeps a slow one from
+    // removing the device (docs/receiver.md, "A long outage waits for the signaling socket too").
+    const run = await stream(['--grace', '120']);
+    const end = await outage(40_000);
+    const stderr = () => run.ferry.stderr.join('\n');
+    expect(stderr()).toMatch(/link down: .*keeping 1 device\(s\) for 120 s/);
+    await expect.poll(stderr, { timeout: 100_000 }).toMatch(/resumed .*\(0458:0138\): the same device/);
+    expect(stderr()).toMatch(/reconnected after \d+\.\d s \(outage 1\)/);
+    await expectSurvived(run, end, true);
+  }, 200_000);
+
+  it('an outage past --grace: the device is removed and the run exits 5', async () => {
+    const run = await stream(['--grace', '3']);
+    await net.outage(60_000); // ended by afterEach
+    expect(await run.ferry.exited).toBe(EXIT_CODES.gone);
+    const stderr = run.ferry.stderr.join('\n');
+    expect(stderr).toMatch(/link down: .*keeping 1 device\(s\) for 3 s/);
+    expect(stderr).toMatch(/removed .*\(0458:0138\): no sharer brought it back within 3 s \(--grace\)/);
+    expect(stderr).toMatch(/ferry: gone: the sharer did not come back within 3 s \(--grace\)/);
+    expect(run.ferry.stdout.filter((line) => line.includes('"type":"device"'))).toHaveLength(1);
+  });
+});
+
+describe('ferry receive while the sharer process is frozen', () => {
+  it('SIGSTOP for 10 s, then SIGCONT: the device is kept and resumes with fresh reports', async () => {
+    const run = await stream();
+    run.sharer.child.kill('SIGSTOP');
+    perTest.push(() => run.sharer.child.kill('SIGCONT'));
+    await sleep(10_000);
+    const end = Date.now();
+    run.sharer.child.kill('SIGCONT');
+    await expectSurvived(run, end, stalled(run));
+  });
+});
