@@ -182,16 +182,8 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
   async resume(
     session: Omit<SignalingMembership, 'nameplate'> & { nameplate?: string },
   ): Promise<ResumedMessage> {
-    const { sessionId, peerId, role, name, nameplate } = session;
-    const message = {
-      type: 'resume',
-      sessionId,
-      peerId,
-      role,
-      name,
-      ...(nameplate ? { nameplate } : {}),
-    } as const;
-    const resumed = expectReply(await this.request(message), 'resumed');
+    const { sessionId, role, name } = session;
+    const resumed = expectReply(await this.request(resumeMessage(session)), 'resumed');
     this.enter({ sessionId, peerId: resumed.peerId, role, name }, resumed.nameplate, resumed.peers);
     return resumed;
   }
@@ -428,16 +420,7 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
       await this.open();
       const membership = this.membership;
       if (membership !== undefined) {
-        const { sessionId, peerId, role, name, nameplate } = membership;
-        const message = {
-          type: 'resume',
-          sessionId,
-          peerId,
-          role,
-          name,
-          ...(nameplate ? { nameplate } : {}),
-        } as const;
-        const resumed = expectReply(await this.exchange(message), 'resumed');
+        const resumed = expectReply(await this.exchange(resumeMessage(membership)), 'resumed');
         // Left while the resume was out: leave again, now that the server knows us.
         if (this.membership === undefined) this.send({ type: 'leave' });
         else this.rejoined(membership, resumed);
@@ -492,4 +475,10 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     for (const waiter of this.waiters.splice(0)) waiter.reject(error);
     this.emit('close', { code, reason });
   }
+}
+
+/** The `resume` request for a membership (the nameplate only when there is one to keep). */
+function resumeMessage(session: Omit<SignalingMembership, 'nameplate'> & { nameplate?: string }) {
+  const { sessionId, peerId, role, name, nameplate } = session;
+  return { type: 'resume', sessionId, peerId, role, name, ...(nameplate ? { nameplate } : {}) } as const;
 }
