@@ -98,6 +98,23 @@ async function drained(session: SharerSession): Promise<void> {
 }
 
 /**
+ * One line when the signaling server goes out of reach and one when the session is resumed there, so a
+ * person (or a script) knows when a receiver can join again; links already open do not need it.
+ */
+function sayServerOutages(signaling: ReturnType<typeof nodeSignaling>, err: (line: string) => void): void {
+  let down = false;
+  signaling.on('reconnecting', () => {
+    if (down) return;
+    down = true;
+    err('ferry: the signaling server is out of reach; retrying (open links keep working)');
+  });
+  signaling.on('resumed', () => {
+    down = false;
+    err('ferry: back on the signaling server: the session is resumed');
+  });
+}
+
+/**
  * `ferry share`: shares `source` as the share page does (same frames, pipeline, authentication and
  * approval), joining a waiting receiver's session or creating one and printing its link, code and QR
  * code. The device starts playing when the first receiver is approved; when it ends the share ends
@@ -123,6 +140,7 @@ export async function share(options: ShareOptions, stop: AbortSignal): Promise<S
     anyonePermission: options.permission,
   });
   session.addDevice(options.source);
+  sayServerOutages(signaling, options.err);
 
   return new Promise<ShareResult>((resolve) => {
     let settled = false;

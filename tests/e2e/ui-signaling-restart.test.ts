@@ -122,7 +122,10 @@ describe('web app: the signaling server restarts mid-share', () => {
       first.ferry.child.kill('SIGKILL');
       await first.ferry.exited;
       await serve(port);
-      // Only a sharer that resumed its session makes this link work on a server that lost every session.
+      // Only a sharer that resumed its session makes this link work on a server that lost every session;
+      // it says when it has (its backoff may take seconds on a loaded machine).
+      await sharer.waitForErrLine((line) => line.includes('the signaling server is out of reach'), 30_000);
+      await sharer.waitForErrLine((line) => line.includes('the session is resumed'), 30_000);
       const receiver = await open(link, false);
       await expect
         .poll(() => receiver.page.getByTestId('receive-state').getAttribute('data-phase'), {
