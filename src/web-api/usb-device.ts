@@ -1,4 +1,5 @@
 import {
+  bcd,
   configurationShape,
   ChromeUsbMessage as Message,
   PROTECTED_INTERFACE_CLASSES,
@@ -13,7 +14,6 @@ const RECIPIENTS = { device: 0, interface: 1, endpoint: 2, other: 3 } as const;
 const TRANSFER_ERROR = 'A transfer error has occurred.';
 const NOT_ALLOWED = "The transfer was not allowed. The sharer's grant to this page does not allow it.";
 
-const bcd = (value: number) => [value >> 8, (value >> 4) & 0x0f, value & 0x0f] as const;
 const dataView = (bytes: Uint8Array) => new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
 /**

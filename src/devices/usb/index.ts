@@ -10,7 +10,7 @@ export {
   gadgetZeroDescriptors,
 } from './simulated/gadget-zero-descriptors.ts';
 export { SimulatedUsbDevice, type SimulatedUsbDeviceOptions } from './simulated/simulated-usb-device.ts';
-export { configurationShape, type InterfaceState } from './simulated/webusb-shape.ts';
+export { bcd, configurationShape, type InterfaceState } from './simulated/webusb-shape.ts';
 export { type FunctionResult, TransferAborted, type UsbFunctionModel } from './usb-function.ts';
 export {
   DEFAULT_MAX_IN_FLIGHT,

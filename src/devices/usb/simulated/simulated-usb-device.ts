@@ -8,7 +8,7 @@ import { UsbDescriptorSet, type UsbSetup } from '../../../protocol/index.ts';
 import { type FunctionResult, TransferAborted, type UsbFunctionModel } from '../usb-function.ts';
 import { domError, ChromeUsbMessage as Message, PROTECTED_INTERFACE_CLASSES } from './chrome-usb-rules.ts';
 import { GadgetZero } from './gadget-zero.ts';
-import { configurationShape } from './webusb-shape.ts';
+import { bcd, configurationShape } from './webusb-shape.ts';
 
 const REQUEST_TYPES = { standard: 0x00, class: 0x20, vendor: 0x40 } as const;
 const RECIPIENTS = { device: 0, interface: 1, endpoint: 2, other: 3 } as const;
@@ -18,8 +18,6 @@ export interface SimulatedUsbDeviceOptions {
   readonly protectedClasses?: ReadonlySet<number>;
   readonly serialNumber?: string;
 }
-
-const bcd = (value: number) => [value >> 8, (value >> 4) & 0x0f, value & 0x0f] as const;
 
 export class SimulatedUsbDevice implements USBDevice {
   readonly usbVersionMajor: number;

@@ -1,6 +1,9 @@
 /** WebUSB's USBConfiguration / USBInterface / USBAlternateInterface / USBEndpoint objects from descriptors. */
 import type { UsbAlternateInfo, UsbConfigurationInfo, UsbDescriptorSet } from '../../../protocol/index.ts';
 
+/** A bcdUSB / bcdDevice value as WebUSB's major, minor and subminor version fields. */
+export const bcd = (value: number) => [value >> 8, (value >> 4) & 0x0f, value & 0x0f] as const;
+
 /** The live state a USBInterface reflects (`claimed`, `alternate`). */
 export interface InterfaceState {
   isClaimed(configurationValue: number, interfaceNumber: number): boolean;
