@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import wrtc from '@roamhq/wrtc';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createFerryServer } from '../../signaling/index.ts';
 import { SimulatedHidDevice, WebHidSource } from '../../src/devices/index.ts';
@@ -23,6 +23,7 @@ import {
   simplePeerLinks,
   type WebSocketConstructor,
 } from '../../src/transport/index.ts';
+import { cleanupAfterEach } from '../support/cleanups.ts';
 import { loadCorpusDevice } from '../support/corpus.ts';
 import { type FerryProcess, startFerryReceive } from '../support/ferry-process.ts';
 import { readCapture } from '../support/pcapng-reader.ts';
@@ -32,26 +33,23 @@ import { TestSocket } from '../unit/sinks/usb-test-socket.ts';
 import { importDevice, readRetSubmit, submitRequest } from '../unit/sinks/usbip-test-client.ts';
 
 const SECRET = 'C'.repeat(22);
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const defer = cleanupAfterEach();
 
 function receiveProcess(args: string[]): FerryProcess {
   const ferry = startFerryReceive(args);
-  cleanups.push(() => ferry.child.kill('SIGKILL'));
+  defer(() => ferry.child.kill('SIGKILL'));
   return ferry;
 }
 
 function scratchFile(name: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'ferry-capture-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  defer(() => rmSync(dir, { recursive: true, force: true }));
   return join(dir, name);
 }
 
 async function sharer(add: (sharer: SharerSession) => Promise<void>) {
   const server = await createFerryServer({ port: 0 });
-  cleanups.push(() => server.close());
+  defer(() => server.close());
   const signaling = new SignalingClient(WebSocket as unknown as WebSocketConstructor);
   await signaling.connect(`ws://localhost:${server.port}/signal`);
   const session = new SharerSession({
@@ -63,7 +61,7 @@ async function sharer(add: (sharer: SharerSession) => Promise<void>) {
     approval: 'anyone',
     anyonePermission: 'full',
   });
-  cleanups.push(() => session.close());
+  defer(() => session.close());
   await add(session);
   const { sessionId } = await session.host();
   return { session, link: `http://localhost:${server.port}/s/${sessionId}#${SECRET}` };
@@ -91,7 +89,7 @@ const payloadOf = (file: string, frame: number) => [
 /** A SET_REPORT then a GET_REPORT, as a host's HID driver would send them over USB/IP. */
 async function hostReportRequests(port: number, output: Uint8Array, feature: Uint8Array) {
   const socket = await TestSocket.open(port);
-  cleanups.push(() => socket.destroy());
+  defer(() => socket.destroy());
   expect((await importDevice(socket, '1-1')).op.status).toBe(0);
   const setReport = (seqnum: number, type: number, framed: Uint8Array) =>
     submitRequest({
@@ -233,7 +231,7 @@ describe('ferry receive --capture', () => {
   it('a generic USB device: tshark decodes its descriptors, the host SET_CONFIGURATION and bulk data', async () => {
     const { link } = await sharer(async (s) => {
       const source = await WebUsbSource.open(new SimulatedUsbDevice());
-      cleanups.push(() => source.close());
+      defer(() => source.close());
       s.addUsbDevice(source);
     });
     const { ferry, file } = captureReceiver(link, 'gadget-zero.pcapng');

@@ -9,13 +9,14 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createFerryServer, type FerryServer } from '../../signaling/index.ts';
 import { WebHidSource } from '../../src/devices/index.ts';
 import { SimulatedUsbDevice, WebUsbSource } from '../../src/devices/usb/index.ts';
 import { decodeReport, parseReportDescriptor } from '../../src/hid/index.ts';
 import { EXIT_CODES } from '../../src/receiver/receive.ts';
 import { SharerSession } from '../../src/transport/index.ts';
+import { cleanupAfterEach } from '../support/cleanups.ts';
 import { hexToBytes, loadCorpusDevice } from '../support/corpus.ts';
 import { type FerryProcess, startFerryReceive } from '../support/ferry-process.ts';
 import { connectSignaling, nodeLinks, simulatedCorpusDevice } from '../support/node-peers.ts';
@@ -30,26 +31,23 @@ import { usbipLoopback } from '../support/usbip-loopback.ts';
 const USBIP = '/usr/sbin/usbip';
 const MOUSE = 'genius-gila-mouse-if0';
 const execFileAsync = promisify(execFile);
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const defer = cleanupAfterEach();
 
 async function server(): Promise<FerryServer> {
   const started = await createFerryServer({ port: 0 });
-  cleanups.push(() => started.close());
+  defer(() => started.close());
   return started;
 }
 
 function sharerProcess(url: string, options: NodeSharerOptions = {}): NodeSharerProcess {
   const sharer = startNodeSharer(url, options);
-  cleanups.push(() => sharer.child.kill('SIGKILL'));
+  defer(() => sharer.child.kill('SIGKILL'));
   return sharer;
 }
 
 function receiveProcess(args: string[]): FerryProcess {
   const ferry = startFerryReceive(args);
-  cleanups.push(() => ferry.child.kill('SIGKILL'));
+  defer(() => ferry.child.kill('SIGKILL'));
   return ferry;
 }
 
@@ -223,10 +221,10 @@ async function inProcessSharer(
     auth: { link: secret },
     approval: 'anyone',
   });
-  cleanups.push(() => sharer.close());
+  defer(() => sharer.close());
   if (kind === 'usb') {
     const source = await WebUsbSource.open(new SimulatedUsbDevice());
-    cleanups.push(() => source.close());
+    defer(() => source.close());
     sharer.addUsbDevice(source);
     return sharer;
   }

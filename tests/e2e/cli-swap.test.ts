@@ -9,11 +9,12 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createFerryServer } from '../../signaling/index.ts';
 import { SimulatedUsbDevice, WebUsbSource } from '../../src/devices/usb/index.ts';
 import { EXIT_CODES } from '../../src/receiver/receive.ts';
 import { SharerSession } from '../../src/transport/index.ts';
+import { cleanupAfterEach } from '../support/cleanups.ts';
 import { type FerryProcess, startFerryReceive } from '../support/ferry-process.ts';
 import { connectSignaling, nodeLinks } from '../support/node-peers.ts';
 import { type NodeSharerProcess, startNodeSharer } from '../support/node-sharer.ts';
@@ -24,10 +25,7 @@ const PAD = 'sony-dualshock3-usb';
 const MOUSE = 'genius-gila-mouse-if0';
 const EXPORTED = /usbip: exported (\S+) on 127\.0\.0\.1:(\d+)/;
 const execFileAsync = promisify(execFile);
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const defer = cleanupAfterEach();
 
 /** A hosted share of `device` (its held buttons played every 20 ms) and a receiver with log+usbip. */
 async function shareAndReceive(device: string): Promise<{
@@ -38,12 +36,12 @@ async function shareAndReceive(device: string): Promise<{
 }> {
   if (!existsSync(USBIP)) throw new Error(`${USBIP} is missing: apt-get install usbip`);
   const server = await createFerryServer({ port: 0 });
-  cleanups.push(() => server.close());
+  defer(() => server.close());
   const sharer = startNodeSharer(server.url, { device, holdMs: 20 });
-  cleanups.push(() => sharer.child.kill('SIGKILL'));
+  defer(() => sharer.child.kill('SIGKILL'));
   const args = [await sharer.link, '--json', '--sink', 'log', '--sink', 'usbip', '--usbip-port', '0'];
   const ferry = startFerryReceive(args);
-  cleanups.push(() => ferry.child.kill('SIGKILL'));
+  defer(() => ferry.child.kill('SIGKILL'));
   const [, busId, port] = (await stderrMatching(ferry, EXPORTED)).match(EXPORTED)!;
   const list = async () =>
     (await execFileAsync(USBIP, ['--tcp-port', String(port), 'list', '-r', '127.0.0.1'])).stdout;
@@ -112,7 +110,7 @@ describe('ferry receive when the sharer swaps a device', () => {
   it('a generic USB device swapped for another Gadget Zero keeps its export: same bus id, bulk loopback', async () => {
     if (!existsSync(USBIP)) throw new Error(`${USBIP} is missing: apt-get install usbip`);
     const server = await createFerryServer({ port: 0 });
-    cleanups.push(() => server.close());
+    defer(() => server.close());
     const secret = 'W'.repeat(22);
     const sharer = new SharerSession({
       signaling: await connectSignaling(server.url),
@@ -122,7 +120,7 @@ describe('ferry receive when the sharer swaps a device', () => {
       auth: { link: secret },
       approval: 'anyone',
     });
-    cleanups.push(() => sharer.close());
+    defer(() => sharer.close());
     const first = await WebUsbSource.open(new SimulatedUsbDevice());
     const index = sharer.addUsbDevice(first);
     const { sessionId } = await sharer.host();
@@ -133,11 +131,11 @@ describe('ferry receive when the sharer swaps a device', () => {
       '--usbip-port',
       '0',
     ]);
-    cleanups.push(() => ferry.child.kill('SIGKILL'));
+    defer(() => ferry.child.kill('SIGKILL'));
     const [, busId, port] = (await stderrMatching(ferry, EXPORTED)).match(EXPORTED)!;
 
     const next = await WebUsbSource.open(new SimulatedUsbDevice());
-    cleanups.push(() => next.close());
+    defer(() => next.close());
     sharer.replaceUsbDevice(index, next);
     await first.close();
     await stderrMatching(
