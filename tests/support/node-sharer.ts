@@ -34,7 +34,8 @@ export function startNodeSharer(serverUrl: string, options: NodeSharerOptions = 
   const args = [serverUrl];
   if (options.device) args.push('--device', options.device);
   if (options.ids) args.push('--ids', options.ids);
-  if (options.join) args.push('--session', options.join.sessionId, '--secret', options.join.secret);
+  // With '=': a base64url id or secret may begin with '-', which parseArgs would take for an option.
+  if (options.join) args.push(`--session=${options.join.sessionId}`, `--secret=${options.join.secret}`);
   if (options.holdMs !== undefined) args.push('--hold', String(options.holdMs));
   if (options.backlog !== undefined) args.push('--backlog', String(options.backlog));
   const node = [process.execPath, '--import', 'tsx', MAIN, ...args];
