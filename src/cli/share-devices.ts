@@ -34,7 +34,7 @@ async function chosenDevices(selectors: readonly string[]): Promise<DeviceInfo[]
   } catch (error) {
     if (!(error instanceof ShareSelectorError)) throw error;
     // A backend that could not load may hold the missing device: say so.
-    const why = problems.length > 0 ? ` (${problems.join('; ')})` : '';
+    const why = problems.map((problem) => `; ${problem}`).join('');
     fail(EXIT_CODES.usage, `${error.message}${why}`);
   }
 }

@@ -17,8 +17,14 @@ const ferry = (args: string[]): FerryProcess => killedAfter(defer, startFerry(ar
 const BIN = 'src/cli/bin.js';
 const WATCH_NATIVE = './tests/support/native-load-register.mjs';
 /** `ferry <args>` with a resolve hook that says on stderr when node-hid or usb is loaded. */
-const watched = (args: string[]): FerryProcess =>
-  killedAfter(defer, startCommand(process.execPath, ['--import', WATCH_NATIVE, BIN, ...args]));
+const watched = (args: string[], unloadable?: 'node-hid' | 'usb'): FerryProcess =>
+  killedAfter(
+    defer,
+    startCommand(process.execPath, ['--import', WATCH_NATIVE, BIN, ...args], {
+      env: unloadable === undefined ? {} : { FERRY_TEST_UNLOADABLE: unloadable },
+    }),
+  );
+const errors = (process: FerryProcess) => process.stderr.filter((line) => !line.startsWith('native addon'));
 
 const LINK = `http://localhost:8080/r/${'A'.repeat(22)}#${'B'.repeat(22)}`;
 
@@ -88,5 +94,35 @@ describe('the native addons', () => {
     const receive = watched(['receive', '7-amber-flacon']);
     expect(await receive.exited).toBe(EXIT_CODES.usage);
     expect(receive.stderr.filter((line) => line.startsWith('native addon'))).toEqual([]);
+  });
+});
+
+describe('a native addon that cannot be loaded', () => {
+  it('is named: ferry list says which and exits 1, still listing the other backend', async () => {
+    const list = watched(['list', '--json'], 'node-hid');
+    expect(await list.exited).toBe(EXIT_CODES.failed);
+    expect(errors(list)).toEqual([
+      expect.stringMatching(
+        /^ferry: cannot load node-hid, which reads HID devices: Cannot find package 'node-hid'/,
+      ),
+    ]);
+    expect(JSON.parse(list.stdout.join('\n'))).toEqual([]);
+  });
+
+  it('ferry share refuses a bare VID:PID without node-hid, and names usb when a USB device is missing', async () => {
+    const bare = watched(['share', '1209:0001', LINK], 'node-hid');
+    expect(await bare.exited).toBe(EXIT_CODES.usage);
+    expect(errors(bare)).toEqual([
+      expect.stringMatching(
+        /^ferry: cannot load node-hid, .*; to share 1209:0001 as a generic USB device, write usb:1209:0001$/,
+      ),
+    ]);
+    const usb = watched(['share', 'usb:1-2', LINK], 'usb');
+    expect(await usb.exited).toBe(EXIT_CODES.usage);
+    expect(errors(usb)).toEqual([
+      expect.stringMatching(
+        /^ferry: no device matches usb:1-2: .*; cannot load usb, which reads USB devices: /,
+      ),
+    ]);
   });
 });
