@@ -111,8 +111,11 @@ async function openDevices(
   selectors: readonly string[],
   flags: ShareFlags,
 ): Promise<{ devices: SharedDevices; playing: string | undefined }> {
-  if (flags.replay === undefined)
+  if (flags.replay === undefined) {
+    if (flags.loop || flags.speed !== 1)
+      fail(EXIT_CODES.usage, '--loop and --speed play a recording: use them with --replay');
     return { devices: await openSelectedDevices(selectors, terminalLines.err), playing: undefined };
+  }
   const source = await openReplay(flags.replay, flags);
   return { devices: replayedDevices(source), playing: playingLine(source, flags) };
 }

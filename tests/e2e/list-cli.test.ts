@@ -58,6 +58,10 @@ describe('ferry share <selector>', () => {
       [['share'], /^ferry: name a device to share, .*--replay FILE$/],
       [['share', LINK], /^ferry: name a device to share/],
       [['share', '--replay', 'pad.hid', '046d:c52b'], /^ferry: --replay shares a recording, not devices/],
+      [
+        ['share', '046d:c52b', '--loop'],
+        /^ferry: --loop and --speed play a recording: use them with --replay$/,
+      ],
     ];
     for (const [args, message] of cases) {
       const share = ferry(args);
