@@ -1,7 +1,9 @@
 /**
- * `ferry share --replay FILE [link-or-code]`: a headless sharer. It plays a hid-recorder recording as a
- * live HID device (src/node-devices) through the same SharerSession the share page uses
- * (src/sharer/share.ts), to a waiting receiver's link or code, or to whoever opens the link it prints.
+ * `ferry share <selector>… [link-or-code]` and `ferry share --replay FILE [link-or-code]`: a headless
+ * sharer. It shares this machine's HID and USB devices (node-hid, usb: src/node-devices, opened by
+ * share-devices.ts), or plays a hid-recorder recording as a live HID device, through the same
+ * SharerSession the share page uses (src/sharer/share.ts), to a waiting receiver's link or code, or to
+ * whoever opens the link it prints.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { RecordingSource } from '../devices/recording/index.ts';
@@ -10,14 +12,27 @@ import { DEFAULT_PIPELINE } from '../pipeline/index.ts';
 import { collectIceServer } from '../receiver/ice-flag.ts';
 import { pipelineFlag } from '../receiver/pipeline-flag.ts';
 import { EXIT_CODES } from '../receiver/receive.ts';
-import { share } from '../sharer/index.ts';
+import { replayedDevices, type SharedDevices, share } from '../sharer/index.ts';
 import { PERMISSIONS, type Permission, parseJoinTarget } from '../transport/index.ts';
 import { fail, terminalLines } from './fail.ts';
 import { positiveInt } from './flag-values.ts';
-import { checkJoinTarget } from './receive.ts';
+import { ShareArgumentsError, splitShareArguments } from './share-arguments.ts';
+import { openSelectedDevices } from './share-devices.ts';
 
 export const SHARE_EXAMPLES = `
+Devices (ferry list shows them):
+  VID:PID          vendor and product in hex, e.g. 046d:c52b (a HID device if one matches, else USB)
+  VID:PID:SERIAL   … the one with this serial
+  /dev/hidrawN     a HID device by its path
+  usb:BUS-ADDR     a USB device by libusb bus number and address, e.g. usb:1-4
+  hid:… / usb:…    prefix a VID:PID to pick the backend (a USB mouse is in both lists)
+  Several devices may be named; the last argument is the receiver's link or code when it is one.
+  --replay shares a recording instead, and takes no device.
+
 Examples:
+  ferry share 046d:c52b 'https://ferry.example/r/<id>#<secret>'         share a HID device to a waiting receiver
+  ferry share usb:1-4 1209:0001 482913-amber-falcon                    two devices, by short code
+  ferry share /dev/hidraw3 --anyone                                    print a link; let its holders in
   ferry share --replay pad.hid 'https://ferry.example/r/<id>#<secret>'   play to a waiting ferry receive
   ferry share --replay pad.hid 482913-amber-falcon                      … by its short code
   ferry share --replay pad.hid --anyone                                 print a link; let its holders in
@@ -25,11 +40,13 @@ Examples:
 
 export const SHARE_EXIT_HELP = `
 Exit codes:
-  ${EXIT_CODES.ended}  the share ended normally: the recording played to its end, or Ctrl-C here
+  ${EXIT_CODES.ended}  the share ended normally: the recording played to its end, every shared device was
+     unplugged, or Ctrl-C here
   ${EXIT_CODES.failed}  pairing failed: server unreachable, unknown session or code, the receiver refused
-     this secret, no receiver in time (joining)
+     this secret, no receiver in time (joining); or a chosen device could not be opened
   ${EXIT_CODES.usage}  the command line is wrong: an unknown option, a malformed link or code, a sharer's
-     /s/ link, a recording file that cannot be read or is not a hid-recorder file (the error names the line)
+     /s/ link, no device named, a device that matches nothing or several (the error lists them),
+     --replay with a device, a recording file that cannot be read or is not a hid-recorder file
 `;
 
 /** `--speed`: how much faster than recorded (2 twice as fast, 0.5 half as fast). */
@@ -53,7 +70,7 @@ function playingLine(source: RecordingSource, flags: ShareFlags): string {
 }
 
 interface ShareFlags {
-  replay: string;
+  replay?: string;
   loop?: boolean;
   speed: number;
   signal?: string;
@@ -65,9 +82,9 @@ interface ShareFlags {
   pairTimeout: number;
 }
 
-async function openReplay(flags: ShareFlags): Promise<RecordingSource> {
+async function openReplay(file: string, flags: ShareFlags): Promise<RecordingSource> {
   try {
-    return await openRecordingFile(flags.replay, { speed: flags.speed, loop: flags.loop ?? false });
+    return await openRecordingFile(file, { speed: flags.speed, loop: flags.loop ?? false });
   } catch (error) {
     if (error instanceof RecordingFileError) fail(EXIT_CODES.usage, error.message);
     throw error;
@@ -80,11 +97,36 @@ function isSharersLink(target: string): boolean {
   return parsed.kind === 'link' && parsed.createdBy === 'sharer';
 }
 
+function splitArguments(positionals: readonly string[], flags: ShareFlags) {
+  try {
+    return splitShareArguments(positionals, flags.replay !== undefined);
+  } catch (error) {
+    if (error instanceof ShareArgumentsError) fail(EXIT_CODES.usage, error.message);
+    throw error;
+  }
+}
+
+/** The recording, or the named devices, opened; and what to say when they start. */
+async function openDevices(
+  selectors: readonly string[],
+  flags: ShareFlags,
+): Promise<{ devices: SharedDevices; playing: string | undefined }> {
+  if (flags.replay === undefined)
+    return { devices: await openSelectedDevices(selectors, terminalLines.err), playing: undefined };
+  const source = await openReplay(flags.replay, flags);
+  return { devices: replayedDevices(source), playing: playingLine(source, flags) };
+}
+
 export function shareCommand(): Command {
   return new Command('share')
-    .description('share a device without a browser: a hid-recorder recording played as a live HID device')
-    .argument('[link-or-code]', "a waiting receiver's link (…/r/…) or short code; none: create a session")
-    .requiredOption('--replay <file>', 'the hid-recorder file (R:, N:, I:, E: lines) to play as the device')
+    .description(
+      "share this machine's HID or USB devices without a browser, or a hid-recorder recording (--replay)",
+    )
+    .argument(
+      '[devices-and-link...]',
+      "the devices to share (see Devices below), then a waiting receiver's link (…/r/…) or short code; no link: create a session",
+    )
+    .option('--replay <file>', 'share a hid-recorder file (R:, N:, I:, E: lines) played as a live HID device')
     .option('--loop', 'play the recording again and again, until Ctrl-C')
     .option('--speed <factor>', 'play faster (2) or slower (0.5) than recorded', speedFlag, 1)
     .option('--signal <url>', "signaling server (default: the link's server, or http://localhost:8080)")
@@ -110,14 +152,14 @@ export function shareCommand(): Command {
     )
     .option('--pair-timeout <seconds>', 'joining: give up if no receiver connects in time', positiveInt, 30)
     .addHelpText('after', `${SHARE_EXAMPLES}\n${SHARE_EXIT_HELP}`)
-    .action(async (target: string | undefined, flags: ShareFlags) => {
-      checkJoinTarget(target);
+    .action(async (positionals: string[], flags: ShareFlags) => {
+      const { selectors, target } = splitArguments(positionals, flags);
       if (target !== undefined && isSharersLink(target))
         fail(
           EXIT_CODES.usage,
           "this is a sharer's link (/s/): receive with it (ferry receive); share to a receiver's /r/ link",
         );
-      const source = await openReplay(flags);
+      const { devices, playing } = await openDevices(selectors, flags);
       const stop = new AbortController();
       process.once('SIGINT', () => stop.abort());
       process.once('SIGTERM', () => stop.abort());
@@ -131,8 +173,8 @@ export function shareCommand(): Command {
           approval: flags.anyone ? 'anyone' : 'ask',
           permission: flags.permission,
           pairTimeoutMs: flags.pairTimeout * 1000,
-          source,
-          playingLine: playingLine(source, flags),
+          devices,
+          playingLine: playing,
           answers: process.stdin,
           ...terminalLines,
         },

@@ -28,6 +28,30 @@ export interface PlayedSource extends HidSource {
   onEnd(listener: () => void): () => void;
 }
 
+/**
+ * What one share shares: a replayed recording (`replayedDevices`), or real devices (`liveDevices`,
+ * src/node-devices). The share adds them to its session, starts them with the first approved receiver
+ * and ends when they have nothing more to give.
+ */
+export interface SharedDevices {
+  addTo(session: SharerSession): void;
+  /** The first receiver is approved: a recording starts playing (live devices are live already). */
+  start(): void;
+  /** Fires once, when there is nothing more to share, with why (`the recording has played to its end`). */
+  onEnd(listener: (reason: string) => void): void;
+  close(): Promise<void>;
+}
+
+/** A recording played as one HID device, from the first approval to its end. */
+export function replayedDevices(source: PlayedSource): SharedDevices {
+  return {
+    addTo: (session) => void session.addDevice(source),
+    start: () => source.start(),
+    onEnd: (listener) => void source.onEnd(() => listener('the recording has played to its end')),
+    close: () => source.close(),
+  };
+}
+
 export interface ShareOptions {
   /** A waiting receiver's link or short code; undefined creates a session and prints its invitation. */
   target: string | undefined;
@@ -43,9 +67,9 @@ export interface ShareOptions {
   permission: Permission;
   /** Joining: give up if no receiver connects and proves the secret in time. */
   pairTimeoutMs: number;
-  source: PlayedSource;
-  /** Said once the first receiver is in and the device starts playing. */
-  playingLine: string;
+  devices: SharedDevices;
+  /** Said once the first receiver is in and the devices start (a recording: how much it plays). */
+  playingLine: string | undefined;
   /** The person's answers to approval questions (stdin). */
   answers: NodeJS.ReadableStream;
   out: (line: string) => void;
@@ -115,9 +139,9 @@ function sayServerOutages(signaling: ReturnType<typeof nodeSignaling>, err: (lin
 }
 
 /**
- * `ferry share`: shares `source` as the share page does (same frames, pipeline, authentication and
+ * `ferry share`: shares `devices` as the share page does (same frames, pipeline, authentication and
  * approval), joining a waiting receiver's session or creating one and printing its link, code and QR
- * code. The device starts playing when the first receiver is approved; when it ends the share ends
+ * code. The devices start when the first receiver is approved; when they end the share ends
  * (receivers get the goodbye). Resolves with the exit code once the goodbye has left.
  */
 export async function share(options: ShareOptions, stop: AbortSignal): Promise<ShareResult> {
@@ -139,7 +163,7 @@ export async function share(options: ShareOptions, stop: AbortSignal): Promise<S
     approval: options.approval,
     anyonePermission: options.permission,
   });
-  session.addDevice(options.source);
+  options.devices.addTo(session);
   sayServerOutages(signaling, options.err);
 
   return new Promise<ShareResult>((resolve) => {
@@ -164,7 +188,7 @@ export async function share(options: ShareOptions, stop: AbortSignal): Promise<S
       clearTimeout(pairing.timer);
       prompt?.close();
       ice.close();
-      void options.source.close();
+      void options.devices.close();
       options.err(`ferry: ${message}`);
       const gone = signalingClosed(signaling);
       session.close();
@@ -172,11 +196,8 @@ export async function share(options: ShareOptions, stop: AbortSignal): Promise<S
     };
 
     stop.addEventListener('abort', () => finish(EXIT_CODES.ended, 'ended: interrupted'));
-    options.source.onEnd(
-      () =>
-        void drained(session).then(() =>
-          finish(EXIT_CODES.ended, 'ended: the recording has played to its end'),
-        ),
+    options.devices.onEnd(
+      (reason) => void drained(session).then(() => finish(EXIT_CODES.ended, `ended: ${reason}`)),
     );
     followReceivers(session, options, {
       hosting: target === undefined,
@@ -264,8 +285,8 @@ function followReceivers(session: SharerSession, options: ShareOptions, hooks: R
     options.err(`ferry: sharing with ${peer.name} (${label}); check words: ${peer.verification ?? '?'}`);
     if (playing) return;
     playing = true;
-    options.err(`ferry: ${options.playingLine}`);
-    options.source.start();
+    if (options.playingLine !== undefined) options.err(`ferry: ${options.playingLine}`);
+    options.devices.start();
   });
   session.on('status', ({ peers }) => {
     if (hooks.ended()) return;

@@ -233,7 +233,7 @@ describe('ferry share --replay', () => {
         ['--replay', bad, `http://localhost:8080/s/${'A'.repeat(22)}#${'B'.repeat(22)}`],
         /^ferry: this is a sharer's link \(\/s\/\)/,
       ],
-      [[], /^ferry: required option '--replay <file>' not specified$/],
+      [[], /^ferry: name a device to share, .*, or a recording with --replay FILE$/],
       [['--replay', bad, '--speed', '0'], /^ferry: .*--speed.*expected a number above 0$/],
     ];
     for (const [args, message] of cases) {
