@@ -125,9 +125,11 @@ export async function findGadgetZero(vm: Vm, onDummyBus: boolean, seconds = 60):
     `p=$(readlink -f $d); ${where}; [ -n "$(cat $d/bConfigurationValue)" ] || continue; ` +
     'b=$(cat $d/busnum); a=$(cat $d/devnum); ' +
     '[ -e $(printf /dev/bus/usb/%03d/%03d $b $a) ] || continue; ' +
-    'printf "/dev/bus/usb/%03d/%03d usb:%d-%d %s\\n" $b $a $b $a $d; exit 0; done; exit 1';
-  const script = waitUntil(`sh -c '${find}'`, seconds, 'dmesg | tail -20 >&2; exit 1');
-  const [dev = '', selector = '', sysfs = ''] = (await vm.runOk(script, { timeoutMs: (seconds + 5) * 1000 }))
+    'printf "/dev/bus/usb/%03d/%03d usb:%d-%d %s\\n" $b $a $b $a $d; return 0; done; return 1';
+  const script = `found() { ${find}; }; ${waitUntil('found', seconds, 'dmesg | tail -30 >&2; exit 1')}`;
+  const [dev = '', selector = '', sysfs = ''] = (
+    await vm.runOk(script, { timeoutMs: (seconds * 2 + 10) * 1000 })
+  )
     .trim()
     .split(' ');
   return { dev, selector, sysfs };
@@ -140,11 +142,8 @@ export async function findGadgetZero(vm: Vm, onDummyBus: boolean, seconds = 60):
 export async function waitForUsbHidraw(vm: Vm, seconds = 60): Promise<string> {
   const find =
     'for n in /sys/class/hidraw/hidraw*; do case "$(readlink -f $n/device)" in */usb[0-9]*) ' +
-    'h=$(basename $n); [ -e /dev/$h ] && echo /dev/$h && exit 0;; esac; done; exit 1';
-  const script = waitUntil(
-    `sh -c '${find}'`,
-    seconds,
-    'ls -l /sys/class/hidraw >&2; dmesg | tail -20 >&2; exit 1',
-  );
-  return (await vm.runOk(script, { timeoutMs: (seconds + 5) * 1000 })).trim();
+    'h=$(basename $n); [ -e /dev/$h ] && echo /dev/$h && return 0;; esac; done; return 1';
+  const onFail = 'ls -l /sys/class/hidraw >&2; dmesg | tail -30 >&2; exit 1';
+  const script = `found() { ${find}; }; ${waitUntil('found', seconds, onFail)}`;
+  return (await vm.runOk(script, { timeoutMs: (seconds * 2 + 10) * 1000 })).trim();
 }

@@ -175,14 +175,29 @@ async function startGuestShare(name: string, args: string): Promise<void> {
   );
 }
 
-async function guestShareLog(name: string): Promise<string> {
-  return vm.runOk(`cat /tmp/share-${name}.err /tmp/share-${name}.out 2>/dev/null; true`);
+/** True once no Gadget Zero is left outside the dummy_hcd bus (Ferry's re-export unplugged). */
+async function reexportGone(seconds = 15): Promise<boolean> {
+  const outside =
+    'for d in /sys/bus/usb/devices/*/idVendor; do case "$(readlink -f $(dirname $d))" in *dummy_hcd*) continue;; esac; ' +
+    `grep -q ${GADGET_ZERO.vendorId} $d && return 0; done; return 1`;
+  const script = `outside() { ${outside}; }; ${waitUntil('! outside', seconds)}`;
+  return (await vm.run(script, { timeoutMs: (seconds * 2 + 10) * 1000 })).exitCode === 0;
 }
 
-/** The guest share's exit status once it has ended (or "" if it is still running after `seconds`). */
-async function guestShareExit(name: string, seconds = 20): Promise<string> {
-  const script = `${waitUntil(`[ -s /tmp/share-${name}.exit ]`, seconds, 'true')}; cat /tmp/share-${name}.exit 2>/dev/null; true`;
-  return (await vm.runOk(script, { timeoutMs: (seconds + 5) * 1000 })).trim();
+/** Runs `body`; a failure carries the receiver's stderr, the guest share's log and the guest's dmesg. */
+async function explained(name: string, ferry: FerryProcess, body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (error) {
+    const guest = await vm.run(`cat /tmp/share-${name}.err /tmp/share-${name}.out; dmesg | tail -40`).then(
+      (result) => result.stdout + result.stderr,
+      (reason: Error) => reason.message,
+    );
+    const receiver = ferry.stderr.join('\n');
+    (error as Error).message +=
+      `\n--- ferry receive (host) ---\n${receiver}\n--- ferry share, dmesg (guest) ---\n${guest}`;
+    throw error;
+  }
 }
 
 describe('the guest kernel’s own devices, checked directly', () => {
@@ -216,21 +231,17 @@ describe('ferry list and ferry share inside the guest, to ferry receive on the h
   }, async () => {
     const { ferry, link } = await waitingReceiver(['--sink', 'usbip', '--usbip-port', '0']);
     try {
-      await startGuestShare('hid', `${uhid.hidraw} '${link}' --anyone`);
-      const [, busId, port] = await stderrLine(ferry, /usbip: exported (\S+) on 127\.0\.0\.1:(\d+)/).catch(
-        async (error) => {
-          throw new Error(
-            `${(error as Error).message}\n${ferry.stderr.join('\n')}\n${await guestShareLog('hid')}`,
-          );
-        },
-      );
-      await vm.runOk(`usbip --tcp-port ${port} attach -r 10.0.2.2 -b ${busId}`);
-      const node = await waitForUsbHidraw(vm);
-      expect(node).not.toBe(uhid.hidraw);
-      await exerciseHid(node, 20);
-      ferry.child.kill('SIGINT'); // Ctrl-C: the USB/IP connection closes, vhci detaches
-      expect(await ferry.exited).toBe(0);
-      expect(await hidraw.waitGone(node)).toBe(true);
+      await explained('hid', ferry, async () => {
+        await startGuestShare('hid', `${uhid.hidraw} '${link}' --anyone --permission full`);
+        const [, busId, port] = await stderrLine(ferry, /usbip: exported (\S+) on 127\.0\.0\.1:(\d+)/);
+        await vm.runOk(`usbip --tcp-port ${port} attach -r 10.0.2.2 -b ${busId}`);
+        const node = await waitForUsbHidraw(vm);
+        expect(node).not.toBe(uhid.hidraw);
+        await exerciseHid(node, 20);
+        ferry.child.kill('SIGINT'); // Ctrl-C: the USB/IP connection closes, vhci detaches
+        expect(await ferry.exited).toBe(0);
+        expect(await hidraw.waitGone(node)).toBe(true);
+      });
     } finally {
       ferry.child.kill('SIGKILL');
       await vm.run("pkill -INT -f 'dist/cli/[f]erry.mjs share'; true");
@@ -241,26 +252,18 @@ describe('ferry list and ferry share inside the guest, to ferry receive on the h
     timeout: 600_000,
   }, async () => {
     const { selector } = await findGadgetZero(vm, true);
-    const { ferry, link } = await waitingReceiver([
-      '--sink',
-      'usbredir',
-      '--usbredir-port',
-      String(usbredirPort),
-    ]);
+    const sink = ['--sink', 'usbredir', '--usbredir-port', String(usbredirPort)];
+    const { ferry, link } = await waitingReceiver(sink);
     try {
-      await startGuestShare('usb', `${selector} '${link}' --anyone`);
-      await stderrLine(ferry, /usbredir: .* on 127\.0\.0\.1:\d+ — qemu/).catch(async (error) => {
-        throw new Error(
-          `${(error as Error).message}\n${ferry.stderr.join('\n')}\n${await guestShareLog('usb')}`,
-        );
+      await explained('usb', ferry, async () => {
+        await startGuestShare('usb', `${selector} '${link}' --anyone --permission full`);
+        await stderrLine(ferry, /usbredir: .* on 127\.0\.0\.1:\d+ — qemu/);
+        const figure = await exerciseGadget(await findGadgetZero(vm, false), 0x0bad_cafe);
+        console.info(`[vm] guest Gadget Zero through ferry share → usbredir: ${figure}`);
+        ferry.child.kill('SIGINT'); // Ctrl-C: device_disconnect, QEMU unplugs the device
+        expect(await ferry.exited).toBe(0);
+        expect(await reexportGone()).toBe(true);
       });
-      const figure = await exerciseGadget(await findGadgetZero(vm, false), 0x0bad_cafe);
-      console.info(`[vm] guest Gadget Zero through ferry share → usbredir: ${figure}`);
-      ferry.child.kill('SIGINT'); // Ctrl-C: device_disconnect, QEMU unplugs the device
-      expect(await ferry.exited).toBe(0);
-      const gone = `! sh -c 'for d in /sys/bus/usb/devices/*/idVendor; do case "$(readlink -f \${d%/idVendor})" in *dummy_hcd*) continue;; esac; grep -q ${GADGET_ZERO.vendorId} $d && exit 0; done; exit 1'`;
-      expect((await vm.run(waitUntil(gone, 15), { timeoutMs: 20_000 })).exitCode).toBe(0);
-      console.info(`[vm] guest ferry share exit: ${await guestShareExit('usb')}`);
     } finally {
       ferry.child.kill('SIGKILL');
       await vm.run("pkill -INT -f 'dist/cli/[f]erry.mjs share'; true");
