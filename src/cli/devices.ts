@@ -16,6 +16,8 @@ export interface DeviceListing {
   readonly devices: DeviceInfo[];
   /** One sentence per backend that could not list its devices. */
   readonly problems: string[];
+  /** node-hid could not load: a bare VID:PID cannot tell whether a HID device was meant. */
+  readonly hidMissing: boolean;
 }
 
 /** `/dev/hidraw2` before `/dev/hidraw10`. */
@@ -35,6 +37,7 @@ async function attempt<T>(list: () => Promise<T[]>, problems: string[]): Promise
 export async function listDevices(): Promise<DeviceListing> {
   const problems: string[] = [];
   const hid = (await attempt(listHidDevices, problems)).sort(byPath);
+  const hidMissing = problems.length > 0;
   const usb = (await attempt(listUsbDevices, problems)).sort(byAddress);
-  return { devices: [...hid, ...usb], problems };
+  return { devices: [...hid, ...usb], problems, hidMissing };
 }

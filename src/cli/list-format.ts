@@ -10,6 +10,7 @@ import {
   idsOf,
   nameOf,
   placeOf,
+  printable,
   selectorFor,
   type UsbDeviceInfo,
 } from '../node-devices/index.ts';
@@ -65,12 +66,6 @@ export function kindColumn(device: DeviceInfo): string {
 }
 
 const HEADER = ['BACKEND', 'VID:PID', 'NAME', 'SERIAL', 'PATH', 'USAGE/CLASS'] as const;
-
-/** No control characters or line breaks from a device's strings reach the terminal. */
-function printable(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
-}
 
 function cellsOf(device: DeviceInfo): string[] {
   return [

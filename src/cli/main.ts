@@ -13,8 +13,8 @@ import { shareCommand } from './share.ts';
 
 const { version } = packageJson;
 
-const SHARE_EXAMPLE = `  ferry list                                           the HID and USB devices this machine can share
-  ferry share 046d:c52b '<receiver link>'              share one of them, no browser needed
+const SHARE_EXAMPLE = `  ferry list                                             the HID and USB devices this machine can share
+  ferry share 046d:c52b '<receiver link>'                share one of them, no browser needed
   ferry share --replay pad.hid '<receiver link>'         share a recorded device`;
 
 const OTHER_EXIT_CODES = `  (those of ferry receive; ferry share --help lists its own)

@@ -11,6 +11,7 @@ import {
   NativeModuleError,
   openHidDevice,
   openUsbDevice,
+  parseSelector,
   ShareSelectorError,
 } from '../node-devices/index.ts';
 import { EXIT_CODES } from '../receiver/receive.ts';
@@ -20,13 +21,20 @@ import { fail } from './fail.ts';
 
 /** The listed devices the selectors name; exits with a usage error when they do not name them. */
 async function chosenDevices(selectors: readonly string[]): Promise<DeviceInfo[]> {
-  const { devices, problems } = await listDevices();
+  const { devices, problems, hidMissing } = await listDevices();
+  // Without node-hid a bare VID:PID would fall to libusb, which takes a HID device from its kernel driver.
+  const bare = selectors.find((text) => {
+    const selector = parseSelector(text);
+    return selector.kind === 'ids' && selector.backend === undefined;
+  });
+  if (hidMissing && bare !== undefined)
+    fail(EXIT_CODES.usage, `${problems[0]}; to share ${bare} as a generic USB device, write usb:${bare}`);
   try {
     return matchSelectors(selectors, devices);
   } catch (error) {
     if (!(error instanceof ShareSelectorError)) throw error;
     // A backend that could not load may hold the missing device: say so.
-    const why = problems.length > 0 ? ` (${problems.join('; ')})` : '';
+    const why = problems.map((problem) => `; ${problem}`).join('');
     fail(EXIT_CODES.usage, `${error.message}${why}`);
   }
 }

@@ -30,9 +30,9 @@ Devices (ferry list shows them):
   --replay shares a recording instead, and takes no device.
 
 Examples:
-  ferry share 046d:c52b 'https://ferry.example/r/<id>#<secret>'         share a HID device to a waiting receiver
-  ferry share usb:1-4 1209:0001 482913-amber-falcon                    two devices, by short code
-  ferry share /dev/hidraw3 --anyone                                    print a link; let its holders in
+  ferry share 046d:c52b 'https://ferry.example/r/<id>#<secret>'          share a HID device to a waiting receiver
+  ferry share usb:1-4 1209:0001 482913-amber-falcon                      two devices, by short code
+  ferry share /dev/hidraw3 --anyone                                      print a link; let its holders in
   ferry share --replay pad.hid 'https://ferry.example/r/<id>#<secret>'   play to a waiting ferry receive
   ferry share --replay pad.hid 482913-amber-falcon                      … by its short code
   ferry share --replay pad.hid --anyone                                 print a link; let its holders in
@@ -111,8 +111,11 @@ async function openDevices(
   selectors: readonly string[],
   flags: ShareFlags,
 ): Promise<{ devices: SharedDevices; playing: string | undefined }> {
-  if (flags.replay === undefined)
+  if (flags.replay === undefined) {
+    if (flags.loop || flags.speed !== 1)
+      fail(EXIT_CODES.usage, '--loop and --speed play a recording: use them with --replay');
     return { devices: await openSelectedDevices(selectors, terminalLines.err), playing: undefined };
+  }
   const source = await openReplay(flags.replay, flags);
   return { devices: replayedDevices(source), playing: playingLine(source, flags) };
 }

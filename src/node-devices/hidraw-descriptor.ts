@@ -4,7 +4,6 @@
  * /sys/class/hidraw/hidrawN/device/report_descriptor (world-readable, no open of the device needed).
  */
 import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
 
 export class HidrawDescriptorError extends Error {
   override readonly name = 'HidrawDescriptorError';
@@ -15,7 +14,7 @@ const HIDRAW_PATH = /^\/dev\/(hidraw\d+)$/;
 /** Where sysfs keeps the descriptor of `/dev/hidrawN`; undefined for any other path. */
 export function sysfsDescriptorPath(path: string, sysfs = '/sys'): string | undefined {
   const match = HIDRAW_PATH.exec(path);
-  return match === null ? undefined : `${sysfs}/class/hidraw/${basename(match[1]!)}/device/report_descriptor`;
+  return match === null ? undefined : `${sysfs}/class/hidraw/${match[1]!}/device/report_descriptor`;
 }
 
 /** Throws HidrawDescriptorError when the path is no hidraw node or sysfs will not give the descriptor. */

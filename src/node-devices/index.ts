@@ -27,6 +27,7 @@ export {
   matchSelector,
   matchSelectors,
   parseSelector,
+  printable,
   SELECTOR_FORMS,
   ShareSelectorError,
   type ShareSelectorErrorCode,

@@ -118,11 +118,19 @@ function candidates(selector: DeviceSelector, devices: readonly DeviceInfo[]): D
   }
 }
 
+/** A device's own strings, with no control character or line break to reach the terminal. */
+export function printable(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: replacing them is the point
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+}
+
 /** One line per device, as the errors below list them. */
 export function describeDevice(device: DeviceInfo): string {
   const name = nameOf(device);
   const serial = device.serial === '' ? '' : ` serial ${device.serial}`;
-  return `${device.backend} ${idsOf(device)} ${placeOf(device)}${name === '' ? '' : ` ${name}`}${serial}`;
+  return printable(
+    `${device.backend} ${idsOf(device)} ${placeOf(device)}${name === '' ? '' : ` ${name}`}${serial}`,
+  );
 }
 
 function listing(devices: readonly DeviceInfo[]): string {

@@ -113,6 +113,18 @@ function signalingClosed(signaling: SignalingClient): Promise<void> {
   });
 }
 
+/** Resolves when `task` settles, or after GOODBYE_LIMIT_MS: a device that hangs on close cannot keep the run. */
+function withinLimit(task: Promise<unknown>): Promise<void> {
+  return new Promise((done) => {
+    const timer = setTimeout(done, GOODBYE_LIMIT_MS);
+    const settle = () => {
+      clearTimeout(timer);
+      done();
+    };
+    task.then(settle, settle);
+  });
+}
+
 /** Resolves once nothing is queued to any receiver (or after a limit), plus a grace for the network. */
 async function drained(session: SharerSession): Promise<void> {
   const deadline = Date.now() + DRAIN_LIMIT_MS;
@@ -188,11 +200,12 @@ export async function share(options: ShareOptions, stop: AbortSignal): Promise<S
       clearTimeout(pairing.timer);
       prompt?.close();
       ice.close();
-      void options.devices.close();
+      // Released before the process ends (a USB device's interfaces go back to their kernel drivers).
+      const released = withinLimit(options.devices.close());
       options.err(`ferry: ${message}`);
       const gone = signalingClosed(signaling);
       session.close();
-      void gone.then(() => resolve({ exitCode, reason: message }));
+      void Promise.all([gone, released]).then(() => resolve({ exitCode, reason: message }));
     };
 
     stop.addEventListener('abort', () => finish(EXIT_CODES.ended, 'ended: interrupted'));

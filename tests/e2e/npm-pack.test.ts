@@ -63,7 +63,7 @@ async function files(path: string): Promise<string[]> {
 }
 
 describe('the npm package, installed with npm install -g', () => {
-  it('ships the bundle and the web app, no TypeScript, and only the native WebRTC module as a dependency', async () => {
+  it('ships the bundle and the web app, no TypeScript, and only the native modules as dependencies', async () => {
     const installed = `${prefix}/lib/node_modules/${packageName}`;
     const shipped = (await files(installed)).filter((path) => !path.includes('/node_modules/'));
     expect(shipped.filter((path) => path.endsWith('.ts'))).toEqual([]);
@@ -73,6 +73,16 @@ describe('the npm package, installed with npm install -g', () => {
     // tsx is for a clone only: the installed command must not need a compiler.
     expect(existsSync(`${installed}/node_modules/tsx`)).toBe(false);
     expect(await readdir(`${installed}/node_modules/@roamhq`)).toContain('wrtc');
+    // ferry list / ferry share <selector>: their prebuilt binaries come in the registry tarballs.
+    expect(existsSync(`${installed}/node_modules/node-hid/prebuilds/HID_hidraw-linux-x64`)).toBe(true);
+    expect(existsSync(`${installed}/node_modules/usb/prebuilds/linux-x64`)).toBe(true);
+  });
+
+  it('ferry list loads node-hid and usb from the installed package (this machine has no device)', async () => {
+    const ferry = installedFerry(['list', '--json']);
+    expect(await ferry.exited).toBe(0);
+    expect(JSON.parse(ferry.stdout.join('\n'))).toEqual([]);
+    expect(ferry.stderr).toEqual([]);
   });
 
   it('prints the version of package.json from any folder', async () => {

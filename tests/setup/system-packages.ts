@@ -77,6 +77,18 @@ export const SYSTEM_REQUIREMENTS: readonly SystemRequirement[] = [
   { path: '/usr/bin/ssh-keygen', pkg: 'openssh-client', usedBy: 'e2e: throwaway keys of the tunnel test' },
   // ferry receive --capture (tests/e2e/capture-cli.test.ts, tests/unit/capture/): Wireshark's dissectors read the pcapng back.
   { path: '/usr/bin/tshark', pkg: 'tshark', usedBy: 'unit and e2e: decodes the usbmon pcapng of --capture' },
+  // The native addons of ferry list / ferry share <selector> (docs/dependencies.md): prebuilt binaries from
+  // the npm tarballs that link these system libraries (usb 2 bundles its own libusb; node-hid's does not).
+  {
+    path: '/usr/lib/x86_64-linux-gnu/libusb-1.0.so.0',
+    pkg: 'libusb-1.0-0',
+    usedBy: "e2e and vm: node-hid's hidraw binding links it (ferry list, ferry share <selector>)",
+  },
+  {
+    path: '/usr/lib/x86_64-linux-gnu/libudev.so.1',
+    pkg: 'libudev1',
+    usedBy: 'e2e and vm: the node-hid and usb bindings link it (ferry list, ferry share <selector>)',
+  },
   // The guest runs the host's own programs over 9p: `pkill` stops the in-guest receiver.
   { path: '/usr/bin/pkill', pkg: 'procps', usedBy: 'vm: in-guest scripts' },
 ];
