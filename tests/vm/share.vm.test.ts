@@ -196,6 +196,8 @@ async function explained(name: string, ferry: FerryProcess, body: () => Promise<
     const receiver = ferry.stderr.join('\n');
     (error as Error).message +=
       `\n--- ferry receive (host) ---\n${receiver}\n--- ferry share, dmesg (guest) ---\n${guest}`;
+    // Printed as well: vitest shows only the last attempt's error when a retry passes.
+    console.info(`[vm] ${name} share attempt failed: ${(error as Error).message}`);
     throw error;
   }
 }
