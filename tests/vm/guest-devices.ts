@@ -5,8 +5,8 @@
  *    sharer reads a real hidraw node; the host injects its input reports and reads what it was sent.
  *  - createGadgetZero: dummy_hcd + the SourceSink and Loopback functions (usb_f_ss_lb, the two functions
  *    g_zero is built from) composed through configfs, because Debian's kernel ships no legacy g_zero
- *    module. Same ids, strings and configuration order as g_zero: configuration 1 source/sink (it
- *    answers the 0x5b/0x5c vendor control requests), configuration 2 loopback.
+ *    module. Same ids, strings and configurations as g_zero: first configuration 3, source/sink (it
+ *    answers the 0x5b/0x5c vendor control requests), then configuration 2, loopback.
  */
 import type { Vm } from './harness.ts';
 import { repoRoot } from './paths.ts';
@@ -75,7 +75,13 @@ export class GuestUhidDevice {
   }
 }
 
-export const GADGET_ZERO = { vendorId: '0525', productId: 'a4a0', product: 'Gadget Zero' } as const;
+export const GADGET_ZERO = {
+  vendorId: '0525',
+  productId: 'a4a0',
+  product: 'Gadget Zero',
+  sourceSinkConfiguration: 3,
+  loopbackConfiguration: 2,
+} as const;
 
 /** Loads dummy_hcd and usb_f_ss_lb and binds a Gadget Zero to dummy_udc.0. */
 export async function createGadgetZero(vm: Vm): Promise<void> {
@@ -91,11 +97,11 @@ export async function createGadgetZero(vm: Vm): Promise<void> {
       'mkdir strings/0x409',
       `echo Linux > strings/0x409/manufacturer && echo '${GADGET_ZERO.product}' > strings/0x409/product`,
       'echo 0123456789.0123456789.0123456789 > strings/0x409/serialnumber',
-      'mkdir functions/SourceSink.0 functions/Loopback.0 configs/c.1 configs/c.2',
-      'mkdir configs/c.1/strings/0x409 configs/c.2/strings/0x409',
-      'echo source/sink > configs/c.1/strings/0x409/configuration',
+      'mkdir functions/SourceSink.0 functions/Loopback.0 configs/c.3 configs/c.2',
+      'mkdir configs/c.3/strings/0x409 configs/c.2/strings/0x409',
+      'echo source/sink > configs/c.3/strings/0x409/configuration',
       'echo loopback > configs/c.2/strings/0x409/configuration',
-      'ln -s functions/SourceSink.0 configs/c.1/ && ln -s functions/Loopback.0 configs/c.2/',
+      'ln -s functions/SourceSink.0 configs/c.3/ && ln -s functions/Loopback.0 configs/c.2/',
       'ls /sys/class/udc > UDC',
     ].join('\n'),
   );

@@ -36,7 +36,6 @@ import { repoRoot } from './paths.ts';
 const DEVICE = 'sony-dualshock3-usb';
 const REPLAYED = 40;
 const REPORT_SIZE = 48; // every DualShock 3 report (input 1, output 1, features) is 48 bytes + the id
-const LOOPBACK_CONFIGURATION = 2;
 /** Bulk loopback through the whole path: 1 MiB in 16 KiB URBs, 8 in flight each way. */
 const TOTAL = 1024 * 1024;
 const CHUNK = 16 * 1024;
@@ -139,11 +138,14 @@ function expectedHash(total: number, seed: number): string {
 /** Vendor control round trip and bulk loopback through usbfs `dev`; returns the throughput line. */
 async function exerciseGadget({ dev, sysfs }: GadgetNode, seed: number): Promise<string> {
   // The vendor requests are the source/sink configuration's; a retry may find the loopback one active.
-  await vm.runOk(`[ "$(cat ${sysfs}/bConfigurationValue)" = 1 ] || echo 1 > ${sysfs}/bConfigurationValue`);
+  const sourceSink = GADGET_ZERO.sourceSinkConfiguration;
+  await vm.runOk(
+    `[ "$(cat ${sysfs}/bConfigurationValue)" = ${sourceSink} ] || echo ${sourceSink} > ${sysfs}/bConfigurationValue`,
+  );
   const written = Buffer.from(Array.from({ length: 256 }, (_, i) => (i * 7 + seed) & 0xff)).toString('hex');
   expect((await vm.runOk(`${usbProbe} control ${dev} ${written}`)).trim()).toBe(written);
 
-  const args = [dev, LOOPBACK_CONFIGURATION, TOTAL, CHUNK, DEPTH, seed].join(' ');
+  const args = [dev, GADGET_ZERO.loopbackConfiguration, TOTAL, CHUNK, DEPTH, seed].join(' ');
   const result = await vm.run(`${usbProbe} bulk ${args}`, { timeoutMs: 240_000 });
   const line = result.stdout.trim();
   const match = line.match(/^ok (\d+) bytes (\d+) ms (\d+) kB\/s fnv ([0-9a-f]{8})$/);
@@ -217,7 +219,7 @@ describe('the guest kernel’s own devices, checked directly', () => {
 });
 
 describe('ferry list and ferry share inside the guest, to ferry receive on the host', () => {
-  it('ferry list shows the uhid device and the Gadget Zero', async () => {
+  it('ferry list (and --json) shows the uhid device and the Gadget Zero', async () => {
     const { selector } = await findGadgetZero(vm, true);
     const text = await vm.runOk(`cd ${repoRoot} && node dist/cli/ferry.mjs list`, { timeoutMs: 120_000 });
     console.info(`[vm] ferry list in the guest:\n${text}`);
@@ -226,6 +228,20 @@ describe('ferry list and ferry share inside the guest, to ferry receive on the h
     expect(lines.find((line) => line.includes(selector))).toMatch(
       new RegExp(`usb\\s+${GADGET_ZERO.vendorId}:${GADGET_ZERO.productId}.*${GADGET_ZERO.product}`),
     );
+
+    const json = await vm.runOk(`cd ${repoRoot} && node dist/cli/ferry.mjs list --json`, {
+      timeoutMs: 120_000,
+    });
+    const devices = JSON.parse(json) as { backend: string; ids: string; path: string; product: string }[];
+    expect(devices.find((device) => device.path === uhid.hidraw)).toMatchObject({
+      backend: 'hid',
+      ids: '054c:0268',
+    });
+    expect(devices.find((device) => device.path === selector)).toMatchObject({
+      backend: 'usb',
+      ids: `${GADGET_ZERO.vendorId}:${GADGET_ZERO.productId}`,
+      product: GADGET_ZERO.product,
+    });
   });
 
   it('HID: ferry share of the hidraw node → ferry receive --sink usbip → usbip attach, byte-exact', {
