@@ -6,6 +6,7 @@
 import type { Device as UsbDevice } from 'usb';
 import { type UsbEvents, WebUsbSource } from '../devices/index.ts';
 import { isHidDescriptorError } from '../hid/index.ts';
+import { releaseBeforeConfigurationChange } from './configuration-change.ts';
 import { type HidDeviceInfo, idsOf, nameOf, placeOf, type UsbDeviceInfo } from './device-info.ts';
 import { readHidrawDescriptor } from './hidraw-descriptor.ts';
 import { loadNodeHid, loadNodeUsb } from './native-modules.ts';
@@ -76,7 +77,10 @@ export async function openUsbDevice(info: UsbDeviceInfo): Promise<WebUsbSource> 
   if (device === undefined) throw new DeviceOpenError(`${place} is gone`);
   try {
     // autoDetachKernelDriver: claiming an interface a kernel driver holds detaches it (reattached on close).
-    const webDevice = await usb.WebUSBDevice.createInstance(device, true);
+    const webDevice = releaseBeforeConfigurationChange(
+      await usb.WebUSBDevice.createInstance(device, true),
+      device,
+    );
     return await WebUsbSource.open(webDevice, { usb: detachEvents(usb, device, webDevice) });
   } catch (error) {
     throw new DeviceOpenError(`cannot open ${place} (${idsOf(info)}): ${reasonOf(error)}`, { cause: error });

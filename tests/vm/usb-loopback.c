@@ -10,8 +10,9 @@
  *       Gadget Zero answers them in its source/sink configuration, the one the kernel selects.
  *   usb-loopback bulk DEV CONFIG TOTAL CHUNK DEPTH SEED
  *       sets configuration CONFIG (any kernel driver is detached first), claims interface 0, and writes
- *       TOTAL bytes of a xorshift32 stream (SEED) to bulk OUT 0x01 in CHUNK-byte URBs, reading each back
- *       from bulk IN 0x81, with DEPTH URBs in flight each way. Compares every byte and prints
+ *       TOTAL bytes of a xorshift32 stream (SEED) to its bulk OUT endpoint in CHUNK-byte URBs, reading each
+ *       back from its bulk IN endpoint (both found in the descriptors usbfs returns), with DEPTH URBs in
+ *       flight each way. Compares every byte and prints
  *       "ok BYTES bytes MS ms KBPS kB/s fnv HASH" (FNV-1a 32 of the bytes read), or "mismatch ...".
  * Errors print "error <strerror> <what>" on stdout and exit 2.
  */
@@ -29,8 +30,10 @@
 
 #define MAX_DEPTH 32
 #define MAX_CHUNK 65536
-#define EP_OUT 0x01
-#define EP_IN 0x81
+
+/* The bulk pair of interface 0 in the configuration under test: 0x01/0x81 on the simulated Gadget Zero,
+ * whatever the UDC's endpoint allocation gave on a real one (dummy_hcd: 0x02 OUT, 0x81 IN). */
+static unsigned char ep_out = 0x01, ep_in = 0x81;
 
 static int fail(const char *what) {
 	printf("error %s %s\n", strerror(errno), what);
@@ -129,6 +132,24 @@ static int submit(int fd, struct slot *slot, unsigned char endpoint, int len, lo
 	return ioctl(fd, USBDEVFS_SUBMITURB, &slot->urb);
 }
 
+/* Walks the descriptors usbfs returns on read (device, then every configuration in full). */
+static int find_bulk_endpoints(int fd, int config) {
+	unsigned char d[16384];
+	ssize_t n = pread(fd, d, sizeof d, 0);
+	if (n < 18) return fail("read descriptors");
+	int in_config = 0, in_interface0 = 0;
+	for (ssize_t at = 18; at + 2 <= n && d[at] >= 2; at += d[at]) {
+		unsigned char type = d[at + 1];
+		if (type == 2) in_config = d[at + 5] == config, in_interface0 = 0;
+		if (type == 4) in_interface0 = in_config && d[at + 2] == 0 && d[at + 3] == 0;
+		if (type == 5 && in_interface0 && (d[at + 3] & 3) == 2) {
+			if (d[at + 2] & 0x80) ep_in = d[at + 2];
+			else ep_out = d[at + 2];
+		}
+	}
+	return 0;
+}
+
 static int bulk(int fd, int config, long total, int chunk, int depth, uint32_t seed) {
 	if (chunk < 1 || chunk > MAX_CHUNK || depth < 1 || depth > MAX_DEPTH || total < chunk)
 		return printf("error bad arguments\n"), 2;
@@ -139,6 +160,7 @@ static int bulk(int fd, int config, long total, int chunk, int depth, uint32_t s
 	if (ioctl(fd, USBDEVFS_SETCONFIGURATION, &value) < 0) return fail("setconfiguration");
 	struct usbdevfs_disconnect_claim claim = {.interface = 0, .flags = 0};
 	if (ioctl(fd, USBDEVFS_DISCONNECT_CLAIM, &claim) < 0) return fail("claim");
+	if (find_bulk_endpoints(fd, config) != 0) return 2;
 
 	long chunks = total / chunk;
 	uint32_t write_state = seed ? seed : 1, check_state = write_state;
@@ -148,10 +170,10 @@ static int bulk(int fd, int config, long total, int chunk, int depth, uint32_t s
 	long start = now_us();
 	/* IN URBs first, as a driver keeps reads posted; then the OUTs that feed them. */
 	for (int i = 0; i < depth && next_in < chunks; i++, next_in++)
-		if (submit(fd, &ins[i], EP_IN, chunk, next_in) < 0) return fail("submit in");
+		if (submit(fd, &ins[i], ep_in, chunk, next_in) < 0) return fail("submit in");
 	for (int i = 0; i < depth && next_out < chunks; i++, next_out++) {
 		fill(outs[i].buf, chunk, &write_state);
-		if (submit(fd, &outs[i], EP_OUT, chunk, next_out) < 0) return fail("submit out");
+		if (submit(fd, &outs[i], ep_out, chunk, next_out) < 0) return fail("submit out");
 	}
 	/* Bulk IN URBs on one endpoint complete in submission order: the n-th read is the n-th write. */
 	while (read_done < chunks) {
@@ -163,11 +185,11 @@ static int bulk(int fd, int config, long total, int chunk, int depth, uint32_t s
 			       slot->chunk);
 			return 2;
 		}
-		if (urb->endpoint == EP_OUT) {
+		if (urb->endpoint == ep_out) {
 			if (urb->actual_length != chunk) return printf("error short write %d\n", urb->actual_length), 2;
 			if (next_out < chunks) {
 				fill(slot->buf, chunk, &write_state);
-				if (submit(fd, slot, EP_OUT, chunk, next_out++) < 0) return fail("submit out");
+				if (submit(fd, slot, ep_out, chunk, next_out++) < 0) return fail("submit out");
 			}
 			continue;
 		}
@@ -182,7 +204,7 @@ static int bulk(int fd, int config, long total, int chunk, int depth, uint32_t s
 		for (int i = 0; i < chunk; i++) fnv = (fnv ^ slot->buf[i]) * 16777619u;
 		read_done++;
 		if (next_in < chunks) {
-			if (submit(fd, slot, EP_IN, chunk, next_in++) < 0) return fail("submit in");
+			if (submit(fd, slot, ep_in, chunk, next_in++) < 0) return fail("submit in");
 		}
 	}
 	long elapsed = now_us() - start;
