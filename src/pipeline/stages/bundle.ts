@@ -35,6 +35,7 @@ export const bundle = defineStage({
   scope: 'link',
   rank: 50,
   params: bundleParams,
+  receiverEmitsViews: true, // items are subarrays of the bundle
   createSender: (values, context) => new Bundler(values, context),
   createReceiver: (_values, context) => new Unbundler(context),
 });
