@@ -36,6 +36,8 @@ export interface Services {
  * which the unreliable channel drops rather than queues.
  */
 export const UNRELIABLE_PIPELINE = 'seq,bundle(1ms)';
+/** BENCH_UNRELIABLE_PIPELINE=<spec> runs the `ferry-unreliable` rows with another spec (an experiment). */
+const unreliablePipeline = () => process.env.BENCH_UNRELIABLE_PIPELINE || UNRELIABLE_PIPELINE;
 
 /** A page call that does not answer within `ms` fails, naming itself: a bench never hangs. */
 export function bounded<T>(what: string, call: Promise<T>, ms = 30_000): Promise<T> {
@@ -87,7 +89,7 @@ export async function connectEndpoint(config: ConfigName, services: Services): P
   } else {
     const secret = randomBytes(16).toString('base64url');
     const transport: PageTransport = { kind: 'ferry', signalUrl: services.signalUrl, secret };
-    if (config === 'ferry-unreliable') transport.pipeline = UNRELIABLE_PIPELINE;
+    if (config === 'ferry-unreliable') transport.pipeline = unreliablePipeline();
     const sessionId = await page$.connect(transport);
     await receiver.request('ferry', { signalUrl: services.signalUrl, sessionId, secret });
     pipeline = await page$.ready();

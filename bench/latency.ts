@@ -14,6 +14,8 @@ export interface LatencyOptions {
   /** Per configuration and rate, split into `rounds` windows taken in turn with the other configurations. */
   durationMs: number;
   rounds: number;
+  /** Only these configurations (`--configs`); default all four. */
+  configs?: readonly string[] | undefined;
 }
 
 function latencyRow(endpoint: Endpoint, rateHz: number, durationMs: number, windows: Measured[]) {
@@ -43,6 +45,7 @@ function latencyRow(endpoint: Endpoint, rateHz: number, durationMs: number, wind
     rss_mb: round(Math.max(...windows.map((m) => m.received.rssMb)), 1),
     pacing_slip_p99_ms: round(Math.max(...windows.map((m) => m.paced.slipP99Ms))),
     pacing_bursts: sum((m) => m.paced.bursts),
+    dropped_at_sender_messages: sum((m) => m.droppedAtSender),
   };
   return { row, samples: all };
 }
@@ -60,7 +63,7 @@ export async function runLatency(services: Services, options: LatencyOptions): P
   const endpoints: Endpoint[] = [];
   const clock: ClockCheck[] = [];
   try {
-    for (const config of CONFIGS) {
+    for (const config of CONFIGS.filter((c) => !options.configs || options.configs.includes(c))) {
       try {
         endpoints.push(await connectEndpoint(config, services));
       } catch (error) {
@@ -100,7 +103,10 @@ export async function runLatency(services: Services, options: LatencyOptions): P
         rows.push(row.row);
         console.error(
           `  ${endpoint.config} @ ${rateHz} Hz: p50 ${row.row.p50_ms} p99 ${row.row.p99_ms} ms, lost ${row.row.lost}/${row.row.sent}` +
-            (row.row.seq_lost_total ? ` (seq declared ${row.row.seq_lost_total} lost so far)` : ''),
+            (row.row.seq_lost_total ? ` (seq declared ${row.row.seq_lost_total} lost so far)` : '') +
+            (row.row.dropped_at_sender_messages
+              ? `, ${row.row.dropped_at_sender_messages} messages dropped at the sender`
+              : ''),
         );
       }
     }

@@ -5,7 +5,12 @@
  *   --only <part>  latency | throughput | scale | stacks | usb | impaired | pipeline | hid | receiver-page
  *   --cpu-prof     receiver children write V8 CPU profiles to bench/out/prof/
  *   --usb-pipeline <spec>  the usb part's `ferry` row runs this pipeline (e.g. 'bundle(max=32768)')
- *   --configs a,b  the impaired part measures only these configurations (e.g. ferry-input,ferry-reliable)
+ *   --usb-in-flight 4,16   the usb part's bulk depths (default 1,4,16); --usb-rounds N its alternating rounds
+ *   --usb-paths a,b        the usb part measures only these paths (e.g. ferry,bare-datachannel)
+ *   --child-flags '<node flags>'  extra node flags for the bench's child processes (e.g. '--trace-gc')
+ *   --usb-round-ms N       each bulk row's time per round (default 2000; 500 with --quick)
+ *   --configs a,b  the impaired and latency parts measure only these configurations (e.g. ferry-input,ferry-reliable)
+ *   --latency-rates 8000   the latency part's rates (default 125,1000,8000)
  * The full run writes bench/results.json and bench/latency.svg. A bench never fails on a number.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -23,6 +28,7 @@ import { runScale } from './scale.ts';
 import { startServices } from './services.ts';
 import { latencySvg } from './svg.ts';
 import { runThroughput } from './throughput.ts';
+import type { UsbPath } from './usb/receiver-child.ts';
 import { runUsb } from './usb.ts';
 import { runWebrtcStackBench } from './webrtc-stacks.ts';
 
@@ -54,7 +60,20 @@ const configs = configsAt >= 0 ? args[configsAt + 1]?.split(',') : undefined;
 const usbPipelineAt = args.indexOf('--usb-pipeline');
 /** The usb part's `ferry` row runs this pipeline instead of the default (an experiment). */
 const usbPipeline = usbPipelineAt >= 0 ? args[usbPipelineAt + 1] : undefined;
-const receiverArgv = args.includes('--cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
+const listArg = (flag: string) => {
+  const at = args.indexOf(flag);
+  return at >= 0 ? args[at + 1]?.split(',') : undefined;
+};
+const usbInFlight = listArg('--usb-in-flight')?.map(Number);
+const latencyRates = listArg('--latency-rates')?.map(Number);
+const usbRounds = listArg('--usb-rounds')?.map(Number)[0];
+const usbPaths = listArg('--usb-paths') as UsbPath[] | undefined;
+const usbRoundMs = listArg('--usb-round-ms')?.map(Number)[0];
+const childFlags = args.indexOf('--child-flags');
+const receiverArgv = [
+  ...(args.includes('--cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []),
+  ...(childFlags >= 0 ? (args[childFlags + 1] ?? '').split(' ').filter(Boolean) : []),
+];
 
 const plan = quick
   ? {
@@ -129,9 +148,10 @@ if (wants('latency') || wants('throughput') || wants('scale')) {
   try {
     await timed('latency', async () => {
       const latency = await runLatency(services, {
-        rates: plan.rates,
+        rates: latencyRates ?? plan.rates,
         durationMs: plan.latencyMs,
         rounds: plan.rounds,
+        configs,
       });
       Object.assign(results, { latency: latency.rows, absent: latency.absent, clock: latency.clock });
       svg = latencySvg(latency.samples, plan.rates, `Ferry bench latency CDFs, ${results.date}`);
@@ -164,6 +184,15 @@ await timed('usb', async () => {
         transferBytes: 16 * 1024,
         controlBytes: 64,
         ferryPipeline: usbPipeline,
+        ...(usbInFlight ? { inFlight: usbInFlight } : {}),
+        // bulkMs is per round: more rounds, more time (the bench's rounds split a fixed time).
+        ...(usbRounds || usbRoundMs
+          ? {
+              rounds: usbRounds ?? plan.usb.rounds,
+              bulkMs: (usbRoundMs ?? plan.usb.bulkMs / plan.usb.rounds) * (usbRounds ?? plan.usb.rounds),
+            }
+          : {}),
+        ...(usbPaths ? { paths: usbPaths } : {}),
       },
       receiverArgv,
     );

@@ -32,6 +32,11 @@ export interface LatencyRow {
   pacing_bursts: number;
   /** Ferry with seq: reports the receiver's seq declared lost since the link opened (all rates so far). */
   seq_lost_total?: number;
+  /**
+   * Ferry: messages (not reports: a bundle carries several) the page's sharer dropped at the sender in
+   * this row's windows, because sending would have queued the unreliable channel past 64 KiB.
+   */
+  dropped_at_sender_messages?: number;
 }
 
 export interface AbsentRow {
@@ -90,6 +95,8 @@ export interface UsbBulkRow {
   errors: number;
   /** Loopback payload per second, each way. */
   MB_per_s: number;
+  /** The same per round, in order: rounds alternate the paths, so round i of two paths shares its minutes. */
+  MB_per_s_rounds?: number[];
   /** Issue of a pair to both its completions. */
   pair_p50_ms: number;
   pair_p99_ms: number;

@@ -11,6 +11,7 @@ import { ChildHandle } from './ipc.ts';
 import type { UsbBulkRow, UsbControlRow, UsbResults } from './results.ts';
 import { round, summarize } from './stats.ts';
 import type { BulkOutcome, BulkRun, ControlOutcome, ControlRun, UsbPath } from './usb/receiver-child.ts';
+import type { ChannelStats } from './usb/send-stats.ts';
 
 const SHARER_CHILD = new URL('./usb/sharer-child.ts', import.meta.url).pathname;
 const RECEIVER_CHILD = new URL('./usb/receiver-child.ts', import.meta.url).pathname;
@@ -35,6 +36,8 @@ export interface UsbOptions {
   controlBytes: number;
   /** The `ferry` row's pipeline instead of the default (`--usb-pipeline`, for experiments). */
   ferryPipeline?: string | undefined;
+  /** Only these paths (default all three); each round still alternates them. */
+  paths?: readonly UsbPath[] | undefined;
 }
 
 /** `childArgv`: extra node flags for both children (e.g. --cpu-prof). */
@@ -45,6 +48,7 @@ export async function runUsb(
 ): Promise<UsbResults> {
   const sharer = ChildHandle.start(SHARER_CHILD, childArgv);
   const receiver = ChildHandle.start(RECEIVER_CHILD, childArgv);
+  const paths = options.paths ?? PATHS;
   try {
     const secret = randomBytes(16).toString('base64url');
     const pipelines: Record<string, string> = {};
@@ -68,7 +72,9 @@ export async function runUsb(
       sharer: await sharer.request<Record<string, number>>('threads'),
       receiver: await receiver.request<Record<string, number>>('threads'),
     });
+    const sendStats = process.env.BENCH_USB_SEND_STATS === '1';
     const bulkRun = async (path: UsbPath, inFlight: number, durationMs: number) => {
+      if (sendStats) await takeBothSendStats(sharer, receiver);
       const threadsBefore = await threads();
       const before = await cpu();
       const outcome = await receiver.request<BulkOutcome>(
@@ -77,6 +83,7 @@ export async function runUsb(
         durationMs + 30_000,
       );
       const cpuUs = (await cpu()) - before;
+      if (sendStats) printSendStats(path, inFlight, outcome.pairs, await takeBothSendStats(sharer, receiver));
       return { ...outcome, cpuUs, threadUs: threadDelta(threadsBefore, await threads()) };
     };
     const idleRate = async () => {
@@ -92,7 +99,7 @@ export async function runUsb(
         60_000,
       );
     // Warm-up (JIT, SCTP windows), discarded.
-    for (const path of PATHS) {
+    for (const path of paths) {
       await controlRun(path, 50);
       await bulkRun(path, Math.max(...options.inFlight), 500);
     }
@@ -101,13 +108,13 @@ export async function runUsb(
     const bulk = new Map<string, Array<BulkOutcome & { cpuUs: number; threadUs: ThreadCpu }>>();
     const control = new Map<UsbPath, ControlOutcome[]>();
     for (let r = 0; r < options.rounds; r++) {
-      for (const path of PATHS) {
+      for (const path of paths) {
         const outcomes = control.get(path) ?? [];
         outcomes.push(await controlRun(path, Math.ceil(options.controlCount / options.rounds)));
         control.set(path, outcomes);
       }
       for (const inFlight of options.inFlight) {
-        for (const path of PATHS) {
+        for (const path of paths) {
           const key = `${path}/${inFlight}`;
           const outcomes = bulk.get(key) ?? [];
           outcomes.push(await bulkRun(path, inFlight, options.bulkMs / options.rounds));
@@ -118,7 +125,7 @@ export async function runUsb(
 
     const idle = (idleBefore + (await idleRate())) / 2;
 
-    const controlRows: UsbControlRow[] = PATHS.map((path) => {
+    const controlRows: UsbControlRow[] = paths.map((path) => {
       const outcomes = control.get(path) ?? [];
       const stats = summarize(outcomes.flatMap((o) => o.rttMs));
       const row: UsbControlRow = {
@@ -134,7 +141,7 @@ export async function runUsb(
       return row;
     });
     const bulkRows: UsbBulkRow[] = options.inFlight.flatMap((inFlight) =>
-      PATHS.map((path) => {
+      paths.map((path) => {
         const outcomes = bulk.get(`${path}/${inFlight}`) ?? [];
         const pairs = outcomes.reduce((sum, o) => sum + o.pairs, 0);
         const wallMs = outcomes.reduce((sum, o) => sum + o.wallMs, 0);
@@ -147,6 +154,7 @@ export async function runUsb(
           pairs,
           errors: outcomes.reduce((sum, o) => sum + o.errors, 0),
           MB_per_s: round((pairs * options.transferBytes) / (wallMs / 1000) / 1e6, 2),
+          MB_per_s_rounds: outcomes.map((o) => round((o.pairs * options.transferBytes) / o.wallMs / 1e3, 2)),
           pair_p50_ms: round(stats.p50),
           pair_p99_ms: round(stats.p99),
           cpu_us_per_pair: round(outcomes.reduce((sum, o) => sum + o.cpuUs, 0) / Math.max(1, pairs), 0),
@@ -160,7 +168,7 @@ export async function runUsb(
           ),
         };
         console.error(
-          `  bulk ${path} ${row.transferBytes} B × ${inFlight} in flight: ${row.MB_per_s} MB/s each way`,
+          `  bulk ${path} ${row.transferBytes} B × ${inFlight} in flight: ${row.MB_per_s} MB/s each way (rounds ${row.MB_per_s_rounds?.join(' ')})`,
         );
         return row;
       }),
@@ -177,6 +185,33 @@ export async function runUsb(
     await receiver.request('close').catch(() => undefined);
     await sharer.request('close').catch(() => undefined);
     await Promise.all([receiver.stop(), sharer.stop()]);
+  }
+}
+
+async function takeBothSendStats(sharer: ChildHandle, receiver: ChildHandle) {
+  return {
+    sharer: await sharer.request<Record<string, ChannelStats>>('sendStats'),
+    receiver: await receiver.request<Record<string, ChannelStats>>('sendStats'),
+  };
+}
+
+/** One line per side and channel: messages per pair, their mean size, the wall time send() blocked. */
+function printSendStats(
+  path: UsbPath,
+  inFlight: number,
+  pairs: number,
+  sides: Record<'sharer' | 'receiver', Record<string, ChannelStats>>,
+): void {
+  for (const [side, labels] of Object.entries(sides)) {
+    for (const [label, s] of Object.entries(labels)) {
+      if (s.sends === 0 && s.received === 0) continue;
+      console.error(
+        `    send-stats ${path} ×${inFlight} ${side} '${label}': ${(s.sends / pairs).toFixed(2)} sends/pair, ` +
+          `${Math.round(s.sentBytes / Math.max(1, s.sends))} B/send, ${(s.sendWallUs / Math.max(1, s.sends)).toFixed(0)} µs/send, ` +
+          `${(s.sendWallUs / pairs).toFixed(0)} µs send/pair; ${(s.received / pairs).toFixed(2)} received/pair, ` +
+          `${Math.round(s.receivedBytes / Math.max(1, s.received))} B each`,
+      );
+    }
   }
 }
 

@@ -14,6 +14,8 @@ export interface Measured {
    * lost for this window, and are not counted by the next.
    */
   late: number;
+  /** Messages the page's Ferry sharer dropped at the sender during this window (its 64 KiB cap). */
+  droppedAtSender: number;
 }
 
 /** Every window gets its own tag; the receiver counts only reports that carry it. */
@@ -58,6 +60,7 @@ async function settle(endpoint: Endpoint, quietMs = 1000, maxMs = 20_000): Promi
 export async function measureWindow(endpoint: Endpoint, run: Omit<PacedRun, 'tag'>): Promise<Measured> {
   const tagged: PacedRun = { ...run, tag: nextTag++ };
   const expected = Math.floor((run.durationMs * run.rateHz) / 1000);
+  const droppedBefore = await droppedAtSender(endpoint);
   await endpoint.receiver.request('start', { capacity: expected + 1000, tag: tagged.tag });
   const paced = await bounded(
     `${endpoint.config} run @ ${run.rateHz}/s`,
@@ -67,5 +70,9 @@ export async function measureWindow(endpoint: Endpoint, run: Omit<PacedRun, 'tag
   await drain(endpoint, paced.sent);
   const received = await endpoint.receiver.request<WindowResult>('stop');
   const late = received.delivered < paced.sent ? await settle(endpoint) : 0;
-  return { paced, received, late };
+  return { paced, received, late, droppedAtSender: (await droppedAtSender(endpoint)) - droppedBefore };
+}
+
+function droppedAtSender(endpoint: Endpoint): Promise<number> {
+  return endpoint.page.evaluate(() => (window as unknown as BenchWindow).ferryBench.droppedAtSender());
 }

@@ -47,6 +47,11 @@ export interface FerryBenchApi {
   ready(): Promise<string>;
   /** Emits 64-byte (or large) input reports at `rateHz` for `durationMs`. */
   run(run: PacedRun): Promise<PacedResult>;
+  /**
+   * Ferry only: messages the sharer's links dropped at this end so far (the unreliable channel refuses a
+   * send that would queue it past 64 KiB; SharerStatus.droppedAtSender). 0 for the other paths.
+   */
+  droppedAtSender(): number;
   /** Page clock, for the clock check. */
   now(): number;
   close(): void;

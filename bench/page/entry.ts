@@ -31,6 +31,7 @@ function taggedHex(device: number, tag: number): string {
 let pc: RTCPeerConnection | undefined;
 let channel: RTCDataChannel | undefined;
 let ready: Promise<string> = Promise.resolve('');
+let dropped: () => number = () => 0;
 const closers: Array<() => void> = [];
 
 async function openDevices(): Promise<HIDDevice[]> {
@@ -44,6 +45,7 @@ async function connect(transport: PageTransport): Promise<string> {
   if (transport.kind === 'ferry') {
     const ferry = await hostFerry(devices, transport.signalUrl, transport.secret, transport.pipeline);
     ready = ferry.ready;
+    dropped = ferry.dropped;
     closers.push(ferry.close);
     return ferry.sessionId;
   }
@@ -82,6 +84,7 @@ const api: FerryBenchApi = {
     const hex = taggedHex(device, tag);
     return paced('/pacer-worker.js', rateHz, durationMs, () => void control.emit(device, 0, hex));
   },
+  droppedAtSender: () => dropped(),
   now: () => performance.timeOrigin + performance.now(),
   close() {
     for (const close of closers.splice(0)) close();

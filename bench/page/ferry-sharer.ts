@@ -16,7 +16,7 @@ export async function hostFerry(
   signalUrl: string,
   secret: string,
   pipeline: string | undefined,
-): Promise<{ sessionId: string; ready: Promise<string>; close: () => void }> {
+): Promise<{ sessionId: string; ready: Promise<string>; close: () => void; dropped: () => number }> {
   const signaling = new SignalingClient(WebSocket as unknown as WebSocketConstructor);
   await signaling.connect(signalUrl);
   const sharer = new SharerSession({
@@ -31,5 +31,5 @@ export async function hostFerry(
   const ready = new Promise<string>((done) => sharer.on('receiver', (peer) => done(peer.pipeline ?? '')));
   for (const device of devices) sharer.addDevice(await WebHidSource.open(device, navigator.hid));
   const { sessionId } = await sharer.host();
-  return { sessionId, ready, close: () => sharer.close() };
+  return { sessionId, ready, close: () => sharer.close(), dropped: () => sharer.status().droppedAtSender };
 }

@@ -16,6 +16,7 @@ import {
 } from '../../src/transport/index.ts';
 import { serve } from '../ipc.ts';
 import { EchoDriver } from './echo.ts';
+import { takeSendStats } from './send-stats.ts';
 import { threadCpuUs } from './threads.ts';
 
 /** Frame sizes from docs/webusb.md: USB_CONTROL header 16 B, USB_TRANSFER and USB_COMPLETION 12 B. */
@@ -182,6 +183,8 @@ serve({
   },
   /** The same per thread name (µs): the main thread is JavaScript, the others @roamhq/wrtc's. */
   threads: () => threadCpuUs(),
+  /** BENCH_USB_SEND_STATS=1: data channel sends and receipts per label since the last call. */
+  sendStats: () => takeSendStats(),
   join: (args: { path: FerryPath; signalUrl: string; sessionId: string; secret: string }) =>
     join(args.path, args.signalUrl, args.sessionId, args.secret),
   async bareOffer() {

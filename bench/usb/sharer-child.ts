@@ -14,6 +14,7 @@ import {
 } from '../../src/transport/index.ts';
 import { serve } from '../ipc.ts';
 import { answerEcho } from './echo.ts';
+import { takeSendStats } from './send-stats.ts';
 import { threadCpuUs } from './threads.ts';
 
 const closers: Array<() => unknown> = [];
@@ -47,6 +48,8 @@ serve({
   },
   /** The same per thread name (µs): the main thread is JavaScript, the others @roamhq/wrtc's. */
   threads: () => threadCpuUs(),
+  /** BENCH_USB_SEND_STATS=1: data channel sends and receipts per label since the last call. */
+  sendStats: () => takeSendStats(),
   host: ({ signalUrl, secret, pipeline }: { signalUrl: string; secret: string; pipeline?: string }) =>
     host(signalUrl, secret, pipeline),
   async bare({ offer }: { offer: string }) {

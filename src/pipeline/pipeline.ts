@@ -48,6 +48,13 @@ export interface Pipeline {
   readonly outbound: { push(frame: Uint8Array): void };
   readonly inbound: { push(message: Uint8Array, channel: ChannelClass): void };
   readonly stats: Readonly<PipelineStats>;
+  /**
+   * True when every stage's receiver half emits views of the message it was given (no stage, or only
+   * `bundle`): each inbound frame is then a view into the message pushed into `inbound`, never written
+   * to later. Frames are still borrowed by contract; a receiver whose link hands out a fresh buffer per
+   * message (Link.freshMessages) may keep them without copying.
+   */
+  readonly inboundViews: boolean;
   /** Releases everything held for later (bundles, windows, paced frames) now. */
   flush(): void;
   /** Resolves once no async step (crypto, compression) is in flight. */
@@ -116,6 +123,9 @@ export function createPipeline(specOrText: PipelineSpec | string, options: Pipel
   return {
     spec,
     stats,
+    inboundViews:
+      options.deviceSpec === undefined &&
+      spec.every((stage) => stageDefinition(stage.name)?.receiverEmitsViews === true),
     outbound: {
       push(frame) {
         if (closed) return;

@@ -73,6 +73,13 @@ export interface StageDefinition<S extends ParamSchema = ParamSchema, N extends 
   readonly rank: number;
   /** Declaration order is the order of positional arguments. */
   readonly params: S;
+  /**
+   * True when the receiver half emits only views of the bytes pushed into it (or those bytes), and never
+   * writes into them: a pipeline of such stages over a link that hands out a fresh buffer per message
+   * delivers frames that stay valid after the call (Pipeline.inboundViews), so a receiver may keep them
+   * without a copy. Undefined means no: the half may emit from a buffer it reuses (decompression, crypto).
+   */
+  readonly receiverEmitsViews?: boolean;
   createSender(params: ParamValues<S>, context: StageContext): StageHalf;
   createReceiver(params: ParamValues<S>, context: StageContext): StageHalf;
 }

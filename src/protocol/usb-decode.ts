@@ -33,6 +33,17 @@ import type {
 const ANNOUNCED_TYPES = new Set([0x01, 0x02, 0x03, 0x0f]);
 const DEVICE_DESCRIPTOR_LENGTH = 18;
 
+/**
+ * What a frame without data carries: never a zero-length view into the message, because a request or
+ * completion can outlive its message by a long way (a pending bulk IN, an interrupt IN waiting for the
+ * device) and a view keeps the whole message — up to a 64 KiB bundle of other transfers — alive with it.
+ */
+const NO_DATA: Uint8Array = new Uint8Array(0);
+
+/** The bytes from `start` on, or NO_DATA when there are none. */
+const dataFrom = (bytes: Uint8Array, start: number) =>
+  bytes.length > start ? bytes.subarray(start) : NO_DATA;
+
 const view = (bytes: Uint8Array) => new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
 function need(bytes: Uint8Array, length: number, what: string): void {
@@ -135,7 +146,7 @@ function decodeControl(bytes: Uint8Array): UsbRequestMessage {
     index: dv.getUint16(12, true),
     length: dv.getUint16(14, true),
   };
-  const data = bytes.subarray(USB_CONTROL_HEADER);
+  const data = dataFrom(bytes, USB_CONTROL_HEADER);
   const expected = isIn(setup.requestType) ? 0 : setup.length;
   if (data.length !== expected) bad(`USB control carries ${data.length} data bytes, expected ${expected}`);
   return { kind: 'control', requestId: dv.getUint32(4, true), setup, data };
@@ -148,7 +159,7 @@ function decodeTransfer(bytes: Uint8Array): UsbRequestMessage {
   checkEndpoint(endpoint, 'USB transfer');
   const length = dv.getUint32(8, true);
   checkTransferSize(length, 'USB transfer');
-  const data = bytes.subarray(USB_TRANSFER_HEADER);
+  const data = dataFrom(bytes, USB_TRANSFER_HEADER);
   const expected = isIn(endpoint) ? 0 : length;
   if (data.length !== expected) bad(`USB transfer carries ${data.length} data bytes, expected ${expected}`);
   return { kind: 'transfer', requestId: dv.getUint32(4, true), endpoint, length, data };
@@ -171,7 +182,7 @@ function decodeIsochronous(bytes: Uint8Array): UsbRequestMessage {
     checkTransferSize(total, 'USB isochronous');
     packetLengths.push(length);
   }
-  const data = bytes.subarray(header);
+  const data = dataFrom(bytes, header);
   const expected = isIn(endpoint) ? 0 : total;
   if (data.length !== expected)
     bad(`USB isochronous carries ${data.length} data bytes, expected ${expected}`);
@@ -215,7 +226,7 @@ function decodeCompletion(bytes: Uint8Array): UsbCompletionMessage {
   const dv = view(bytes);
   const actualLength = dv.getUint32(8, true);
   checkTransferSize(actualLength, 'USB completion');
-  const data = bytes.subarray(USB_COMPLETION_HEADER);
+  const data = dataFrom(bytes, USB_COMPLETION_HEADER);
   if (data.length !== 0 && data.length !== actualLength) {
     bad(`USB completion carries ${data.length} bytes but reports ${actualLength}`);
   }
@@ -239,7 +250,7 @@ function decodeIsoCompletion(bytes: Uint8Array): UsbCompletionMessage {
     checkTransferSize(total, 'USB isochronous completion');
     packets.push({ status: statusAt(bytes[at]!, 'USB isochronous packet'), actualLength });
   }
-  const data = bytes.subarray(header);
+  const data = dataFrom(bytes, header);
   if (data.length !== 0 && data.length !== total) {
     bad(`USB isochronous completion carries ${data.length} bytes but its packets report ${total}`);
   }

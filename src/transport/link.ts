@@ -21,6 +21,12 @@ export interface Link {
   buffered?(channel: LinkChannel): number;
   /** Messages the unreliable channel dropped at this end instead of queuing them (links without one omit it). */
   readonly droppedAtSender?: number;
+  /**
+   * True when every message handed to onMessage is a buffer of its own that the link never reuses (a
+   * data channel's message event carries a new ArrayBuffer each time), so a frame that is a view into it
+   * may be kept. Links that reuse a receive buffer omit it.
+   */
+  readonly freshMessages?: boolean;
   /** Sends on the reliable channel unless told otherwise; the unreliable one drops what it cannot send. */
   send(message: Uint8Array, channel?: LinkChannel): void;
   onOpen(listener: () => void): void;

@@ -180,6 +180,15 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
     return this.remote !== undefined;
   }
 
+  /**
+   * True when the frames this channel emits stay valid after the 'frame' event: the pipeline delivers
+   * views of the link's messages and the link never reuses a message's buffer. Otherwise a listener that
+   * keeps a frame's bytes copies them.
+   */
+  get framesOwned(): boolean {
+    return this.pipeline?.inboundViews === true && this.link.freshMessages === true;
+  }
+
   /** The agreed pipeline in canonical form (undefined before the hellos agree). */
   get agreedPipeline(): string | undefined {
     return this.pipeline ? formatPipelineSpec(this.pipeline.spec) : undefined;

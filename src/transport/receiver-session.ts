@@ -418,7 +418,7 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
     const { message } = frame;
     if (message.kind === 'announce') this.announceUsb(frame.device, message);
     else if (message.kind === 'completion' || message.kind === 'iso-completion')
-      this.usbDevices.get(frame.device)?.deliver(message);
+      this.usbDevices.get(frame.device)?.deliver(message, this.channel?.framesOwned === true);
     else this.channel?.rejectUnexpected(`a USB ${message.kind} request is for the sharer, not a receiver`);
   }
 

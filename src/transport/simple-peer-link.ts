@@ -72,6 +72,9 @@ class SimplePeerLink implements SignaledLink {
     this.peer.on('close', () => this.finish());
   }
 
+  /** simple-peer wraps each message event's new ArrayBuffer; the unreliable channel's are new too. */
+  readonly freshMessages = true;
+
   get state(): LinkState {
     return this.current;
   }

@@ -164,14 +164,17 @@ export class RemoteUsbDevice {
 
   /**
    * Called by the session for each completion frame of this device. Unknown or late ids are ignored.
-   * The completion's data may be borrowed (a view into a reused message): it is copied here, once.
+   * The completion's data is borrowed (a view into a message the pipeline may reuse) and copied here,
+   * once — unless `owned`: the link hands out a fresh buffer per message and the pipeline only takes
+   * views of it (PeerChannel.framesOwned), so the view stays valid and the copy (16 KiB per bulk IN, and
+   * the garbage collection it costs: docs/performance.md) is skipped. The result then keeps its message
+   * (up to one 64 KiB bundle) alive for as long as it is held.
    */
-  deliver(completion: UsbCompletionMessage): void {
+  deliver(completion: UsbCompletionMessage, owned = false): void {
     const pending = this.pending.get(completion.requestId);
     if (pending === undefined) return;
-    pending.finish(
-      completion.data.length > 0 ? { ...completion, data: completion.data.slice() } : completion,
-    );
+    const keep = owned || completion.data.length === 0;
+    pending.finish(keep ? completion : { ...completion, data: completion.data.slice() });
   }
 
   onClose(listener: () => void): () => void {

@@ -14,7 +14,15 @@ const RECIPIENTS = { device: 0, interface: 1, endpoint: 2, other: 3 } as const;
 const TRANSFER_ERROR = 'A transfer error has occurred.';
 const NOT_ALLOWED = "The transfer was not allowed. The sharer's grant to this page does not allow it.";
 
-const dataView = (bytes: Uint8Array) => new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+/**
+ * Like Chrome, a result's DataView spans an ArrayBuffer of exactly its data (pages read `result.data.buffer`
+ * whole): a view into a larger buffer — RemoteUsbDevice keeps completions as views of their message
+ * when the link allows it — is copied here.
+ */
+const dataView = (bytes: Uint8Array) =>
+  bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+    ? new DataView(bytes.buffer)
+    : new DataView(bytes.slice().buffer);
 
 /**
  * A shared generic USB device as a WebUSB `USBDevice` (https://wicg.github.io/webusb/#device-usage), with

@@ -70,23 +70,25 @@ export async function performRequest(
   }
 }
 
-async function control(
-  device: USBDevice,
-  id: number,
-  setup: UsbSetup,
-  data: Uint8Array,
-): Promise<Completion> {
+/*
+ * control and transfer start the WebUSB call and chain the completion with then() rather than await:
+ * an async function keeps its arguments until it returns, and `data` is a view into the link's message,
+ * which must not live as long as the transfer does (a bulk or interrupt IN may wait a long time).
+ */
+function control(device: USBDevice, id: number, setup: UsbSetup, data: Uint8Array): Promise<Completion> {
   const parameters = controlParameters(setup);
-  if (parameters === undefined) return completion(id, 'error');
+  if (parameters === undefined) return Promise.resolve(completion(id, 'error'));
   if (setup.requestType & 0x80) {
-    const result = await device.controlTransferIn(parameters, setup.length);
-    return completion(id, result.status, bytes(result.data));
+    return device
+      .controlTransferIn(parameters, setup.length)
+      .then((result) => completion(id, result.status, bytes(result.data)));
   }
-  const result = await device.controlTransferOut(parameters, source(data));
-  return completion(id, result.status, EMPTY, result.bytesWritten);
+  return device
+    .controlTransferOut(parameters, source(data))
+    .then((result) => completion(id, result.status, EMPTY, result.bytesWritten));
 }
 
-async function transfer(
+function transfer(
   device: USBDevice,
   id: number,
   endpoint: number,
@@ -94,11 +96,13 @@ async function transfer(
   data: Uint8Array,
 ): Promise<Completion> {
   if (endpoint & 0x80) {
-    const result = await device.transferIn(endpoint & 0x0f, length);
-    return completion(id, result.status, bytes(result.data));
+    return device
+      .transferIn(endpoint & 0x0f, length)
+      .then((result) => completion(id, result.status, bytes(result.data)));
   }
-  const result = await device.transferOut(endpoint & 0x0f, source(data));
-  return completion(id, result.status, EMPTY, result.bytesWritten);
+  return device
+    .transferOut(endpoint & 0x0f, source(data))
+    .then((result) => completion(id, result.status, EMPTY, result.bytesWritten));
 }
 
 async function isochronous(

@@ -98,18 +98,34 @@ export class WebUsbSource {
     if (this.unplugged) return Promise.resolve(completion(request.requestId, 'disconnected'));
     if (this.inFlight.has(request.requestId)) return Promise.resolve(completion(request.requestId, 'error'));
     if (this.inFlight.size >= this.maxInFlight) return Promise.resolve(completion(request.requestId, 'busy'));
-    return new Promise((resolve) => {
-      const id = request.requestId;
-      const settle = (result: UsbCompletionMessage) => {
-        if (this.inFlight.get(id)?.settle !== settle) return; // cancelled or settled already
-        this.inFlight.delete(id);
-        resolve(result);
-      };
-      this.inFlight.set(id, { settle });
-      performRequest(this.device, request).then(settle, (error: unknown) =>
-        settle(completion(id, statusFromError(error, this.isGone()))),
-      );
+    const id = request.requestId;
+    const { settle, done } = this.track(id);
+    performRequest(this.device, request).then(settle, (error: unknown) =>
+      settle(completion(id, statusFromError(error, this.isGone()))),
+    );
+    return done;
+  }
+
+  /**
+   * Registers request `id` as in flight; the returned settle ends it once (a cancel or an unplug may
+   * settle it first). Apart from handle so that no closure here holds the request: its data is a view
+   * into the link's message, which must not live as long as a pending transfer.
+   */
+  private track(id: number): {
+    settle: (result: UsbCompletionMessage) => void;
+    done: Promise<UsbCompletionMessage>;
+  } {
+    let resolve: (result: UsbCompletionMessage) => void = () => undefined;
+    const done = new Promise<UsbCompletionMessage>((settle) => {
+      resolve = settle;
     });
+    const settle = (result: UsbCompletionMessage) => {
+      if (this.inFlight.get(id)?.settle !== settle) return; // cancelled or settled already
+      this.inFlight.delete(id);
+      resolve(result);
+    };
+    this.inFlight.set(id, { settle });
+    return { settle, done };
   }
 
   /** Completes every request still in flight (`disconnected`) and releases the device. */

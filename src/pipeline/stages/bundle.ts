@@ -4,9 +4,10 @@
  *   BUNDLE   tag u8 = 0xB1 | ( length varint (LEB128) | item bytes ){1..}
  *
  * Items keep their order and their bytes (input reports carry their own timestamps), so unbundling
- * restores every frame exactly. The first frame after a quiet window leaves at once; frames that follow
- * within the window wait for it to end (or for the size limit), so an isolated report gains no latency and
- * a burst becomes one message. Reliable and unreliable frames are bundled apart.
+ * restores every frame exactly. The first frame after a quiet window leaves at once (an unreliable one at
+ * the end of the current turn); frames that follow within the window wait for it to end (or for the size
+ * limit), so an isolated report gains no latency and a burst becomes one message. Reliable and unreliable
+ * frames are bundled apart.
  *
  * Requests and replies (HID output/feature, USB) are never held for the window: one sends its bundle at
  * the end of the current turn, so the frames that turn produces (an OUT transfer and the IN issued with
@@ -34,6 +35,7 @@ export const bundle = defineStage({
   scope: 'link',
   rank: 50,
   params: bundleParams,
+  receiverEmitsViews: true, // items are subarrays of the bundle
   createSender: (values, context) => new Bundler(values, context),
   createReceiver: (_values, context) => new Unbundler(context),
 });
@@ -108,8 +110,13 @@ class Bundler implements StageHalf {
     const bundle = this.pending[channel];
     if (bundle.timer || bundle.deferred) return;
     const wait = bundle.lastFlushAt + this.params.window - this.context.clock.now();
-    if (wait <= 0) this.flushClass(channel);
-    else bundle.timer = this.context.scheduler.schedule(wait, () => this.flushClass(channel));
+    if (wait > 0) bundle.timer = this.context.scheduler.schedule(wait, () => this.flushClass(channel));
+    // After a quiet window an unreliable frame leaves at the end of this turn, not alone: input reports
+    // that came due together (a stalled page catching up, Mojo delivering a backlog) arrive as back-to-back
+    // tasks and share its message. Per report that is a task's delay; per burst, one send instead of two
+    // (the first report used to go alone and the rest a window later).
+    else if (channel === 'unreliable') this.flushAtTurnEnd(channel);
+    else this.flushClass(channel);
   }
 
   private flushClass(channel: ChannelClass): void {

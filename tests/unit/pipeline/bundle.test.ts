@@ -84,6 +84,18 @@ describe('bundle', () => {
     expect(link.atReceiver.map(hexOf)).toEqual([inputFrame(0, [0]), ...small, big].map(hexOf));
   });
 
+  it('sends a burst of unreliable reports after a quiet window as one message, not the first alone', async () => {
+    const link = createLink('seq,bundle(1ms)');
+    for (let burst = 0; burst < 3; burst++) {
+      // Reports that came due together (a stalled page catching up) arrive in one turn.
+      for (let i = 0; i < 6; i++) link.sharer.outbound.push(inputFrame(burst * 6 + i, [i]));
+      link.clock.advance(5); // quiet again: the next burst opens a new window
+    }
+    await link.settle();
+    expect(link.wire.filter((entry) => entry.channel === 'unreliable')).toHaveLength(3);
+    expect(link.atReceiver).toHaveLength(18);
+  });
+
   it('keeps unreliable bundles within one packet', async () => {
     const link = createLink('seq,bundle(50ms,16384)');
     const frames = Array.from({ length: 200 }, (_, i) => inputFrame(i, new Array(30).fill(i & 0xff)));

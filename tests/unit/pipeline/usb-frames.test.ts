@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createPipeline } from '../../../src/pipeline/index.ts';
 import {
   encodeDeviceGone,
   encodeUsbAnnounce,
@@ -52,6 +53,48 @@ function usbFrames(): Uint8Array[] {
 }
 
 const codec = corpusCodec('logitech-m105-mouse-usb');
+
+describe('inbound frames that stay valid (Pipeline.inboundViews)', () => {
+  it.each([
+    ['', true],
+    ['bundle(1ms)', true],
+    ['bundle(0ms,256)', true],
+    ['bundle(1ms),lz4', false],
+    ['bundle(1ms),encrypt', false],
+    ['seq,bundle(1ms)', false],
+    ['coalesce(4ms),bundle(1ms)', false],
+  ])("'%s': %s", (spec, views) => {
+    expect(createLink(spec).receiver.inboundViews).toBe(views);
+  });
+
+  it('with bundle, every delivered frame is a view into the message it came in', () => {
+    const seen: Array<{ frame: Uint8Array; message: Uint8Array }> = [];
+    let message = new Uint8Array(0);
+    const receiver = createPipeline('bundle(1ms)', {
+      role: 'receiver',
+      onOutbound: () => undefined,
+      onInbound: (frame) => seen.push({ frame, message }),
+      onError: (error) => {
+        throw error;
+      },
+    });
+    const sharer = createPipeline('bundle(1ms)', {
+      role: 'sharer',
+      onOutbound: (bytes, channel) => {
+        message = bytes.slice(); // the link's own buffer per message
+        receiver.inbound.push(message, channel);
+      },
+      onInbound: () => undefined,
+      onError: (error) => {
+        throw error;
+      },
+    });
+    for (const frame of usbFrames()) sharer.outbound.push(frame);
+    sharer.flush();
+    expect(seen.length).toBe(usbFrames().length);
+    for (const { frame, message: from } of seen) expect(frame.buffer).toBe(from.buffer);
+  });
+});
 
 describe('USB frames in the pipeline', () => {
   const specs = [

@@ -96,6 +96,19 @@ describe('USB frame round trips', () => {
     }
   });
 
+  it('a request or completion without data holds no view of its message', () => {
+    // A pending IN transfer can outlive its message by seconds; a view would keep the whole message
+    // (a bundle of other transfers) alive with it.
+    const withData = (m: UsbRequestMessage | UsbCompletionMessage) => 'data' in m && m.data.length > 0;
+    for (const message of [...requests, ...completions]) {
+      const bytes = 'status' in message ? encodeUsbCompletion(1, message) : encodeUsbRequest(1, message);
+      const decoded = usbMessage(bytes).message;
+      if (!('data' in decoded)) continue;
+      if (withData(message)) expect(decoded.data.buffer).toBe(bytes.buffer);
+      else expect(decoded.data.buffer).not.toBe(bytes.buffer);
+    }
+  });
+
   it('any bulk transfer round-trips byte for byte', () => {
     fc.assert(
       fc.property(

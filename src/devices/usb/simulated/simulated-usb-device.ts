@@ -164,10 +164,19 @@ export class SimulatedUsbDevice implements USBDevice {
     return inResult(await this.track(this.model.transferIn(address, length)));
   }
 
-  async transferOut(endpointNumber: number, data: BufferSource): Promise<USBOutTransferResult> {
-    const address = this.ensureEndpoint(false, endpointNumber);
-    const bytes = bytesOf(data);
-    return outResult(await this.track(this.model.transferOut(address, bytes)), bytes.length);
+  /**
+   * Like Chrome, reads `data` during the call and keeps no reference to it (not async: an async method
+   * would hold its argument, often a view into a larger message, until the device accepts the data).
+   */
+  transferOut(endpointNumber: number, data: BufferSource): Promise<USBOutTransferResult> {
+    try {
+      const address = this.ensureEndpoint(false, endpointNumber);
+      const bytes = bytesOf(data);
+      const length = bytes.length;
+      return this.track(this.model.transferOut(address, bytes)).then((result) => outResult(result, length));
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   async isochronousTransferIn(
