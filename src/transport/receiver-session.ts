@@ -109,8 +109,9 @@ interface ReceiverEvents {
    */
   'link-down': { reason: string; kind: 'closed' | 'lost' };
   /**
-   * The paired link stalled (`stalled: true`: ICE disconnected, nothing arrives, but the link is not
-   * down and may deliver a backlog when the network comes back) or answers again (`false`).
+   * The paired link stalled (`stalled: true`: ICE disconnected, or a sharer that sends heartbeats was
+   * silent for about a second; nothing arrives, but the link is not down and may deliver a backlog when
+   * the network comes back) or answers again (`false`: both ICE and the heartbeat are content).
    */
   'link-stall': { stalled: boolean };
   /** A sharer is in the session (we joined it, or it joined or came back); its link follows. */
@@ -304,9 +305,20 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
       this.emit('auth-failed', { peerId, ...failure });
     });
     channel.on('closed', (reason) => this.channelEnded(channel, reason));
+    // Stalled while either says so: ICE (its checks unanswered) or the heartbeat (a second of silence).
+    let iceStalled = false;
+    let reported = false;
+    const judge = () => {
+      const stalled = iceStalled || channel.stalled;
+      if (stalled === reported || this.channel !== channel || !channel.ready) return;
+      reported = stalled;
+      this.emit('link-stall', { stalled });
+    };
     link.onStall?.((stalled) => {
-      if (this.channel === channel && channel.ready) this.emit('link-stall', { stalled });
+      iceStalled = stalled;
+      judge();
     });
+    channel.on('stall', judge);
     this.channel = channel;
     return channel;
   }
