@@ -6,8 +6,12 @@
  * (an older build) never arms it.
  */
 
-/** Server intervals without a word before the socket counts as dead. */
-export const SILENT_INTERVALS = 2;
+/**
+ * Server intervals without a word before the socket counts as dead: longer than the server takes to drop
+ * a socket that stopped answering (two to three intervals, signaling/server.ts), so that a client coming
+ * back finds its old place free and resumes under its old peer id.
+ */
+export const SILENT_INTERVALS = 3;
 const SLACK_MS = 1000;
 
 export class SilenceWatchdog {
