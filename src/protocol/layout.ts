@@ -60,7 +60,7 @@ export const SWAP_CAPABILITY = 'swap';
  * Listed in a hello by an end that sends a HEARTBEAT when it has sent nothing else for a while, and
  * understands the peer's. Each end sends them only to a peer that lists it (an older decoder rejects
  * the frame type), and judges the link by silence only when the peer lists it (an older peer that has
- * nothing to send is quiet, not gone). See docs/protocol.md, "Heartbeat".
+ * nothing to send is quiet, not gone). See docs/receiver.md, "The link heartbeat".
  */
 export const HEARTBEAT_CAPABILITY = 'heartbeat';
 
