@@ -353,7 +353,8 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
         this.emit('nameplate-burned', { nameplate: message.nameplate });
         break;
       case 'heartbeat':
-        this.watchdog.arm(message.intervalMs);
+        // Only a client that reconnects drops a silent socket; one that cannot come back keeps waiting.
+        if (this.backoff !== undefined) this.watchdog.arm(message.intervalMs);
         break;
       case 'error': {
         const { code, retryAfterMs } = message;
