@@ -130,6 +130,8 @@ async function outagesOnOneShare(
     devices === 1 &&
     ferry.child.exitCode === null &&
     !ferry.stderr.some((line) => /removed|gone:/.test(line));
+  // What the receiver said about its links, for a run that did not survive (a bench never hides why).
+  if (!survived) for (const line of ferry.stderr) if (!/reports\/s/.test(line)) console.error(line);
   return { rows, survived };
 
   async function oneOutage(outageMs: number): Promise<OutageRow> {

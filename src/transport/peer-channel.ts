@@ -198,6 +198,11 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
     return this.pipeline ? formatPipelineSpec(this.pipeline.spec) : undefined;
   }
 
+  /** True once ready with a peer that sends heartbeats: its silence is judged ('stall'). */
+  get hearsHeartbeats(): boolean {
+    return this.heartbeat !== undefined;
+  }
+
   /** True while a peer that sends heartbeats has been silent for about a second (see 'stall'). */
   get stalled(): boolean {
     return this.heartbeat?.isStalled ?? false;

@@ -165,9 +165,10 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
   /** When signaling last came back after an outage (Date.now()); 0 before any. */
   private resumedAt = 0;
   /**
-   * Receivers whose authenticated link failed under us (ICE gave up) while our signaling still looked
-   * fine: our socket may be as dead as the link, its server may have dropped us meanwhile, and a receiver
-   * that heard we left waits for our call. When signaling resumes, those still in the session are called.
+   * Receivers whose authenticated link ended (ICE gave up, or the receiver let go because the server told
+   * it we left) while they stayed in the session: our socket may be as dead as the link, or the server
+   * dropped it, and such a receiver waits for our call. When our signaling resumes, those still in the
+   * session are called; one that left the session meanwhile is forgotten on its 'peer-left'.
    */
   private readonly lostLinks = new Set<string>();
 
@@ -445,7 +446,7 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
       this.refusals.delete(peer.peerId);
       this.paths.delete(peer.peerId);
       this.usb.peerClosed(channel);
-      if (channel.ready && channel.endedAs === 'lost') this.lostLinks.add(peer.peerId);
+      if (channel.ready && !this.closing) this.lostLinks.add(peer.peerId);
       if (channel.ready) this.connectAgainLater(peer.peerId);
       this.publishStatus();
     });
