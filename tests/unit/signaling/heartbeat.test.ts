@@ -46,7 +46,12 @@ async function relay(port: number): Promise<{ url: string; mute(muted: boolean):
     return new Promise((done) => server.close(done));
   });
   const { port: relayPort } = server.address() as { port: number };
-  return { url: `ws://127.0.0.1:${relayPort}/signal`, mute: (value) => void (muted = value) };
+  return {
+    url: `ws://127.0.0.1:${relayPort}/signal`,
+    mute: (value) => {
+      muted = value;
+    },
+  };
 }
 
 function nextEvent<K extends keyof SignalingEvents>(target: SignalingClient, event: K) {

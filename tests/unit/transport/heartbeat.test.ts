@@ -61,7 +61,12 @@ function mutableLinks(): { links: LinkFactory; mute(muted: boolean): void } {
         }),
     });
   };
-  return { links, mute: (value) => void (muted = value) };
+  return {
+    links,
+    mute: (value) => {
+      muted = value;
+    },
+  };
 }
 
 /** Links that leave the heartbeat capability out of this end's hello: an end that predates it. */
