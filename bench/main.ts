@@ -2,7 +2,7 @@
  * `npm run bench` — latency, throughput, scale and stage costs of Ferry beside a bare data channel and a
  * WebSocket relay, on loopback with real headless Chromium as the sharer (docs/performance.md).
  *   --quick        a short version for CI (< 1 min); writes bench/out/
- *   --only <part>  latency | throughput | scale | stacks | usb | impaired | pipeline | hid | receiver-page
+ *   --only <part>  latency | throughput | scale | stacks | usb | impaired | outage | pipeline | hid | receiver-page
  *   --cpu-prof     receiver children write V8 CPU profiles to bench/out/prof/
  *   --usb-pipeline <spec>  the usb part's `ferry` row runs this pipeline (e.g. 'bundle(max=32768)')
  *   --usb-in-flight 4,16   the usb part's bulk depths (default 1,4,16); --usb-rounds N its alternating rounds
@@ -20,6 +20,7 @@ import { runHidBench } from './hid.ts';
 import { runImpaired } from './impaired.ts';
 import { runLatency } from './latency.ts';
 import { describeMachine } from './machine.ts';
+import { FULL_OUTAGE_PLAN, QUICK_OUTAGE_PLAN, runOutage } from './outage.ts';
 import { runPipelineBench } from './pipeline.ts';
 import { runReceiverPage } from './receiver-page.ts';
 import { formatResults } from './report.ts';
@@ -39,6 +40,7 @@ const PARTS = [
   'stacks',
   'usb',
   'impaired',
+  'outage',
   'pipeline',
   'hid',
   'receiver-page',
@@ -89,6 +91,7 @@ const plan = quick
       bulkMs: 300,
       usb: { bulkMs: 1000, controlCount: 200, rounds: 1, inFlight: [4] },
       impaired: { durationMs: 1000, rounds: 1, losses: [0.05], outageWindowMs: 4000 },
+      outage: QUICK_OUTAGE_PLAN,
       receiverPageSeconds: 2,
     }
   : {
@@ -104,6 +107,7 @@ const plan = quick
       bulkMs: 2000,
       usb: { bulkMs: 4000, controlCount: 2000, rounds: 2, inFlight: [1, 4, 16] },
       impaired: { durationMs: 10_000, rounds: 2, losses: [0, 0.01, 0.05], outageWindowMs: 6000 },
+      outage: FULL_OUTAGE_PLAN,
       receiverPageSeconds: 10,
     };
 
@@ -209,6 +213,10 @@ await timed('impaired', async () => {
     outageMs: 2000,
     ...(configs ? { configs } : {}),
   });
+});
+await timed('outage', async () => {
+  // Issue 13: one share through the wire, the network dropped again and again (bench/outage.ts).
+  results.outage = await runOutage(plan.outage);
 });
 await timed('receiver-page', async () => {
   // The real app from dist/ (npm run build first), its receiver page fed at 1 kHz by a Node sharer.

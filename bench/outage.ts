@@ -8,8 +8,11 @@
  * survived (one device line, no removal, the process still up). A bench never fails on a number.
  *
  *   npx tsx bench/outage.ts [--short MS] [--medium MS] [--long MS] [--count N]
+ *   npm run bench -- --only outage [--quick]     (the runner's part: the same plan; --quick: one 3 s)
  *
- * Defaults: 3 s, 8 s (count each) and one 40 s outage (--long 0 skips it), --count 5.
+ * Defaults: 3 s, 8 s (count each) and one 40 s outage (--long 0 skips it), --count 5. Bounded (each
+ * outage waits at most 60 s for a fresh report) and self-cleaning (every process and both namespaces
+ * go in a finally, whatever happened).
  */
 import { loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
@@ -18,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startCommand, startFerryReceive } from '../tests/support/ferry-process.ts';
 import { startNodeSharer } from '../tests/support/node-sharer.ts';
-import { createImpairedNet, RECEIVER_ADDRESS } from './impair/netns.ts';
+import { createImpairedNet, type ImpairedNet, RECEIVER_ADDRESS } from './impair/netns.ts';
 import { describeMachine } from './machine.ts';
 import { percentile, round } from './stats.ts';
 
@@ -33,7 +36,7 @@ interface Arrival {
   neutral: boolean;
 }
 
-interface OutageRow {
+export interface OutageRow {
   outageMs: number;
   /** From the network back to the first fresh report delivered (ms); NaN: none within 60 s. */
   recoveryMs: number;
@@ -44,37 +47,66 @@ interface OutageRow {
   noticed: 'stall' | 'stall+down' | 'down' | 'backlog';
 }
 
-const { values } = parseArgs({
-  options: {
-    short: { type: 'string', default: '3000' },
-    medium: { type: 'string', default: '8000' },
-    long: { type: 'string', default: '40000' },
-    count: { type: 'string', default: '5' },
-  },
-});
-const count = Number(values.count);
-const plan = [
-  ...Array.from({ length: count }, () => Number(values.short)),
-  ...Array.from({ length: count }, () => Number(values.medium)),
-  ...(Number(values.long) > 0 ? [Number(values.long)] : []),
-];
+export interface OutagePlan {
+  /** Outage lengths in ms, 0 for none: `count` short ones, `count` medium ones, then one long one. */
+  shortMs: number;
+  mediumMs: number;
+  longMs: number;
+  count: number;
+}
+
+export interface OutageResults {
+  rows: OutageRow[];
+  /** One device line, never removed, the process up after every outage. */
+  survived: boolean;
+}
+
+/** The standalone defaults (docs/performance.md's table); `npm run bench --quick` runs one short outage. */
+export const FULL_OUTAGE_PLAN: OutagePlan = { shortMs: 3000, mediumMs: 8000, longMs: 40_000, count: 5 };
+export const QUICK_OUTAGE_PLAN: OutagePlan = { shortMs: 3000, mediumMs: 0, longMs: 0, count: 1 };
+
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
-async function main(): Promise<void> {
-  const loadBefore = loadavg();
+function outagesOf({ shortMs, mediumMs, longMs, count }: OutagePlan): number[] {
+  const times = (ms: number, n: number) => (ms > 0 ? Array.from({ length: n }, () => ms) : []);
+  return [...times(shortMs, count), ...times(mediumMs, count), ...times(longMs, 1)];
+}
+
+/** Runs the plan on one share; needs root (it makes two network namespaces). */
+export async function runOutage(outagePlan: OutagePlan): Promise<OutageResults> {
   const net = await createImpairedNet();
+  const cleanups: Array<() => void> = [];
+  try {
+    return await outagesOnOneShare(net, outagesOf(outagePlan), cleanups);
+  } finally {
+    for (const cleanup of cleanups.reverse()) cleanup();
+    await net.close();
+  }
+}
+
+/** How long the share may take to start, and the device to deliver its first reports. */
+const START_TIMEOUT_MS = 60_000;
+
+async function outagesOnOneShare(
+  net: ImpairedNet,
+  plan: number[],
+  cleanups: Array<() => void>,
+): Promise<OutageResults> {
   await net.set(2, 0);
   const server = startCommand('ip', [
     ...['netns', 'exec', net.receiverNs, process.execPath, BIN, 'serve'],
     ...['--host', RECEIVER_ADDRESS, '--port', String(PORT)],
   ]);
+  cleanups.push(() => server.child.kill('SIGKILL'));
   await server.waitForLine((line) => line.startsWith('Ferry is running'));
   const sharer = startNodeSharer(`http://${RECEIVER_ADDRESS}:${PORT}`, {
     device: MOUSE,
     holdMs: 10,
     netns: net.sharerNs,
   });
+  cleanups.push(() => sharer.child.kill('SIGKILL'));
   const ferry = startFerryReceive([await sharer.link, '--json', '--stats', '1'], { netns: net.receiverNs });
+  cleanups.push(() => ferry.child.kill('SIGKILL'));
   const seen: Arrival[] = [];
   createInterface({ input: ferry.child.stdout }).on('line', (line) => {
     const at = Date.now();
@@ -86,24 +118,21 @@ async function main(): Promise<void> {
     return Number(/(\d+) stale dropped/.exec(lines.at(-1) ?? '')?.[1] ?? 0);
   };
   const linesMatching = (pattern: RegExp) => ferry.stderr.filter((line) => pattern.test(line)).length;
-  while (seen.length < 100) await sleep(100);
+  const startedAt = Date.now();
+  while (seen.length < 100 && Date.now() - startedAt < START_TIMEOUT_MS) await sleep(100);
+  if (seen.length < 100) throw new Error(`the share delivered ${seen.length} reports in 60 s`);
   await sleep(2000);
 
   const rows: OutageRow[] = [];
-  try {
-    for (const outageMs of plan) rows.push(await oneOutage(outageMs));
-  } finally {
-    const devices = ferry.stdout.filter((line) => line.includes('"type":"device"')).length;
-    const survived =
-      devices === 1 &&
-      ferry.child.exitCode === null &&
-      !ferry.stderr.some((line) => /removed|gone:/.test(line));
-    ferry.child.kill('SIGINT');
-    sharer.child.kill('SIGKILL');
-    server.child.kill('SIGKILL');
-    await net.close();
-    report(rows, survived, loadBefore);
-  }
+  for (const outageMs of plan) rows.push(await oneOutage(outageMs));
+  const devices = ferry.stdout.filter((line) => line.includes('"type":"device"')).length;
+  const survived =
+    devices === 1 &&
+    ferry.child.exitCode === null &&
+    !ferry.stderr.some((line) => /removed|gone:/.test(line));
+  // What the receiver said about its links, for a run that did not survive (a bench never hides why).
+  if (!survived) for (const line of ferry.stderr) if (!/reports\/s/.test(line)) console.error(line);
+  return { rows, survived };
 
   async function oneOutage(outageMs: number): Promise<OutageRow> {
     const staleBefore = staleSoFar();
@@ -130,22 +159,16 @@ async function main(): Promise<void> {
   }
 }
 
-function report(rows: OutageRow[], survived: boolean, loadBefore: number[]): void {
+/** The table docs/performance.md shows, one line per outage length, then whether the device survived. */
+export function formatOutage({ rows, survived }: OutageResults): string[] {
   const lengths = [...new Set(rows.map((row) => row.outageMs))];
-  console.log(`# bench/outage.ts, ${new Date().toISOString()}`);
-  console.log(`# ${describeMachine()}`);
-  console.log(
-    `# load average before ${loadBefore.map((v) => v.toFixed(2)).join(' ')}, after ${loadavg()
-      .map((v) => v.toFixed(2))
-      .join(' ')}`,
-  );
-  console.log(
+  const out = [
     'outage | n | recovery p50 ms | recovery p95 ms | stale dropped (per outage) | stale delivered | neutral | noticed',
-  );
+  ];
   for (const ms of lengths) {
     const of = rows.filter((row) => row.outageMs === ms);
     const sorted = of.map((row) => row.recoveryMs).sort((a, b) => a - b);
-    console.log(
+    out.push(
       [
         `${ms / 1000} s`,
         of.length,
@@ -158,8 +181,31 @@ function report(rows: OutageRow[], survived: boolean, loadBefore: number[]): voi
       ].join(' | '),
     );
   }
-  console.log(`survived: ${survived ? `${rows.length}/${rows.length} outages on one device` : 'NO'}`);
-  console.log(JSON.stringify({ survived, rows }));
+  out.push(`survived: ${survived ? `${rows.length}/${rows.length} outages on one device` : 'NO'}`);
+  return out;
 }
 
-await main();
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const { values } = parseArgs({
+    options: {
+      short: { type: 'string', default: String(FULL_OUTAGE_PLAN.shortMs) },
+      medium: { type: 'string', default: String(FULL_OUTAGE_PLAN.mediumMs) },
+      long: { type: 'string', default: String(FULL_OUTAGE_PLAN.longMs) },
+      count: { type: 'string', default: String(FULL_OUTAGE_PLAN.count) },
+    },
+  });
+  const loadBefore = loadavg();
+  const results = await runOutage({
+    shortMs: Number(values.short),
+    mediumMs: Number(values.medium),
+    longMs: Number(values.long),
+    count: Number(values.count),
+  });
+  const load = (v: number[]) => v.map((n) => n.toFixed(2)).join(' ');
+  console.log(`# bench/outage.ts, ${new Date().toISOString()}`);
+  console.log(`# ${describeMachine()}`);
+  console.log(`# load average before ${load(loadBefore)}, after ${load(loadavg())}`);
+  for (const line of formatOutage(results)) console.log(line);
+  console.log(JSON.stringify(results));
+  process.exit(0); // @roamhq/wrtc's threads can outlive the last peer connection
+}

@@ -1,4 +1,5 @@
 /** The stdout tables of a run. */
+import { formatOutage } from './outage.ts';
 import type { Results } from './results.ts';
 
 function table(headers: string[], rows: (string | number)[][]): string {
@@ -231,6 +232,13 @@ export function formatResults(results: Results): string {
     );
     for (const row of results.impaired.absent) out.push(`absent: ${row.config}: ${row.absent}`);
     out.push('');
+  }
+  if (results.outage?.rows.length) {
+    out.push(
+      ...formatOutage(results.outage),
+      '(ms from the wire delivering again to the first fresh report; Node sharer → ferry receive, 2 ms each way, 100 reports/s, a button held)',
+      '',
+    );
   }
   if (results.pipeline.length) {
     out.push(

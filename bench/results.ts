@@ -1,5 +1,6 @@
 /** The shapes of bench/results.json. */
 import type { ImpairedResults } from './impaired.ts';
+import type { OutageResults } from './outage.ts';
 import type { BenchRow } from './pipeline.ts';
 import type { ReceiverPageRow } from './receiver-page.ts';
 import type { StackResult } from './webrtc-stacks.ts';
@@ -157,6 +158,8 @@ export interface Results {
   usb: UsbResults;
   /** The impaired part (bench/impaired.ts): delay, loss and an outage through the userspace wire. */
   impaired: ImpairedResults;
+  /** Outages on one share (bench/outage.ts); absent from results written before the part existed. */
+  outage?: OutageResults;
   /** The receiver page's main-thread time per frame at 1 kHz input, with and without its plots. */
   receiverPage: ReceiverPageRow[];
   /** Part → wall seconds. */

@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
-import { CLOSE_CODES, MAX_MESSAGE_BYTES } from '../src/protocol/signaling.ts';
+import { CLOSE_CODES, encodeMessage, MAX_MESSAGE_BYTES } from '../src/protocol/signaling.ts';
 import { clientAddressOf } from './client-address.ts';
 import { ClientLedger, type ClientLimits, DEFAULT_CLIENT_LIMITS } from './client-limits.ts';
 import { acceptConnection, type ConnectionContext, refuseSocket } from './connection.ts';
@@ -34,7 +34,11 @@ export interface FerryServerOptions {
   maxSessions?: number;
   sessionTtlMs?: number;
   idleTimeoutMs?: number;
-  /** A socket that misses one pong within this interval is terminated. */
+  /**
+   * Every interval each socket gets a WebSocket ping and an app-level `heartbeat` message (pages cannot
+   * see pings); one that answered none of the last two pings is terminated. Default 10 s; the clients
+   * reconnect when about three intervals pass without a word (docs/signaling.md, "Heartbeat").
+   */
   pingIntervalMs?: number;
   /** Error replies a socket may earn before it is closed. */
   maxBadMessages?: number;
@@ -140,7 +144,7 @@ export async function createFerryServer(options: FerryServerOptions = {}): Promi
       Promise.resolve(rooms.sweep()).catch((error) => log('signaling: sweeping sessions failed', error));
       ledger.sweep();
     }, sweepEveryMs),
-    startHeartbeat(wss, options.pingIntervalMs ?? 30_000),
+    startHeartbeat(wss, options.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS),
   ];
   for (const timer of timers) timer.unref();
 
@@ -233,17 +237,38 @@ function clientLimits(overrides: Partial<ClientLimits> = {}): ClientLimits {
   return limits;
 }
 
-/** Pings every socket each interval and terminates the ones that did not answer the previous ping. */
+const DEFAULT_PING_INTERVAL_MS = 10_000;
+
+/**
+ * Pings unanswered before a socket is terminated. Two, not one: after a short outage TCP's backed-off
+ * retransmission can hold a pong back for about as long as the outage, and a socket dropped here costs
+ * the peer its place (the others hear 'peer-left'); the client's own watchdog waits longer still.
+ */
+const MISSED_PINGS_TO_TERMINATE = 2;
+
+/**
+ * Pings every socket each interval and terminates the ones that answered none of the last two pings (a
+ * peer whose network went away is noticed within two to three intervals). Each socket also hears a
+ * `heartbeat` on connecting and every interval, the only liveness a page can observe.
+ */
 function startHeartbeat(wss: WebSocketServer, intervalMs: number): NodeJS.Timeout {
-  const answered = new WeakSet<WebSocket>();
+  const missed = new WeakMap<WebSocket, number>();
+  const heartbeat = encodeMessage({ type: 'heartbeat', intervalMs });
+  const beat = (socket: WebSocket) => socket.send(heartbeat, () => {}); // a failure: 'close' follows
   wss.on('connection', (socket) => {
-    answered.add(socket);
-    socket.on('pong', () => answered.add(socket));
+    missed.set(socket, 0);
+    socket.on('pong', () => missed.set(socket, 0));
+    beat(socket);
   });
   return setInterval(() => {
     for (const socket of wss.clients) {
-      if (!answered.delete(socket)) socket.terminate();
-      else socket.ping(undefined, undefined, () => {}); // a failed ping means a dead socket: 'close' follows
+      const unanswered = missed.get(socket) ?? 0;
+      if (unanswered >= MISSED_PINGS_TO_TERMINATE) socket.terminate();
+      else if (socket.readyState === socket.OPEN) {
+        missed.set(socket, unanswered + 1);
+        socket.ping(undefined, undefined, () => {}); // a failed ping means a dead socket: 'close' follows
+        beat(socket);
+      }
     }
   }, intervalMs);
 }

@@ -8,6 +8,7 @@ import {
   FrameType,
   GONE_REASONS,
   GRANT_LENGTH,
+  HEARTBEAT_LENGTH,
   INPUT_HEADER,
   MAX_CONTROL_FRAME_BYTES,
   MAX_REPORT_BYTES,
@@ -172,6 +173,16 @@ function decodePing(bytes: Uint8Array, type: number): Frame {
   };
 }
 
+/** Every heartbeat decodes to this one object: the frame carries nothing, so nothing is allocated. */
+const HEARTBEAT: Frame = Object.freeze({ type: 'heartbeat' });
+
+function decodeHeartbeat(bytes: Uint8Array): Frame {
+  if (bytes.length !== HEARTBEAT_LENGTH)
+    throw new FrameError('truncated', `heartbeat frame must be ${HEARTBEAT_LENGTH} bytes`);
+  if (bytes[1] !== 0) throw new FrameError('bad-field', 'heartbeat byte 1 must be 0');
+  return HEARTBEAT;
+}
+
 /** Decodes one Ferry frame, or throws FrameError. Never throws anything else. */
 export function decodeFrame(bytes: Uint8Array): Frame {
   if (bytes.length === 0) throw new FrameError('empty', 'empty frame');
@@ -198,6 +209,8 @@ export function decodeFrame(bytes: Uint8Array): Frame {
     case FrameType.Ping:
     case FrameType.Pong:
       return decodePing(bytes, type);
+    case FrameType.Heartbeat:
+      return decodeHeartbeat(bytes);
     default:
       if (type >= USB_FRAME_RANGE.first && type <= USB_FRAME_RANGE.last) return decodeUsbFrame(bytes);
       throw new FrameError('unknown-type', `unknown frame type 0x${type.toString(16).padStart(2, '0')}`);

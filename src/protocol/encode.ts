@@ -134,3 +134,8 @@ export function encodePing(kind: 'ping' | 'pong', nonce: number, timestampMs: nu
   view.setFloat64(8, timestampMs, true);
   return out;
 }
+
+/** The HEARTBEAT frame (two bytes). Borrowed like any frame: copy it if you keep it. */
+export function encodeHeartbeat(): Uint8Array {
+  return Uint8Array.of(FrameType.Heartbeat, 0);
+}

@@ -25,6 +25,8 @@ export type Frame =
     }
   | { type: 'error'; device: number; code: number; message: string }
   | { type: 'ping' | 'pong'; nonce: number; timestampMs: number }
+  /** "Still here": sent by an end that has sent nothing else lately (HEARTBEAT_CAPABILITY). */
+  | { type: 'heartbeat' }
   /** Generic USB (frame types 0x20–0x2f); see usb-layout.ts. */
   | UsbFrame;
 

@@ -18,6 +18,7 @@
  *   REPLY          type u8 | device u8 | reportId u8 | status u8 | requestId u32 | data
  *   ERROR          type u8 | device u8 | code u16 | message utf8
  *   PING / PONG    type u8 | 0 u8 | 0 u16 | nonce u32 | timestampMs f64
+ *   HEARTBEAT      type u8 | 0 u8   (only to peers whose hello lists HEARTBEAT_CAPABILITY)
  */
 /** 2: receivers wait for the sharer's approval (a GRANT) before any device data; see docs/security.md. */
 export const PROTOCOL_VERSION = 2;
@@ -33,6 +34,7 @@ export const FrameType = {
   FeatureGet: 0x12,
   FeatureSet: 0x13,
   Reply: 0x14,
+  Heartbeat: 0x7c,
   Error: 0x7d,
   Ping: 0x7e,
   Pong: 0x7f,
@@ -53,6 +55,17 @@ export type GoneReason = (typeof GONE_REASONS)[number];
  * see a swap as a removal plus a new device, as before.
  */
 export const SWAP_CAPABILITY = 'swap';
+
+/**
+ * Listed in a hello by an end that sends a HEARTBEAT when it has sent nothing else for a while, and
+ * understands the peer's. Each end sends them only to a peer that lists it (an older decoder rejects
+ * the frame type), and judges the link by silence only when the peer lists it (an older peer that has
+ * nothing to send is quiet, not gone). See docs/receiver.md, "The link heartbeat".
+ */
+export const HEARTBEAT_CAPABILITY = 'heartbeat';
+
+/** HEARTBEAT: the type and a zero byte, nothing else. */
+export const HEARTBEAT_LENGTH = 2;
 
 export const INPUT_HEADER = 12;
 export const REQUEST_HEADER = 8;

@@ -161,6 +161,15 @@ const ServerSignalSchema = v.object({
 });
 /** Every member hears that the session's short code no longer works (a failed attempt burned it). */
 const NameplateBurnedSchema = v.object({ type: v.literal('nameplate-burned'), nameplate: NameplateSchema });
+/**
+ * "Still here", from the server to every socket on connecting and then every `intervalMs`: a page cannot
+ * see WebSocket pings, so a client judges the socket by this (and every other message) and reconnects
+ * when a few intervals pass without a word (docs/signaling.md, "Heartbeat"). Clients before it skip it.
+ */
+const HeartbeatSchema = v.object({
+  type: v.literal('heartbeat'),
+  intervalMs: v.pipe(v.number(), v.integer(), v.minValue(100), v.maxValue(10 * 60_000)),
+});
 /** `code` stays a plain string on the wire so an older page can still show a newer server's error. */
 const ErrorSchema = v.object({
   type: v.literal('error'),
@@ -180,6 +189,7 @@ export type PeerLeftMessage = v.InferOutput<typeof PeerLeftSchema>;
 export type ServerSignalMessage = v.InferOutput<typeof ServerSignalSchema>;
 export type NameplateBurnedMessage = v.InferOutput<typeof NameplateBurnedSchema>;
 export type ErrorMessage = v.InferOutput<typeof ErrorSchema>;
+export type HeartbeatMessage = v.InferOutput<typeof HeartbeatSchema>;
 export type ServerMessage =
   | CreatedMessage
   | JoinedMessage
@@ -188,6 +198,7 @@ export type ServerMessage =
   | PeerLeftMessage
   | ServerSignalMessage
   | NameplateBurnedMessage
+  | HeartbeatMessage
   | ErrorMessage;
 
 /** Codes the server puts in `error` messages. */
@@ -246,6 +257,7 @@ const serverSchemas: SchemaTable<ServerMessage> = {
   'peer-left': PeerLeftSchema,
   signal: ServerSignalSchema,
   'nameplate-burned': NameplateBurnedSchema,
+  heartbeat: HeartbeatSchema,
   error: ErrorSchema,
 };
 

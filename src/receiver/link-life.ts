@@ -63,13 +63,16 @@ export function followLinkLife(
         options.graceMs,
       );
   });
-  let stalledAt = 0;
+  // A stall is an outage for the stats line ("reconnecting (n s)", the count), but starts no grace.
   session.on('link-stall', ({ stalled }) => {
     if (!stalled) {
-      err(`ferry: link answers again after ${((Date.now() - stalledAt) / 1000).toFixed(1)} s (stalled)`);
+      const lasted = outages.end() ?? 0;
+      err(
+        `ferry: link answers again after ${(lasted / 1000).toFixed(1)} s (stalled; outage ${outages.count})`,
+      );
       return;
     }
-    stalledAt = Date.now();
+    outages.begin();
     const released = keeper.stall();
     err(
       `ferry: link stalled: no answer from the sharer; released ${released} device(s), dropping what is older than ${options.freshMs} ms when it answers (--fresh)`,

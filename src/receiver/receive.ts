@@ -271,6 +271,14 @@ function followSessionNotices(
   signaling.on('nameplate-burned', () =>
     options.err('ferry: someone tried the code with the wrong words, so it no longer works; use the link'),
   );
+  // The link does not need the server, but a sharer coming back does: say when it is out of reach.
+  signaling.on('reconnecting', ({ attempt, reason }) => {
+    if (attempt === 1)
+      options.err(
+        `ferry: the signaling server is out of reach (${reason}); retrying, the link keeps working`,
+      );
+  });
+  signaling.on('resumed', () => options.err('ferry: back on the signaling server: the session is resumed'));
   return state;
 }
 

@@ -12,15 +12,18 @@ import {
   ErrorCode,
   encodeAuthConfirm,
   encodeError,
+  encodeHeartbeat,
   encodeHello,
   type Frame,
   FrameError,
+  HEARTBEAT_CAPABILITY,
   type HelloBody,
   PROTOCOL_VERSION,
 } from '../protocol/index.ts';
 import { createProof, type Role, verifyProof } from './auth.ts';
 import { CodeHandshake, type CodeOutcome } from './code-handshake.ts';
 import { PakeError } from './cpace.ts';
+import { LinkHeartbeat } from './heartbeat.ts';
 import type { LinkChannel, SignaledLink } from './link.ts';
 import { type AuthMethod, PeerAuthError } from './peer-auth-error.ts';
 import { agreeWithPeer, openLinkPipeline, PIPELINE_CAPABILITY } from './pipeline-handshake.ts';
@@ -80,6 +83,11 @@ export interface ChannelEvents {
   problem: Error;
   /** `seq` declared input reports lost. */
   loss: LossEvent;
+  /**
+   * After 'ready', with a peer that sends heartbeats: nothing came from it for about a second (`true`;
+   * the link is not down, the network may be), or something came again (`false`). See heartbeat.ts.
+   */
+  stall: boolean;
 }
 
 /** After this many malformed frames from one peer, the link is closed: it is broken or hostile. */
@@ -93,6 +101,9 @@ const DISMISS_IDLE_CAP_MS = 1000;
 
 /** Messages held while the peer's hello is verified; a peer that floods before its hello loses the rest. */
 const MAX_HELD = 256;
+
+/** One frame for every heartbeat: sending borrows it and nothing writes to it. */
+const HEARTBEAT_FRAME = encodeHeartbeat();
 
 /** Pipeline errors that mean the peer sent something bad (as opposed to a local failure). */
 const PEER_FAULTS: ReadonlySet<PipelineErrorCode> = new Set([
@@ -153,6 +164,8 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
   private ending: ChannelEnd | undefined;
   /** Messages that arrived while a handshake step was being checked (WebCrypto is async). */
   private held: HeldMessage[] | undefined;
+  /** Once ready, with a peer that lists HEARTBEAT_CAPABILITY. */
+  private heartbeat: LinkHeartbeat | undefined;
 
   constructor(
     readonly peerId: string,
@@ -194,12 +207,23 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
     return this.pipeline ? formatPipelineSpec(this.pipeline.spec) : undefined;
   }
 
+  /** True once ready with a peer that sends heartbeats: its silence is judged ('stall'). */
+  get hearsHeartbeats(): boolean {
+    return this.heartbeat !== undefined;
+  }
+
+  /** True while a peer that sends heartbeats has been silent for about a second (see 'stall'). */
+  get stalled(): boolean {
+    return this.heartbeat?.isStalled ?? false;
+  }
+
   /** Sends a frame through the pipeline. Borrowed: `frame` may be reused once this returns. */
   send(frame: Uint8Array): void {
     if (!this.pipeline) {
       this.link.send(frame); // before the hellos agree: only hellos and refusals, as they are
       return;
     }
+    this.heartbeat?.sent();
     this.sending = true;
     try {
       this.pipeline.outbound.push(frame);
@@ -254,7 +278,13 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
     this.helloMethod = auth.method;
     const { role, name, capabilities, pipeline } = this.options;
     this.link.send(
-      encodeHello({ role, name, capabilities: [...capabilities, PIPELINE_CAPABILITY], pipeline, auth }),
+      encodeHello({
+        role,
+        name,
+        capabilities: [...capabilities, PIPELINE_CAPABILITY, HEARTBEAT_CAPABILITY],
+        pipeline,
+        auth,
+      }),
     );
   }
 
@@ -273,6 +303,7 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
 
   private receive(message: Uint8Array, channel: LinkChannel): void {
     if (this.refused || this.ended) return;
+    this.heartbeat?.heard(); // any message, even one the pipeline later rejects, says the peer is there
     if (this.held) {
       if (this.held.length < MAX_HELD) this.held.push({ message: message.slice(), channel });
       return;
@@ -323,7 +354,8 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
   /** A frame out of the pipeline (borrowed) to the session. */
   private deliver(bytes: Uint8Array): void {
     const frame = this.decode(bytes);
-    if (frame && !this.refused) this.emit('frame', frame);
+    // A heartbeat has done its work on arrival (receive); the session never sees one.
+    if (frame && !this.refused && frame.type !== 'heartbeat') this.emit('frame', frame);
   }
 
   private decode(bytes: Uint8Array): Frame | undefined {
@@ -454,6 +486,12 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
       return this.refuse(code, error instanceof Error ? error : new Error(String(error)));
     }
     this.remote = body;
+    if (body.capabilities.includes(HEARTBEAT_CAPABILITY) && !this.ended) {
+      this.heartbeat = new LinkHeartbeat({
+        beat: () => this.send(HEARTBEAT_FRAME),
+        stall: (stalled) => this.emit('stall', stalled),
+      });
+    }
     this.emit('ready', body);
   }
 
@@ -505,6 +543,7 @@ export class PeerChannel extends TypedEmitter<ChannelEvents> {
       this.reportAuthFailure('code', 'the link closed before the code was confirmed');
     }
     this.ending = this.refusal ? 'refused' : kind;
+    this.heartbeat?.close();
     this.pipeline?.close();
     this.emit('closed', this.refusal?.message ?? reason);
   }

@@ -109,8 +109,9 @@ interface ReceiverEvents {
    */
   'link-down': { reason: string; kind: 'closed' | 'lost' };
   /**
-   * The paired link stalled (`stalled: true`: ICE disconnected, nothing arrives, but the link is not
-   * down and may deliver a backlog when the network comes back) or answers again (`false`).
+   * The paired link stalled (`stalled: true`: a sharer that sends heartbeats was silent for about a
+   * second, or, with one that sends none, ICE disconnected; nothing arrives, but the link is not down and
+   * may deliver a backlog when the network comes back) or answers again (`false`).
    */
   'link-stall': { stalled: boolean };
   /** A sharer is in the session (we joined it, or it joined or came back); its link follows. */
@@ -304,9 +305,21 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
       this.emit('auth-failed', { peerId, ...failure });
     });
     channel.on('closed', (reason) => this.channelEnded(channel, reason));
+    // With a sharer that sends heartbeats, its silence decides: ICE can stay 'disconnected' for seconds
+    // after data flows again, which would hide the next outage's stall. Without them, ICE decides.
+    let iceStalled = false;
+    let reported = false;
+    const judge = () => {
+      const stalled = channel.hearsHeartbeats ? channel.stalled : iceStalled;
+      if (stalled === reported || this.channel !== channel || !channel.ready) return;
+      reported = stalled;
+      this.emit('link-stall', { stalled });
+    };
     link.onStall?.((stalled) => {
-      if (this.channel === channel && channel.ready) this.emit('link-stall', { stalled });
+      iceStalled = stalled;
+      judge();
     });
+    channel.on('stall', judge);
     this.channel = channel;
     return channel;
   }

@@ -164,6 +164,13 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
   private closing = false;
   /** When signaling last came back after an outage (Date.now()); 0 before any. */
   private resumedAt = 0;
+  /**
+   * Receivers whose authenticated link ended (ICE gave up, or the receiver let go because the server told
+   * it we left) while they stayed in the session: our socket may be as dead as the link, or the server
+   * dropped it, and such a receiver waits for our call. When our signaling resumes, those still in the
+   * session are called; one that left the session meanwhile is forgotten on its 'peer-left'.
+   */
+  private readonly lostLinks = new Set<string>();
 
   constructor(private readonly options: SharerOptions) {
     super();
@@ -177,6 +184,7 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
     signaling.on('peer-left', ({ peerId }) => {
       this.members.delete(peerId);
       this.linkOutages.delete(peerId);
+      this.lostLinks.delete(peerId);
       this.channels.get(peerId)?.close('left the session');
     });
     signaling.on('signal', ({ from, data }) => this.channels.get(from)?.link.signal(data));
@@ -189,6 +197,7 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
       this.resumedAt = Date.now();
       this.signalingStatus = { ...this.signalingStatus, state: 'connected', downSince: undefined };
       for (const peer of resumed.peers) this.members.set(peer.peerId, peer);
+      this.callLostLinks(resumed.peers);
       this.publishStatus();
     });
     signaling.on('close', () => {
@@ -437,6 +446,7 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
       this.refusals.delete(peer.peerId);
       this.paths.delete(peer.peerId);
       this.usb.peerClosed(channel);
+      if (channel.ready && !this.closing) this.lostLinks.add(peer.peerId);
       if (channel.ready) this.connectAgainLater(peer.peerId);
       this.publishStatus();
     });
@@ -457,6 +467,13 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
       const peer = this.members.get(peerId);
       if (!this.closing && peer !== undefined && !this.channels.has(peerId)) this.connectTo(peer);
     }, RECONNECT_LINK_AFTER_MS);
+  }
+
+  /** Signaling is back: the receivers whose links failed under us and who are still here get a call. */
+  private callLostLinks(peers: readonly PeerInfo[]): void {
+    const lost = peers.filter((peer) => this.lostLinks.has(peer.peerId));
+    this.lostLinks.clear();
+    for (const peer of lost) this.connectTo(peer);
   }
 
   private signalingJustBlinked(): boolean {

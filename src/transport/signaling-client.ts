@@ -27,6 +27,7 @@ import {
   type WebSocketConstructor,
   type WebSocketLike,
 } from './signaling-base.ts';
+import { SilenceWatchdog } from './signaling-watchdog.ts';
 
 export {
   SignalingError,
@@ -64,6 +65,8 @@ export interface ReconnectingEvent {
   downSince: number;
   /** Outages since connect(), this one included. */
   outages: number;
+  /** Why the socket went (attempt 1), or why the last attempt failed. */
+  reason: string;
 }
 
 export interface SignalingClientOptions {
@@ -130,6 +133,8 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
   /** Requests made while reconnecting wait here for the socket. */
   private readonly waiters: Array<{ resolve(): void; reject(error: SignalingError): void }> = [];
   private readonly queued: Array<{ to: string; data: SignalData }> = [];
+  /** Drops the socket when a server that sends heartbeats has said nothing for a while. */
+  private readonly watchdog = new SilenceWatchdog((silentMs) => this.silent(silentMs));
 
   constructor(
     private readonly WebSocketImpl: WebSocketConstructor,
@@ -312,6 +317,7 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
   }
 
   private receive(data: unknown): void {
+    this.watchdog.heard(); // any word from the server, even one we cannot read, says the socket lives
     let message: ServerMessage;
     try {
       message = parseServerMessage(typeof data === 'string' ? data : '');
@@ -346,6 +352,10 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
         if (this.membership) this.membership.nameplate = undefined;
         this.emit('nameplate-burned', { nameplate: message.nameplate });
         break;
+      case 'heartbeat':
+        // Only a client that reconnects drops a silent socket; one that cannot come back keeps waiting.
+        if (this.backoff !== undefined) this.watchdog.arm(message.intervalMs);
+        break;
       case 'error': {
         const { code, retryAfterMs } = message;
         this.serverError(new SignalingError(code, message.message, { retryAfterMs }), message.inReplyTo);
@@ -368,9 +378,21 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     else this.emit('error', error);
   }
 
+  /**
+   * The server said nothing for `silentMs` although it sends heartbeats: the network under the socket
+   * went away. Close it (the close handshake may never finish) and carry on as if it had closed.
+   */
+  private silent(silentMs: number): void {
+    const socket = this.socket;
+    if (socket === undefined) return;
+    socket.close(4000, 'no word from the server');
+    this.closed(socket, 1006, `no word from the server in ${Math.round(silentMs / 1000)} s`);
+  }
+
   private closed(socket: WebSocketLike, code: number, reason: string): void {
     if (this.socket !== socket) return;
     this.socket = undefined;
+    this.watchdog.stop();
     this.settle(
       new SignalingError(closeErrorCode(code), `signaling closed (${code}${reason ? `: ${reason}` : ''})`),
     );
@@ -382,7 +404,7 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     if (this.shouldReconnect(code)) {
       this.outages++;
       this.downSince = Date.now();
-      this.scheduleAttempt();
+      this.scheduleAttempt(`signaling closed (${code}${reason ? `: ${reason}` : ''})`);
       return;
     }
     this.giveUp(code, reason);
@@ -397,7 +419,7 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     );
   }
 
-  private scheduleAttempt(): void {
+  private scheduleAttempt(reason: string): void {
     const backoff = this.backoff;
     if (backoff === undefined || backoff.attempt >= this.maxAttempts) {
       this.giveUp(1006, 'gave up reconnecting');
@@ -409,7 +431,8 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
       void this.attempt();
     }, delayMs);
     const { attempt } = backoff;
-    this.emit('reconnecting', { attempt, delayMs, downSince: this.downSince, outages: this.outages });
+    const { downSince, outages } = this;
+    this.emit('reconnecting', { attempt, delayMs, downSince, outages, reason });
   }
 
   /** One reconnection attempt: a socket, then (if we were in a session) `resume`. */
@@ -442,7 +465,7 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
       const socket = this.socket;
       this.socket = undefined;
       socket?.close(1000, 'retry');
-      this.scheduleAttempt();
+      this.scheduleAttempt(error instanceof Error ? error.message : String(error));
     }
   }
 

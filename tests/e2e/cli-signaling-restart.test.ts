@@ -2,7 +2,9 @@
  * Issue 13, "re-joining the signaling server if it restarted", for `ferry receive`: the real `ferry serve`
  * process is killed and started again on its port mid-share. `ferry receive --keep` reconnects and resumes
  * its session there (the restarted server knew nothing of it), so a sharer that comes back afterwards finds
- * the session, and the receiver takes the device back as the same device.
+ * the session, and the receiver takes the device back as the same device. And the server frozen
+ * (SIGSTOP) for longer than the signaling heartbeat allows, then thawed: its sockets stay open but say
+ * nothing, and `ferry receive` notices by itself, reconnects and resumes (docs/signaling.md, "Heartbeat").
  */
 import { describe, expect, it } from 'vitest';
 import { cleanupAfterEach, killedAfter } from '../support/cleanups.ts';
@@ -26,8 +28,8 @@ function sharer(origin: string, join?: { sessionId: string; secret: string }): N
 
 const inputs = (ferry: FerryProcess) => ferry.stdout.filter((line) => line.startsWith('E: ')).length;
 
-async function stderrMatching(ferry: FerryProcess, pattern: RegExp): Promise<void> {
-  await expect.poll(() => ferry.stderr.join('\n'), { timeout: 30_000 }).toMatch(pattern);
+async function stderrMatching(ferry: FerryProcess, pattern: RegExp, timeout = 30_000): Promise<void> {
+  await expect.poll(() => ferry.stderr.join('\n'), { timeout }).toMatch(pattern);
 }
 
 describe('ferry receive when the signaling server restarts', () => {
@@ -70,4 +72,27 @@ describe('ferry receive when the signaling server restarts', () => {
     ferry.child.kill('SIGINT');
     expect(await ferry.exited).toBe(0);
   });
+
+  it('notices a server that went silent (SIGSTOP past the heartbeat), reconnects once it answers, and resumes', async () => {
+    const server = await serve();
+    const firstSharer = sharer(server.origin);
+    const ferry = killedAfter(defer, startFerryReceive([await firstSharer.link, '--stats', '1']));
+    await expect.poll(() => inputs(ferry), { timeout: 20_000 }).toBeGreaterThan(5);
+    server.process.child.kill('SIGSTOP');
+    defer(() => server.process.child.kill('SIGCONT'));
+    // Three 10 s heartbeat intervals and a second without a word: the socket counts as dead.
+    await stderrMatching(
+      ferry,
+      /signaling server is out of reach \(.*no word from the server in \d+ s\)/,
+      60_000,
+    );
+    server.process.child.kill('SIGCONT');
+    await stderrMatching(ferry, /back on the signaling server: the session is resumed/, 60_000);
+    // The data channel never needed the server.
+    const after = inputs(ferry);
+    await expect.poll(() => inputs(ferry), { timeout: 20_000 }).toBeGreaterThan(after + 5);
+    expect(ferry.stderr.join('\n')).not.toMatch(/link down|ended/);
+    ferry.child.kill('SIGINT');
+    expect(await ferry.exited).toBe(0);
+  }, 150_000);
 });

@@ -15,6 +15,7 @@ import {
   encodeDeviceGone,
   encodeError,
   encodeGrant,
+  encodeHeartbeat,
   encodeHello,
   encodeInputReport,
   encodePing,
@@ -75,6 +76,7 @@ const frameSeeds = [
   encodeDeviceGone(4),
   encodeError(2, 1, 'bad frame'),
   encodePing('ping', 7, 99),
+  encodeHeartbeat(),
   encodeGrant('input'),
   encodeAuthConfirm(new Uint8Array(64).fill(7)),
   encodeHello({
@@ -121,7 +123,8 @@ export function fuzzTargets(): FuzzTarget[] {
   return [
     {
       name: 'wire frames',
-      input: 'data-channel frames (hello with a CPace share, grant, auth confirm, input, error, ping…)',
+      input:
+        'data-channel frames (hello with a CPace share, grant, auth confirm, input, error, ping, heartbeat…)',
       typedError: FrameError,
       seeds: frameSeeds,
       feed: (bytes) => void decodeFrame(bytes),

@@ -1,12 +1,19 @@
 import { SimulatedHidDevice, WebHidSource } from '../../src/devices/index.ts';
-import { connectSignaling, nodeLinks } from '../../src/headless/index.ts';
+import { connectSignaling, nodeLinks, nodeSignaling } from '../../src/headless/index.ts';
 import { collectionsFromDescriptor, usesReportIds } from '../../src/hid/index.ts';
 import type { CollectionBody } from '../../src/protocol/index.ts';
-import { type ChannelAuth, SharerSession } from '../../src/transport/index.ts';
+import { type ChannelAuth, SharerSession, type SignalingClient } from '../../src/transport/index.ts';
 import { type CorpusDevice, loadCorpusDevice } from './corpus.ts';
 
 /** Node peers in tests use what `ferry receive` and `ferry share` use (src/headless). */
 export { connectSignaling, nodeLinks };
+
+/** Connected like connectSignaling, but reconnecting and resuming as `ferry share` and the pages do. */
+export async function connectResumingSignaling(serverUrl: string): Promise<SignalingClient> {
+  const client = nodeSignaling({ reconnect: true });
+  await client.connect(`${serverUrl.replace(/^http/, 'ws')}/signal`);
+  return client;
+}
 
 /** A simulated HIDDevice presenting a corpus device with the collections Chrome would give it. */
 export function simulatedCorpusDevice(

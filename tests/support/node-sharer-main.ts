@@ -24,7 +24,7 @@ import { type HidSource, WebHidSource } from '../../src/devices/index.ts';
 import { decodeReport, parseReportDescriptor } from '../../src/hid/index.ts';
 import { buildShareLink, createShareSecret, SharerSession } from '../../src/transport/index.ts';
 import type { CorpusDevice } from './corpus.ts';
-import { connectSignaling, nodeLinks, simulatedCorpusDevice } from './node-peers.ts';
+import { connectResumingSignaling, nodeLinks, simulatedCorpusDevice } from './node-peers.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -43,7 +43,8 @@ const secret = values.secret ?? createShareSecret();
 let { corpus, device } = simulatedCorpusDevice(values.device, idsOf(values.ids));
 await device.open();
 const sharer = new SharerSession({
-  signaling: await connectSignaling(serverUrl),
+  // Like `ferry share` and the share page: a dropped signaling socket is reconnected and resumed.
+  signaling: await connectResumingSignaling(serverUrl),
   links: nodeLinks,
   iceServers: [],
   name: 'vanishing desk',

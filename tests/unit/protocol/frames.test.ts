@@ -12,6 +12,7 @@ import {
   encodeFeatureGet,
   encodeFeatureSet,
   encodeGrant,
+  encodeHeartbeat,
   encodeHello,
   encodeInputReport,
   encodeOutputReport,
@@ -220,6 +221,7 @@ describe('malformed frames', () => {
       encodeInputReport(0, 1, 5, Uint8Array.of(1, 2)),
       encodeFeatureGet(0, 1, 1),
       encodePing('ping', 1, 1),
+      encodeHeartbeat(),
       encodeGrant('input-output'),
     ];
     for (const frame of frames) {

@@ -30,12 +30,17 @@ export function signalUrl(server: FerryServer): string {
 
 export class TestPeer {
   private readonly inbox: ServerMessage[] = [];
+  /** The server's `heartbeat` messages so far (kept out of the inbox). */
+  readonly heartbeats: ServerMessage[] = [];
   private waiter: (() => void) | undefined;
   readonly closed: Promise<{ code: number; reason: string }>;
 
   private constructor(readonly socket: WebSocket) {
     socket.on('message', (data) => {
-      this.inbox.push(JSON.parse(String(data)) as ServerMessage);
+      const message = JSON.parse(String(data)) as ServerMessage;
+      // Liveness, not content: the server's heartbeats are counted, never in the way of next().
+      if (message.type === 'heartbeat') this.heartbeats.push(message);
+      else this.inbox.push(message);
       this.waiter?.();
     });
     this.closed = new Promise((resolve) => {

@@ -1,0 +1,70 @@
+/**
+ * The link's own liveness check (issue 13): ICE notices a dead network 5 to 15 s late, so a short
+ * outage used to go unseen. Each end sends a HEARTBEAT frame on every tick in which it sent nothing
+ * else (a busy link carries no heartbeats: a report costs one boolean store), and each end calls the
+ * link stalled once a few ticks in a row brought nothing from the peer, and answering again as soon as
+ * anything arrives. Only between ends that both list HEARTBEAT_CAPABILITY (peer-channel.ts).
+ */
+
+/** How often each end looks at what it sent and heard. */
+export const HEARTBEAT_TICK_MS = 250;
+
+/**
+ * Ticks in a row with nothing from the peer before the link counts as stalled: 1 to 1.25 s of silence.
+ * The peer's heartbeats leave gaps of at most two ticks (a frame sent just after one tick makes the next
+ * tick skip its heartbeat), so a live link never gets near it.
+ */
+export const SILENT_TICKS_TO_STALL = 5;
+
+export interface HeartbeatHooks {
+  /** Sends one HEARTBEAT frame to the peer. */
+  readonly beat: () => void;
+  /** The peer went silent (`true`) or was heard again (`false`). */
+  readonly stall: (stalled: boolean) => void;
+}
+
+export class LinkHeartbeat {
+  private sentSinceTick = false;
+  private heardSinceTick = false;
+  private silentTicks = 0;
+  private stalled = false;
+  private readonly timer: ReturnType<typeof setInterval>;
+
+  constructor(private readonly hooks: HeartbeatHooks) {
+    this.timer = setInterval(() => this.tick(), HEARTBEAT_TICK_MS);
+    // A Node process must not stay up for a heartbeat alone (a browser's timer has no unref).
+    (this.timer as { unref?: () => void }).unref?.();
+  }
+
+  /** Something left for the peer: no heartbeat is due this tick. */
+  sent(): void {
+    this.sentSinceTick = true;
+  }
+
+  /** Something came from the peer. */
+  heard(): void {
+    this.heardSinceTick = true;
+    if (this.stalled) this.setStalled(false);
+  }
+
+  get isStalled(): boolean {
+    return this.stalled;
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+  }
+
+  private tick(): void {
+    if (!this.sentSinceTick) this.hooks.beat();
+    this.sentSinceTick = false;
+    if (this.heardSinceTick) this.silentTicks = 0;
+    else if (++this.silentTicks >= SILENT_TICKS_TO_STALL && !this.stalled) this.setStalled(true);
+    this.heardSinceTick = false;
+  }
+
+  private setStalled(stalled: boolean): void {
+    this.stalled = stalled;
+    this.hooks.stall(stalled);
+  }
+}
