@@ -24,6 +24,8 @@ export interface NodeSharerOptions {
   join?: { sessionId: string; secret: string };
   /** Play the recorded reports with a button down, one every this many ms, in a loop. */
   holdMs?: number;
+  /** Hold a button and move by the send time (tests/support/stamped-motion.ts), a report every this many ms. */
+  stampMs?: number;
   /** Send this many reports stamped a second ago first, once a receiver is approved. */
   backlog?: number;
   /** Run it inside this network namespace (`ip netns exec`), e.g. behind bench/impair's wire. */
@@ -37,6 +39,7 @@ export function startNodeSharer(serverUrl: string, options: NodeSharerOptions = 
   // With '=': a base64url id or secret may begin with '-', which parseArgs would take for an option.
   if (options.join) args.push(`--session=${options.join.sessionId}`, `--secret=${options.join.secret}`);
   if (options.holdMs !== undefined) args.push('--hold', String(options.holdMs));
+  if (options.stampMs !== undefined) args.push('--stamp', String(options.stampMs));
   if (options.backlog !== undefined) args.push('--backlog', String(options.backlog));
   const node = [process.execPath, '--import', 'tsx', MAIN, ...args];
   const child =
