@@ -11,6 +11,8 @@ export interface NodeSharerProcess {
   /** The share link it printed (of the session it hosts, or joined). */
   link: Promise<string>;
   lines: string[];
+  /** Its stderr lines so far (for a failing test's log). */
+  stderr: string[];
   /** Swaps the shared device for a new simulated corpus device `name`; resolves once it is announced. */
   swap(name: string): Promise<void>;
 }
@@ -70,7 +72,7 @@ export function startNodeSharer(serverUrl: string, options: NodeSharerOptions = 
       }, 20);
     });
   };
-  return { child, link, lines, swap };
+  return { child, link, lines, stderr, swap };
 }
 
 /** The session id and secret of a share link `…/s/<id>#<secret>`. */

@@ -189,7 +189,8 @@ async function printDiagnostics(): Promise<void> {
   const tail = await vm.run(`tail -5 ${READ_FILE}`, { timeoutMs: 10_000 });
   console.info(
     `[vm] outage-uhid failed; ferry in the guest said:\n${(await ferry.stderr()).join('\n')}\n` +
-      `guest sockets:\n${sockets.stdout}${sockets.stderr}\nreader:\n${tail.stdout}`,
+      `guest sockets:\n${sockets.stdout}${sockets.stderr}\nreader:\n${tail.stdout}\n` +
+      sharers.map((s) => `sharer (exit ${s.child.exitCode}):\n${s.stderr.join('\n')}`).join('\n'),
   );
 }
 
@@ -252,6 +253,9 @@ describe('a kept uhid device in a guest kernel through outages of the guest netw
       expect(hidrawEvents.map(({ action }) => action)).toEqual(['add', 'remove']);
       // Before it went, the held button was let go.
       expect(between(await readLines(), 'cut grace', undefined)).toContain(NEUTRAL);
+    } catch (error) {
+      await printDiagnostics();
+      throw error;
     } finally {
       await restoreGuestNetwork(vm);
       await ferry.kill();
