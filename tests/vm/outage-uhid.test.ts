@@ -151,7 +151,7 @@ async function outage(name: string, ms: number): Promise<Outage> {
   return { name, end, noticed };
 }
 
-/** Reports resumed after the outage, none of them stale; with `noticed`, the button was let go. */
+/** The button was let go during the outage; reports resumed after it, none of them stale. */
 async function expectSurvived({ name, end, noticed }: Outage): Promise<void> {
   await expect
     .poll(async () => between(await readLines(), `restored ${name}`, undefined).length, {
@@ -162,21 +162,24 @@ async function expectSurvived({ name, end, noticed }: Outage): Promise<void> {
   const lines = await readLines();
   const during = between(lines, `cut ${name}`, `restored ${name}`);
   const after = between(lines, `restored ${name}`, undefined);
-  expect(between(lines, undefined, `cut ${name}`).some((hex) => hex !== NEUTRAL)).toBe(true);
-  // While the link was down the held button was let go: the last report read before the network came
-  // back is the neutral one (every report the sharer sends has the button down).
-  if (noticed) expect(during.at(-1)).toBe(NEUTRAL);
-  // No burst of stale motion: nothing the sharer sent before the outage ended is delivered after it.
-  expect(staleAfterOutage(after, end, (hex) => sentAt(hex, end))).toEqual([]);
-  expect(after.filter((hex) => hex !== NEUTRAL).length).toBeGreaterThan(RESUMED / 2);
   const fresh = after
     .map((hex) => sentAt(hex, end))
     .find((t) => t !== undefined && t >= end - STALE_SLACK_MS);
   console.info(
-    `[vm] outage-uhid ${name}: ${during.length} report(s) read during it (${during.join(' ')}), ` +
-      `link lost noticed: ${noticed}; first fresh report sent ${fresh === undefined ? '?' : fresh - end} ms ` +
-      'after the network came back',
+    `[vm] outage-uhid ${name}: noticed ${noticed}; read during it: ${during.join(' ') || 'nothing'}; ` +
+      `the first fresh report after it was sent ${fresh === undefined ? '?' : fresh - end} ms after ` +
+      'the network came back',
   );
+  expect(between(lines, undefined, `cut ${name}`).some((hex) => hex !== NEUTRAL)).toBe(true);
+  // The receiver noticed the sharer was unreachable (a stall or the link down: with a link heartbeat,
+  // within a second or two; ICE alone may take longer than 5 s), and the held button was let go: the
+  // last report read before the network came back is the neutral one (every report the sharer sends
+  // has the button down).
+  expect(noticed).toBe(true);
+  expect(during.at(-1)).toBe(NEUTRAL);
+  // No burst of stale motion: nothing the sharer sent before the outage ended is delivered after it.
+  expect(staleAfterOutage(after, end, (hex) => sentAt(hex, end))).toEqual([]);
+  expect(after.filter((hex) => hex !== NEUTRAL).length).toBeGreaterThan(RESUMED / 2);
 }
 
 async function sysfsDevice(node: string): Promise<string> {
@@ -210,7 +213,6 @@ describe('a kept uhid device in a guest kernel through outages of the guest netw
       const short = await outage('5s', 5_000);
       await expectSurvived(short);
       const long = await outage('40s', 40_000);
-      expect(long.noticed).toBe(true); // ICE gives up on a 40 s silence: the link went down
       await expectSurvived(long);
 
       expect((await vm.runOk('ls /dev/hidraw*')).trim()).toBe(node);
