@@ -57,8 +57,11 @@ export class GuestFerry {
 
   /** Its exit code once it has exited (waiting up to `seconds`), or undefined if it still runs. */
   async exitCode(seconds: number): Promise<number | undefined> {
-    const wait = `for i in $(seq ${seconds * 5}); do [ -s ${EXIT} ] && break; sleep 0.2; done; cat ${EXIT} 2>/dev/null; true`;
-    const text = (await this.vm.runOk(wait, { timeoutMs: (seconds + 10) * 1000 })).trim();
+    // By the clock, not by a count of sleeps: forks are slow in an emulated guest.
+    const wait =
+      `end=$(($(date +%s) + ${seconds})); while [ ! -s ${EXIT} ] && [ $(date +%s) -lt $end ]; do sleep 0.5; done; ` +
+      `cat ${EXIT} 2>/dev/null; true`;
+    const text = (await this.vm.runOk(wait, { timeoutMs: (seconds + 30) * 1000 })).trim();
     return text === '' ? undefined : Number(text);
   }
 
