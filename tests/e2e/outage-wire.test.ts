@@ -10,8 +10,8 @@
  * it (no burst of stale motion). Past --grace the device is removed and the run exits 5.
  *
  * Stale is judged by the reports' own stamps (the sharer's wall clock, the same clock as this process's
- * on one machine) against when the outage ended, with half a second of slack for the wire's start; no
- * timing is asserted.
+ * on one machine) against when the outage ended (tests/support/outage-judging.ts); no timing is
+ * asserted.
  */
 import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -21,16 +21,11 @@ import { createImpairedNet, type ImpairedNet, RECEIVER_ADDRESS } from '../../ben
 import { EXIT_CODES } from '../../src/receiver/receive.ts';
 import { type FerryProcess, startCommand, startFerryReceive } from '../support/ferry-process.ts';
 import { type NodeSharerProcess, startNodeSharer } from '../support/node-sharer.ts';
+import { staleAfterOutage } from '../support/outage-judging.ts';
 
 const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../src/cli/bin.js');
 const MOUSE = 'genius-gila-mouse-if0';
 const PORT = 47_113;
-/**
- * A report stamped this long before the outage ended and delivered after it came out of a backlog (the
- * receiver drops reports later than their link's best by over a second, and judges by --fresh the
- * ones that follow a stall).
- */
-const SLACK_MS = 1000;
 
 let net: ImpairedNet;
 let serverUrl: string;
@@ -127,7 +122,11 @@ async function expectSurvived({ ferry, seen }: Stream, end: number, released: bo
   expect(before.filter((a) => !isNeutral(a)).length).toBeGreaterThan(50);
   if (released) expect(isNeutral(before.at(-1)!)).toBe(true);
   // No burst of stale motion: nothing stamped before the outage ended is delivered after it.
-  const stale = seen.filter((a) => a.at > end && a.t < end - SLACK_MS);
+  const stale = staleAfterOutage(
+    seen.filter((a) => a.at > end),
+    end,
+    (a) => a.t,
+  );
   expect(stale).toEqual([]);
   expect(ferry.child.exitCode).toBeNull();
   ferry.child.kill('SIGINT');

@@ -36,6 +36,11 @@ export const SYSTEM_REQUIREMENTS: readonly SystemRequirement[] = [
     usedBy: 'e2e and bench: network namespaces of the impairment wire and the two-NAT test',
   },
   {
+    path: '/usr/sbin/tc',
+    pkg: 'iproute2',
+    usedBy: 'vm: outages inside the guest (tests/vm/guest-network.ts: netem, run over the 9p root)',
+  },
+  {
     path: '/usr/sbin/sysctl',
     pkg: 'procps',
     usedBy: 'e2e and bench: IPv6 off, IP forwarding inside those namespaces',

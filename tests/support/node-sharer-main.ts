@@ -5,13 +5,14 @@
  * that is approved.
  *
  *   node-sharer-main.ts <server url> [--device NAME] [--ids VID:PID] [--session ID --secret SECRET]
- *                       [--hold MS] [--backlog N]
+ *                       [--hold MS] [--stamp MS] [--backlog N]
  *
  * --ids presents the device under other ids (a VM test keeps special kernel drivers off it).
  * With --session and --secret it joins that session (a sharer coming back) instead of hosting one.
  * With --hold it plays, every MS milliseconds and in a loop, the recorded reports in which a button is
  * down: a person holding a button while moving (a recording without one, like the DualShock 3's, plays
- * whole). With --backlog it first sends N reports stamped a
+ * whole). With --stamp it sends, every MS milliseconds, the first such report with its send time in X
+ * and Y (tests/support/stamped-motion.ts), for a test that sees only raw reports. With --backlog it first sends N reports stamped a
  * second in the past (queued behind an outage), once a receiver is approved.
  *
  * On stdin, `swap NAME` replaces the shared device with a new simulated corpus device NAME
@@ -25,6 +26,7 @@ import { decodeReport, parseReportDescriptor } from '../../src/hid/index.ts';
 import { buildShareLink, createShareSecret, SharerSession } from '../../src/transport/index.ts';
 import type { CorpusDevice } from './corpus.ts';
 import { connectResumingSignaling, nodeLinks, simulatedCorpusDevice } from './node-peers.ts';
+import { stampedReport } from './stamped-motion.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -33,6 +35,7 @@ const { values, positionals } = parseArgs({
     session: { type: 'string' },
     secret: { type: 'string' },
     hold: { type: 'string' },
+    stamp: { type: 'string' },
     backlog: { type: 'string' },
     ids: { type: 'string' },
   },
@@ -64,6 +67,7 @@ if (sessionId === undefined) ({ sessionId } = await sharer.host());
 else await sharer.join({ sessionId });
 process.stdout.write(`${buildShareLink(serverUrl, sessionId, secret)}\n`);
 if (values.hold !== undefined) hold(Number(values.hold));
+if (values.stamp !== undefined) stamp(Number(values.stamp));
 
 /** The person unplugs the shared device and plugs in `name`: the sharer swaps one for the other. */
 async function swapTo(name: string): Promise<void> {
@@ -94,6 +98,16 @@ function hold(everyMs: number): void {
     if (played !== corpus) [played, pressed] = [corpus, heldReports(corpus)];
     const [reportId, data] = pressed[next++ % pressed.length]!;
     device.emitInput(reportId, data);
+  }, everyMs);
+}
+
+/** A button held down while the mouse moves by its own send time (stamped-motion.ts), in a loop. */
+function stamp(everyMs: number): void {
+  const model = parseReportDescriptor(corpus.descriptor);
+  const [reportId, pressed] = buttonReports(corpus)[0]!;
+  setInterval(() => {
+    const now = performance.timeOrigin + performance.now();
+    device.emitInput(reportId, stampedReport(model, reportId, pressed, now));
   }, everyMs);
 }
 

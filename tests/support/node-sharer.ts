@@ -11,6 +11,8 @@ export interface NodeSharerProcess {
   /** The share link it printed (of the session it hosts, or joined). */
   link: Promise<string>;
   lines: string[];
+  /** Its stderr lines so far (for a failing test's log). */
+  stderr: string[];
   /** Swaps the shared device for a new simulated corpus device `name`; resolves once it is announced. */
   swap(name: string): Promise<void>;
 }
@@ -24,6 +26,8 @@ export interface NodeSharerOptions {
   join?: { sessionId: string; secret: string };
   /** Play the recorded reports with a button down, one every this many ms, in a loop. */
   holdMs?: number;
+  /** Hold a button and move by the send time (tests/support/stamped-motion.ts), a report every this many ms. */
+  stampMs?: number;
   /** Send this many reports stamped a second ago first, once a receiver is approved. */
   backlog?: number;
   /** Run it inside this network namespace (`ip netns exec`), e.g. behind bench/impair's wire. */
@@ -37,6 +41,7 @@ export function startNodeSharer(serverUrl: string, options: NodeSharerOptions = 
   // With '=': a base64url id or secret may begin with '-', which parseArgs would take for an option.
   if (options.join) args.push(`--session=${options.join.sessionId}`, `--secret=${options.join.secret}`);
   if (options.holdMs !== undefined) args.push('--hold', String(options.holdMs));
+  if (options.stampMs !== undefined) args.push('--stamp', String(options.stampMs));
   if (options.backlog !== undefined) args.push('--backlog', String(options.backlog));
   const node = [process.execPath, '--import', 'tsx', MAIN, ...args];
   const child =
@@ -67,7 +72,7 @@ export function startNodeSharer(serverUrl: string, options: NodeSharerOptions = 
       }, 20);
     });
   };
-  return { child, link, lines, swap };
+  return { child, link, lines, stderr, swap };
 }
 
 /** The session id and secret of a share link `…/s/<id>#<secret>`. */
