@@ -108,6 +108,12 @@ export const ErrorCode = {
   Denied: 7,
   /** The sharer withdrew an approval; the link closes right after. */
   Revoked: 8,
+  /**
+   * Sharer → receiver: the sharer stops sharing on purpose, and the link closes right after. The
+   * in-band twin of the signaling goodbye (transport/goodbye.ts), which can lose its race with the link's
+   * close; a link that closes with neither is a sharer that vanished, not one that stopped.
+   */
+  Stopped: 9,
 } as const;
 
 /**

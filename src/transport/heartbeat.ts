@@ -16,6 +16,15 @@ export const HEARTBEAT_TICK_MS = 250;
  */
 export const SILENT_TICKS_TO_STALL = 5;
 
+/**
+ * A peer whose timers run late (Chrome runs a background tab's timers once a second; a loaded machine
+ * lags) leaves longer gaps on a live link. Each gap that ended with word from the peer before it
+ * counted as a stall is learned, and the stall then waits that gap plus this margin; never past
+ * MAX_TICKS_TO_STALL (3 s), so a real outage is still noticed well before ICE would notice it.
+ */
+const LEARNED_GAP_MARGIN = 2;
+export const MAX_TICKS_TO_STALL = 12;
+
 export interface HeartbeatHooks {
   /** Sends one HEARTBEAT frame to the peer. */
   readonly beat: () => void;
@@ -27,6 +36,8 @@ export class LinkHeartbeat {
   private sentSinceTick = false;
   private heardSinceTick = false;
   private silentTicks = 0;
+  /** The longest silence (in ticks) seen on this link that was not a stall. */
+  private longestLiveGap = 0;
   private stalled = false;
   private readonly timer: ReturnType<typeof setInterval>;
 
@@ -45,6 +56,15 @@ export class LinkHeartbeat {
   heard(): void {
     this.heardSinceTick = true;
     if (this.stalled) this.setStalled(false);
+    else this.longestLiveGap = Math.max(this.longestLiveGap, this.silentTicks);
+  }
+
+  /** Ticks of silence that make a stall on this link: more than any live gap seen so far. */
+  get ticksToStall(): number {
+    return Math.min(
+      MAX_TICKS_TO_STALL,
+      Math.max(SILENT_TICKS_TO_STALL, this.longestLiveGap + LEARNED_GAP_MARGIN),
+    );
   }
 
   get isStalled(): boolean {
@@ -59,7 +79,7 @@ export class LinkHeartbeat {
     if (!this.sentSinceTick) this.hooks.beat();
     this.sentSinceTick = false;
     if (this.heardSinceTick) this.silentTicks = 0;
-    else if (++this.silentTicks >= SILENT_TICKS_TO_STALL && !this.stalled) this.setStalled(true);
+    else if (++this.silentTicks >= this.ticksToStall && !this.stalled) this.setStalled(true);
     this.heardSinceTick = false;
   }
 

@@ -19,6 +19,7 @@ import { PeerAuthError } from './peer-auth-error.ts';
 import { type AuthFailure, type ChannelAuth, PeerChannel } from './peer-channel.ts';
 import { canonicalPipeline } from './pipeline-handshake.ts';
 import { RateMeter } from './rate-meter.ts';
+import { isTransientSignalingError, rejoinPause } from './rejoin.ts';
 import { RemoteDevice } from './remote-device.ts';
 import { type JoinBy as JoinTarget, type SignalingClient, TypedEmitter } from './signaling-client.ts';
 import { RemoteUsbDevice, type RemoteUsbDeviceOptions } from './usb-remote-device.ts';
@@ -64,10 +65,15 @@ export interface ReceiverOptions {
 }
 
 const STOPPED = 'the sharer stopped sharing';
+/** A link that closed in good order without a goodbye: the sharer may come back. */
+const linkDownReason = (reason: string): string =>
+  reason === 'closed' ? 'the link closed without a goodbye from the sharer' : reason;
 const VANISHED = 'the sharer vanished: it left without saying goodbye';
 
 /** Signals kept while a join awaits its reply (an offer and a burst of candidates fit). */
 const MAX_EARLY_SIGNALS = 64;
+/** How long a stalled link may stay silent before it counts as lost (giveUpStalledLink). */
+const STALL_GIVE_UP_MS = 15_000;
 
 /** Why there is nobody to connect to, for 'no-sharer'. */
 export const NO_SHARER = {
@@ -261,9 +267,11 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
       if (this.hosted && turnedAway(channel)) this.dropLink(reason);
       else this.end(reason, 'failed');
     } else if (this.options.whenSharerLeaves === 'wait') {
-      const kind = channel.endedAs === 'lost' && !this.sharerSaidGoodbye ? 'lost' : 'closed';
+      // Only a goodbye makes it a stop: SCTP also closes a channel in good order when it gives up
+      // retransmitting through a long outage, while ICE has not yet called the link failed.
+      const kind = this.sharerSaidGoodbye ? 'closed' : 'lost';
       this.sharerSaidGoodbye = false;
-      this.emit('link-down', { reason: reason === 'closed' ? STOPPED : reason, kind });
+      this.emit('link-down', { reason: kind === 'closed' ? STOPPED : linkDownReason(reason), kind });
       void this.meetAgain(reason);
     } else if (channel.endedAs === 'lost') this.end(reason, 'lost');
     else this.end(reason === 'closed' ? 'the sharer stopped sharing' : reason, 'closed');
@@ -309,12 +317,16 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
     // after data flows again, which would hide the next outage's stall. Without them, ICE decides.
     let iceStalled = false;
     let reported = false;
+    let givingUp: ReturnType<typeof setTimeout> | undefined;
     const judge = () => {
       const stalled = channel.hearsHeartbeats ? channel.stalled : iceStalled;
       if (stalled === reported || this.channel !== channel || !channel.ready) return;
       reported = stalled;
+      clearTimeout(givingUp);
+      if (stalled) givingUp = setTimeout(() => this.giveUpStalledLink(channel), STALL_GIVE_UP_MS);
       this.emit('link-stall', { stalled });
     };
+    channel.on('closed', () => clearTimeout(givingUp));
     link.onStall?.((stalled) => {
       iceStalled = stalled;
       judge();
@@ -322,6 +334,23 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
     channel.on('stall', judge);
     this.channel = channel;
     return channel;
+  }
+
+  /**
+   * A link silent for STALL_GIVE_UP_MS is taken for lost, as ICE would have called it by then: ICE in
+   * a guest behind NAT was seen to stay 'disconnected' for minutes. Losing it rejoins the session for a
+   * fresh link (or ends the session, for a receiver that does not wait).
+   */
+  private giveUpStalledLink(channel: PeerChannel): void {
+    if (this.channel !== channel || this.ended) return;
+    const reason = `no word from the sharer in ${STALL_GIVE_UP_MS / 1000} s (the link stalled)`;
+    if (this.options.whenSharerLeaves !== 'wait') {
+      this.end(reason, 'lost');
+      return;
+    }
+    this.sharerSaidGoodbye = false;
+    this.emit('link-down', { reason, kind: 'lost' });
+    void this.meetAgain(reason);
   }
 
   /**
@@ -359,11 +388,21 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
     if (this.ended) return;
     this.dropLink(reason);
     this.sharerId = undefined;
-    try {
-      this.options.signaling.leave();
-      await this.enter({ sessionId: this.sessionId }, NO_SHARER.left);
-    } catch (error) {
-      this.end(`lost the sharer (${reason}) and could not rejoin: ${(error as Error).message}`, 'lost');
+    this.options.signaling.leave();
+    for (let attempt = 1; !this.ended; attempt++) {
+      try {
+        await this.enter({ sessionId: this.sessionId }, NO_SHARER.left);
+        return;
+      } catch (error) {
+        // The link and the signaling socket often die together (one network): the rejoin then waits for
+        // the socket to come back and tries again, for as long as the session's owner keeps it open.
+        if (this.ended) return;
+        if (!isTransientSignalingError(error)) {
+          this.end(`lost the sharer (${reason}) and could not rejoin: ${(error as Error).message}`, 'lost');
+          return;
+        }
+        await rejoinPause(attempt);
+      }
     }
   }
 
@@ -399,7 +438,8 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
         this.emit('granted', { permission: frame.permission });
         break;
       case 'error':
-        if (frame.code === ErrorCode.Denied || frame.code === ErrorCode.Revoked)
+        if (frame.code === ErrorCode.Stopped) this.sharerSaidGoodbye = true;
+        else if (frame.code === ErrorCode.Denied || frame.code === ErrorCode.Revoked)
           this.end(frame.message, 'dismissed');
         else this.emit('problem', new Error(`sharer: ${frame.message}`));
         break;

@@ -398,6 +398,7 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
     for (const index of [...this.devices.keys(), ...this.usb.indexes()]) this.removeDevice(index);
     for (const channel of this.channels.values()) {
       this.sayGoodbye(channel.peerId);
+      if (channel.ready) channel.sendError(ErrorCode.Stopped, 'the sharer stopped sharing');
       channel.close('sharer closed');
     }
     this.options.signaling.close();

@@ -122,6 +122,11 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
   private readonly maxAttempts: number;
   private url = '';
   private membership: SignalingMembership | undefined;
+  /**
+   * Set once a create or join succeeded. A client between sessions (a receiver that left to join its
+   * session again) still reconnects its socket when it drops: the rejoin waits for it instead of failing.
+   */
+  private wasInSession = false;
   /** The other members as this client last knew them (so that a resume announces only who is new). */
   private readonly peers = new Map<string, PeerInfo>();
   private closing = false;
@@ -270,6 +275,7 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     peers: PeerInfo[],
   ) {
     this.membership = { ...membership, nameplate: nameplate ?? this.membership?.nameplate };
+    this.wasInSession = true;
     this.peers.clear();
     for (const peer of peers) this.peers.set(peer.peerId, peer);
   }
@@ -414,7 +420,7 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     return (
       this.backoff !== undefined &&
       !this.closing &&
-      this.membership !== undefined &&
+      (this.membership !== undefined || this.wasInSession) &&
       !FINAL_CLOSE_CODES.has(code)
     );
   }
