@@ -109,6 +109,32 @@ describe('signaling heartbeat', () => {
     expect(client.session?.sessionId).toBe(created.sessionId);
   });
 
+  it('a client between sessions (left, now joining again) reconnects too, and its join goes through', async () => {
+    const ferry = await server();
+    const host = await TestPeer.connect(ferry);
+    host.send({ type: 'create', role: 'sharer', name: 'desk' });
+    const { sessionId } = await host.next('created');
+    const wire = await relay(ferry.port);
+    const client = new SignalingClient(WebSocket as unknown as WebSocketConstructor, {
+      requestTimeoutMs: 5000,
+      reconnect: { baseMs: 50, maxMs: 200 },
+    });
+    cleanups.push(() => client.close());
+    await client.connect(wire.url);
+    await client.join({ sessionId }, 'receiver', 'ci-box');
+    // What a receiver whose link went down does: leave, and join again, into a network that went dark.
+    client.leave();
+    wire.mute(true);
+    const reconnecting = nextEvent(client, 'reconnecting');
+    const joined = client.join({ sessionId }, 'receiver', 'ci-box').catch((error: Error) => error);
+    await reconnecting;
+    wire.mute(false);
+    const failed = await joined;
+    // The join that was out when the socket dropped fails as a closed socket; the next one succeeds.
+    expect(failed).toBeInstanceOf(Error);
+    expect((await client.join({ sessionId }, 'receiver', 'ci-box')).sessionId).toBe(sessionId);
+  });
+
   it('a client of a server that sends no heartbeats never judges its silence', async () => {
     const client = new SignalingClient(WebSocket as unknown as WebSocketConstructor, {
       requestTimeoutMs: 1000,

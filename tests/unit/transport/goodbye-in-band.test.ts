@@ -1,0 +1,88 @@
+/**
+ * How a receiver that waits for its sharer (`ferry receive`) tells a stop from a loss, with real
+ * signaling and real Node WebRTC: a sharer that stops says so twice (the signaling goodbye and an ERROR
+ * Stopped frame on the link), so the stop is a stop even when the signaling goodbye is lost; a link that
+ * closes in good order with neither (SCTP giving up in a long outage looks like that) is a loss, which
+ * keeps the device for the grace instead of ending the run.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { createFerryServer } from '../../../signaling/index.ts';
+import { WebHidSource } from '../../../src/devices/index.ts';
+import {
+  type LinkFactory,
+  ReceiverSession,
+  SharerSession,
+  type SignaledLink,
+} from '../../../src/transport/index.ts';
+import { connectSignaling, nodeLinks, simulatedCorpusDevice } from '../../support/node-peers.ts';
+
+const cleanups: Array<() => void | Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+type LinkDown = { reason: string; kind: 'closed' | 'lost' };
+
+/** A paired sharer and waiting receiver; `sharerLinks` are the sharer's links as they were made. */
+async function pair(options: { dropSignalingGoodbye: boolean }) {
+  const server = await createFerryServer({ port: 0 });
+  cleanups.push(() => server.close());
+  const sharerLinks: SignaledLink[] = [];
+  const capturing: LinkFactory = (linkOptions) => {
+    const link = nodeLinks(linkOptions);
+    sharerLinks.push(link);
+    return link;
+  };
+  const signaling = await connectSignaling(server.url);
+  if (options.dropSignalingGoodbye) {
+    const signal = signaling.signal.bind(signaling);
+    signaling.signal = (to, data) => (data.type === 'goodbye' ? undefined : signal(to, data));
+  }
+  const sharer = new SharerSession({
+    signaling,
+    links: capturing,
+    iceServers: [],
+    name: 'desk',
+    auth: { link: 'secret-g' },
+    approval: 'anyone',
+  });
+  cleanups.push(() => sharer.close());
+  const { device } = simulatedCorpusDevice('sony-dualshock4-usb');
+  await device.open();
+  sharer.addDevice(await WebHidSource.open(device as unknown as HIDDevice, new EventTarget() as HID));
+  const { sessionId } = await sharer.host();
+  const receiver = new ReceiverSession({
+    signaling: await connectSignaling(server.url),
+    links: nodeLinks,
+    iceServers: [],
+    name: 'ci-box',
+    auth: { link: 'secret-g' },
+    whenSharerLeaves: 'wait',
+  });
+  cleanups.push(() => receiver.close());
+  const connected = new Promise<void>((resolve) => receiver.on('connected', () => resolve()));
+  const linkDown = new Promise<LinkDown>((resolve) => receiver.on('link-down', resolve));
+  await receiver.join({ sessionId });
+  await connected;
+  return { sharer, sharerLinks, linkDown };
+}
+
+describe('a waiting receiver tells a stop from a loss', () => {
+  it('a sharer that stops is a stop even when its signaling goodbye is lost (the in-band one arrives)', {
+    timeout: 20_000,
+  }, async () => {
+    const { sharer, linkDown } = await pair({ dropSignalingGoodbye: true });
+    sharer.close();
+    expect(await linkDown).toEqual({ reason: 'the sharer stopped sharing', kind: 'closed' });
+  });
+
+  it('a link that closes in good order without any goodbye is a loss, not a stop', {
+    timeout: 20_000,
+  }, async () => {
+    const { sharerLinks, linkDown } = await pair({ dropSignalingGoodbye: false });
+    for (const link of sharerLinks) link.close();
+    const down = await linkDown;
+    expect(down.kind).toBe('lost');
+    expect(down.reason).not.toMatch(/stopped sharing/);
+  });
+});
