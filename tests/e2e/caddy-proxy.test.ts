@@ -6,7 +6,6 @@
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { Agent, request } from 'node:https';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -14,6 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { approveReceiver } from '../support/approval.ts';
 import { collectPageErrors, launchChromium } from '../support/browser.ts';
 import { type FerryProcess, startCommand, startFerry } from '../support/ferry-process.ts';
+import { freePort } from '../support/free-port.ts';
 
 const CADDY = '/usr/bin/caddy';
 const CHECKED_IN_CADDYFILE = resolve(import.meta.dirname, '../../docs/deploy/Caddyfile');
@@ -25,16 +25,6 @@ let rootCert = '';
 let caddy: FerryProcess;
 let ferry: FerryProcess;
 let browser: Browser;
-
-/** A port nobody listens on now (Caddy cannot be told to pick one and say which). */
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? done(address.port) : fail(address)));
-    });
-  });
-}
 
 function httpsGet(url: string, ca: Buffer): Promise<{ status: number; body: string }> {
   return new Promise((done, fail) => {

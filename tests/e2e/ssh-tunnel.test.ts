@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseShareLink } from '../../src/transport/index.ts';
 import { cleanupAfterEach, killedAfter } from '../support/cleanups.ts';
 import { type FerryProcess, startCommand, startFerry } from '../support/ferry-process.ts';
+import { freePort } from '../support/free-port.ts';
 import { corpusSharer, eventBody } from '../support/node-peers.ts';
 
 /**
@@ -16,16 +16,6 @@ import { corpusSharer, eventBody } from '../support/node-peers.ts';
  */
 const defer = cleanupAfterEach();
 const started = (process: FerryProcess) => killedAfter(defer, process);
-
-/** A loopback port nothing listens on right now (for programs that take no port 0). */
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? done(address.port) : fail()));
-    });
-  });
-}
 
 /** An sshd on 127.0.0.1:<port> that admits root with a throwaway key; returns that key's path. */
 async function startSshd(dir: string, port: number): Promise<string> {

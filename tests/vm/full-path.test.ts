@@ -10,10 +10,10 @@
  *  - uhid: `ferry receive --sink uhid` runs INSIDE the guest (the host's node over 9p) and reaches the
  *    host's Chromium over WebRTC through QEMU's user networking.
  */
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCorpusDevice } from '../support/corpus.ts';
 import { type FerryProcess, startFerryReceive } from '../support/ferry-process.ts';
+import { freePort } from '../support/free-port.ts';
 import { GuestHidraw } from './guest-hidraw.ts';
 import { ensureStaticHelper, startVm, type Vm } from './harness.ts';
 import { repoRoot } from './paths.ts';
@@ -27,15 +27,6 @@ let sharer: SharerPage;
 let vm: Vm;
 let hidraw: GuestHidraw;
 let usbredirPort: number;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()));
-    });
-  });
-}
 
 const toHex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 /** 48 bytes that differ per sink, so that each test finds its own output and feature reports. */

@@ -14,11 +14,11 @@
  * First each device is checked on its own (the same probes on the guest-made device directly), so a
  * failure later is Ferry's, not the fixture's.
  */
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFerryServer, type FerryServer } from '../../signaling/index.ts';
 import { loadCorpusDevice } from '../support/corpus.ts';
 import { type FerryProcess, startFerryReceive } from '../support/ferry-process.ts';
+import { freePort } from '../support/free-port.ts';
 import { loadCorpusEntry } from './fake-remote-device.ts';
 import {
   createGadgetZero,
@@ -48,15 +48,6 @@ let usbProbe: string;
 let hidraw: GuestHidraw;
 let uhid: GuestUhidDevice;
 let usbredirPort: number;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const listener = createServer().listen(0, '127.0.0.1', () => {
-      const address = listener.address();
-      listener.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()));
-    });
-  });
-}
 
 const toHex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 /** 48 bytes that differ per use, so that each check finds its own report. */

@@ -11,12 +11,12 @@
  *    and puts the device on the guest's xHCI.
  * One VM boot serves both; the sharer hands the device to the next receiver when the first leaves.
  */
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFerryServer, type FerryServer } from '../../signaling/index.ts';
 import { SimulatedUsbDevice, WebUsbSource } from '../../src/devices/usb/index.ts';
 import { SharerSession } from '../../src/transport/index.ts';
 import { type FerryProcess, startFerryReceive } from '../support/ferry-process.ts';
+import { freePort } from '../support/free-port.ts';
 import { connectSignaling, nodeLinks } from '../support/node-peers.ts';
 import { ensureStaticHelper, startVm, type Vm } from './harness.ts';
 
@@ -34,15 +34,6 @@ let link: string;
 let vm: Vm;
 let probe: string;
 let usbredirPort: number;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const listener = createServer().listen(0, '127.0.0.1', () => {
-      const address = listener.address();
-      listener.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()));
-    });
-  });
-}
 
 beforeAll(async () => {
   probe = await ensureStaticHelper('usb-loopback');
