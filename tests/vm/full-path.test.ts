@@ -164,7 +164,12 @@ describe('the full Ferry path from a Chromium sharer into a guest kernel', () =>
     expect(pair?.remote).toMatch(/^prflx /);
     // The share ends (the sharer's tab closes): UHID_DESTROY, and ferry exits 0.
     await sharer.closePage();
-    expect(await hidraw.waitGone(node)).toBe(true);
+    const gone = await hidraw.waitGone(node);
+    if (!gone)
+      console.info(
+        `[vm] uhid in the guest: still there after the tab closed; ferry said:\n${await vm.runOk('cat /tmp/ferry.err')}`,
+      );
+    expect(gone).toBe(true);
     const exit = await vm.runOk(
       'for i in $(seq 100); do [ -s /tmp/ferry.exit ] && break; sleep 0.2; done; cat /tmp/ferry.exit',
     );
