@@ -398,10 +398,20 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
     for (const index of [...this.devices.keys(), ...this.usb.indexes()]) this.removeDevice(index);
     for (const channel of this.channels.values()) {
       this.sayGoodbye(channel.peerId);
-      if (channel.ready) channel.sendError(ErrorCode.Stopped, 'the sharer stopped sharing');
+      this.sayStopped(channel);
       channel.close('sharer closed');
     }
     this.options.signaling.close();
+  }
+
+  /** The goodbye on the link itself (ERROR Stopped): it cannot lose a race with the link's close. */
+  private sayStopped(channel: PeerChannel): void {
+    if (!channel.ready) return;
+    try {
+      channel.sendError(ErrorCode.Stopped, 'the sharer stopped sharing');
+    } catch {
+      // The link is closing under us already: the receiver sees it go, and the signaling goodbye says why.
+    }
   }
 
   private sayGoodbye(peerId: string): void {
