@@ -74,6 +74,8 @@ const VANISHED = 'the sharer vanished: it left without saying goodbye';
 const MAX_EARLY_SIGNALS = 64;
 /** How long a stalled link may stay silent before it counts as lost (giveUpStalledLink). */
 const STALL_GIVE_UP_MS = 15_000;
+/** How long a link that closed quietly waits for the sharer's goodbye before it counts as lost. */
+const QUIET_CLOSE_WAIT_MS = 1000;
 
 /** Why there is nobody to connect to, for 'no-sharer'. */
 export const NO_SHARER = {
@@ -267,20 +269,33 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
       if (this.hosted && turnedAway(channel)) this.dropLink(reason);
       else this.end(reason, 'failed');
     } else if (this.options.whenSharerLeaves === 'wait') {
-      // Only a goodbye makes it a stop: SCTP also closes a channel in good order when it gives up
-      // retransmitting through a long outage, while ICE has not yet called the link failed.
-      const kind = this.sharerSaidGoodbye ? 'closed' : 'lost';
-      this.sharerSaidGoodbye = false;
-      this.emit('link-down', { reason: kind === 'closed' ? STOPPED : linkDownReason(reason), kind });
-      void this.meetAgain(reason);
+      // A quiet close may be a stop whose goodbyes are still on their way: the signaling one goes through
+      // the server and can lose its race with the link's close. Give it a moment before judging.
+      if (!this.sharerSaidGoodbye && channel.endedAs === 'closed')
+        setTimeout(() => this.linkWentDown(channel, reason), QUIET_CLOSE_WAIT_MS);
+      else this.linkWentDown(channel, reason);
     } else if (channel.endedAs === 'lost') this.end(reason, 'lost');
     else this.end(reason === 'closed' ? 'the sharer stopped sharing' : reason, 'closed');
   }
 
+  /**
+   * A connected link is down: a stop if the sharer said goodbye, a loss otherwise (SCTP also closes a
+   * channel in good order when it gives up retransmitting through a long outage, before ICE calls the
+   * link failed). Either way the session is rejoined, for the sharer to call again if it is there.
+   */
+  private linkWentDown(channel: PeerChannel, reason: string): void {
+    if (this.channel !== channel || this.ended) return; // the sharer left or called again meanwhile
+    const kind = this.sharerSaidGoodbye ? 'closed' : 'lost';
+    this.sharerSaidGoodbye = false;
+    this.emit('link-down', { reason: kind === 'closed' ? STOPPED : linkDownReason(reason), kind });
+    void this.meetAgain(reason);
+  }
+
   private linkFor(peerId: string): PeerChannel {
-    if (this.channel && this.channel.peerId === peerId) return this.channel;
+    // A channel that ended and waits to be judged (linkWentDown) is not reused by a new call.
+    if (this.channel && this.channel.peerId === peerId && !this.channel.endedAs) return this.channel;
     // One sharer per session: a signal from a new sharer id means the old one left and another joined.
-    this.channel?.close('replaced');
+    if (!this.channel?.endedAs) this.channel?.close('replaced');
     const link = this.options.links({
       initiator: false,
       iceServers: currentIceServers(this.options.iceServers),

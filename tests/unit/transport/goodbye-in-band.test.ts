@@ -8,6 +8,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFerryServer } from '../../../signaling/index.ts';
 import { WebHidSource } from '../../../src/devices/index.ts';
+import { GOODBYE_SIGNAL } from '../../../src/transport/goodbye.ts';
 import {
   type LinkFactory,
   ReceiverSession,
@@ -51,8 +52,9 @@ async function pair(options: { dropSignalingGoodbye: boolean }) {
   await device.open();
   sharer.addDevice(await WebHidSource.open(device as unknown as HIDDevice, new EventTarget() as HID));
   const { sessionId } = await sharer.host();
+  const receiverSignaling = await connectSignaling(server.url);
   const receiver = new ReceiverSession({
-    signaling: await connectSignaling(server.url),
+    signaling: receiverSignaling,
     links: nodeLinks,
     iceServers: [],
     name: 'ci-box',
@@ -64,7 +66,8 @@ async function pair(options: { dropSignalingGoodbye: boolean }) {
   const linkDown = new Promise<LinkDown>((resolve) => receiver.on('link-down', resolve));
   await receiver.join({ sessionId });
   await connected;
-  return { sharer, sharerLinks, linkDown };
+  const receiverId = receiverSignaling.session?.peerId ?? '';
+  return { sharer, sharerLinks, linkDown, signaling, receiverId };
 }
 
 describe('a waiting receiver tells a stop from a loss', () => {
@@ -73,6 +76,16 @@ describe('a waiting receiver tells a stop from a loss', () => {
   }, async () => {
     const { sharer, linkDown } = await pair({ dropSignalingGoodbye: true });
     sharer.close();
+    expect(await linkDown).toEqual({ reason: 'the sharer stopped sharing', kind: 'closed' });
+  });
+
+  it('a quiet close whose signaling goodbye comes a moment later is still a stop', {
+    timeout: 20_000,
+  }, async () => {
+    const { sharerLinks, linkDown, signaling, receiverId } = await pair({ dropSignalingGoodbye: false });
+    for (const link of sharerLinks) link.close();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    signaling.signal(receiverId, GOODBYE_SIGNAL);
     expect(await linkDown).toEqual({ reason: 'the sharer stopped sharing', kind: 'closed' });
   });
 
