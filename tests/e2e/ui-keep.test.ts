@@ -3,7 +3,8 @@
  * mouse to a receiver page and is SIGKILLed (no goodbye); the page keeps the device's panel, greyed
  * and saying it is reconnecting, and when a new sharer process re-joins the session with the same
  * secret the same panel element carries on: its input history goes on counting from where it was.
- * A sharer that stops sharing (a goodbye) takes its panel away at once, as before.
+ * A device the sharer removes while the link is up (as stopping the share does, before its goodbye)
+ * takes its panel away at once, as before.
  */
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -73,20 +74,21 @@ describe('the receiver page keeps a device while the link is down', () => {
     expect(await page.getByTestId('device-kept').count()).toBe(0);
   });
 
-  it('a sharer that stops sharing (goodbye) takes its panel away at once', async () => {
+  it('a device the sharer removes while the link stays up leaves its panel at once, not kept', async () => {
     const secret = 'G'.repeat(22);
-    const sharer = await inProcessSharer(secret);
+    const { sharer, index } = await inProcessSharer(secret);
     const { sessionId } = await sharer.host();
     const page = await receiverPage(`${app.origin}/s/${sessionId}#${secret}`);
     const panels = page.locator('ferry-remote-device');
     await expect.poll(() => panels.count(), { timeout: 20_000 }).toBe(1);
-    sharer.close();
+    sharer.removeDevice(index);
     await expect.poll(() => panels.count(), { timeout: 20_000 }).toBe(0);
     expect(await page.getByTestId('device-kept').count()).toBe(0);
+    expect(await page.getByTestId('receive-state').getAttribute('data-phase')).toBe('connected');
   });
 });
 
-async function inProcessSharer(secret: string): Promise<SharerSession> {
+async function inProcessSharer(secret: string): Promise<{ sharer: SharerSession; index: number }> {
   const sharer = new SharerSession({
     signaling: await connectSignaling(app.origin),
     links: nodeLinks,
@@ -98,6 +100,6 @@ async function inProcessSharer(secret: string): Promise<SharerSession> {
   app.defer(() => sharer.close());
   const { device } = simulatedCorpusDevice('sony-dualshock3-usb');
   await device.open();
-  sharer.addDevice(await WebHidSource.open(device as unknown as HIDDevice, new EventTarget()));
-  return sharer;
+  const index = sharer.addDevice(await WebHidSource.open(device as unknown as HIDDevice, new EventTarget()));
+  return { sharer, index };
 }

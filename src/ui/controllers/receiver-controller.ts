@@ -170,6 +170,8 @@ export class ReceiverController implements ReactiveController {
     session.on('problem', (error) => this.update(() => (this.message = error.message)));
     // A pairing that never happened (a wrong secret, pipelines that differ) failed; the share did not end.
     session.on('ended', ({ reason, kind }) => {
+      // Nothing comes back to a session that ended: kept panels go with it.
+      this.keeper.removeAll(reason);
       if (kind === 'failed') return this.fail(asSentence(reason));
       this.message = reason;
       this.setPhase('ended');
