@@ -1,6 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { RemoteDevice } from '../../transport/index.ts';
 import { InputReportLog } from '../lib/input-log.ts';
+import type { ReceivedHidDevice } from '../lib/received-device.ts';
 import { ThrottledUpdateController } from './throttled-update.ts';
 
 /**
@@ -10,7 +10,7 @@ import { ThrottledUpdateController } from './throttled-update.ts';
 export class InputMonitorController implements ReactiveController {
   log = new InputReportLog();
   private readonly throttle: ThrottledUpdateController;
-  private device: RemoteDevice | undefined;
+  private device: ReceivedHidDevice | undefined;
   private unsubscribe: (() => void) | undefined;
   private rateTimer: ReturnType<typeof setInterval> | undefined;
 
@@ -20,7 +20,7 @@ export class InputMonitorController implements ReactiveController {
   }
 
   /** Starts following `device` (or nothing); a no-op when it is already the one followed. */
-  watch(device: RemoteDevice | undefined): void {
+  watch(device: ReceivedHidDevice | undefined): void {
     if (device === this.device) return;
     this.stop();
     this.device = device;

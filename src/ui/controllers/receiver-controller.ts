@@ -1,4 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { DeviceKeeper } from '../../receiver/keep/index.ts';
 import {
   type LinkPath,
   NO_SHARER,
@@ -11,8 +12,16 @@ import {
 import { asSentence } from '../lib/format.ts';
 import { describeError } from '../lib/messages.ts';
 import { connectToServer } from './connection.ts';
+import { HidTile } from './hid-tile.ts';
 
 const PATH_EVERY_MS = 2000;
+
+/**
+ * How long a device whose link went down keeps its panel for the sharer to bring it back (as
+ * `ferry receive --grace`'s default), the freshness bound after a resume and how long a request waits
+ * for the link (docs/receiver.md, "When the link goes down").
+ */
+export const KEEP_OPTIONS = { graceMs: 60_000, keep: false, freshMs: 100, requestTimeoutMs: 5000 } as const;
 
 /** What a receiver came by: a share link, or a short code typed in. */
 export type ReceiveTarget = { sessionId: string; secret: string } | { code: ShortCode };
@@ -41,7 +50,8 @@ export class ReceiverController implements ReactiveController {
   verification: string | undefined;
   /** What the sharer allowed this receiver, once it approved it. */
   permission: Permission | undefined;
-  devices: RemoteDevice[] = [];
+  /** The HID devices' panels: each outlives its link for the grace (KEEP_OPTIONS). */
+  devices: HidTile[] = [];
   /** Generic USB devices (issue 6): this page lists `usb` in its hello, so a sharer may give it one. */
   usbDevices: RemoteUsbDevice[] = [];
   /** Why the share ended or failed, or the latest problem, in plain words. */
@@ -61,6 +71,9 @@ export class ReceiverController implements ReactiveController {
   /** How often the server went out of reach during this visit. */
   serverOutages = 0;
   private session: ReceiverSession | undefined;
+  private keeper = newKeeper();
+  /** Re-renders every second while a panel is kept, for its "reconnecting (n s)". */
+  private keptTimer: ReturnType<typeof setInterval> | undefined;
   private pathTimer: ReturnType<typeof setInterval> | undefined;
   private target: ReceiveTarget | undefined;
   private name = '';
@@ -142,10 +155,14 @@ export class ReceiverController implements ReactiveController {
       this.message = undefined;
       this.setPhase('waiting');
     });
-    session.on('device', (device) => this.update(() => (this.devices = [...this.devices, device])));
-    session.on('device-gone', (gone) =>
-      this.update(() => (this.devices = this.devices.filter((d) => d !== gone))),
-    );
+    // Called before the link's devices go: a link lost (not a goodbye) keeps their panels for the grace.
+    session.on('link-down', ({ kind }) => {
+      if (kind === 'lost' && this.keeper.linkDown() > 0) this.tickWhileKept();
+    });
+    session.on('link-stall', ({ stalled }) => {
+      if (stalled) this.keeper.stall();
+    });
+    session.on('device', (source) => this.take(source));
     session.on('usb-device', (device) => this.update(() => (this.usbDevices = [...this.usbDevices, device])));
     session.on('usb-device-gone', (gone) =>
       this.update(() => (this.usbDevices = this.usbDevices.filter((d) => d !== gone))),
@@ -153,10 +170,35 @@ export class ReceiverController implements ReactiveController {
     session.on('problem', (error) => this.update(() => (this.message = error.message)));
     // A pairing that never happened (a wrong secret, pipelines that differ) failed; the share did not end.
     session.on('ended', ({ reason, kind }) => {
+      // Nothing comes back to a session that ended: kept panels go with it.
+      this.keeper.removeAll(reason);
       if (kind === 'failed') return this.fail(asSentence(reason));
       this.message = reason;
       this.setPhase('ended');
     });
+  }
+
+  /** A device a link announced: the kept panel it is again, or a new panel that leaves with it. */
+  private take(source: RemoteDevice): void {
+    const { device, resumed } = this.keeper.take(source);
+    if (resumed) {
+      this.host.requestUpdate();
+      return;
+    }
+    const tile = new HidTile(device, source);
+    device.onClose(() => this.update(() => (this.devices = this.devices.filter((d) => d !== tile))));
+    this.update(() => (this.devices = [...this.devices, tile]));
+  }
+
+  private tickWhileKept(): void {
+    this.host.requestUpdate();
+    if (this.keptTimer !== undefined) return;
+    this.keptTimer = setInterval(() => {
+      this.host.requestUpdate();
+      if (this.keeper.keptCount > 0) return;
+      clearInterval(this.keptTimer);
+      this.keptTimer = undefined;
+    }, 1000);
   }
 
   private watchPath(session: ReceiverSession): void {
@@ -177,6 +219,10 @@ export class ReceiverController implements ReactiveController {
     clearInterval(this.pathTimer);
     this.session?.close('the receiver left');
     this.session = undefined;
+    this.keeper.removeAll('the receiver left');
+    this.keeper = newKeeper();
+    clearInterval(this.keptTimer);
+    this.keptTimer = undefined;
   }
 
   private reset(phase: ReceivePhase): void {
@@ -214,6 +260,11 @@ export class ReceiverController implements ReactiveController {
     change();
     this.host.requestUpdate();
   }
+}
+
+function newKeeper(): DeviceKeeper {
+  // The panel says itself that it is gone; nothing to log.
+  return new DeviceKeeper(KEEP_OPTIONS, { removed: () => {} });
 }
 
 function authFor(target: ReceiveTarget | undefined) {

@@ -1,10 +1,10 @@
 import { html, LitElement, type TemplateResult } from 'lit';
 import { property, query } from 'lit/decorators.js';
 import type { HidDescriptorModel } from '../../hid/index.ts';
-import type { RemoteDevice } from '../../transport/index.ts';
 import { RequestController } from '../controllers/request-controller.ts';
 import { formatHex, parseHex } from '../lib/hex.ts';
 import { byteLength, reportIds } from '../lib/hid-model.ts';
+import type { ReceivedHidDevice } from '../lib/received-device.ts';
 import { outcomeLine, reportIdSelect } from '../report-form/report-form.parts.ts';
 import { reportFormStyles } from '../report-form/report-form.styles.ts';
 
@@ -12,7 +12,7 @@ import { reportFormStyles } from '../report-form/report-form.styles.ts';
 export class FerryFeatureForm extends LitElement {
   static override styles = reportFormStyles;
 
-  @property({ attribute: false }) device: RemoteDevice | undefined;
+  @property({ attribute: false }) device: ReceivedHidDevice | undefined;
   @property({ attribute: false }) model: HidDescriptorModel | undefined;
   @query('select') private select!: HTMLSelectElement;
   @query('input') private data!: HTMLInputElement;

@@ -1,8 +1,8 @@
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query } from 'lit/decorators.js';
 import type { HidDescriptorModel } from '../../hid/index.ts';
-import type { RemoteDevice } from '../../transport/index.ts';
 import { InputHistory } from '../lib/history/index.ts';
+import type { ReceivedHidDevice } from '../lib/received-device.ts';
 import { AxisChart, WINDOW_SECONDS } from './axis-chart.ts';
 import { BARS_HEIGHT, drawBars } from './bars.ts';
 import { inputPlotsStyles } from './input-plots.styles.ts';
@@ -27,7 +27,7 @@ export interface DrawStats {
 export class FerryInputPlots extends LitElement {
   static override styles = inputPlotsStyles;
 
-  @property({ attribute: false }) device: RemoteDevice | undefined;
+  @property({ attribute: false }) device: ReceivedHidDevice | undefined;
   @property({ attribute: false }) model: HidDescriptorModel | undefined;
   readonly drawStats: DrawStats = { frames: 0, totalMs: 0, maxMs: 0 };
   private history = new InputHistory(undefined);

@@ -1,18 +1,18 @@
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
 import type { HidDescriptorModel } from '../../hid/index.ts';
-import type { RemoteDevice } from '../../transport/index.ts';
 import { InputMonitorController } from '../controllers/input-monitor.ts';
 import { formatHex } from '../lib/hex.ts';
 import { decodedValues, type FieldValue } from '../lib/hid-model.ts';
 import type { InputReportEntry } from '../lib/input-log.ts';
+import type { ReceivedHidDevice } from '../lib/received-device.ts';
 import { inputReportsStyles } from './input-reports.styles.ts';
 
 /** The latest input report per report id, raw and decoded; re-rendered at most ten times a second. */
 export class FerryInputReports extends LitElement {
   static override styles = inputReportsStyles;
 
-  @property({ attribute: false }) device: RemoteDevice | undefined;
+  @property({ attribute: false }) device: ReceivedHidDevice | undefined;
   @property({ attribute: false }) model: HidDescriptorModel | undefined;
   private readonly monitor = new InputMonitorController(this);
 

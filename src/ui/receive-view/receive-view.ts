@@ -1,7 +1,9 @@
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
 import { type LinkPath, PERMISSION_LABELS, PERMISSION_SUMMARIES } from '../../transport/index.ts';
 import {
+  KEEP_OPTIONS,
   type ReceivePhase,
   ReceiverController,
   type ReceiveTarget,
@@ -47,7 +49,7 @@ export class FerryReceiveView extends LitElement {
         ${phase === 'ended' || phase === 'no-sharer' ? html`<p><a href="/">Back to the start page</a></p>` : nothing}
         <ferry-name-field .name=${this.name} @ferry-name-change=${this.onNameChange}></ferry-name-field>
       </section>
-      ${devices.map((device) => html`<ferry-remote-device .device=${device}></ferry-remote-device>`)}
+      ${this.renderDevices()}
       ${usbDevices.map((device) => html`<ferry-usb-device .device=${device}></ferry-usb-device>`)}
       ${
         phase === 'connected' && devices.length === 0 && usbDevices.length === 0
@@ -55,6 +57,18 @@ export class FerryReceiveView extends LitElement {
           : nothing
       }
     `;
+  }
+
+  /** One panel per HID device, keyed so that a device kept through an outage keeps its element. */
+  private renderDevices(): TemplateResult {
+    const now = Date.now();
+    return html`${repeat(
+      this.receiver.devices,
+      (tile) => tile.id,
+      (tile) =>
+        html`<ferry-remote-device .device=${tile} .keptFor=${tile.keptForSeconds(now)}
+          .graceSeconds=${KEEP_OPTIONS.graceMs / 1000}></ferry-remote-device>`,
+    )}`;
   }
 
   /** The Ferry server going away does not end anything; the page says it is retrying, and how often it went. */

@@ -1,16 +1,20 @@
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
 import type { HidDescriptorModel } from '../../hid/index.ts';
-import type { RemoteDevice } from '../../transport/index.ts';
 import { hexId } from '../lib/hex.ts';
 import { modelOf } from '../lib/hid-model.ts';
+import type { ReceivedHidDevice } from '../lib/received-device.ts';
 import { remoteDeviceStyles } from './remote-device.styles.ts';
 
 /** One shared device on the receiver's side: what it is, its live input, and requests to it. */
 export class FerryRemoteDevice extends LitElement {
   static override styles = remoteDeviceStyles;
 
-  @property({ attribute: false }) device: RemoteDevice | undefined;
+  @property({ attribute: false }) device: ReceivedHidDevice | undefined;
+  /** Seconds the device has been kept without a link (the sharer's link is down); undefined while live. */
+  @property({ attribute: false }) keptFor: number | undefined;
+  /** How long a kept device waits for its sharer before it is removed, seconds. */
+  @property({ attribute: false }) graceSeconds = 60;
   private model: HidDescriptorModel | undefined;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -22,12 +26,14 @@ export class FerryRemoteDevice extends LitElement {
     const device = this.device;
     if (!device) return nothing;
     const { productName, vendorId, productId, collections } = device.announcement;
-    return html`<article class="card">
+    const kept = this.keptFor !== undefined;
+    return html`<article class="card ${kept ? 'kept' : ''}" data-testid="device-panel" data-state=${kept ? 'kept' : 'live'}>
       <header>
         <h2 data-testid="device-name">${productName || 'Unnamed device'}</h2>
         <p class="muted mono" data-testid="device-ids">
           vendor ${hexId(vendorId)} · product ${hexId(productId)}
         </p>
+        ${kept ? this.renderKept(this.keptFor ?? 0) : nothing}
       </header>
       ${this.model ? nothing : html`<p class="error">Ferry could not read this device's report layout; raw bytes only.</p>`}
       <ferry-input-reports .device=${device} .model=${this.model}></ferry-input-reports>
@@ -41,6 +47,13 @@ export class FerryRemoteDevice extends LitElement {
         <ferry-collection-tree .collections=${collections} .model=${this.model}></ferry-collection-tree>
       </details>
     </article>`;
+  }
+
+  /** The link is down: the device stays here while the page reconnects, for the grace at most. */
+  private renderKept(seconds: number): TemplateResult {
+    return html`<p class="kept-state" role="status" data-testid="device-kept">
+      Reconnecting (${seconds} s) — the device is kept here for up to ${this.graceSeconds} s for the sharer to come back
+    </p>`;
   }
 }
 
