@@ -194,7 +194,7 @@ async function measure(
     framesPerSecond: round(frames / seconds, 1),
     mainMsPerFrame: perFrame('TaskDuration'),
     scriptMsPerFrame: perFrame('ScriptDuration'),
-    layoutAndStyleMsPerFrame: perFrame('LayoutDuration') + perFrame('RecalcStyleDuration'),
+    layoutAndStyleMsPerFrame: round(perFrame('LayoutDuration') + perFrame('RecalcStyleDuration')),
     drawMsPerFrame: after.draw && drawFrames > 0 ? round(drawMs / drawFrames) : undefined,
     drawMaxMs: after.draw ? round(after.draw.maxMs) : undefined,
     longTasks: after.longTasks - before.longTasks,
