@@ -32,6 +32,7 @@ import {
 import { GuestHidraw } from './guest-hidraw.ts';
 import { ensureStaticHelper, startVm, type Vm } from './harness.ts';
 import { repoRoot } from './paths.ts';
+import { expectedLoopbackHash } from './usb-loopback-hash.ts';
 
 const DEVICE = 'sony-dualshock3-usb';
 const REPLAYED = 40;
@@ -111,21 +112,6 @@ async function exerciseHid(node: string, seed: number): Promise<void> {
   expect(await uhid.requests()).toContainEqual({ kind: 'set-feature', reportId: 1, hex: written });
 }
 
-/** The xorshift32 stream usb-loopback.c writes, hashed with FNV-1a 32, as it hashes what it reads. */
-function expectedHash(total: number, seed: number): string {
-  let state = seed >>> 0;
-  let hash = 2166136261;
-  for (let i = 0; i < total; i++) {
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    hash = Math.imul(hash ^ (state >>> 24), 16777619) >>> 0;
-  }
-  return hash.toString(16).padStart(8, '0');
-}
-
 /** Vendor control round trip and bulk loopback through usbfs `dev`; returns the throughput line. */
 async function exerciseGadget({ dev, sysfs }: GadgetNode, seed: number): Promise<string> {
   // The vendor requests are the source/sink configuration's; a retry may find the loopback one active.
@@ -142,7 +128,7 @@ async function exerciseGadget({ dev, sysfs }: GadgetNode, seed: number): Promise
   const match = line.match(/^ok (\d+) bytes (\d+) ms (\d+) kB\/s fnv ([0-9a-f]{8})$/);
   if (match === null) throw new Error(`bulk loopback failed: ${line} ${result.stderr}\n${vm.logTail()}`);
   expect(Number(match[1])).toBe(TOTAL);
-  expect(match[4]).toBe(expectedHash(TOTAL, seed));
+  expect(match[4]).toBe(expectedLoopbackHash(TOTAL, seed));
   return `${(TOTAL / 2 ** 20).toFixed(0)} MiB each way in ${match[2]} ms = ${(Number(match[3]) / 1000).toFixed(2)} MB/s`;
 }
 

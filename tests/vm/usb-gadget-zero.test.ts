@@ -19,6 +19,7 @@ import { type FerryProcess, startFerryReceive } from '../support/ferry-process.t
 import { freePort } from '../support/free-port.ts';
 import { connectSignaling, nodeLinks } from '../support/node-peers.ts';
 import { ensureStaticHelper, startVm, type Vm } from './harness.ts';
+import { expectedLoopbackHash } from './usb-loopback-hash.ts';
 
 const SECRET = 'Z'.repeat(22);
 const LOOPBACK_CONFIGURATION = 2;
@@ -69,21 +70,6 @@ afterAll(async () => {
   await server?.close();
 });
 
-/** The xorshift32 stream usb-loopback.c writes, hashed with FNV-1a 32, as it hashes what it reads. */
-function expectedHash(total: number, seed: number): string {
-  let state = seed >>> 0;
-  let hash = 2166136261;
-  for (let i = 0; i < total; i++) {
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    hash = Math.imul(hash ^ (state >>> 24), 16777619) >>> 0;
-  }
-  return hash.toString(16).padStart(8, '0');
-}
-
 async function stderrLine(ferry: FerryProcess, pattern: RegExp): Promise<RegExpMatchArray> {
   await expect.poll(() => ferry.stderr.some((line) => pattern.test(line)), { timeout: 30_000 }).toBe(true);
   return ferry.stderr.map((line) => line.match(pattern)).find((match) => match !== null) as RegExpMatchArray;
@@ -128,7 +114,7 @@ async function driveGadget(dev: string, seed: number): Promise<string> {
   const match = line.match(/^ok (\d+) bytes (\d+) ms (\d+) kB\/s fnv ([0-9a-f]{8})$/);
   if (match === null) throw new Error(`bulk loopback failed: ${line} ${result.stderr}\n${vm.logTail()}`);
   expect(Number(match[1])).toBe(TOTAL);
-  expect(match[4]).toBe(expectedHash(TOTAL, seed));
+  expect(match[4]).toBe(expectedLoopbackHash(TOTAL, seed));
   return `${(TOTAL / 2 ** 20).toFixed(0)} MiB each way in ${match[2]} ms = ${(Number(match[3]) / 1000).toFixed(2)} MB/s`;
 }
 

@@ -1,6 +1,7 @@
 /** Turns the errors the UI can meet into plain words for people. */
 import { DeviceError } from '../../devices/index.ts';
 import { UsbSourceError } from '../../devices/usb/index.ts';
+import { RemoteDeviceError as KeptDeviceError } from '../../receiver/sinks/types.ts';
 import { RemoteDeviceError, SignalingError } from '../../transport/index.ts';
 
 export const NEEDS_WEBHID = 'Ferry needs Chrome or Edge (WebHID) to share a device.';
@@ -31,7 +32,9 @@ export function usbSharingUnavailable(scope: {
 export function describeError(error: unknown): string {
   if (error instanceof DeviceError) return describeDeviceError(error);
   if (error instanceof UsbSourceError) return describeUsbSourceError(error);
-  if (error instanceof RemoteDeviceError) return describeRemoteError(error);
+  // A kept device (receiver/keep, the page's panels) reports the link's failures as its own error class.
+  if (error instanceof RemoteDeviceError || error instanceof KeptDeviceError)
+    return describeRemoteError(error);
   if (error instanceof SignalingError) return describeSignalingError(error);
   if (isNamed(error, 'NotAllowedError') || isNamed(error, 'SecurityError')) {
     return 'The browser did not allow access to the device (permission denied).';
@@ -65,7 +68,7 @@ function describeUsbSourceError(error: UsbSourceError): string {
   }
 }
 
-function describeRemoteError(error: RemoteDeviceError): string {
+function describeRemoteError(error: RemoteDeviceError | KeptDeviceError): string {
   switch (error.code) {
     case 'timeout':
       return 'The device did not answer in time.';
