@@ -15,17 +15,17 @@
  * go in a finally, whatever happened).
  */
 import { loadavg } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startCommand, startFerryReceive } from '../tests/support/ferry-process.ts';
+import { startFerryReceive } from '../tests/support/ferry-process.ts';
 import { startNodeSharer } from '../tests/support/node-sharer.ts';
-import { createImpairedNet, type ImpairedNet, RECEIVER_ADDRESS } from './impair/netns.ts';
+import { createImpairedNet, type ImpairedNet } from './impair/netns.ts';
+import { serveInReceiverNs } from './impair/serve.ts';
 import { describeMachine } from './machine.ts';
 import { percentile, round } from './stats.ts';
 
-const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../src/cli/bin.js');
 const MOUSE = 'genius-gila-mouse-if0';
 const PORT = 47_213;
 const FRESH_MS = 100;
@@ -93,13 +93,9 @@ async function outagesOnOneShare(
   cleanups: Array<() => void>,
 ): Promise<OutageResults> {
   await net.set(2, 0);
-  const server = startCommand('ip', [
-    ...['netns', 'exec', net.receiverNs, process.execPath, BIN, 'serve'],
-    ...['--host', RECEIVER_ADDRESS, '--port', String(PORT)],
-  ]);
+  const { server, url } = await serveInReceiverNs(net, PORT);
   cleanups.push(() => server.child.kill('SIGKILL'));
-  await server.waitForLine((line) => line.startsWith('Ferry is running'));
-  const sharer = startNodeSharer(`http://${RECEIVER_ADDRESS}:${PORT}`, {
+  const sharer = startNodeSharer(url, {
     device: MOUSE,
     holdMs: 10,
     netns: net.sharerNs,

@@ -13,17 +13,15 @@
  * on one machine) against when the outage ended (tests/support/outage-judging.ts); no timing is
  * asserted.
  */
-import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createImpairedNet, type ImpairedNet, RECEIVER_ADDRESS } from '../../bench/impair/netns.ts';
+import { createImpairedNet, type ImpairedNet } from '../../bench/impair/netns.ts';
+import { serveInReceiverNs } from '../../bench/impair/serve.ts';
 import { EXIT_CODES } from '../../src/receiver/receive.ts';
-import { type FerryProcess, startCommand, startFerryReceive } from '../support/ferry-process.ts';
+import { type FerryProcess, startFerryReceive } from '../support/ferry-process.ts';
 import { type NodeSharerProcess, startNodeSharer } from '../support/node-sharer.ts';
 import { staleAfterOutage } from '../support/outage-judging.ts';
 
-const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../src/cli/bin.js');
 const MOUSE = 'genius-gila-mouse-if0';
 const PORT = 47_113;
 
@@ -54,13 +52,9 @@ interface Stream {
 beforeAll(async () => {
   net = await createImpairedNet();
   await net.set(2, 0);
-  const server = startCommand('ip', [
-    ...['netns', 'exec', net.receiverNs, process.execPath, BIN, 'serve'],
-    ...['--host', RECEIVER_ADDRESS, '--port', String(PORT)],
-  ]);
+  const { server, url } = await serveInReceiverNs(net, PORT);
   cleanups.push(() => server.child.kill('SIGKILL'));
-  await server.waitForLine((line) => line.startsWith('Ferry is running'));
-  serverUrl = `http://${RECEIVER_ADDRESS}:${PORT}`;
+  serverUrl = url;
 });
 
 afterEach(async () => {
