@@ -6,7 +6,7 @@
  * without closing anything, as a network that went away does. No timing is asserted.
  */
 import { createServer, type Server, Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { FerryServer } from '../../../signaling/index.ts';
 import {
@@ -14,14 +14,11 @@ import {
   type SignalingEvents,
   type WebSocketConstructor,
 } from '../../../src/transport/signaling-client.ts';
+import { cleanupAfterEach } from '../../support/cleanups.ts';
 import { startServer, TestPeer } from './helpers.ts';
 
 const INTERVAL_MS = 200;
-const cleanups: Array<() => unknown> = [];
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const defer = cleanupAfterEach();
 
 /** A TCP relay to `port` that forwards both ways until muted, then drops every byte and every close. */
 async function relay(port: number): Promise<{ url: string; mute(muted: boolean): void }> {
@@ -41,7 +38,7 @@ async function relay(port: number): Promise<{ url: string; mute(muted: boolean):
     sockets.push(client, upstream);
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  cleanups.push(() => {
+  defer(() => {
     for (const socket of sockets) socket.destroy();
     return new Promise((done) => server.close(done));
   });
@@ -76,7 +73,7 @@ async function silentServer(): Promise<string> {
       ),
     ),
   );
-  cleanups.push(() => {
+  defer(() => {
     for (const socket of wss.clients) socket.terminate();
     return new Promise((done) => wss.close(done));
   });
@@ -97,7 +94,7 @@ describe('signaling heartbeat', () => {
       requestTimeoutMs: 1000,
       reconnect: { baseMs: 50, maxMs: 200 },
     });
-    cleanups.push(() => client.close());
+    defer(() => client.close());
     await client.connect(wire.url);
     const created = await client.create('sharer', 'laptop');
     const reconnecting = nextEvent(client, 'reconnecting');
@@ -119,7 +116,7 @@ describe('signaling heartbeat', () => {
       requestTimeoutMs: 5000,
       reconnect: { baseMs: 50, maxMs: 200 },
     });
-    cleanups.push(() => client.close());
+    defer(() => client.close());
     await client.connect(wire.url);
     await client.join({ sessionId }, 'receiver', 'ci-box');
     // What a receiver whose link went down does: leave, and join again, into a network that went dark.
@@ -140,7 +137,7 @@ describe('signaling heartbeat', () => {
       requestTimeoutMs: 1000,
       reconnect: { baseMs: 50, maxMs: 200 },
     });
-    cleanups.push(() => client.close());
+    defer(() => client.close());
     const reconnects: unknown[] = [];
     client.on('reconnecting', (event) => reconnects.push(event));
     await client.connect(await silentServer());

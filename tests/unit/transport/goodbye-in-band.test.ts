@@ -5,7 +5,7 @@
  * closes in good order with neither (SCTP giving up in a long outage looks like that) is a loss, which
  * keeps the device for the grace instead of ending the run.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createFerryServer } from '../../../signaling/index.ts';
 import { WebHidSource } from '../../../src/devices/index.ts';
 import { GOODBYE_SIGNAL } from '../../../src/transport/goodbye.ts';
@@ -15,19 +15,17 @@ import {
   SharerSession,
   type SignaledLink,
 } from '../../../src/transport/index.ts';
+import { cleanupAfterEach } from '../../support/cleanups.ts';
 import { connectSignaling, nodeLinks, simulatedCorpusDevice } from '../../support/node-peers.ts';
 
-const cleanups: Array<() => void | Promise<void>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const defer = cleanupAfterEach();
 
 type LinkDown = { reason: string; kind: 'closed' | 'lost' };
 
 /** A paired sharer and waiting receiver; `sharerLinks` are the sharer's links as they were made. */
 async function pair(options: { dropSignalingGoodbye: boolean }) {
   const server = await createFerryServer({ port: 0 });
-  cleanups.push(() => server.close());
+  defer(() => server.close());
   const sharerLinks: SignaledLink[] = [];
   const capturing: LinkFactory = (linkOptions) => {
     const link = nodeLinks(linkOptions);
@@ -47,7 +45,7 @@ async function pair(options: { dropSignalingGoodbye: boolean }) {
     auth: { link: 'secret-g' },
     approval: 'anyone',
   });
-  cleanups.push(() => sharer.close());
+  defer(() => sharer.close());
   const { device } = simulatedCorpusDevice('sony-dualshock4-usb');
   await device.open();
   sharer.addDevice(await WebHidSource.open(device as unknown as HIDDevice, new EventTarget() as HID));
@@ -61,7 +59,7 @@ async function pair(options: { dropSignalingGoodbye: boolean }) {
     auth: { link: 'secret-g' },
     whenSharerLeaves: 'wait',
   });
-  cleanups.push(() => receiver.close());
+  defer(() => receiver.close());
   const connected = new Promise<void>((resolve) => receiver.on('connected', () => resolve()));
   const linkDown = new Promise<LinkDown>((resolve) => receiver.on('link-down', resolve));
   await receiver.join({ sessionId });

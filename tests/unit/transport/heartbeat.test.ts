@@ -6,7 +6,7 @@
  * the capability (an older build, simulated by removing it from its hello) silence is no stall, and the
  * two still work together. No timing is asserted.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createFerryServer, type FerryServer } from '../../../signaling/index.ts';
 import { WebHidSource } from '../../../src/devices/index.ts';
 import { decodeFrame, encodeHello, FrameType, HEARTBEAT_CAPABILITY } from '../../../src/protocol/index.ts';
@@ -17,13 +17,10 @@ import {
   SharerSession,
   type SignaledLink,
 } from '../../../src/transport/index.ts';
+import { cleanupAfterEach } from '../../support/cleanups.ts';
 import { connectSignaling, nodeLinks, simulatedCorpusDevice } from '../../support/node-peers.ts';
 
-const cleanups: Array<() => void | Promise<void>> = [];
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const defer = cleanupAfterEach();
 
 /** `link` with some of its methods replaced; everything else is the link's own, called on it. */
 function wrap(link: SignaledLink, own: Partial<SignaledLink>): SignaledLink {
@@ -84,7 +81,7 @@ const linksWithoutHeartbeat: LinkFactory = (options) => {
 
 async function pair(sharerLinks: LinkFactory, receiverLinks: LinkFactory) {
   const server: FerryServer = await createFerryServer({ port: 0 });
-  cleanups.push(() => server.close());
+  defer(() => server.close());
   const { device } = simulatedCorpusDevice('sony-dualshock4-usb');
   await device.open();
   const sharer = new SharerSession({
@@ -95,7 +92,7 @@ async function pair(sharerLinks: LinkFactory, receiverLinks: LinkFactory) {
     auth: { link: 'secret-1' },
     approval: 'anyone',
   });
-  cleanups.push(() => sharer.close());
+  defer(() => sharer.close());
   sharer.addDevice(await WebHidSource.open(device as unknown as HIDDevice, new EventTarget() as HID));
   const { sessionId } = await sharer.host();
   const receiver = new ReceiverSession({
@@ -105,7 +102,7 @@ async function pair(sharerLinks: LinkFactory, receiverLinks: LinkFactory) {
     name: 'ci-box',
     auth: { link: 'secret-1' },
   });
-  cleanups.push(() => receiver.close());
+  defer(() => receiver.close());
   const stalls: boolean[] = [];
   const problems: Error[] = [];
   receiver.on('link-stall', ({ stalled }) => stalls.push(stalled));
