@@ -19,7 +19,7 @@ import { PeerAuthError } from './peer-auth-error.ts';
 import { type AuthFailure, type ChannelAuth, PeerChannel } from './peer-channel.ts';
 import { canonicalPipeline } from './pipeline-handshake.ts';
 import { RateMeter } from './rate-meter.ts';
-import { isTransientSignalingError, rejoinPause } from './rejoin.ts';
+import { isTransientSignalingError, rejoinBackoff } from './rejoin.ts';
 import { RemoteDevice } from './remote-device.ts';
 import { type JoinBy as JoinTarget, type SignalingClient, TypedEmitter } from './signaling-client.ts';
 import { RemoteUsbDevice, type RemoteUsbDeviceOptions } from './usb-remote-device.ts';
@@ -404,7 +404,8 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
     this.dropLink(reason);
     this.sharerId = undefined;
     this.options.signaling.leave();
-    for (let attempt = 1; !this.ended; attempt++) {
+    const backoff = rejoinBackoff();
+    while (!this.ended) {
       try {
         await this.enter({ sessionId: this.sessionId }, NO_SHARER.left);
         return;
@@ -416,7 +417,7 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
           this.end(`lost the sharer (${reason}) and could not rejoin: ${(error as Error).message}`, 'lost');
           return;
         }
-        await rejoinPause(attempt);
+        await new Promise((resolve) => setTimeout(resolve, backoff.next()));
       }
     }
   }

@@ -1,3 +1,4 @@
+import { Backoff } from './backoff.ts';
 import { SignalingError } from './signaling-base.ts';
 
 /**
@@ -6,16 +7,13 @@ import { SignalingError } from './signaling-base.ts';
  * session is gone is not. There is no count: what owns the session decides how long to wait (`ferry
  * receive` ends at `--grace`, or never with `--keep`), and a try waits for the socket, so it spins no loop.
  */
-const BACKOFF_MS = 1000;
-const MAX_DELAY_MS = 5000;
-
 const TRANSIENT: ReadonlySet<string> = new Set(['closed', 'timeout', 'not-connected']);
 
 export function isTransientSignalingError(error: unknown): boolean {
   return error instanceof SignalingError && TRANSIENT.has(error.code);
 }
 
-/** Waits before rejoin attempt `attempt` (1, 2, …): one more second each time, at most five. */
-export function rejoinPause(attempt: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.min(BACKOFF_MS * attempt, MAX_DELAY_MS)));
+/** The pauses between rejoin tries: from one second, at most five. */
+export function rejoinBackoff(): Backoff {
+  return new Backoff({ baseMs: 1000, maxMs: 5000 });
 }
