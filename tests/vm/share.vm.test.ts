@@ -32,15 +32,13 @@ import {
 import { GuestHidraw } from './guest-hidraw.ts';
 import { ensureStaticHelper, startVm, type Vm } from './harness.ts';
 import { repoRoot } from './paths.ts';
-import { expectedLoopbackHash } from './usb-loopback-hash.ts';
+import { controlAndBulkLoopback } from './usb-loopback-probe.ts';
 
 const DEVICE = 'sony-dualshock3-usb';
 const REPLAYED = 40;
 const REPORT_SIZE = 48; // every DualShock 3 report (input 1, output 1, features) is 48 bytes + the id
 /** Bulk loopback through the whole path: 1 MiB in 16 KiB URBs, 8 in flight each way. */
 const TOTAL = 1024 * 1024;
-const CHUNK = 16 * 1024;
-const DEPTH = 8;
 
 let server: FerryServer;
 let vm: Vm;
@@ -119,17 +117,11 @@ async function exerciseGadget({ dev, sysfs }: GadgetNode, seed: number): Promise
   await vm.runOk(
     `[ "$(cat ${sysfs}/bConfigurationValue)" = ${sourceSink} ] || echo ${sourceSink} > ${sysfs}/bConfigurationValue`,
   );
-  const written = Buffer.from(Array.from({ length: 256 }, (_, i) => (i * 7 + seed) & 0xff)).toString('hex');
-  expect((await vm.runOk(`${usbProbe} control ${dev} ${written}`)).trim()).toBe(written);
-
-  const args = [dev, GADGET_ZERO.loopbackConfiguration, TOTAL, CHUNK, DEPTH, seed].join(' ');
-  const result = await vm.run(`${usbProbe} bulk ${args}`, { timeoutMs: 240_000 });
-  const line = result.stdout.trim();
-  const match = line.match(/^ok (\d+) bytes (\d+) ms (\d+) kB\/s fnv ([0-9a-f]{8})$/);
-  if (match === null) throw new Error(`bulk loopback failed: ${line} ${result.stderr}\n${vm.logTail()}`);
-  expect(Number(match[1])).toBe(TOTAL);
-  expect(match[4]).toBe(expectedLoopbackHash(TOTAL, seed));
-  return `${(TOTAL / 2 ** 20).toFixed(0)} MiB each way in ${match[2]} ms = ${(Number(match[3]) / 1000).toFixed(2)} MB/s`;
+  return controlAndBulkLoopback(vm, usbProbe, dev, {
+    configuration: GADGET_ZERO.loopbackConfiguration,
+    total: TOTAL,
+    seed,
+  });
 }
 
 async function stderrLine(ferry: FerryProcess, pattern: RegExp): Promise<RegExpMatchArray> {

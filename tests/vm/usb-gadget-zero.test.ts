@@ -19,14 +19,12 @@ import { type FerryProcess, startFerryReceive } from '../support/ferry-process.t
 import { freePort } from '../support/free-port.ts';
 import { connectSignaling, nodeLinks } from '../support/node-peers.ts';
 import { ensureStaticHelper, startVm, type Vm } from './harness.ts';
-import { expectedLoopbackHash } from './usb-loopback-hash.ts';
+import { controlAndBulkLoopback } from './usb-loopback-probe.ts';
 
 const SECRET = 'Z'.repeat(22);
 const LOOPBACK_CONFIGURATION = 2;
-/** Bulk loopback: 4 MiB in 16 KiB URBs, 8 in flight each way (under the receiver's 64 in flight). */
+/** Bulk loopback: 4 MiB each way (16 KiB URBs, 8 in flight: usb-loopback-probe.ts; under the receiver's 64). */
 const TOTAL = 4 * 1024 * 1024;
-const CHUNK = 16 * 1024;
-const DEPTH = 8;
 
 let server: FerryServer;
 let source: WebUsbSource;
@@ -104,18 +102,12 @@ async function describeGadget(): Promise<Record<string, string>> {
 }
 
 /** Control and bulk loopback through the guest kernel's usbfs; returns the throughput line. */
-async function driveGadget(dev: string, seed: number): Promise<string> {
-  const written = Buffer.from(Array.from({ length: 256 }, (_, i) => (i * 7 + seed) & 0xff)).toString('hex');
-  expect((await vm.runOk(`${probe} control ${dev} ${written}`)).trim()).toBe(written);
-
-  const args = [dev, LOOPBACK_CONFIGURATION, TOTAL, CHUNK, DEPTH, seed].join(' ');
-  const result = await vm.run(`${probe} bulk ${args}`, { timeoutMs: 240_000 });
-  const line = result.stdout.trim();
-  const match = line.match(/^ok (\d+) bytes (\d+) ms (\d+) kB\/s fnv ([0-9a-f]{8})$/);
-  if (match === null) throw new Error(`bulk loopback failed: ${line} ${result.stderr}\n${vm.logTail()}`);
-  expect(Number(match[1])).toBe(TOTAL);
-  expect(match[4]).toBe(expectedLoopbackHash(TOTAL, seed));
-  return `${(TOTAL / 2 ** 20).toFixed(0)} MiB each way in ${match[2]} ms = ${(Number(match[3]) / 1000).toFixed(2)} MB/s`;
+function driveGadget(dev: string, seed: number): Promise<string> {
+  return controlAndBulkLoopback(vm, probe, dev, {
+    configuration: LOOPBACK_CONFIGURATION,
+    total: TOTAL,
+    seed,
+  });
 }
 
 describe('Gadget Zero shared over WebUSB, driven by a guest kernel', () => {
