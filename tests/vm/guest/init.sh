@@ -31,8 +31,16 @@ mount -t devtmpfs devtmpfs /host/dev
 # it is bound aside first and put back on top of the fresh tmpfs.
 n=0
 while IFS= read -r path; do
-  [ -n "$path" ] && [ -d "/host$path" ] || continue
-  n=$((n + 1)) && mkdir -p "/exposed/$n" && mount --bind "/host$path" "/exposed/$n"
+  [ -n "$path" ] || continue
+  # A path that is a symlink (../shared linked to the corpus elsewhere) is bound from its target, which
+  # an absolute link names as the host sees it: under /host here.
+  src="/host$path"
+  if [ -L "$src" ]; then
+    link=$(readlink "$src")
+    case "$link" in /*) src="/host$link" ;; *) src="$(dirname "$src")/$link" ;; esac
+  fi
+  [ -d "$src" ] || continue
+  n=$((n + 1)) && mkdir -p "/exposed/$n" && mount --bind "$src" "/exposed/$n"
   printf '%s\n' "$path" > "/exposed/$n.path"
 done < /etc/ferry/expose
 for dir in /host/tmp /host/run /host/root /host/var/tmp; do mount -t tmpfs tmpfs "$dir"; done
