@@ -96,7 +96,8 @@ class Connection {
   }
 
   private async receive(data: RawData, isBinary: boolean): Promise<void> {
-    if (this.socket.readyState !== this.socket.OPEN) return; // closing: whatever is still queued is moot
+    // A message that came before the close is handled even when the socket is closing by now: a page that
+    // closes sends its goodbye signals and closes at once, and dropping them made a stop look like a loss.
     let inReplyTo: ClientMessage['type'] | undefined;
     try {
       this.spend('messages');

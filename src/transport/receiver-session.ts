@@ -113,7 +113,9 @@ interface ReceiverEvents {
    * Only with `whenSharerLeaves: 'wait'`: the link to a connected sharer went down and the session now
    * waits for a sharer to come (back). Emitted before that link's devices go ('device-gone'), so a
    * listener can tell a lost link from a device the sharer removed. `kind`: 'closed' when the sharer
-   * stopped sharing on purpose (it said goodbye), 'lost' when it vanished or ICE failed.
+   * stopped sharing on purpose (it said goodbye), 'lost' when it vanished or ICE failed. A link judged
+   * lost whose sharer's goodbye arrives late (a slow machine: after the quiet-close wait) is followed by a
+   * second 'link-down' of kind 'closed', with no link between them.
    */
   'link-down': { reason: string; kind: 'closed' | 'lost' };
   /**
@@ -160,6 +162,8 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
   private hosted = false;
   /** Set when the sharer said goodbye (it stops sharing on purpose): its leaving then ends normally. */
   private sharerSaidGoodbye = false;
+  /** The sharer of a link judged lost, whose goodbye may still come (lateGoodbye); cleared by a new link. */
+  private lostSharerId: string | undefined;
 
   constructor(private readonly options: ReceiverOptions) {
     super();
@@ -167,6 +171,7 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
     const { signaling } = options;
     signaling.on('signal', ({ from, data }) => {
       if (from === this.sharerId) this.fromSharer(from, data);
+      else if (from === this.lostSharerId && isGoodbye(data)) this.lateGoodbye();
       else if (this.joining && this.joining.length < MAX_EARLY_SIGNALS) this.joining.push({ from, data });
     });
     signaling.on('peer-joined', (peer) => {
@@ -287,6 +292,7 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
     if (this.channel !== channel || this.ended) return; // the sharer left or called again meanwhile
     const kind = this.sharerSaidGoodbye ? 'closed' : 'lost';
     this.sharerSaidGoodbye = false;
+    if (kind === 'lost') this.lostSharerId = channel.peerId;
     this.emit('link-down', { reason: kind === 'closed' ? STOPPED : linkDownReason(reason), kind });
     void this.meetAgain(reason);
   }
@@ -296,6 +302,7 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
     if (this.channel && this.channel.peerId === peerId && !this.channel.endedAs) return this.channel;
     // One sharer per session: a signal from a new sharer id means the old one left and another joined.
     if (!this.channel?.endedAs) this.channel?.close('replaced');
+    this.lostSharerId = undefined;
     const link = this.options.links({
       initiator: false,
       iceServers: currentIceServers(this.options.iceServers),
@@ -358,6 +365,7 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
    */
   private giveUpStalledLink(channel: PeerChannel): void {
     if (this.channel !== channel || this.ended) return;
+    this.lostSharerId = channel.peerId;
     const reason = `no word from the sharer in ${STALL_GIVE_UP_MS / 1000} s (the link stalled)`;
     if (this.options.whenSharerLeaves !== 'wait') {
       this.end(reason, 'lost');
@@ -420,6 +428,17 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
         await new Promise((resolve) => setTimeout(resolve, backoff.next()));
       }
     }
+  }
+
+  /**
+   * The sharer of a link judged lost said goodbye after all: its tab closed, and on a slow machine the
+   * goodbye came after the quiet-close wait (and after this end left the session to rejoin it). The
+   * devices kept for its return go, as for a stop; a link made since then has settled it already.
+   */
+  private lateGoodbye(): void {
+    this.lostSharerId = undefined;
+    if (this.ended || this.channel) return;
+    this.emit('link-down', { reason: STOPPED, kind: 'closed' });
   }
 
   /** Forgets the sharer's link and everything it carried, staying in the session. */

@@ -156,8 +156,10 @@ export class ReceiverController implements ReactiveController {
       this.setPhase('waiting');
     });
     // Called before the link's devices go: a link lost (not a goodbye) keeps their panels for the grace.
-    session.on('link-down', ({ kind }) => {
-      if (kind === 'lost' && this.keeper.linkDown() > 0) this.tickWhileKept();
+    // A stop's goodbye that came after the link was judged lost takes the kept panels with it.
+    session.on('link-down', ({ kind, reason }) => {
+      if (kind === 'closed') this.keeper.removeAll(reason);
+      else if (this.keeper.linkDown() > 0) this.tickWhileKept();
     });
     session.on('link-stall', ({ stalled }) => {
       if (stalled) this.keeper.stall();

@@ -102,6 +102,16 @@ describe('signaling server: pairing and relay', () => {
     expect((await again.creator.next('peer-left')).peerId).toBe(again.joined.peerId);
   });
 
+  it('relays what a socket sent just before it closed (a closing page says goodbye, then closes)', async () => {
+    const server = await startServer();
+    const { creator, joiner, created, joined } = await pair(server, 'sharer');
+    creator.send({ type: 'signal', to: joined.peerId, data: { type: 'goodbye' } });
+    creator.socket.close(1000, 'bye');
+    const relayed = await joiner.next('signal');
+    expect(relayed).toMatchObject({ from: created.peerId, data: { type: 'goodbye' } });
+    expect((await joiner.next('peer-left')).peerId).toBe(created.peerId);
+  });
+
   it('terminates a peer that stops answering pings', async () => {
     const server = await startServer({ pingIntervalMs: 50 });
     const { creator, joiner, joined } = await pair(server);

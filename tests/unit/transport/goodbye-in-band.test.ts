@@ -14,6 +14,7 @@ import {
   ReceiverSession,
   SharerSession,
   type SignaledLink,
+  type SignalingClient,
 } from '../../../src/transport/index.ts';
 import { cleanupAfterEach } from '../../support/cleanups.ts';
 import { connectSignaling, nodeLinks, simulatedCorpusDevice } from '../../support/node-peers.ts';
@@ -51,6 +52,7 @@ async function pair(options: { dropSignalingGoodbye: boolean }) {
   sharer.addDevice(await WebHidSource.open(device as unknown as HIDDevice, new EventTarget() as HID));
   const { sessionId } = await sharer.host();
   const receiverSignaling = await connectSignaling(server.url);
+  const slowly = slowReceiver(receiverSignaling);
   const receiver = new ReceiverSession({
     signaling: receiverSignaling,
     links: nodeLinks,
@@ -61,11 +63,32 @@ async function pair(options: { dropSignalingGoodbye: boolean }) {
   });
   defer(() => receiver.close());
   const connected = new Promise<void>((resolve) => receiver.on('connected', () => resolve()));
+  const linkDowns: LinkDown[] = [];
   const linkDown = new Promise<LinkDown>((resolve) => receiver.on('link-down', resolve));
+  receiver.on('link-down', (down) => linkDowns.push(down));
   await receiver.join({ sessionId });
   await connected;
   const receiverId = receiverSignaling.session?.peerId ?? '';
-  return { sharer, sharerLinks, linkDown, signaling, receiverId };
+  return { sharer, sharerLinks, linkDown, linkDowns, signaling, receiverId, slowly };
+}
+
+/**
+ * A receiver on a slow machine (a loaded, emulated guest): once `slowly(ms)` is called, everything its
+ * signaling socket brings is handled that much later, in order.
+ */
+function slowReceiver(signaling: SignalingClient): (delayMs: number) => void {
+  let delayMs = 0;
+  // emit is protected: the test reaches past it to slow what the session hears, nothing else.
+  const emitter = signaling as unknown as { emit: (event: string, payload: unknown) => boolean };
+  const emit = emitter.emit.bind(signaling);
+  emitter.emit = (event, payload) => {
+    if (delayMs === 0) return emit(event, payload);
+    setTimeout(() => emit(event, payload), delayMs);
+    return true;
+  };
+  return (ms) => {
+    delayMs = ms;
+  };
 }
 
 describe('a waiting receiver tells a stop from a loss', () => {
@@ -95,5 +118,21 @@ describe('a waiting receiver tells a stop from a loss', () => {
     const down = await linkDown;
     expect(down.kind).toBe('lost');
     expect(down.reason).not.toMatch(/stopped sharing/);
+  });
+
+  it('a goodbye handled after the link was judged lost still ends it as a stop', {
+    timeout: 20_000,
+  }, async () => {
+    const { sharerLinks, linkDowns, signaling, receiverId, slowly } = await pair({
+      dropSignalingGoodbye: false,
+    });
+    slowly(2500);
+    // The sharer's tab closes: its link closes, its goodbye goes out and its socket closes.
+    for (const link of sharerLinks) link.close();
+    signaling.signal(receiverId, GOODBYE_SIGNAL);
+    signaling.close();
+    await expect.poll(() => linkDowns.length, { timeout: 10_000 }).toBe(2);
+    expect(linkDowns[0]?.kind).toBe('lost');
+    expect(linkDowns[1]).toEqual({ reason: 'the sharer stopped sharing', kind: 'closed' });
   });
 });
