@@ -8,32 +8,15 @@
 import type { VirtualHidDevice } from '../../receiver/keep/index.ts';
 import type { RemoteDevice } from '../../transport/index.ts';
 import type { ReceivedHidDevice } from '../lib/received-device.ts';
+import { KeptTile } from './kept-tile.ts';
 
-let tiles = 0;
-
-export class HidTile implements ReceivedHidDevice {
-  /** Stable across links: the page keys its panels by it. */
-  readonly id = ++tiles;
+export class HidTile extends KeptTile<VirtualHidDevice> implements ReceivedHidDevice {
   /** The first link's announcement: an equivalent device has the same descriptor and collections. */
   readonly announcement: RemoteDevice['announcement'];
-  /** When the device lost its link (wall clock, ms), while it is kept without one. */
-  private keptSince: number | undefined;
 
-  constructor(
-    readonly device: VirtualHidDevice,
-    source: RemoteDevice,
-  ) {
+  constructor(device: VirtualHidDevice, source: RemoteDevice) {
+    super(device);
     this.announcement = source.announcement;
-  }
-
-  /** Kept without a link: the seconds it has waited so far; undefined while attached. */
-  keptForSeconds(now: number): number | undefined {
-    if (this.device.attached) {
-      this.keptSince = undefined;
-      return undefined;
-    }
-    this.keptSince ??= now;
-    return Math.floor((now - this.keptSince) / 1000);
   }
 
   onInput(listener: (reportId: number, data: Uint8Array, timestampMs: number) => void): () => void {

@@ -2,17 +2,18 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { DeviceKeeper } from '../../receiver/keep/index.ts';
 import {
   type LinkPath,
+  type RemoteUsbDevice as LinkUsbDevice,
   NO_SHARER,
   type Permission,
   ReceiverSession,
   type RemoteDevice,
-  type RemoteUsbDevice,
   type ShortCode,
 } from '../../transport/index.ts';
 import { asSentence } from '../lib/format.ts';
 import { describeError } from '../lib/messages.ts';
 import { connectToServer } from './connection.ts';
 import { HidTile } from './hid-tile.ts';
+import { UsbTile } from './usb-tile.ts';
 
 const PATH_EVERY_MS = 2000;
 
@@ -50,10 +51,8 @@ export class ReceiverController implements ReactiveController {
   verification: string | undefined;
   /** What the sharer allowed this receiver, once it approved it. */
   permission: Permission | undefined;
-  /** The HID devices' panels: each outlives its link for the grace (KEEP_OPTIONS). */
-  devices: HidTile[] = [];
-  /** Generic USB devices (issue 6): this page lists `usb` in its hello, so a sharer may give it one. */
-  usbDevices: RemoteUsbDevice[] = [];
+  /** Every device's panel, HID or USB, in the order they came: each outlives its link for the grace. */
+  private tiles: Array<HidTile | UsbTile> = [];
   /** Why the share ended or failed, or the latest problem, in plain words. */
   message: string | undefined;
   /** A sharer was here and has gone (as opposed to: nobody has shared in this session since we came). */
@@ -82,6 +81,16 @@ export class ReceiverController implements ReactiveController {
 
   constructor(private readonly host: ReactiveControllerHost) {
     host.addController(this);
+  }
+
+  /** The HID devices' panels (KEEP_OPTIONS: how long each outlives its link). */
+  get devices(): HidTile[] {
+    return this.tiles.filter((tile) => tile instanceof HidTile);
+  }
+
+  /** Generic USB devices' panels (issue 6: this page lists `usb` in its hello), kept the same way. */
+  get usbDevices(): UsbTile[] {
+    return this.tiles.filter((tile) => tile instanceof UsbTile);
   }
 
   /** Joins (again, if already joined: e.g. under a new name). */
@@ -158,17 +167,19 @@ export class ReceiverController implements ReactiveController {
     // Called before the link's devices go: a link lost (not a goodbye) keeps their panels for the grace.
     // A stop's goodbye that came after the link was judged lost takes the kept panels with it.
     session.on('link-down', ({ kind, reason }) => {
-      if (kind === 'closed') this.keeper.removeAll(reason);
-      else if (this.keeper.linkDown() > 0) this.tickWhileKept();
+      if (kind === 'closed') {
+        this.keeper.removeAll(reason);
+        return;
+      }
+      if (this.keeper.linkDown() === 0) return;
+      for (const tile of this.usbDevices) tile.linkDown();
+      this.tickWhileKept();
     });
     session.on('link-stall', ({ stalled }) => {
       if (stalled) this.keeper.stall();
     });
     session.on('device', (source) => this.take(source));
-    session.on('usb-device', (device) => this.update(() => (this.usbDevices = [...this.usbDevices, device])));
-    session.on('usb-device-gone', (gone) =>
-      this.update(() => (this.usbDevices = this.usbDevices.filter((d) => d !== gone))),
-    );
+    session.on('usb-device', (source) => this.takeUsb(source));
     session.on('problem', (error) => this.update(() => (this.message = error.message)));
     // A pairing that never happened (a wrong secret, pipelines that differ) failed; the share did not end.
     session.on('ended', ({ reason, kind }) => {
@@ -183,13 +194,25 @@ export class ReceiverController implements ReactiveController {
   /** A device a link announced: the kept panel it is again, or a new panel that leaves with it. */
   private take(source: RemoteDevice): void {
     const { device, resumed } = this.keeper.take(source);
-    if (resumed) {
-      this.host.requestUpdate();
+    if (resumed) this.host.requestUpdate();
+    else this.show(new HidTile(device, source));
+  }
+
+  /** The same for a USB device: the same descriptors carry on in the kept panel, its requests too. */
+  private takeUsb(source: LinkUsbDevice): void {
+    const { device, resumed } = this.keeper.takeUsb(source);
+    if (!resumed) {
+      this.show(new UsbTile(device, KEEP_OPTIONS.requestTimeoutMs));
       return;
     }
-    const tile = new HidTile(device, source);
-    device.onClose(() => this.update(() => (this.devices = this.devices.filter((d) => d !== tile))));
-    this.update(() => (this.devices = [...this.devices, tile]));
+    for (const tile of this.usbDevices) if (tile.device === device) tile.linkUp();
+    this.host.requestUpdate();
+  }
+
+  /** A new panel, which leaves the page with its device (past the grace, a goodbye, the end). */
+  private show(tile: HidTile | UsbTile): void {
+    tile.device.onClose(() => this.update(() => (this.tiles = this.tiles.filter((t) => t !== tile))));
+    this.update(() => (this.tiles = [...this.tiles, tile]));
   }
 
   private tickWhileKept(): void {
@@ -238,8 +261,7 @@ export class ReceiverController implements ReactiveController {
     this.pipeline = '';
     this.serverDown = false;
     this.serverOutages = 0;
-    this.devices = [];
-    this.usbDevices = [];
+    this.tiles = [];
     this.message = undefined;
     this.setPhase(phase);
   }

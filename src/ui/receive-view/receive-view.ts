@@ -50,7 +50,7 @@ export class FerryReceiveView extends LitElement {
         <ferry-name-field .name=${this.name} @ferry-name-change=${this.onNameChange}></ferry-name-field>
       </section>
       ${this.renderDevices()}
-      ${usbDevices.map((device) => html`<ferry-usb-device .device=${device}></ferry-usb-device>`)}
+      ${this.renderUsbDevices()}
       ${
         phase === 'connected' && devices.length === 0 && usbDevices.length === 0
           ? html`<p class="muted waiting">Connected. Waiting for the sharer to pick a device…</p>`
@@ -68,6 +68,18 @@ export class FerryReceiveView extends LitElement {
       (tile) =>
         html`<ferry-remote-device .device=${tile} .keptFor=${tile.keptForSeconds(now)}
           .graceSeconds=${KEEP_OPTIONS.graceMs / 1000}></ferry-remote-device>`,
+    )}`;
+  }
+
+  /** One panel per USB device, keyed the same way: a device kept through an outage keeps its history. */
+  private renderUsbDevices(): TemplateResult {
+    const now = Date.now();
+    return html`${repeat(
+      this.receiver.usbDevices,
+      (tile) => tile.id,
+      (tile) =>
+        html`<ferry-usb-device .device=${tile} .keptFor=${tile.keptForSeconds(now)}
+          .graceSeconds=${KEEP_OPTIONS.graceMs / 1000}></ferry-usb-device>`,
     )}`;
   }
 

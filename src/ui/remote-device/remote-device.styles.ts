@@ -1,20 +1,14 @@
 import { css } from 'lit';
+import { keptStyles } from '../lib/kept-state.ts';
 import { sharedStyles } from '../styles/shared.styles.ts';
 
 export const remoteDeviceStyles = [
   sharedStyles,
+  keptStyles,
   css`
     article {
       display: grid;
       gap: 1.25rem;
-    }
-    /* Kept while the link is down: still here, but nothing live in it until the sharer is back. */
-    article.kept > :not(header) {
-      opacity: 0.5;
-    }
-    .kept-state {
-      margin: 0.25rem 0 0;
-      font-weight: 600;
     }
     header h2 {
       margin-bottom: 0.15rem;

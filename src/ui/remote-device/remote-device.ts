@@ -3,6 +3,7 @@ import { property } from 'lit/decorators.js';
 import type { HidDescriptorModel } from '../../hid/index.ts';
 import { hexId } from '../lib/hex.ts';
 import { modelOf } from '../lib/hid-model.ts';
+import { renderKeptState } from '../lib/kept-state.ts';
 import type { ReceivedHidDevice } from '../lib/received-device.ts';
 import { remoteDeviceStyles } from './remote-device.styles.ts';
 
@@ -33,7 +34,7 @@ export class FerryRemoteDevice extends LitElement {
         <p class="muted mono" data-testid="device-ids">
           vendor ${hexId(vendorId)} · product ${hexId(productId)}
         </p>
-        ${kept ? this.renderKept(this.keptFor ?? 0) : nothing}
+        ${kept ? renderKeptState('device-kept', this.keptFor ?? 0, this.graceSeconds) : nothing}
       </header>
       ${this.model ? nothing : html`<p class="error">Ferry could not read this device's report layout; raw bytes only.</p>`}
       <ferry-input-reports .device=${device} .model=${this.model}></ferry-input-reports>
@@ -47,13 +48,6 @@ export class FerryRemoteDevice extends LitElement {
         <ferry-collection-tree .collections=${collections} .model=${this.model}></ferry-collection-tree>
       </details>
     </article>`;
-  }
-
-  /** The link is down: the device stays here while the page reconnects, for the grace at most. */
-  private renderKept(seconds: number): TemplateResult {
-    return html`<p class="kept-state" role="status" data-testid="device-kept">
-      Reconnecting (${seconds} s) — the device is kept here for up to ${this.graceSeconds} s for the sharer to come back
-    </p>`;
   }
 }
 

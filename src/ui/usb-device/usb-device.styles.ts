@@ -1,8 +1,10 @@
 import { css } from 'lit';
+import { keptStyles } from '../lib/kept-state.ts';
 import { sharedStyles } from '../styles/shared.styles.ts';
 
 export const usbDeviceStyles = [
   sharedStyles,
+  keptStyles,
   css`
     article {
       display: grid;

@@ -1,8 +1,9 @@
 import { html, LitElement, nothing, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import type { UsbConfigurationInfo } from '../../protocol/index.ts';
-import type { RemoteUsbDevice } from '../../transport/index.ts';
 import { RequestController } from '../controllers/request-controller.ts';
+import { renderKeptState } from '../lib/kept-state.ts';
+import type { ReceivedUsbDevice } from '../lib/received-device.ts';
 import { remember, stalledEndpoint, type TransferEntry } from '../lib/usb-history.ts';
 import {
   endpointLabel,
@@ -19,16 +20,21 @@ import { renderAlternates, renderDecoded, renderHistory } from './usb-device.par
 import { usbDeviceStyles } from './usb-device.styles.ts';
 
 /** Runs one USB request for the panel's forms; the panel shows its outcome in `usb-result`. */
-export type UsbRun = (task: (device: RemoteUsbDevice) => Promise<string>) => void;
+export type UsbRun = (task: (device: ReceivedUsbDevice) => Promise<string>) => void;
 
 /**
  * One shared generic USB device on the receiver's side: what it is (from the announced descriptors),
  * its configurations and endpoints, and control and bulk/interrupt transfers to it. One request at a time.
+ * While the link is down it stays, says it is reconnecting, and keeps its history (controllers/usb-tile.ts).
  */
 export class FerryUsbDevice extends LitElement {
   static override styles = usbDeviceStyles;
 
-  @property({ attribute: false }) device: RemoteUsbDevice | undefined;
+  @property({ attribute: false }) device: ReceivedUsbDevice | undefined;
+  /** Seconds the device has been kept without a link (the sharer's link is down); undefined while live. */
+  @property({ attribute: false }) keptFor: number | undefined;
+  /** How long a kept device waits for its sharer before it is removed, seconds. */
+  @property({ attribute: false }) graceSeconds = 60;
   @query('[data-testid="usb-configuration"]') private configurationSelect!: HTMLSelectElement;
   @query('ferry-usb-control-form') private controlForm: FerryUsbControlForm | undefined;
   @state() private history: TransferEntry[] = [];
@@ -59,12 +65,14 @@ export class FerryUsbDevice extends LitElement {
     const summary = usbSummary(device.descriptors);
     const active = device.descriptors.configuration(device.activeConfiguration);
     const busy = this.request.pending;
-    return html`<article class="card">
+    const kept = this.keptFor !== undefined;
+    return html`<article class="card ${kept ? 'kept' : ''}" data-testid="usb-device-panel" data-state=${kept ? 'kept' : 'live'}>
       <header>
         <h2 data-testid="usb-device-name">${summary.name}</h2>
         <p class="muted mono" data-testid="usb-device-ids">
           ${usbIds(summary.vendorId, summary.productId)}${summary.manufacturer ? ` · ${summary.manufacturer}` : ''} · ${summary.usbVersion}
         </p>
+        ${kept ? renderKeptState('usb-device-kept', this.keptFor ?? 0, this.graceSeconds) : nothing}
       </header>
       ${this.renderConfiguration(device, busy)}
       ${this.renderEndpoints(device, active)}
@@ -81,7 +89,7 @@ export class FerryUsbDevice extends LitElement {
     </article>`;
   }
 
-  private renderConfiguration(device: RemoteUsbDevice, busy: boolean): TemplateResult {
+  private renderConfiguration(device: ReceivedUsbDevice, busy: boolean): TemplateResult {
     const strings = device.descriptors;
     return html`<form class="row" @submit=${this.onSelectConfiguration}>
       <label class="inline">
@@ -101,7 +109,10 @@ export class FerryUsbDevice extends LitElement {
     </form>`;
   }
 
-  private renderEndpoints(device: RemoteUsbDevice, active: UsbConfigurationInfo | undefined): TemplateResult {
+  private renderEndpoints(
+    device: ReceivedUsbDevice,
+    active: UsbConfigurationInfo | undefined,
+  ): TemplateResult {
     if (!active) return html`<p class="muted" data-testid="usb-endpoints">No configuration is active.</p>`;
     return html`<ul class="interfaces mono" data-testid="usb-endpoints">
       ${active.interfaces.flatMap((iface) =>
