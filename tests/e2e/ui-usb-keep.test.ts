@@ -63,10 +63,10 @@ async function returningSharer(crashed: Page, share: string): Promise<{ page: Pa
   return { page, errors };
 }
 
-/** Sends the control form as it is filled and waits for its outcome. */
-async function send(page: Page): Promise<{ state: string | null; text: string | null }> {
+/** Sends the control (or the bulk/interrupt) form as it is filled and waits for its outcome. */
+async function send(page: Page, button = 'usb-control-send') {
   const result = page.getByTestId('usb-result');
-  await page.getByTestId('usb-control-send').click();
+  await page.getByTestId(button).click();
   await expect.poll(() => result.getAttribute('data-state'), { timeout: 20_000 }).not.toBe('pending');
   return { state: await result.getAttribute('data-state'), text: await result.textContent() };
 }
@@ -105,6 +105,12 @@ describe('the receiver page keeps a USB device while the link is down', () => {
     expect(await markOf(panels)).toBe('first');
     // Nobody is sharing: a request waits for the link within its timeout, then says why it failed.
     expect(await send(page)).toMatchObject({ state: 'failed', text: expect.stringMatching(LINK_DOWN) });
+    // A bulk IN has no timeout of its own (it may rightly wait for data): while down it too gives up.
+    await page.getByTestId('usb-transfer-endpoint').selectOption(String(0x81));
+    expect(await send(page, 'usb-transfer-send')).toMatchObject({
+      state: 'failed',
+      text: expect.stringMatching(LINK_DOWN),
+    });
     expect(await panels.count()).toBe(1);
 
     // One more while down, then the sharer comes back: it completes over the new link, or (when the
