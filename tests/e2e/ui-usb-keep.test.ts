@@ -23,7 +23,9 @@ const DEVICE_DESCRIPTOR = /^ok · 18 bytes: 12 01 01 02 .* 25 05 a0 a4 /;
 /** A share page with one fake Gadget Zero, letting anyone with the link in. */
 async function usbSharer(): Promise<{ page: Page; errors: string[]; link: string }> {
   const script = await fakeWebUsbInitScript({ gadgetZeros: 1 });
-  const sharer = await app.openPage('/', (page) => page.addInitScript({ content: script }));
+  const sharer = await app.openPage('/', async (page) => {
+    await page.addInitScript({ content: script });
+  });
   await allowAnyone(sharer.page);
   await sharer.page.getByTestId('share-usb-button').click();
   const link = sharer.page.getByTestId('share-link');
