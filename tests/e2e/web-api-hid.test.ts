@@ -4,7 +4,8 @@
  * the server's /ferry-hid.js instead of navigator.hid — and behaves as it does against the (Chrome-faithful)
  * fake navigator.hid holding the same corpus device: ids and collections, input reports byte for byte,
  * an output report to the device, a feature report round trip, `disconnect` on removal, and Chrome's
- * DOMException names when something is refused.
+ * DOMException names when something is refused. And through a lost link (issue 13), the same open device
+ * carrying on when another sharer re-joins the session.
  */
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';

@@ -1,8 +1,9 @@
 /**
  * src/web-api's FerryHID and FerryHIDDevice over real sessions (real signaling server, real WebRTC
  * through @roamhq/wrtc): WebHID's state machine and Chrome's DOMExceptions, permissions, and
- * connect/disconnect as the sharer adds and removes a device. (The browser path, with connect() and the
- * built module, is tests/e2e/web-api-hid.test.ts.)
+ * connect/disconnect as the sharer adds and removes a device, and the device outliving a lost link (issue
+ * 13: the sharer vanishes without a goodbye, another re-joins the session). (The browser path, with
+ * connect() and the built module, is tests/e2e/web-api-hid.test.ts.)
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFerryServer } from '../../../signaling/index.ts';

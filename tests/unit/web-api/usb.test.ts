@@ -1,7 +1,8 @@
 /**
  * src/web-api's FerryUSB and FerryUSBDevice over real sessions (a Node sharer holding a simulated Gadget
  * Zero, real signaling, WebRTC through @roamhq/wrtc): Chrome's host-side rules and exceptions, transfers
- * and their statuses, forget, and disconnect. The browser path is tests/e2e/web-api-usb.test.ts.
+ * and their statuses, forget, disconnect, and the device outliving a lost link (issue 13). The browser
+ * path is tests/e2e/web-api-usb.test.ts.
  */
 import wrtc from '@roamhq/wrtc';
 import { afterEach, describe, expect, it } from 'vitest';
