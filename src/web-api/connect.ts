@@ -27,8 +27,16 @@ export interface ConnectOptions {
   server?: string;
   /** Gives up waiting (for the server, a sharer, its approval): `connect` rejects with the signal's reason. */
   signal?: AbortSignal;
-  /** How long a request to the real device may take before it rejects with TimeoutError. Default 2000 ms. */
+  /**
+   * How long a request to the real device may take before it rejects with TimeoutError; also how long a
+   * request made while the link is down waits for it (HID and USB). Default 2000 ms.
+   */
   requestTimeoutMs?: number;
+  /**
+   * How long a device whose link was lost (not a goodbye) stays, for the sharer to bring it back, before
+   * it goes with `disconnect`. Default 60 000 ms, as the receiver page's.
+   */
+  graceMs?: number;
 }
 
 /**
@@ -44,7 +52,12 @@ const ANNOUNCE_SETTLE_MS = 1000;
  * or the sharer denied this page), or the abort signal's reason.
  */
 export function connect(linkOrCode: string, options: ConnectOptions = {}): Promise<FerryHID> {
-  return joinShare(linkOrCode, options, { acceptUsb: false, firstDevice: 'device' }, (s) => new FerryHID(s));
+  return joinShare(
+    linkOrCode,
+    options,
+    { acceptUsb: false, firstDevice: 'device' },
+    (s) => new FerryHID(s, options),
+  );
 }
 
 /**
@@ -56,7 +69,7 @@ export function connectUSB(linkOrCode: string, options: ConnectOptions = {}): Pr
     linkOrCode,
     options,
     { acceptUsb: true, firstDevice: 'usb-device' },
-    (s) => new FerryUSB(s),
+    (s) => new FerryUSB(s, options),
   );
 }
 

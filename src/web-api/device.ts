@@ -1,4 +1,4 @@
-import type { RemoteDevice } from '../transport/index.ts';
+import type { VirtualHidDevice } from '../receiver/keep/index.ts';
 import {
   ALREADY_OPEN,
   DEVICE_IS_FORGOTTEN,
@@ -31,10 +31,12 @@ const argumentError = (operation: string, message: string) =>
 /**
  * A shared device as a WebHID `HIDDevice` (https://wicg.github.io/webhid/#hiddevice-interface), with
  * blink's state checks and messages (hid_device.cc). Its requests travel to the sharer's real device
- * through Ferry's RemoteDevice; its input reports arrive from it.
+ * through the keeper's VirtualHidDevice, over whichever link carries it now; its input reports arrive
+ * from it. While the link is down the device stays (its input goes neutral once) and its requests wait
+ * for the link within their timeout (docs/web-api.md, "When the link goes down").
  */
 export class FerryHIDDevice extends EventTarget {
-  readonly #remote: RemoteDevice;
+  readonly #remote: VirtualHidDevice;
   readonly #collections: readonly HIDCollectionInfo[];
   readonly #oninputreport = new EventHandlerSlot(this, 'inputreport');
   readonly #onForget: (device: FerryHIDDevice) => void;
@@ -44,14 +46,12 @@ export class FerryHIDDevice extends EventTarget {
   /** blink's device_requests_: rejected together when the device goes away. */
   readonly #requests = new Set<(error: DOMException) => void>();
 
-  constructor(remote: RemoteDevice, onForget: (device: FerryHIDDevice) => void) {
+  constructor(remote: VirtualHidDevice, onForget: (device: FerryHIDDevice) => void) {
     super();
     this.#remote = remote;
     this.#onForget = onForget;
     // HIDCollectionInfo is a dictionary: fresh plain objects in a frozen array, as WebIDL builds them.
-    this.#collections = Object.freeze(
-      structuredClone(remote.announcement.collections),
-    ) as HIDCollectionInfo[];
+    this.#collections = Object.freeze(structuredClone(remote.info.collections)) as HIDCollectionInfo[];
     remote.onInput((reportId, data) => {
       if (this.#opened) this.dispatchEvent(new FerryHIDInputReportEvent(this, reportId, data));
     });
@@ -64,15 +64,15 @@ export class FerryHIDDevice extends EventTarget {
   }
 
   get vendorId(): number {
-    return this.#remote.announcement.vendorId;
+    return this.#remote.info.vendorId;
   }
 
   get productId(): number {
-    return this.#remote.announcement.productId;
+    return this.#remote.info.productId;
   }
 
   get productName(): string {
-    return this.#remote.announcement.productName;
+    return this.#remote.info.productName;
   }
 
   get collections(): readonly HIDCollectionInfo[] {
@@ -91,9 +91,12 @@ export class FerryHIDDevice extends EventTarget {
     return 'HIDDevice';
   }
 
-  /** False once the sharer stopped sharing it (unplugged, or the share ended). */
+  /**
+   * False once the sharer stopped sharing it (unplugged, or the share ended), or no link brought it back
+   * within the grace; true while a lost link is being re-made.
+   */
   get connected(): boolean {
-    return !this.#remote.closed;
+    return !this.#remote.removed;
   }
 
   /** requestDevice picked it again: hid.cc FinishRequestDevice resets the forgotten flag. */
@@ -109,7 +112,7 @@ export class FerryHIDDevice extends EventTarget {
     this.#stateChangeInProgress = true;
     await nextTask();
     this.#stateChangeInProgress = false;
-    if (this.#remote.closed) throw domError('NotAllowedError', OPEN_FAILED);
+    if (this.#remote.removed) throw domError('NotAllowedError', OPEN_FAILED);
     this.#opened = true;
   }
 
@@ -172,7 +175,7 @@ export class FerryHIDDevice extends EventTarget {
       this.#stateError() ?? (this.#opened ? undefined : domError('InvalidStateError', OPEN_REQUIRED));
     if (blocked) return Promise.reject(blocked);
     // Chrome leaves a request on a vanished device pending forever (Mojo drops it); Ferry says so instead.
-    if (this.#remote.closed) return Promise.reject(domError('InvalidStateError', UNEXPECTED_CLOSE));
+    if (this.#remote.removed) return Promise.reject(domError('InvalidStateError', UNEXPECTED_CLOSE));
     return new Promise<T>((resolve, reject) => {
       const fail = (error: DOMException) => {
         this.#requests.delete(fail);

@@ -3,6 +3,7 @@
  * `navigator.hid` that switches on `error.name` keeps working. Where Ferry adds a reason Chrome cannot
  * have (the sharer's grant, a request that timed out), it follows Chrome's message.
  */
+import { RemoteDeviceError as KeptDeviceError } from '../receiver/sinks/types.ts';
 import { RemoteDeviceError } from '../transport/index.ts';
 
 export const STATE_CHANGE_IN_PROGRESS = 'An operation that changes the device state is in progress.';
@@ -23,10 +24,13 @@ export function domError(name: string, message: string): DOMException {
  * A failed request to the real device, as the page sees it:
  * - the device went away (or the share ended): InvalidStateError, as Chrome's OnServiceConnectionError;
  * - the sharer's grant does not cover it, or the device refused: NotAllowedError, Chrome's failure;
- * - nobody answered in time: TimeoutError (Chrome has no timeout; a network can lose the sharer).
+ * - nobody answered in time, or the link stayed down past the timeout: TimeoutError (Chrome has no
+ *   timeout; a network can lose the sharer).
+ * The kept device (src/receiver/keep) fails with the sinks' error class, of the same shape as the link's.
  */
 export function requestError(error: unknown, failure: string): DOMException {
-  if (!(error instanceof RemoteDeviceError)) return domError('NotAllowedError', failure);
+  if (!(error instanceof RemoteDeviceError || error instanceof KeptDeviceError))
+    return domError('NotAllowedError', failure);
   switch (error.code) {
     case 'closed':
       return domError('InvalidStateError', UNEXPECTED_CLOSE);

@@ -1,8 +1,10 @@
+import type { DeviceKeeper, VirtualHidDevice } from '../receiver/keep/index.ts';
 import type { ReceiverSession, RemoteDevice } from '../transport/index.ts';
 import { FerryHIDDevice } from './device.ts';
 import { EventHandlerSlot } from './event-handler.ts';
 import { FerryHIDConnectionEvent } from './events.ts';
 import { chooserLists, requestOptions } from './filters.ts';
+import { type KeepOptions, sessionKeeper } from './keeper.ts';
 
 /** HIDDeviceRequestOptions as the spec has it now (w3c-web-hid's types predate `exclusionFilters`). */
 export interface HIDRequestOptions {
@@ -16,8 +18,8 @@ const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
  * What a page may recognise a device by when it comes back (the sharer reloaded, or re-plugged it): the
  * ids, the name and the collections. Chrome keys its persistent permissions on similar attributes.
  */
-function identityOf(remote: RemoteDevice): string {
-  const { vendorId, productId, productName, collections } = remote.announcement;
+function identityOf(kept: VirtualHidDevice): string {
+  const { vendorId, productId, productName, collections } = kept.info;
   return JSON.stringify([vendorId, productId, productName, collections]);
 }
 
@@ -25,10 +27,13 @@ function identityOf(remote: RemoteDevice): string {
  * `navigator.hid` for the devices of one Ferry share (https://wicg.github.io/webhid/#hid-interface).
  * There is no chooser: the sharer chose the devices and approved this page, so requestDevice() grants
  * every shared device its filters match. Permissions last as long as this object (a page load).
+ * Its devices outlive a lost link for the grace (keeper.ts): a device the sharer brings back carries on
+ * as the same FerryHIDDevice, with no `disconnect` in between.
  */
 export class FerryHID extends EventTarget {
   readonly #session: ReceiverSession;
-  readonly #devices = new Map<RemoteDevice, FerryHIDDevice>();
+  readonly #keeper: DeviceKeeper;
+  readonly #devices = new Set<FerryHIDDevice>();
   /** Kept after a device goes, so that forgetting it then still forgets its identity. */
   readonly #identities = new WeakMap<FerryHIDDevice, string>();
   readonly #granted = new Set<FerryHIDDevice>();
@@ -37,11 +42,11 @@ export class FerryHID extends EventTarget {
   readonly #onconnect = new EventHandlerSlot(this, 'connect');
   readonly #ondisconnect = new EventHandlerSlot(this, 'disconnect');
 
-  constructor(session: ReceiverSession) {
+  constructor(session: ReceiverSession, options: KeepOptions = {}) {
     super();
     this.#session = session;
-    session.on('device', (remote) => this.#arrived(remote));
-    session.on('device-gone', (remote) => this.#left(remote));
+    this.#keeper = sessionKeeper(session, options);
+    session.on('device', (remote) => this.#announced(remote));
   }
 
   get onconnect(): ((event: Event) => unknown) | null {
@@ -78,7 +83,7 @@ export class FerryHID extends EventTarget {
     const options = requestOptions(args);
     if (options instanceof TypeError) throw options;
     await nextTask();
-    const picked = [...this.#devices.values()].filter((device) => chooserLists(options, device));
+    const picked = [...this.#devices].filter((device) => chooserLists(options, device));
     for (const device of picked) this.#grant(device);
     return picked;
   }
@@ -100,20 +105,25 @@ export class FerryHID extends EventTarget {
     if (identity !== undefined) this.#grantedIdentities.add(identity);
   }
 
-  #arrived(remote: RemoteDevice): void {
-    const device = new FerryHIDDevice(remote, (forgotten) => this.#forget(forgotten));
-    const identity = identityOf(remote);
-    this.#devices.set(remote, device);
+  /** A device a link announced: a kept one resumed (it carries on, nothing to tell), or a new one. */
+  #announced(remote: RemoteDevice): void {
+    const { device: kept, resumed } = this.#keeper.take(remote);
+    if (!resumed) this.#arrived(kept);
+  }
+
+  #arrived(kept: VirtualHidDevice): void {
+    const device = new FerryHIDDevice(kept, (forgotten) => this.#forget(forgotten));
+    const identity = identityOf(kept);
+    this.#devices.add(device);
     this.#identities.set(device, identity);
+    kept.onClose(() => this.#left(device));
     if (!this.#grantedIdentities.has(identity)) return;
     this.#granted.add(device);
     this.dispatchEvent(new FerryHIDConnectionEvent('connect', { device }));
   }
 
-  #left(remote: RemoteDevice): void {
-    const device = this.#devices.get(remote);
-    if (!device) return;
-    this.#devices.delete(remote);
+  #left(device: FerryHIDDevice): void {
+    this.#devices.delete(device);
     if (!this.#granted.delete(device)) return;
     this.dispatchEvent(new FerryHIDConnectionEvent('disconnect', { device }));
   }

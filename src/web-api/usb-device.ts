@@ -5,7 +5,8 @@ import {
   PROTECTED_INTERFACE_CLASSES,
 } from '../devices/usb/index.ts';
 import type { UsbSetup, UsbStatusName } from '../protocol/index.ts';
-import type { RemoteUsbDevice, UsbTransferResult } from '../transport/index.ts';
+import type { VirtualUsbDevice } from '../receiver/keep/index.ts';
+import type { UsbTransferResult } from '../transport/index.ts';
 import { domError } from './errors.ts';
 import { bufferSourceBytes } from './webidl.ts';
 
@@ -28,7 +29,9 @@ const dataView = (bytes: Uint8Array) =>
  * A shared generic USB device as a WebUSB `USBDevice` (https://wicg.github.io/webusb/#device-usage), with
  * Chrome's host-side rules and messages (usb_device.cc, as src/devices/usb/simulated/ models them): open
  * before use, a configuration before claiming, claimed interfaces before their endpoints, protected
- * classes refused. Transfers and commands travel to the sharer's real device through RemoteUsbDevice.
+ * classes refused. Transfers and commands travel to the sharer's real device through the keeper's
+ * VirtualUsbDevice, over whichever link carries it now: while the link is down the device stays open
+ * and a transfer waits for the link within requestTimeoutMs (docs/web-api.md, "When the link goes down").
  */
 export class FerryUSBDevice implements USBDevice {
   readonly usbVersionMajor: number;
@@ -49,12 +52,12 @@ export class FerryUSBDevice implements USBDevice {
   #opened = false;
   #stateChange = false;
   #forgotten = false;
-  readonly #remote: RemoteUsbDevice;
+  readonly #remote: VirtualUsbDevice;
   readonly #claimed = new Set<number>();
   readonly #alternates = new Map<number, number>();
   readonly #onForget: (device: FerryUSBDevice) => void;
 
-  constructor(remote: RemoteUsbDevice, onForget: (device: FerryUSBDevice) => void) {
+  constructor(remote: VirtualUsbDevice, onForget: (device: FerryUSBDevice) => void) {
     this.#remote = remote;
     this.#onForget = onForget;
     const names = remote.descriptors;
@@ -81,18 +84,18 @@ export class FerryUSBDevice implements USBDevice {
     return 'USBDevice';
   }
 
-  /** Chrome's OnConnectionError closes a device that went away. */
+  /** Chrome's OnConnectionError closes a device that went away (not one whose link is being re-made). */
   get opened(): boolean {
-    return this.#opened && !this.#remote.closed;
+    return this.#opened && !this.#remote.removed;
   }
 
   get configuration(): USBConfiguration | null {
     return this.configurations.find((c) => c.configurationValue === this.#configurationValue) ?? null;
   }
 
-  /** False once the sharer stopped sharing it (unplugged, or the share ended). */
+  /** False once the sharer stopped sharing it (unplugged, or the share ended), or the grace ran out. */
   get connected(): boolean {
-    return !this.#remote.closed;
+    return !this.#remote.removed;
   }
 
   get #configurationValue(): number {
@@ -276,7 +279,7 @@ export class FerryUSBDevice implements USBDevice {
 
   #ensureNoStateChange(): void {
     // Chrome: forget() revokes the permission, which closes the device's pipe, as an unplug does.
-    if (this.#remote.closed || this.#forgotten) throw domError('NotFoundError', Message.disconnected);
+    if (this.#remote.removed || this.#forgotten) throw domError('NotFoundError', Message.disconnected);
     if (this.#stateChange) throw domError('InvalidStateError', Message.stateChange);
   }
 

@@ -4,7 +4,8 @@
  * the server's /ferry-hid.js instead of navigator.hid — and behaves as it does against the (Chrome-faithful)
  * fake navigator.hid holding the same corpus device: ids and collections, input reports byte for byte,
  * an output report to the device, a feature report round trip, `disconnect` on removal, and Chrome's
- * DOMException names when something is refused.
+ * DOMException names when something is refused. And through a lost link (issue 13), the same open device
+ * carrying on when another sharer re-joins the session.
  */
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
@@ -19,6 +20,7 @@ import { collectionsForPage } from '../support/fake-webhid/collections-view.ts';
 import type { FakeHidControl } from '../support/fake-webhid/config.ts';
 import { removeProtectedReports } from '../support/fake-webhid/protection.ts';
 import { installFakeWebHid } from '../support/install-fake.ts';
+import { type NodeSharerProcess, sessionOf, startNodeSharer } from '../support/node-sharer.ts';
 import { type StaticServer, startStaticServer } from '../support/static-server.ts';
 
 const DEVICE = 'sony-dualshock3-usb'; // numbered reports, a recording, output and feature reports
@@ -235,6 +237,55 @@ async function withModule(body: string): Promise<unknown> {
   const ferry = JSON.stringify(`${app.origin}/ferry-hid.js`);
   return blank.page.evaluate(`(async () => { const { connect } = await import(${ferry}); ${body} })()`);
 }
+
+/** A Node sharer process (no browser) holding a button down on a corpus device, killed at the end. */
+function nodeSharer(join?: { sessionId: string; secret: string }): NodeSharerProcess {
+  const sharer = startNodeSharer(app.origin, { device: DEVICE, holdMs: 20, join });
+  app.defer(() => sharer.child.kill('SIGKILL'));
+  return sharer;
+}
+
+const reportCount = async (tester: Page) => Number(await tester.locator('#report-count').textContent());
+
+describe('the HID tester app while the link is down (issue 13)', () => {
+  it('a sharer killed (no goodbye) and another re-joining: no disconnect, the same open device, a request while down is a TimeoutError, input and requests carry on', async () => {
+    const first = nodeSharer();
+    const link = await first.link;
+    const tester = await openTester(ferryHash(link));
+    app.defer(() => expect(tester.errors).toEqual([]));
+    const page = tester.page;
+    expect(await status(page)).toBe('ready');
+    await page.locator('#request').click();
+    await expect.poll(() => page.locator('#status').textContent()).toBe('picked 1');
+    await page.locator('#open').click();
+    await expect.poll(() => page.locator('#open-result').textContent()).toBe('ok');
+    await expect.poll(() => reportCount(page), { timeout: 20_000 }).toBeGreaterThan(5);
+    const opened = await page.locator('#devices li').allTextContents();
+    expect(opened).toEqual([expect.stringMatching(/\(open\)$/)]);
+
+    const exited = new Promise((done) => first.child.once('exit', done));
+    first.child.kill('SIGKILL');
+    await exited;
+    // Made while the link is down (or going): it waits for the link for requestTimeoutMs, then says so.
+    await page.locator('#feature-id').fill(String(FEATURE_ID));
+    await page.locator('#feature-get').click();
+    await expect
+      .poll(() => page.locator('#feature-result').textContent(), { timeout: 15_000 })
+      .toMatch(/^TimeoutError: Failed to receive the feature report\. /);
+    expect(await page.locator('#events li').count()).toBe(0);
+    const before = await reportCount(page);
+
+    await nodeSharer(sessionOf(link)).link;
+    // The page's oninputreport is on the device object it opened: counting on means that object carries on.
+    await expect.poll(() => reportCount(page), { timeout: 30_000 }).toBeGreaterThan(before + 5);
+    await page.locator('#output-id').fill('1');
+    await page.locator('#output-data').fill('00'.repeat(48));
+    await page.locator('#output-send').click();
+    await expect.poll(() => page.locator('#output-result').textContent(), { timeout: 15_000 }).toBe('ok');
+    expect(await page.locator('#events li').count()).toBe(0);
+    expect(await page.locator('#devices li').allTextContents()).toEqual(opened);
+  });
+});
 
 describe('connect() by short code, and giving up', () => {
   it("joins by the share's short code (the module's own server); an AbortSignal ends a wait for approval; NetworkError for no server", async () => {

@@ -9,9 +9,11 @@
  */
 import type { RemoteUsbDevice as LinkUsbDevice, RemoteDevice } from '../../transport/index.ts';
 import { type VirtualDeviceOptions, VirtualHidDevice } from './virtual-hid-device.ts';
-import { VirtualUsbDevice } from './virtual-usb-device.ts';
+import { VirtualUsbDevice, type VirtualUsbOptions } from './virtual-usb-device.ts';
 
 export interface KeeperOptions extends VirtualDeviceOptions {
+  /** For the generic USB devices (VirtualUsbDevice). */
+  readonly usb?: VirtualUsbOptions;
   /** How long a device whose link went down is kept for a sharer to bring it back (--grace). */
   readonly graceMs: number;
   /**
@@ -95,7 +97,11 @@ export class DeviceKeeper {
       kept.resume(source);
       return { device: kept, resumed: true, swapped: swapped !== undefined };
     }
-    return { device: this.adopt(new VirtualUsbDevice(source)), resumed: false, swapped: false };
+    return {
+      device: this.adopt(new VirtualUsbDevice(source, this.options.usb)),
+      resumed: false,
+      swapped: false,
+    };
   }
 
   /**

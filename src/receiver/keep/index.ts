@@ -10,4 +10,4 @@ export { FreshnessFilter } from './freshness.ts';
 export { NeutralReports, neutralReport } from './neutral-report.ts';
 export { Outages } from './outages.ts';
 export { type VirtualDeviceOptions, VirtualHidDevice } from './virtual-hid-device.ts';
-export { VirtualUsbDevice } from './virtual-usb-device.ts';
+export { VirtualUsbDevice, type VirtualUsbOptions } from './virtual-usb-device.ts';

@@ -24,6 +24,16 @@ const IDENTITY = new Set<number>([UsbDescriptorType.device, UsbDescriptorType.co
 
 type Result = UsbTransferResult | UsbIsoResult;
 
+export interface VirtualUsbOptions {
+  /**
+   * How long a transfer waits for a link while there is none, at most (and never past its own
+   * timeout). Unset: as long as its own timeout, or, for one without (a bulk or interrupt IN may rightly
+   * wait for ever), as long as the device is kept. The web API sets it (its requestTimeoutMs), so that
+   * a page's transfer made while the link is down ends as a timeout rather than wait out the grace.
+   */
+  readonly linkWaitMs?: number;
+}
+
 export class VirtualUsbDevice implements RemoteUsbDevice {
   readonly descriptors: LinkUsbDevice['descriptors'];
   private source: LinkUsbDevice | undefined;
@@ -40,7 +50,10 @@ export class VirtualUsbDevice implements RemoteUsbDevice {
   sourceGone: (swapped: boolean) => void = () => this.remove();
   removed = false;
 
-  constructor(source: LinkUsbDevice) {
+  constructor(
+    source: LinkUsbDevice,
+    private readonly options: VirtualUsbOptions = {},
+  ) {
     this.descriptors = source.descriptors;
     this.last = source;
     this.connect(source);
@@ -216,7 +229,8 @@ export class VirtualUsbDevice implements RemoteUsbDevice {
   ): Promise<R> {
     const deadline = options.timeoutMs ? Date.now() + options.timeoutMs : undefined;
     for (;;) {
-      const source = this.source ?? (await this.sourceBefore(deadline, options.signal));
+      const source =
+        this.source ?? (await this.sourceBefore(this.linkWaitDeadline(deadline), options.signal));
       if (source === undefined) return failed(this.stopStatus(options.signal));
       const left = deadline === undefined ? 0 : Math.max(1, deadline - Date.now());
       const result = await run(source, { ...options, timeoutMs: left });
@@ -227,6 +241,13 @@ export class VirtualUsbDevice implements RemoteUsbDevice {
         return failed('timeout');
       }
     }
+  }
+
+  /** The transfer's own deadline, or sooner the end of the wait for a link (`linkWaitMs`). */
+  private linkWaitDeadline(deadline: number | undefined): number | undefined {
+    const { linkWaitMs } = this.options;
+    if (linkWaitMs === undefined) return deadline;
+    return Math.min(deadline ?? Number.POSITIVE_INFINITY, Date.now() + linkWaitMs);
   }
 
   private stopStatus(signal: AbortSignal | undefined): UsbStatusName {

@@ -11,9 +11,9 @@ import { type Share, share } from '../usb/usb-share-harness.ts';
 
 const GET_STATUS = { requestType: 0x80, request: 0, value: 0, index: 0, length: 2 } as const;
 
-function keeper(): DeviceKeeper {
+function keeper(usb?: { linkWaitMs: number }): DeviceKeeper {
   return new DeviceKeeper(
-    { graceMs: 60_000, freshMs: 100, requestTimeoutMs: 2000, keep: false },
+    { graceMs: 60_000, freshMs: 100, requestTimeoutMs: 2000, keep: false, usb },
     { removed: () => undefined },
   );
 }
@@ -49,6 +49,16 @@ describe('VirtualUsbDevice', () => {
     linkDown(devices, first);
     const result = await device.transferOut(1, Uint8Array.of(1, 2, 3), { timeoutMs: 30 });
     expect(result.status).toBe('timeout');
+    devices.removeAll('done');
+  });
+
+  it('with linkWaitMs (the web API), a bulk IN without a timeout of its own completes `timeout` while the link stays down', async () => {
+    const devices = keeper({ linkWaitMs: 30 });
+    const first = await share();
+    const { device } = devices.takeUsb(first.remote);
+    linkDown(devices, first);
+    expect((await device.transferIn(1, 4)).status).toBe('timeout');
+    expect(device.removed).toBe(false);
     devices.removeAll('done');
   });
 

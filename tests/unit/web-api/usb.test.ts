@@ -1,7 +1,8 @@
 /**
  * src/web-api's FerryUSB and FerryUSBDevice over real sessions (a Node sharer holding a simulated Gadget
  * Zero, real signaling, WebRTC through @roamhq/wrtc): Chrome's host-side rules and exceptions, transfers
- * and their statuses, forget, and disconnect. The browser path is tests/e2e/web-api-usb.test.ts.
+ * and their statuses, forget, disconnect, and the device outliving a lost link (issue 13). The browser
+ * path is tests/e2e/web-api-usb.test.ts.
  */
 import wrtc from '@roamhq/wrtc';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -14,6 +15,7 @@ import {
 } from '../../../src/devices/usb/index.ts';
 import { ReceiverSession, SharerSession, simplePeerLinks } from '../../../src/transport/index.ts';
 import { FerryUSB, type FerryUSBDevice } from '../../../src/web-api/index.ts';
+import type { KeepOptions } from '../../../src/web-api/keeper.ts';
 import { connectSignaling } from '../../support/node-peers.ts';
 
 const links = simplePeerLinks(wrtc);
@@ -23,15 +25,15 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function shared() {
-  const server = await createFerryServer({ port: 0 });
-  cleanups.push(() => server.close());
+/** A Node sharer of a simulated Gadget Zero on the server at `serverUrl`. */
+async function sharerOf(serverUrl: string) {
   const device = new SimulatedUsbDevice();
   const usbEvents = new EventTarget();
   const source = await WebUsbSource.open(device, { usb: usbEvents });
   cleanups.push(() => source.close());
+  const signaling = await connectSignaling(serverUrl);
   const sharer = new SharerSession({
-    signaling: await connectSignaling(server.url),
+    signaling,
     links,
     iceServers: [],
     name: 'desk',
@@ -40,6 +42,13 @@ async function shared() {
   });
   cleanups.push(() => sharer.close());
   sharer.addUsbDevice(source);
+  return { device, usbEvents, sharer, signaling };
+}
+
+async function shared(keep: KeepOptions = {}) {
+  const server = await createFerryServer({ port: 0 });
+  cleanups.push(() => server.close());
+  const { device, usbEvents, sharer, signaling } = await sharerOf(server.url);
   const { sessionId } = await sharer.host();
   const session = new ReceiverSession({
     signaling: await connectSignaling(server.url),
@@ -51,7 +60,7 @@ async function shared() {
     whenSharerLeaves: 'wait',
   });
   cleanups.push(() => session.close());
-  const usb = new FerryUSB(session);
+  const usb = new FerryUSB(session, keep);
   const announced = new Promise((resolve) => session.on('usb-device', resolve));
   await session.join({ sessionId });
   await announced;
@@ -65,7 +74,19 @@ async function shared() {
     cleanups.push(() => source.close());
     sharer.addUsbDevice(source);
   };
-  return { usb, unplug, plugAgain };
+  /** The sharer vanishes without a goodbye: only its signaling socket closes. Resolves at the link down. */
+  const vanish = async () => {
+    const down = new Promise<{ kind: string }>((resolve) => session.on('link-down', resolve));
+    signaling.close();
+    expect((await down).kind).toBe('lost');
+  };
+  /** Another sharer (a reloaded page) joins the session with another Gadget Zero. */
+  const comesBack = async () => {
+    const back = await sharerOf(server.url);
+    await back.sharer.join({ sessionId });
+    return back;
+  };
+  return { usb, unplug, plugAgain, vanish, comesBack };
 }
 
 const vendor = (request: number, value = 0): USBControlTransferParameters => ({
@@ -192,5 +213,81 @@ describe('FerryUSBDevice', () => {
     expect(await usb.getDevices()).toEqual([again]);
     await again.open();
     expect(again.configuration?.configurationValue).toBe(3);
+  });
+});
+
+/** `disconnect`/`connect` events as the page sees them, naming whether they are for `device`. */
+function watch(usb: FerryUSB, device: FerryUSBDevice): string[] {
+  const events: string[] = [];
+  for (const type of ['connect', 'disconnect'])
+    usb.addEventListener(type, (event) => {
+      const same = (event as Event & { device: FerryUSBDevice }).device === device;
+      events.push(`${type}${same ? '' : ' (another device)'}`);
+    });
+  return events;
+}
+
+const bytesOf = (result: USBInTransferResult) => [
+  ...new Uint8Array(result.data?.buffer ?? new ArrayBuffer(0)),
+];
+
+describe('FerryUSB: when the link goes down (issue 13)', () => {
+  it('keeps the device through a lost link: no disconnect, the same open object; a transfer made while down completes when the sharer is back', {
+    timeout: 40_000,
+  }, async () => {
+    const { usb, vanish, comesBack } = await shared({ requestTimeoutMs: 20_000 });
+    const device = await picked(usb);
+    await device.open();
+    await device.claimInterface(0);
+    expect(bytesOf(await device.transferIn(1, 64))).toEqual([...gadgetZeroPattern(64)]);
+    const events = watch(usb, device);
+
+    await vanish();
+    expect(device.opened).toBe(true);
+    expect(device.connected).toBe(true);
+    expect(device.configuration?.interfaces[0]?.claimed).toBe(true);
+    expect(await usb.getDevices()).toEqual([device]);
+
+    const whileDown = device.transferIn(1, 64);
+    const back = await comesBack();
+    expect(bytesOf(await whileDown)).toEqual([...gadgetZeroPattern(64)]);
+    const written = await device.controlTransferOut(
+      vendor(GadgetZeroRequest.writeBuffer),
+      Uint8Array.of(4, 5, 6),
+    );
+    expect(written).toEqual({ status: 'ok', bytesWritten: 3 });
+    expect(bytesOf(await device.controlTransferIn(vendor(GadgetZeroRequest.readBuffer), 3))).toEqual([
+      4, 5, 6,
+    ]);
+    expect(events).toEqual([]);
+    expect(await usb.getDevices()).toEqual([device]);
+
+    // A sharer that stops sharing says goodbye: the device goes at once, with the usual disconnect.
+    back.sharer.close();
+    await expect.poll(() => events, { timeout: 10_000 }).toEqual(['disconnect']);
+    expect(device.opened).toBe(false);
+    expect(await rejection(device.transferIn(1, 64))).toBe('NotFoundError: The device was disconnected.');
+  });
+
+  it('a link that stays down: transfers reject with TimeoutError at requestTimeoutMs, and past the grace the device goes with disconnect', {
+    timeout: 30_000,
+  }, async () => {
+    const { usb, vanish } = await shared({ requestTimeoutMs: 1000, graceMs: 4000 });
+    const device = await picked(usb);
+    await device.open();
+    await device.claimInterface(0);
+    const events = watch(usb, device);
+    const gone = new Promise<Event>((resolve) => usb.addEventListener('disconnect', resolve));
+    await vanish();
+    expect(await rejection(device.transferIn(1, 64))).toBe('TimeoutError: The transfer timed out.');
+    expect(await rejection(device.controlTransferIn(vendor(GadgetZeroRequest.readBuffer), 3))).toBe(
+      'TimeoutError: The transfer timed out.',
+    );
+    expect(events).toEqual([]);
+    expect(device.opened).toBe(true);
+    expect(((await gone) as Event & { device: FerryUSBDevice }).device).toBe(device);
+    expect(device.opened).toBe(false);
+    expect(await usb.getDevices()).toEqual([]);
+    expect(await rejection(device.transferIn(1, 64))).toBe('NotFoundError: The device was disconnected.');
   });
 });
