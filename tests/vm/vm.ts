@@ -37,6 +37,11 @@ export class VmError extends Error {
 }
 
 const TAIL_LINES = 40;
+/**
+ * How long a guest may take to boot. Software emulation boots in about 25 s on a quiet machine; a CI run
+ * at a load average of 15 (two cores) once took longer than 60 s.
+ */
+const BOOT_TIMEOUT_MS = 180_000;
 
 interface PendingCommand {
   resolve(result: CommandResult): void;
@@ -88,7 +93,7 @@ export class Vm {
     const vm = new Vm(qemu, workDir, layout.consoleLog);
     killOnProcessExit(qemu);
     try {
-      await vm.connectAgent(layout.agentSocket, options.bootTimeoutMs ?? 60_000);
+      await vm.connectAgent(layout.agentSocket, options.bootTimeoutMs ?? BOOT_TIMEOUT_MS);
     } catch (error) {
       await vm.stop();
       throw error;
