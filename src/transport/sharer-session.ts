@@ -11,6 +11,7 @@ import {
   type Frame,
   type GoneReason,
   ReplyStatus,
+  TICKET_CAPABILITY,
   type UsbFrame,
 } from '../protocol/index.ts';
 import type { PeerInfo } from '../protocol/signaling.ts';
@@ -27,6 +28,7 @@ import { hidRequestNeeds, type Permission, usbRequestNeeds } from './permissions
 import { canonicalPipeline } from './pipeline-handshake.ts';
 import { RateMeter } from './rate-meter.ts';
 import { type SignalingClient, SignalingError, TypedEmitter } from './signaling-client.ts';
+import { knowsTickets, SharerTickets, type TicketRecord } from './tickets.ts';
 import { SharedUsbDevices, type SharedUsbSource, USB_CAPABILITY, type UsbShareStatus } from './usb-shares.ts';
 
 export interface PeerStatus {
@@ -109,6 +111,11 @@ export interface SharerOptions {
   approval?: Approval;
   /** What receivers approved without asking (`anyone`) get. Default `full`. */
   anyonePermission?: Permission;
+  /**
+   * Re-admission tickets this sharer gave before (a reloaded page keeps them, with the session): their
+   * receivers come back in without asking (docs/security.md, "Re-admission tickets").
+   */
+  tickets?: readonly TicketRecord[];
 }
 
 /** What a receiver is told when the sharer turns it away (the receiver prints it and exits). */
@@ -125,6 +132,8 @@ interface SharerEvents {
   problem: { peerId: string; error: Error };
   /** A receiver failed to prove the secret; kind 'code' is one spent guess at the short code. */
   'auth-failed': { peerId: string } & AuthFailure;
+  /** The re-admission tickets changed (one given, or forgotten): what a reload must remember. */
+  tickets: TicketRecord[];
 }
 
 /**
@@ -137,6 +146,9 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
   private readonly channels = new Map<string, PeerChannel>();
   private readonly names = new Map<string, string>();
   private readonly admissions: Admissions;
+  private readonly tickets: SharerTickets;
+  /** Authenticated receivers that know tickets, whose READMIT (ticket or none) decides if we ask. */
+  private readonly awaitingReadmit = new Set<string>();
   private readonly devices = new Map<number, HidSource>();
   private readonly unsubscribers = new Map<number, Array<() => void>>();
   private readonly codecs = new DeviceCodecs();
@@ -176,6 +188,7 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
     super();
     this.pipeline = canonicalPipeline(options.pipeline ?? DEFAULT_PIPELINE);
     this.admissions = new Admissions(options.approval, options.anyonePermission);
+    this.tickets = new SharerTickets(options.tickets);
     const { signaling } = options;
     signaling.on('peer-joined', (peer) => {
       this.members.set(peer.peerId, peer);
@@ -288,11 +301,43 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
   grant(peerId: string, permission: Permission): boolean {
     const channel = this.channels.get(peerId);
     if (!channel?.ready) return false;
+    this.awaitingReadmit.delete(peerId);
     const first = this.admissions.grant(peerId, permission);
-    channel.send(encodeGrant(permission));
+    channel.send(encodeGrant(permission, this.ticketFor(channel, permission)));
     if (first) this.welcome(channel);
     else this.publishStatus();
     return true;
+  }
+
+  /** The re-admission tickets given so far, as a reload keeps them. */
+  ticketRecords(): TicketRecord[] {
+    return this.tickets.records();
+  }
+
+  /** The ticket that goes with a GRANT, for a receiver that knows tickets (others get the short GRANT). */
+  private ticketFor(channel: PeerChannel, permission: Permission): Uint8Array | undefined {
+    if (!knowsTickets(channel)) return undefined;
+    const ticket = this.tickets.issue(channel.peerId, permission);
+    this.emit('tickets', this.tickets.records());
+    return ticket;
+  }
+
+  /**
+   * A receiver that knows tickets said whether it holds one: a ticket this sharer gave (proven on this
+   * link) lets it in at once with its remembered permission; none, or one we do not know, and we ask.
+   */
+  private readmit(channel: PeerChannel, proof: Uint8Array | undefined): void {
+    const { peerId } = channel;
+    // Once per link, and only while we wait for it: 'anyone' let it in already, a grant came first.
+    if (!this.awaitingReadmit.delete(peerId)) return;
+    const fingerprints = channel.link.fingerprints();
+    const permission =
+      proof === undefined ? undefined : this.tickets.admit(peerId, proof, this.sessionId, fingerprints);
+    if (permission) {
+      this.grant(peerId, permission);
+      return;
+    }
+    this.ask(channel);
   }
 
   /**
@@ -303,6 +348,9 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
     const channel = this.channels.get(peerId);
     if (!channel) return;
     const approved = this.admissions.remove(peerId);
+    this.tickets.forget(peerId);
+    this.awaitingReadmit.delete(peerId);
+    this.emit('tickets', this.tickets.records());
     this.channels.delete(peerId);
     this.refusals.delete(peerId);
     this.usb.peerClosed(channel);
@@ -436,7 +484,7 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
       sessionId: this.sessionId,
       auth: this.options.auth,
       speaksFirst: this.joined,
-      capabilities: this.options.capabilities ?? ['hid', USB_CAPABILITY],
+      capabilities: [...(this.options.capabilities ?? ['hid', USB_CAPABILITY]), TICKET_CAPABILITY],
       pipeline: this.pipeline,
       codecFor: this.codecs.codecFor,
     });
@@ -448,12 +496,16 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
       // Someone who mistyped the code (or holds an old link) is turned away; this share is fine.
       if (this.joined || !isTurnedAway(error)) this.fail(`${peer.name}: ${error.message}`);
       this.emit('problem', { peerId: peer.peerId, error });
+      // A READMIT we could not read (malformed) is no ticket: ask, as for a receiver without one.
+      if (this.awaitingReadmit.delete(peer.peerId)) this.ask(channel);
     });
     channel.on('auth-failed', (failure) => this.authFailed(peer.peerId, failure));
     channel.on('closed', () => {
       if (this.channels.get(peer.peerId) !== channel) return; // revoked: already let go
       this.channels.delete(peer.peerId);
       this.admissions.remove(peer.peerId);
+      this.tickets.release(peer.peerId);
+      this.awaitingReadmit.delete(peer.peerId);
       this.refusals.delete(peer.peerId);
       this.paths.delete(peer.peerId);
       this.usb.peerClosed(channel);
@@ -500,6 +552,12 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
       this.grant(channel.peerId, atOnce);
       return;
     }
+    // One that knows tickets says next whether it holds one (READMIT): we ask only if it does not.
+    if (knowsTickets(channel)) this.awaitingReadmit.add(channel.peerId);
+    else this.ask(channel);
+  }
+
+  private ask(channel: PeerChannel): void {
     this.emit('waiting', this.peerStatus(channel));
     this.publishStatus();
   }
@@ -548,6 +606,10 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
     }
     if (frame.type === 'error' && frame.code === ErrorCode.DeviceRefused) {
       this.refusedBy(channel, frame.device, frame.message);
+      return;
+    }
+    if (frame.type === 'readmit') {
+      this.readmit(channel, frame.proof);
       return;
     }
     if (frame.type !== 'output' && frame.type !== 'feature-get' && frame.type !== 'feature-set') return;
@@ -601,7 +663,8 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
     return {
       peerId: channel.peerId,
       name: this.names.get(channel.peerId) ?? '',
-      state: stateOf(channel, permission),
+      // Until its READMIT says whether it holds a ticket, nobody is asked about it.
+      state: this.awaitingReadmit.has(channel.peerId) ? 'verifying' : stateOf(channel, permission),
       pipeline: channel.agreedPipeline,
       permission,
       verification: channel.verification,
