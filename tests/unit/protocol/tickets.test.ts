@@ -27,6 +27,26 @@ function decodeOrError(frame: Uint8Array): unknown {
   }
 }
 
+/** Random bytes, or a well-formed GRANT tail (either form) with bytes changed, cut or added. */
+const grantShapedTail = fc.oneof(
+  fc.uint8Array({ maxLength: 24 }),
+  fc
+    .tuple(
+      fc.integer({ min: 0, max: 4 }),
+      fc.uint8Array({ minLength: TICKET_BYTES, maxLength: TICKET_BYTES }),
+      fc.boolean(),
+      fc.array(fc.tuple(fc.nat(22), fc.integer({ min: 0, max: 255 })), { maxLength: 2 }),
+      fc.integer({ min: -3, max: 3 }),
+    )
+    .map(([permission, ticket, long, changes, resize]) => {
+      const tail = [0, permission, 0, ...(long ? ticket : [])];
+      for (const [at, value] of changes) if (at < tail.length) tail[at] = value;
+      if (resize < 0) tail.length = Math.max(0, tail.length + resize);
+      else for (let i = 0; i < resize; i++) tail.push(7);
+      return Uint8Array.from(tail);
+    }),
+);
+
 describe('GRANT with a ticket', () => {
   it('round-trips every permission and ticket; the 4-byte form has no ticket', () => {
     fc.assert(
@@ -47,7 +67,7 @@ describe('GRANT with a ticket', () => {
 
   it('rejects every length but 4 and 20, a bad permission or reserved byte, with a typed error', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 24 }), (tail) => {
+      fc.property(grantShapedTail, (tail) => {
         const frame = Uint8Array.of(FrameType.Grant, ...tail);
         const length = frame.length === 4 || frame.length === 4 + TICKET_BYTES;
         const valid = length && tail[0] === 0 && tail[2] === 0 && tail[1]! >= 1 && tail[1]! <= 3;
