@@ -149,6 +149,8 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
   private readonly tickets: SharerTickets;
   /** Authenticated receivers that know tickets, whose READMIT (ticket or none) decides if we ask. */
   private readonly awaitingReadmit = new Set<string>();
+  /** The links whose one READMIT came already. */
+  private readonly readmits = new WeakSet<PeerChannel>();
   private readonly devices = new Map<number, HidSource>();
   private readonly unsubscribers = new Map<number, Array<() => void>>();
   private readonly codecs = new DeviceCodecs();
@@ -296,22 +298,27 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
 
   /**
    * Approves a waiting receiver with `permission`, or changes an approved one's; the receiver is told
-   * (GRANT). False when `peerId` is no authenticated receiver.
+   * (GRANT, with its re-admission ticket). False when `peerId` is no authenticated receiver.
    */
   grant(peerId: string, permission: Permission): boolean {
+    return this.admit(peerId, permission, 'ticket');
+  }
+
+  /**
+   * `ticket`: the GRANT carries the receiver's re-admission ticket. 'anyone' lets receivers in without
+   * one: it admits them again anyway, and a ticket per link would pile up (a sharer that switches to
+   * `ask` later asks about them, as about any receiver it never approved).
+   */
+  private admit(peerId: string, permission: Permission, ticket: 'ticket' | 'none'): boolean {
     const channel = this.channels.get(peerId);
     if (!channel?.ready) return false;
     this.awaitingReadmit.delete(peerId);
     const first = this.admissions.grant(peerId, permission);
-    channel.send(encodeGrant(permission, this.ticketFor(channel, permission)));
+    const given = ticket === 'ticket' ? this.ticketFor(channel, permission) : undefined;
+    channel.send(encodeGrant(permission, given));
     if (first) this.welcome(channel);
     else this.publishStatus();
     return true;
-  }
-
-  /** The re-admission tickets given so far, as a reload keeps them. */
-  ticketRecords(): TicketRecord[] {
-    return this.tickets.records();
   }
 
   /** The ticket that goes with a GRANT, for a receiver that knows tickets (others get the short GRANT). */
@@ -328,11 +335,17 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
    */
   private readmit(channel: PeerChannel, proof: Uint8Array | undefined): void {
     const { peerId } = channel;
-    // Once per link, and only while we wait for it: 'anyone' let it in already, a grant came first.
-    if (!this.awaitingReadmit.delete(peerId)) return;
+    if (this.readmits.has(channel)) {
+      channel.rejectUnexpected('a second READMIT on one link');
+      return;
+    }
+    this.readmits.add(channel);
+    // Whatever lets it in, a ticket it proves is now its own: a revoke forgets it.
     const fingerprints = channel.link.fingerprints();
     const permission =
       proof === undefined ? undefined : this.tickets.admit(peerId, proof, this.sessionId, fingerprints);
+    // Only while we wait for it: 'anyone' let it in already.
+    if (!this.awaitingReadmit.delete(peerId)) return;
     if (permission) {
       this.grant(peerId, permission);
       return;
@@ -496,7 +509,7 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
       // Someone who mistyped the code (or holds an old link) is turned away; this share is fine.
       if (this.joined || !isTurnedAway(error)) this.fail(`${peer.name}: ${error.message}`);
       this.emit('problem', { peerId: peer.peerId, error });
-      // A READMIT we could not read (malformed) is no ticket: ask, as for a receiver without one.
+      // A bad frame where its READMIT was due (a malformed one) counts as no ticket: ask.
       if (this.awaitingReadmit.delete(peer.peerId)) this.ask(channel);
     });
     channel.on('auth-failed', (failure) => this.authFailed(peer.peerId, failure));
@@ -549,7 +562,7 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
     if (outage) outage.downSince = undefined;
     const atOnce = this.admissions.atOnce;
     if (atOnce !== undefined) {
-      this.grant(channel.peerId, atOnce);
+      this.admit(channel.peerId, atOnce, 'none');
       return;
     }
     // One that knows tickets says next whether it holds one (READMIT): we ask only if it does not.

@@ -144,6 +144,17 @@ async function rawReceiver(
   return { channel: channel!, frames, grants };
 }
 
+/** The ticket in the one GRANT `raw` got. */
+async function ticketOf(raw: Awaited<ReturnType<typeof rawReceiver>>): Promise<Uint8Array> {
+  await expect.poll(() => raw.grants().length, { timeout: 10_000 }).toBe(1);
+  const grant = raw.grants()[0] as Extract<Frame, { type: 'grant' }>;
+  return grant.ticket!.slice();
+}
+
+/** A READMIT proving `ticket` on the raw receiver's link, as ReceiverSession makes it. */
+const presentingFor = (sessionId: string) => (ticket: Uint8Array) => (channel: PeerChannel) =>
+  encodeReadmit(readmitProof(ticket, sessionId, channel.link.fingerprints()));
+
 const withTicket = ['hid', TICKET_CAPABILITY];
 const noTicket = () => encodeReadmit();
 
@@ -216,14 +227,7 @@ describe('re-admission tickets', () => {
     const server = await startServer();
     const { sharer, nextWaiting, asked, tickets } = await askingSharer(server);
     const { sessionId } = await sharer.host();
-    const ticketOf = async (raw: Awaited<ReturnType<typeof rawReceiver>>) => {
-      await expect.poll(() => raw.grants().length, { timeout: 10_000 }).toBe(1);
-      const grant = raw.grants()[0] as Extract<Frame, { type: 'grant' }>;
-      return grant.ticket!.slice();
-    };
-    const presenting = (ticket: Uint8Array) => (channel: PeerChannel) =>
-      encodeReadmit(readmitProof(ticket, sessionId, channel.link.fingerprints()));
-
+    const presenting = presentingFor(sessionId);
     const admitByHand = async (permission: Permission) => {
       const arrival = nextWaiting();
       const raw = await rawReceiver(server, sessionId, { capabilities: withTicket, readmit: noTicket });
@@ -254,6 +258,46 @@ describe('re-admission tickets', () => {
     expect(await turnedAway).toMatchObject({ name: 'raw', state: 'waiting' });
     expect(asked).toHaveLength(3);
     expect(again.grants()).toEqual([]);
+  });
+
+  it('"anyone" gives no ticket; a ticket proven under it is still forgotten when that receiver is revoked', {
+    timeout: 30_000,
+  }, async () => {
+    const server = await startServer();
+    const { sharer, nextWaiting, asked, tickets } = await askingSharer(server);
+    const { sessionId } = await sharer.host();
+    const presenting = presentingFor(sessionId);
+    const arrival = nextWaiting();
+    const first = await rawReceiver(server, sessionId, { capabilities: withTicket, readmit: noTicket });
+    sharer.grant((await arrival).peerId, 'full');
+    const ticket = await ticketOf(first);
+
+    sharer.setApproval('anyone', 'input');
+    const admitted = new Promise<PeerStatus>((resolve) => sharer.on('receiver', resolve));
+    const open = await rawReceiver(server, sessionId, { capabilities: withTicket, readmit: noTicket });
+    await expect.poll(() => open.grants().length, { timeout: 10_000 }).toBe(1);
+    expect(open.grants()[0]).toEqual({ type: 'grant', permission: 'input' }); // no ticket
+    await admitted;
+    expect(tickets()).toHaveLength(1);
+
+    // The first receiver comes back under "anyone" with its ticket, and is then revoked.
+    const back = new Promise<PeerStatus>((resolve) => sharer.on('receiver', resolve));
+    const returning = await rawReceiver(server, sessionId, {
+      capabilities: withTicket,
+      readmit: presenting(ticket),
+    });
+    await expect.poll(() => returning.grants().length, { timeout: 10_000 }).toBe(1);
+    expect(returning.grants()[0]).toEqual({ type: 'grant', permission: 'input' });
+    const { peerId } = await back;
+    await expect.poll(() => tickets().length, { timeout: 10_000 }).toBe(1);
+    sharer.revoke(peerId);
+    expect(tickets()).toEqual([]);
+
+    sharer.setApproval('ask');
+    const turnedAway = nextWaiting();
+    await rawReceiver(server, sessionId, { capabilities: withTicket, readmit: presenting(ticket) });
+    expect(await turnedAway).toMatchObject({ name: 'raw', state: 'waiting' });
+    expect(asked).toHaveLength(2);
   });
 
   it('a malformed READMIT is rejected with a typed error and the receiver is asked about', {
