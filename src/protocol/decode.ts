@@ -8,12 +8,15 @@ import {
   FrameType,
   GONE_REASONS,
   GRANT_LENGTH,
+  GRANT_WITH_TICKET_LENGTH,
   HEARTBEAT_LENGTH,
   INPUT_HEADER,
   MAX_CONTROL_FRAME_BYTES,
   MAX_REPORT_BYTES,
   PERMISSIONS,
   PING_LENGTH,
+  READMIT_LENGTH,
+  READMIT_WITH_PROOF_LENGTH,
   REQUEST_HEADER,
   type ReplyStatus,
   ReplyStatus as Status,
@@ -138,13 +141,28 @@ function decodeError(bytes: Uint8Array): Frame {
 }
 
 function decodeGrant(bytes: Uint8Array): Frame {
-  if (bytes.length !== GRANT_LENGTH)
-    throw new FrameError('truncated', `grant frame must be ${GRANT_LENGTH} bytes`);
+  if (bytes.length !== GRANT_LENGTH && bytes.length !== GRANT_WITH_TICKET_LENGTH)
+    throw new FrameError(
+      'truncated',
+      `grant frame must be ${GRANT_LENGTH} or ${GRANT_WITH_TICKET_LENGTH} bytes`,
+    );
   if (bytes[1] !== 0 || bytes[3] !== 0)
     throw new FrameError('bad-field', 'grant frame reserved bytes must be 0');
   const permission = PERMISSIONS[bytes[2]! - 1];
   if (permission === undefined) throw new FrameError('bad-field', `unknown permission ${bytes[2]}`);
-  return { type: 'grant', permission };
+  if (bytes.length === GRANT_LENGTH) return { type: 'grant', permission };
+  return { type: 'grant', permission, ticket: bytes.subarray(GRANT_LENGTH) };
+}
+
+function decodeReadmit(bytes: Uint8Array): Frame {
+  if (bytes.length !== READMIT_LENGTH && bytes.length !== READMIT_WITH_PROOF_LENGTH)
+    throw new FrameError(
+      'truncated',
+      `readmit frame must be ${READMIT_LENGTH} or ${READMIT_WITH_PROOF_LENGTH} bytes`,
+    );
+  if (bytes[1] !== 0) throw new FrameError('bad-field', 'readmit byte 1 must be 0');
+  const proof = bytes.length === READMIT_LENGTH ? undefined : bytes.subarray(READMIT_LENGTH);
+  return { type: 'readmit', proof };
 }
 
 function decodeAuthConfirm(bytes: Uint8Array): Frame {
@@ -204,6 +222,8 @@ export function decodeFrame(bytes: Uint8Array): Frame {
       return decodeGrant(bytes);
     case FrameType.AuthConfirm:
       return decodeAuthConfirm(bytes);
+    case FrameType.Readmit:
+      return decodeReadmit(bytes);
     case FrameType.Error:
       return decodeError(bytes);
     case FrameType.Ping:

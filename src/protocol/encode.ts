@@ -7,13 +7,18 @@ import {
   GONE_REASONS,
   type GoneReason,
   GRANT_LENGTH,
+  GRANT_WITH_TICKET_LENGTH,
   INPUT_HEADER,
   type Permission,
   PING_LENGTH,
   PROTOCOL_VERSION,
   permissionCode,
+  READMIT_LENGTH,
+  READMIT_PROOF_BYTES,
+  READMIT_WITH_PROOF_LENGTH,
   REQUEST_HEADER,
   type ReplyStatus,
+  TICKET_BYTES,
 } from './layout.ts';
 
 const utf8 = new TextEncoder();
@@ -51,10 +56,25 @@ export function encodeDeviceGone(device: number, reason?: GoneReason): Uint8Arra
   return Uint8Array.of(FrameType.DeviceGone, device, GONE_REASONS.indexOf(reason));
 }
 
-export function encodeGrant(permission: Permission): Uint8Array {
-  const out = new Uint8Array(GRANT_LENGTH);
+/** Without a ticket, the 4-byte frame every receiver understands; with one, the long form. */
+export function encodeGrant(permission: Permission, ticket?: Uint8Array): Uint8Array {
+  if (ticket !== undefined && ticket.length !== TICKET_BYTES)
+    throw new RangeError(`a re-admission ticket is ${TICKET_BYTES} bytes`);
+  const out = new Uint8Array(ticket === undefined ? GRANT_LENGTH : GRANT_WITH_TICKET_LENGTH);
   out[0] = FrameType.Grant;
   out[2] = permissionCode(permission);
+  if (ticket !== undefined) out.set(ticket, GRANT_LENGTH);
+  return out;
+}
+
+/** A receiver's READMIT: its proof of a ticket, or the bare 2 bytes when it holds none. */
+export function encodeReadmit(proof?: Uint8Array): Uint8Array {
+  if (proof === undefined) return Uint8Array.of(FrameType.Readmit, 0);
+  if (proof.length !== READMIT_PROOF_BYTES)
+    throw new RangeError(`a re-admission proof is ${READMIT_PROOF_BYTES} bytes`);
+  const out = new Uint8Array(READMIT_WITH_PROOF_LENGTH);
+  out[0] = FrameType.Readmit;
+  out.set(proof, READMIT_LENGTH);
   return out;
 }
 

@@ -8,7 +8,10 @@ export type Frame =
   | { type: 'announce'; device: number; body: DeviceAnnouncement }
   /** `reason` only when the frame carried one (the 3-byte form); absent means `removed`. */
   | { type: 'device-gone'; device: number; reason?: GoneReason }
-  | { type: 'grant'; permission: Permission }
+  /** `ticket` (a view into the message) only in the long form, sent to receivers that know tickets. */
+  | { type: 'grant'; permission: Permission; ticket?: Uint8Array }
+  /** A receiver's re-admission proof (view into the message), or undefined: it holds no ticket. */
+  | { type: 'readmit'; proof: Uint8Array | undefined }
   /** A CPace key-confirmation tag (view into the message). */
   | { type: 'auth-confirm'; tag: Uint8Array }
   | { type: 'input'; device: number; reportId: number; timestampMs: number; data: Uint8Array }

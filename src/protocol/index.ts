@@ -13,6 +13,7 @@ export {
   encodeInputReport,
   encodeOutputReport,
   encodePing,
+  encodeReadmit,
   encodeReply,
 } from './encode.ts';
 export { FrameError, type FrameErrorCode } from './errors.ts';
@@ -31,7 +32,10 @@ export {
   type Permission,
   PROTOCOL_VERSION,
   permissionCode,
+  READMIT_PROOF_BYTES,
   ReplyStatus,
   SWAP_CAPABILITY,
+  TICKET_BYTES,
+  TICKET_CAPABILITY,
 } from './layout.ts';
 export * from './usb.ts';

@@ -10,7 +10,12 @@
  *   ANNOUNCE       type u8 | device u8 | json utf8 (DeviceAnnouncement)
  *   DEVICE_GONE    type u8 | device u8 [| reason u8]   (reason 1 "swapped": only to receivers whose
  *                                                     hello lists SWAP_CAPABILITY; absent = 0 "removed")
- *   GRANT          type u8 | 0 u8 | permission u8 | 0 u8   (sharer → receiver: what it was approved for)
+ *   GRANT          type u8 | 0 u8 | permission u8 | 0 u8 [| ticket 16 bytes]   (sharer → receiver: what it
+ *                  was approved for; the re-admission ticket only to receivers whose hello lists
+ *                  TICKET_CAPABILITY)
+ *   READMIT        type u8 | 0 u8 [| proof 32 bytes]   (receiver → sharer, once, right after the hellos and
+ *                  only to a sharer whose hello lists TICKET_CAPABILITY: the proof that it holds a ticket
+ *                  this sharer gave it, or nothing when it holds none; transport/tickets.ts)
  *   INPUT_REPORT   type u8 | device u8 | reportId u8 | flags u8 | timestampMs f64 | data
  *   OUTPUT_REPORT  type u8 | device u8 | reportId u8 | 0 u8    | requestId u32  | data
  *   FEATURE_GET    type u8 | device u8 | reportId u8 | 0 u8    | requestId u32
@@ -29,6 +34,7 @@ export const FrameType = {
   DeviceGone: 0x03,
   Grant: 0x04,
   AuthConfirm: 0x05,
+  Readmit: 0x06,
   InputReport: 0x10,
   OutputReport: 0x11,
   FeatureGet: 0x12,
@@ -64,6 +70,13 @@ export const SWAP_CAPABILITY = 'swap';
  */
 export const HEARTBEAT_CAPABILITY = 'heartbeat';
 
+/**
+ * Listed in a hello by an end that knows re-admission tickets (docs/security.md, "Re-admission
+ * tickets"): a sharer then gives such a receiver a ticket in each GRANT, and such a receiver answers such
+ * a sharer's hello with one READMIT. Older peers reject both forms, so neither goes to a peer without it.
+ */
+export const TICKET_CAPABILITY = 'ticket';
+
 /** HEARTBEAT: the type and a zero byte, nothing else. */
 export const HEARTBEAT_LENGTH = 2;
 
@@ -72,6 +85,13 @@ export const REQUEST_HEADER = 8;
 export const PING_LENGTH = 16;
 export const ERROR_HEADER = 4;
 export const GRANT_LENGTH = 4;
+/** A re-admission ticket (GRANT's optional tail): 128 random bits. */
+export const TICKET_BYTES = 16;
+export const GRANT_WITH_TICKET_LENGTH = GRANT_LENGTH + TICKET_BYTES;
+/** READMIT's proof: an HMAC-SHA-256 keyed by the ticket. */
+export const READMIT_PROOF_BYTES = 32;
+export const READMIT_LENGTH = 2;
+export const READMIT_WITH_PROOF_LENGTH = READMIT_LENGTH + READMIT_PROOF_BYTES;
 /** AUTH_CONFIRM: 2-byte header + an HMAC-SHA-512 tag. */
 export const AUTH_CONFIRM_TAG_BYTES = 64;
 export const AUTH_CONFIRM_LENGTH = 2 + AUTH_CONFIRM_TAG_BYTES;

@@ -36,6 +36,7 @@ export {
   type WebSocketConstructor,
 } from './signaling-client.ts';
 export { simplePeerLinks } from './simple-peer-link.ts';
+export { MAX_TICKETS, type TicketRecord } from './tickets.ts';
 export {
   RemoteUsbDevice,
   type RemoteUsbDeviceOptions,

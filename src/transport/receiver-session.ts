@@ -2,10 +2,12 @@ import { NO_PREFERENCE } from '../pipeline/index.ts';
 import {
   type DeviceAnnouncement,
   ErrorCode,
+  encodeReadmit,
   type Frame,
   type GoneReason,
   type Permission,
   SWAP_CAPABILITY,
+  TICKET_CAPABILITY,
   type UsbAnnouncement,
   type UsbFrame,
 } from '../protocol/index.ts';
@@ -22,6 +24,7 @@ import { RateMeter } from './rate-meter.ts';
 import { isTransientSignalingError, rejoinBackoff } from './rejoin.ts';
 import { RemoteDevice } from './remote-device.ts';
 import { type JoinBy as JoinTarget, type SignalingClient, TypedEmitter } from './signaling-client.ts';
+import { knowsTickets, readmitProof } from './tickets.ts';
 import { RemoteUsbDevice, type RemoteUsbDeviceOptions } from './usb-remote-device.ts';
 import { USB_CAPABILITY } from './usb-shares.ts';
 
@@ -150,6 +153,11 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
   private readonly pipeline: string;
   private ended = false;
   private granted: Permission | undefined;
+  /**
+   * The re-admission ticket the sharer gave with its approval, for this session only and in memory only:
+   * proven on the next link to it (READMIT), it lets this receiver back in without asking again.
+   */
+  private ticket: Uint8Array | undefined;
   /** Only the session's sharer may open a link to us; other receivers' signals are ignored. */
   private sharerId: string | undefined;
   /**
@@ -315,18 +323,19 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
       auth: this.options.auth,
       speaksFirst: !this.hosted,
       capabilities: this.options.acceptUsb
-        ? ['hid', USB_CAPABILITY, SWAP_CAPABILITY]
-        : ['hid', SWAP_CAPABILITY],
+        ? ['hid', USB_CAPABILITY, SWAP_CAPABILITY, TICKET_CAPABILITY]
+        : ['hid', SWAP_CAPABILITY, TICKET_CAPABILITY],
       pipeline: this.pipeline,
       codecFor: this.codecs.codecFor,
     });
-    channel.on('ready', (hello) =>
+    channel.on('ready', (hello) => {
+      this.presentTicket(channel);
       this.emit('connected', {
         sharerName: hello.name,
         pipeline: channel.agreedPipeline ?? '',
         verification: channel.verification ?? '',
-      }),
-    );
+      });
+    });
     channel.on('frame', (frame) => this.handleFrame(frame));
     channel.on('problem', (error) => this.emit('problem', error));
     channel.on('auth-failed', (failure) => {
@@ -356,6 +365,17 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
     channel.on('stall', judge);
     this.channel = channel;
     return channel;
+  }
+
+  /**
+   * Right after the hellos (the sharer proved the secret on this link), a sharer that knows tickets hears
+   * whether we hold one: the proof of it, bound to this link, or a READMIT without one.
+   */
+  private presentTicket(channel: PeerChannel): void {
+    if (!knowsTickets(channel)) return;
+    const { ticket } = this;
+    const proof = ticket && readmitProof(ticket, this.sessionId, channel.link.fingerprints());
+    channel.send(encodeReadmit(proof));
   }
 
   /**
@@ -470,6 +490,7 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
         break;
       case 'grant':
         this.granted = frame.permission;
+        if (frame.ticket) this.ticket = frame.ticket.slice();
         this.emit('granted', { permission: frame.permission });
         break;
       case 'error':

@@ -11,6 +11,7 @@ import {
   type Frame,
   type GoneReason,
   ReplyStatus,
+  TICKET_CAPABILITY,
   type UsbFrame,
 } from '../protocol/index.ts';
 import type { PeerInfo } from '../protocol/signaling.ts';
@@ -27,6 +28,7 @@ import { hidRequestNeeds, type Permission, usbRequestNeeds } from './permissions
 import { canonicalPipeline } from './pipeline-handshake.ts';
 import { RateMeter } from './rate-meter.ts';
 import { type SignalingClient, SignalingError, TypedEmitter } from './signaling-client.ts';
+import { knowsTickets, SharerTickets, type TicketRecord } from './tickets.ts';
 import { SharedUsbDevices, type SharedUsbSource, USB_CAPABILITY, type UsbShareStatus } from './usb-shares.ts';
 
 export interface PeerStatus {
@@ -109,6 +111,11 @@ export interface SharerOptions {
   approval?: Approval;
   /** What receivers approved without asking (`anyone`) get. Default `full`. */
   anyonePermission?: Permission;
+  /**
+   * Re-admission tickets this sharer gave before (a reloaded page keeps them, with the session): their
+   * receivers come back in without asking (docs/security.md, "Re-admission tickets").
+   */
+  tickets?: readonly TicketRecord[];
 }
 
 /** What a receiver is told when the sharer turns it away (the receiver prints it and exits). */
@@ -125,6 +132,8 @@ interface SharerEvents {
   problem: { peerId: string; error: Error };
   /** A receiver failed to prove the secret; kind 'code' is one spent guess at the short code. */
   'auth-failed': { peerId: string } & AuthFailure;
+  /** The re-admission tickets changed (one given, or forgotten): what a reload must remember. */
+  tickets: TicketRecord[];
 }
 
 /**
@@ -137,6 +146,11 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
   private readonly channels = new Map<string, PeerChannel>();
   private readonly names = new Map<string, string>();
   private readonly admissions: Admissions;
+  private readonly tickets: SharerTickets;
+  /** Authenticated receivers that know tickets, whose READMIT (ticket or none) decides if we ask. */
+  private readonly awaitingReadmit = new Set<string>();
+  /** The links whose one READMIT came already. */
+  private readonly readmits = new WeakSet<PeerChannel>();
   private readonly devices = new Map<number, HidSource>();
   private readonly unsubscribers = new Map<number, Array<() => void>>();
   private readonly codecs = new DeviceCodecs();
@@ -176,6 +190,7 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
     super();
     this.pipeline = canonicalPipeline(options.pipeline ?? DEFAULT_PIPELINE);
     this.admissions = new Admissions(options.approval, options.anyonePermission);
+    this.tickets = new SharerTickets(options.tickets);
     const { signaling } = options;
     signaling.on('peer-joined', (peer) => {
       this.members.set(peer.peerId, peer);
@@ -283,16 +298,59 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
 
   /**
    * Approves a waiting receiver with `permission`, or changes an approved one's; the receiver is told
-   * (GRANT). False when `peerId` is no authenticated receiver.
+   * (GRANT, with its re-admission ticket). False when `peerId` is no authenticated receiver.
    */
   grant(peerId: string, permission: Permission): boolean {
+    return this.admit(peerId, permission, 'ticket');
+  }
+
+  /**
+   * `ticket`: the GRANT carries the receiver's re-admission ticket. 'anyone' lets receivers in without
+   * one: it admits them again anyway, and a ticket per link would pile up (a sharer that switches to
+   * `ask` later asks about them, as about any receiver it never approved).
+   */
+  private admit(peerId: string, permission: Permission, ticket: 'ticket' | 'none'): boolean {
     const channel = this.channels.get(peerId);
     if (!channel?.ready) return false;
+    this.awaitingReadmit.delete(peerId);
     const first = this.admissions.grant(peerId, permission);
-    channel.send(encodeGrant(permission));
+    const given = ticket === 'ticket' ? this.ticketFor(channel, permission) : undefined;
+    channel.send(encodeGrant(permission, given));
     if (first) this.welcome(channel);
     else this.publishStatus();
     return true;
+  }
+
+  /** The ticket that goes with a GRANT, for a receiver that knows tickets (others get the short GRANT). */
+  private ticketFor(channel: PeerChannel, permission: Permission): Uint8Array | undefined {
+    if (!knowsTickets(channel)) return undefined;
+    const ticket = this.tickets.issue(channel.peerId, permission);
+    this.emit('tickets', this.tickets.records());
+    return ticket;
+  }
+
+  /**
+   * A receiver that knows tickets said whether it holds one: a ticket this sharer gave (proven on this
+   * link) lets it in at once with its remembered permission; none, or one we do not know, and we ask.
+   */
+  private readmit(channel: PeerChannel, proof: Uint8Array | undefined): void {
+    const { peerId } = channel;
+    if (this.readmits.has(channel)) {
+      channel.rejectUnexpected('a second READMIT on one link');
+      return;
+    }
+    this.readmits.add(channel);
+    // Whatever lets it in, a ticket it proves is now its own: a revoke forgets it.
+    const fingerprints = channel.link.fingerprints();
+    const permission =
+      proof === undefined ? undefined : this.tickets.admit(peerId, proof, this.sessionId, fingerprints);
+    // Only while we wait for it: 'anyone' let it in already.
+    if (!this.awaitingReadmit.delete(peerId)) return;
+    if (permission) {
+      this.grant(peerId, permission);
+      return;
+    }
+    this.ask(channel);
   }
 
   /**
@@ -303,6 +361,9 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
     const channel = this.channels.get(peerId);
     if (!channel) return;
     const approved = this.admissions.remove(peerId);
+    this.tickets.forget(peerId);
+    this.awaitingReadmit.delete(peerId);
+    this.emit('tickets', this.tickets.records());
     this.channels.delete(peerId);
     this.refusals.delete(peerId);
     this.usb.peerClosed(channel);
@@ -436,7 +497,7 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
       sessionId: this.sessionId,
       auth: this.options.auth,
       speaksFirst: this.joined,
-      capabilities: this.options.capabilities ?? ['hid', USB_CAPABILITY],
+      capabilities: [...(this.options.capabilities ?? ['hid', USB_CAPABILITY]), TICKET_CAPABILITY],
       pipeline: this.pipeline,
       codecFor: this.codecs.codecFor,
     });
@@ -448,12 +509,16 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
       // Someone who mistyped the code (or holds an old link) is turned away; this share is fine.
       if (this.joined || !isTurnedAway(error)) this.fail(`${peer.name}: ${error.message}`);
       this.emit('problem', { peerId: peer.peerId, error });
+      // A bad frame where its READMIT was due (a malformed one) counts as no ticket: ask.
+      if (this.awaitingReadmit.delete(peer.peerId)) this.ask(channel);
     });
     channel.on('auth-failed', (failure) => this.authFailed(peer.peerId, failure));
     channel.on('closed', () => {
       if (this.channels.get(peer.peerId) !== channel) return; // revoked: already let go
       this.channels.delete(peer.peerId);
       this.admissions.remove(peer.peerId);
+      this.tickets.release(peer.peerId);
+      this.awaitingReadmit.delete(peer.peerId);
       this.refusals.delete(peer.peerId);
       this.paths.delete(peer.peerId);
       this.usb.peerClosed(channel);
@@ -497,9 +562,15 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
     if (outage) outage.downSince = undefined;
     const atOnce = this.admissions.atOnce;
     if (atOnce !== undefined) {
-      this.grant(channel.peerId, atOnce);
+      this.admit(channel.peerId, atOnce, 'none');
       return;
     }
+    // One that knows tickets says next whether it holds one (READMIT): we ask only if it does not.
+    if (knowsTickets(channel)) this.awaitingReadmit.add(channel.peerId);
+    else this.ask(channel);
+  }
+
+  private ask(channel: PeerChannel): void {
     this.emit('waiting', this.peerStatus(channel));
     this.publishStatus();
   }
@@ -548,6 +619,10 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
     }
     if (frame.type === 'error' && frame.code === ErrorCode.DeviceRefused) {
       this.refusedBy(channel, frame.device, frame.message);
+      return;
+    }
+    if (frame.type === 'readmit') {
+      this.readmit(channel, frame.proof);
       return;
     }
     if (frame.type !== 'output' && frame.type !== 'feature-get' && frame.type !== 'feature-set') return;
@@ -601,7 +676,8 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
     return {
       peerId: channel.peerId,
       name: this.names.get(channel.peerId) ?? '',
-      state: stateOf(channel, permission),
+      // Until its READMIT says whether it holds a ticket, nobody is asked about it.
+      state: this.awaitingReadmit.has(channel.peerId) ? 'verifying' : stateOf(channel, permission),
       pipeline: channel.agreedPipeline,
       permission,
       verification: channel.verification,

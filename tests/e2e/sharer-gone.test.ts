@@ -27,10 +27,13 @@ describe('a receiver page when the sharer has gone', () => {
     await approveReceiver(sharer.page);
     await expect.poll(() => phaseOf(first.page), { timeout: 20_000 }).toBe('connected');
 
-    // The sharer reloads its tab: the share resumes (issue 13) and asks for the receiver again.
+    // The sharer reloads its tab: the share resumes (issue 13) and lets the approved receiver back in by
+    // its re-admission ticket, with no second click.
     await sharer.page.reload();
-    await approveReceiver(sharer.page);
+    const approved = sharer.page.locator('[data-testid="status-peer"][data-state="open"]');
+    await expect.poll(() => approved.count(), { timeout: 20_000 }).toBe(1);
     await expect.poll(() => phaseOf(first.page), { timeout: 20_000 }).toBe('connected');
+    expect(await sharer.page.getByTestId('approval-prompt').count()).toBe(0);
     // Then it closes the tab: the receiver is told at once that the sharer has left.
     await sharer.page.close();
     await expect.poll(() => phaseOf(first.page), { timeout: 15_000 }).toBe('no-sharer');

@@ -1,7 +1,9 @@
 /**
  * A reloaded sharer tab resumes its share (issue 13): the same session, the same link and code, the
  * device opened again from the origin's permission (no chooser), and a receiver page that stayed open
- * gets the device's reports again by itself. After "Stop sharing" a reload starts from scratch.
+ * gets the device's reports again by itself. A receiver the sharer had approved comes back in with the
+ * same permission and no second click (its re-admission ticket, docs/security.md). After "Stop sharing"
+ * a reload starts from scratch.
  * Real Chromium, the real server, the Chrome-faithful fake navigator.hid with a corpus device.
  */
 import type { Page } from 'playwright-core';
@@ -13,7 +15,7 @@ import {
   type RemoteDevice,
 } from '../../src/transport/index.ts';
 import { useAppAndBrowser } from '../support/app-fixture.ts';
-import { allowAnyone, approvalPrompt, approveReceiver } from '../support/approval.ts';
+import { allowAnyone, approveReceiver } from '../support/approval.ts';
 import { fakeDeviceFromCorpus } from '../support/fake-device-from-corpus.ts';
 import { fakeWebUsbInitScript } from '../support/fake-webusb/bundle.ts';
 import { installFakeWebHid } from '../support/install-fake.ts';
@@ -106,28 +108,37 @@ describe('web app: a reloaded sharer tab resumes its share', () => {
     expect([...sharer.errors, ...receiver.errors]).toEqual([]);
   });
 
-  it('asks again for a receiver it had approved: an approval does not outlive the page', async () => {
+  it('lets a receiver it had approved back in after the reload: no second click, the same permission', async () => {
     const sharer = await sharerPage();
     await sharer.page.getByTestId('share-button').click();
     const link = await shareLink(sharer.page);
     const receiver = await app.openPage(link);
-    await approveReceiver(sharer.page);
+    await approveReceiver(sharer.page, { permission: 'input' });
+    const permission = receiver.page.getByTestId('receive-permission');
+    await expect.poll(() => permission.getAttribute('data-permission'), { timeout: 20_000 }).toBe('input');
     await expect
       .poll(() => receiver.page.getByTestId('receive-state').getAttribute('data-phase'), { timeout: 20_000 })
       .toBe('connected');
 
     await sharer.page.reload();
     expect(await shareLink(sharer.page)).toBe(link);
-    await approvalPrompt(sharer.page);
+    // Nobody clicks: the receiver proves the ticket it was given with its approval, and is let back in.
+    const approved = sharer.page.locator('[data-testid="status-peer"][data-state="open"]');
+    await expect.poll(() => approved.count(), { timeout: 20_000 }).toBe(1);
+    expect(await sharer.page.getByTestId('peer-permission').inputValue()).toBe('input');
+    expect(await sharer.page.getByTestId('approval-prompt').count()).toBe(0);
     await expect
-      .poll(() => receiver.page.getByTestId('receive-state').getAttribute('data-phase'), { timeout: 20_000 })
-      .toBe('approval');
-    await approveReceiver(sharer.page);
+      .poll(() => sharer.page.getByRole('status').filter({ hasText: 'Sharing' }).textContent(), {
+        timeout: 20_000,
+      })
+      .toContain('Sony');
     await expect
       .poll(() => receiver.page.getByTestId('receive-state').getAttribute('data-phase'), { timeout: 20_000 })
       .toBe('connected');
+    expect(await permission.getAttribute('data-permission')).toBe('input');
     await replay(sharer.page, 3);
     await expectReports(receiver.page, 3);
+    expect(await sharer.page.getByTestId('approval-prompt').count()).toBe(0);
     expect([...sharer.errors, ...receiver.errors]).toEqual([]);
   });
 
@@ -142,9 +153,9 @@ describe('web app: a reloaded sharer tab resumes its share', () => {
     await first;
 
     await sharer.page.reload();
-    // No click on Share: the device comes back from getDevices(); the receiver is asked for again.
-    await approveReceiver(sharer.page);
+    // No click at all: the device comes back from getDevices(), and the receiver's ticket lets it in.
     await expect.poll(() => devices.length, { timeout: 20_000 }).toBe(2);
+    expect(await sharer.page.getByTestId('approval-prompt').count()).toBe(0);
     expect(devices[0]!.closed).toBe(true);
     const again = inputReports(devices[1]!, 5);
     await replay(sharer.page, 5);

@@ -19,6 +19,7 @@ import {
   encodeHello,
   encodeInputReport,
   encodePing,
+  encodeReadmit,
   encodeUsbRequest,
   FrameError,
 } from '../../src/protocol/index.ts';
@@ -78,6 +79,9 @@ const frameSeeds = [
   encodePing('ping', 7, 99),
   encodeHeartbeat(),
   encodeGrant('input'),
+  encodeGrant('full', new Uint8Array(16).fill(9)),
+  encodeReadmit(),
+  encodeReadmit(new Uint8Array(32).fill(5)),
   encodeAuthConfirm(new Uint8Array(64).fill(7)),
   encodeHello({
     role: 'receiver',

@@ -18,6 +18,7 @@ import {
   SharerSession,
   type SharerStatus,
   SignalingError,
+  type TicketRecord,
 } from '../../transport/index.ts';
 import { asSentence } from '../lib/format.ts';
 import { describeError } from '../lib/messages.ts';
@@ -85,6 +86,8 @@ export class SharerController implements ReactiveController {
   private resumable: Omit<StoredShare, 'devices' | 'access' | 'codeBurned'> | undefined;
   /** The shared devices, as a reload finds them again. */
   private storedDevices: StoredDevice[] = [];
+  /** The re-admission tickets the session gave (or a reload brought back): kept for the next reload. */
+  private tickets: TicketRecord[] = [];
   /** The waiting receiver's session this page joined by its link (`/r/<id>`), kept for a reload too. */
   private joinedSession: { sessionId: string; pipeline: string } | undefined;
   /** An unplugged WebHID device that comes back (or is shared again) within 5 s is swapped in. */
@@ -140,6 +143,7 @@ export class SharerController implements ReactiveController {
    */
   async resume(stored: StoredShare): Promise<void> {
     this.access = stored.access;
+    this.tickets = stored.tickets ?? [];
     const target: ShareTarget = { kind: 'resume', stored };
     await this.run(async () => {
       await this.startResumed(target);
@@ -170,6 +174,7 @@ export class SharerController implements ReactiveController {
   /** After a reload of a `/r/` page: joins the waiting receiver's session again and re-opens the devices. */
   async resumeJoin(target: ShareTarget & { kind: 'join' }, stored: StoredJoin): Promise<void> {
     this.access = stored.access;
+    this.tickets = stored.tickets ?? [];
     await this.run(async () => {
       await this.start(target);
       await this.reopenAll(stored.devices, target);
@@ -258,6 +263,7 @@ export class SharerController implements ReactiveController {
     this.resumable = undefined;
     this.joinedSession = undefined;
     this.storedDevices = [];
+    this.tickets = []; // a stopped share's tickets let nobody into the next one
   }
 
   /**
@@ -352,7 +358,8 @@ export class SharerController implements ReactiveController {
     const { anyone, permission } = this.access;
     if (this.joinedSession !== undefined) {
       const access = { anyone, permission };
-      saveStoredJoin({ version: 1, ...this.joinedSession, access, devices: this.storedDevices });
+      const { storedDevices: devices, tickets } = this;
+      saveStoredJoin({ version: 1, ...this.joinedSession, access, devices, tickets });
     }
     if (this.resumable === undefined) return;
     saveStoredShare({
@@ -360,6 +367,7 @@ export class SharerController implements ReactiveController {
       codeBurned: this.invite?.codeBurned ?? false,
       access: { anyone, permission },
       devices: this.storedDevices,
+      tickets: this.tickets,
     });
   }
 
@@ -376,8 +384,13 @@ export class SharerController implements ReactiveController {
       pipeline: stored?.pipeline ?? this.pipeline(),
       approval: this.access.anyone ? 'anyone' : 'ask',
       anyonePermission: this.access.permission,
+      tickets: this.tickets,
     });
     this.openSession = session;
+    session.on('tickets', (tickets) => {
+      this.tickets = tickets;
+      this.remember();
+    });
     session.on('status', (status) => this.updateStatus(status));
     session.on('problem', ({ error }) => {
       if (target.kind === 'join' && error instanceof PeerAuthError && error.code === 'wrong-secret')

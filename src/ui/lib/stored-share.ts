@@ -2,11 +2,13 @@
  * The share this tab is running, kept in sessionStorage so that a reload picks it up again: the session
  * to return to (id, our peer id), its secret and code words, how receivers get in, and which devices to
  * open again (navigator.hid/usb.getDevices() gives back the ones this origin was granted, no chooser).
+ * It also keeps the re-admission tickets the share gave its approved receivers, so that they come back
+ * in after a reload without a second click (docs/security.md, "Re-admission tickets").
  * sessionStorage is this tab only and gone with it, the same place the receiver's page keeps its secret
  * (route-secret.ts, docs/security.md). What comes back out is validated: it is input like any other.
  */
 import * as v from 'valibot';
-import { PERMISSIONS } from '../../transport/index.ts';
+import { MAX_TICKETS, PERMISSIONS } from '../../transport/index.ts';
 
 const KEY = 'ferry:share';
 /** A share into a waiting receiver's session (`/r/<id>`), per session: its secret is route-secret's. */
@@ -24,6 +26,14 @@ const StoredDeviceSchema = v.variant('kind', [
   v.object({ kind: v.literal('usb'), vendorId: Uint16, productId: Uint16, serialNumber: v.optional(Label) }),
 ]);
 
+/** A ticket (16 bytes, base64url) and the permission it readmits with. */
+const StoredTicketSchema = v.object({
+  ticket: Id,
+  permission: v.picklist(PERMISSIONS),
+});
+/** Absent in shares stored before tickets: their receivers are asked again, as they were then. */
+const StoredTickets = v.optional(v.pipe(v.array(StoredTicketSchema), v.maxLength(MAX_TICKETS)));
+
 const StoredShareSchema = v.object({
   version: v.literal(1),
   sessionId: Id,
@@ -35,6 +45,7 @@ const StoredShareSchema = v.object({
   pipeline: v.pipe(v.string(), v.maxLength(1024)),
   access: v.object({ anyone: v.boolean(), permission: v.picklist(PERMISSIONS) }),
   devices: v.pipe(v.array(StoredDeviceSchema), v.maxLength(32)),
+  tickets: StoredTickets,
 });
 
 /** What a reload of a `/r/` page needs besides its link: how receivers get in, and the devices. */
@@ -44,6 +55,7 @@ const StoredJoinSchema = v.object({
   pipeline: StoredShareSchema.entries.pipeline,
   access: StoredShareSchema.entries.access,
   devices: StoredShareSchema.entries.devices,
+  tickets: StoredTickets,
 });
 
 export type StoredDevice = v.InferOutput<typeof StoredDeviceSchema>;

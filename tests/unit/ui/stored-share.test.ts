@@ -30,6 +30,7 @@ const device = fc.oneof(
     { requiredKeys: ['kind', 'vendorId', 'productId'] },
   ),
 );
+const ticket = fc.record({ ticket: id, permission: fc.constantFrom(...PERMISSIONS) });
 const share: fc.Arbitrary<StoredShare> = fc.record({
   version: fc.constant(1 as const),
   sessionId: id,
@@ -44,6 +45,7 @@ const share: fc.Arbitrary<StoredShare> = fc.record({
     permission: fc.constantFrom(...PERMISSIONS),
   }),
   devices: fc.array(device, { maxLength: 5 }),
+  tickets: fc.array(ticket, { maxLength: 5 }),
 });
 
 function outcome(text: string): 'ok' | 'refused' {
@@ -57,6 +59,15 @@ function outcome(text: string): 'ok' | 'refused' {
 }
 
 describe('stored share', () => {
+  it('reads a share stored before tickets: it has none, and its receivers are asked again', () => {
+    fc.assert(
+      fc.property(share, (stored) => {
+        const { tickets: _, ...older } = stored;
+        expect(parseStoredShare(serializeShare(older)).tickets).toBeUndefined();
+      }),
+    );
+  });
+
   it('round-trips every share exactly', () => {
     fc.assert(
       fc.property(share, (stored) => {
@@ -67,8 +78,8 @@ describe('stored share', () => {
 
   it('round-trips a share into a receiver’s session, and refuses a hosted share’s missing fields', () => {
     fc.assert(
-      fc.property(share, ({ sessionId, pipeline, access, devices }) => {
-        const joined = { version: 1 as const, sessionId, pipeline, access, devices };
+      fc.property(share, ({ sessionId, pipeline, access, devices, tickets }) => {
+        const joined = { version: 1 as const, sessionId, pipeline, access, devices, tickets };
         expect(parseStoredJoin(serializeShare(joined))).toEqual(joined);
         expect(() => parseStoredShare(serializeShare(joined))).toThrow(StoredShareError);
       }),
@@ -92,6 +103,13 @@ describe('stored share', () => {
       (s) => (s.access = { anyone: true, permission: 'root' }),
       (s) => (s.devices = [{ kind: 'hid', vendorId: 70000, productId: 1, productName: 'x' }]),
       (s) => delete s.sessionId,
+      // Re-admission tickets: each 16 bytes (22 base64url characters) with a known permission, 64 at most.
+      (s) => (s.tickets = [{ ticket: 'short', permission: 'full' }]),
+      (s) => (s.tickets = [{ ticket: 'A'.repeat(22), permission: 'root' }]),
+      (s) => (s.tickets = [{ ticket: 'A'.repeat(22) }]),
+      (s) => (s.tickets = 'A'.repeat(22)),
+      (s) =>
+        (s.tickets = Array.from({ length: 65 }, () => ({ ticket: 'A'.repeat(22), permission: 'input' }))),
     ];
     fc.assert(
       fc.property(share, fc.constantFrom(...breakages), (stored, breakIt) => {
