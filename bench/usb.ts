@@ -209,7 +209,7 @@ function printSendStats(
         `    send-stats ${path} ×${inFlight} ${side} '${label}': ${(s.sends / pairs).toFixed(2)} sends/pair, ` +
           `${Math.round(s.sentBytes / Math.max(1, s.sends))} B/send, ${(s.sendWallUs / Math.max(1, s.sends)).toFixed(0)} µs/send, ` +
           `${(s.sendWallUs / pairs).toFixed(0)} µs send/pair; ${(s.received / pairs).toFixed(2)} received/pair, ` +
-          `${Math.round(s.receivedBytes / Math.max(1, s.received))} B each`,
+          `${Math.round(s.receivedBytes / Math.max(1, s.received))} B each; turn p50 ${s.turnP50Us} µs`,
       );
     }
   }

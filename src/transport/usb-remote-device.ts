@@ -66,6 +66,7 @@ interface Pending {
 export type UsbTransferObserver = (request: UsbRequestMessage) => (completion: UsbCompletionMessage) => void;
 
 const EMPTY = new Uint8Array(0);
+const NONE: readonly ((completion: UsbCompletionMessage) => void)[] = [];
 const DEFAULTS = { maxInFlight: 64, controlTimeoutMs: 5000 } as const;
 
 export class RemoteUsbDevice {
@@ -203,11 +204,9 @@ export class RemoteUsbDevice {
     return this.transfer(request, { timeoutMs: this.options.controlTimeoutMs });
   }
 
-  private async transfer(request: RequestWithoutId, options: UsbCallOptions): Promise<UsbTransferResult> {
-    const completion = await this.request(request, options);
-    const data = completion.kind === 'completion' ? completion.data : EMPTY;
-    const actualLength = completion.kind === 'completion' ? completion.actualLength : 0;
-    return { status: completion.status, data, actualLength };
+  /** Not async: one promise chained on the request's, rather than an async function's own and its turns. */
+  private transfer(request: RequestWithoutId, options: UsbCallOptions): Promise<UsbTransferResult> {
+    return this.request(request, options).then(transferResult);
   }
 
   private request(request: RequestWithoutId, options: UsbCallOptions): Promise<UsbCompletionMessage> {
@@ -217,19 +216,21 @@ export class RemoteUsbDevice {
     if (options.signal?.aborted) return Promise.resolve(local(id, 'cancelled'));
     if (this.pending.size >= this.options.maxInFlight) return Promise.resolve(local(id, 'busy'));
     const message = { ...request, requestId: id } as UsbRequestMessage;
-    const observed = this.observers.size > 0 ? [...this.observers].map((observe) => observe(message)) : [];
+    const observed = this.observers.size > 0 ? [...this.observers].map((observe) => observe(message)) : NONE;
     return new Promise((resolve) => {
       const timer = options.timeoutMs
         ? setTimeout(() => this.giveUp(id, 'timeout'), options.timeoutMs)
         : undefined;
-      const onAbort = () => this.giveUp(id, 'cancelled');
-      options.signal?.addEventListener('abort', onAbort, { once: true });
+      const { signal } = options;
+      const onAbort = signal ? () => this.giveUp(id, 'cancelled') : undefined;
+      if (signal && onAbort) signal.addEventListener('abort', onAbort, { once: true });
+      const isIn = isInRequest(request);
       this.pending.set(id, {
         finish: (completion) => {
           this.pending.delete(id);
-          this.counters.count(completion.status, actualLengthOf(completion), isInRequest(request));
-          clearTimeout(timer);
-          options.signal?.removeEventListener('abort', onAbort);
+          this.counters.count(completion.status, actualLengthOf(completion), isIn);
+          if (timer !== undefined) clearTimeout(timer);
+          if (signal && onAbort) signal.removeEventListener('abort', onAbort);
           for (const completed of observed) completed(completion);
           resolve(completion);
         },
@@ -262,6 +263,11 @@ function isInRequest(request: RequestWithoutId): boolean {
 function actualLengthOf(completion: UsbCompletionMessage): number {
   if (completion.kind === 'completion') return completion.actualLength;
   return completion.packets.reduce((total, packet) => total + packet.actualLength, 0);
+}
+
+function transferResult(completion: UsbCompletionMessage): UsbTransferResult {
+  if (completion.kind !== 'completion') return { status: completion.status, data: EMPTY, actualLength: 0 };
+  return { status: completion.status, data: completion.data, actualLength: completion.actualLength };
 }
 
 const local = (requestId: number, status: UsbStatusName): UsbCompletionMessage => ({

@@ -40,12 +40,15 @@ export function controlParameters(setup: UsbSetup): USBControlTransferParameters
   return { requestType, recipient, request: setup.request, value: setup.value, index: setup.index };
 }
 
-/** Performs `request` (never a cancel: the source handles those). Rejections propagate to the caller. */
-export async function performRequest(
+/**
+ * Performs `request` (never a cancel: the source handles those). Rejections propagate to the caller.
+ * Not async: the transfers (the per-report path) return the WebUSB call's own promise, chained once,
+ * rather than through an async function's extra promise and turns.
+ */
+export function performRequest(
   device: USBDevice,
   request: Exclude<UsbRequestMessage, { kind: 'cancel' }>,
 ): Promise<Completion> {
-  const id = request.requestId;
   switch (request.kind) {
     case 'control':
       return control(device, request.requestId, request.setup, request.data);
@@ -53,21 +56,37 @@ export async function performRequest(
       return transfer(device, request.requestId, request.endpoint, request.length, request.data);
     case 'isochronous':
       return isochronous(device, request);
+    default:
+      return command(device, request);
+  }
+}
+
+/** The requests that move no data: each WebUSB call, then `ok`. */
+async function command(
+  device: USBDevice,
+  request: Extract<
+    UsbRequestMessage,
+    { kind: 'clear-halt' | 'reset' | 'select-configuration' | 'select-alternate' }
+  >,
+): Promise<Completion> {
+  const id = request.requestId;
+  switch (request.kind) {
     case 'clear-halt':
       await device.clearHalt(request.endpoint & 0x80 ? 'in' : 'out', request.endpoint & 0x0f);
-      return completion(id, 'ok');
+      break;
     case 'reset':
       await device.reset();
-      return completion(id, 'ok');
+      break;
     case 'select-configuration':
       await device.selectConfiguration(request.value);
       // A new configuration has new interfaces: claim them again, as at open.
       await claimAllInterfaces(device);
-      return completion(id, 'ok');
+      break;
     case 'select-alternate':
       await device.selectAlternateInterface(request.interfaceNumber, request.alternateSetting);
-      return completion(id, 'ok');
+      break;
   }
+  return completion(id, 'ok');
 }
 
 /*

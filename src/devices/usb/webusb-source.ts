@@ -24,12 +24,33 @@ export interface WebUsbSourceOptions {
 
 export const DEFAULT_MAX_IN_FLIGHT = 64;
 
-interface InFlight {
-  readonly settle: (completion: UsbCompletionMessage) => void;
+/**
+ * One request the device is working on; `settle` ends it once (a cancel or an unplug may settle it
+ * first). It holds the request's id, never the request: the request's data is a view into the link's
+ * message, which must not live as long as a pending transfer.
+ */
+class InFlightRequest {
+  readonly done: Promise<UsbCompletionMessage>;
+  private resolve!: (result: UsbCompletionMessage) => void;
+
+  constructor(
+    readonly id: number,
+    private readonly inFlight: Map<number, InFlightRequest>,
+  ) {
+    this.done = new Promise((resolve) => {
+      this.resolve = resolve;
+    });
+  }
+
+  settle(result: UsbCompletionMessage): void {
+    if (this.inFlight.get(this.id) !== this) return; // cancelled or settled already
+    this.inFlight.delete(this.id);
+    this.resolve(result);
+  }
 }
 
 export class WebUsbSource {
-  private readonly inFlight = new Map<number, InFlight>();
+  private readonly inFlight = new Map<number, InFlightRequest>();
   private readonly disconnectListeners = new Set<() => void>();
   private readonly maxInFlight: number;
   private unplugged = false;
@@ -98,34 +119,21 @@ export class WebUsbSource {
     if (this.unplugged) return Promise.resolve(completion(request.requestId, 'disconnected'));
     if (this.inFlight.has(request.requestId)) return Promise.resolve(completion(request.requestId, 'error'));
     if (this.inFlight.size >= this.maxInFlight) return Promise.resolve(completion(request.requestId, 'busy'));
-    const id = request.requestId;
-    const { settle, done } = this.track(id);
-    performRequest(this.device, request).then(settle, (error: unknown) =>
-      settle(completion(id, statusFromError(error, this.isGone()))),
-    );
-    return done;
+    const entry = new InFlightRequest(request.requestId, this.inFlight);
+    this.inFlight.set(entry.id, entry);
+    try {
+      performRequest(this.device, request).then(
+        (result) => entry.settle(result),
+        (error: unknown) => this.fail(entry, error),
+      );
+    } catch (error) {
+      this.fail(entry, error); // a device object that throws instead of rejecting
+    }
+    return entry.done;
   }
 
-  /**
-   * Registers request `id` as in flight; the returned settle ends it once (a cancel or an unplug may
-   * settle it first). Apart from handle so that no closure here holds the request: its data is a view
-   * into the link's message, which must not live as long as a pending transfer.
-   */
-  private track(id: number): {
-    settle: (result: UsbCompletionMessage) => void;
-    done: Promise<UsbCompletionMessage>;
-  } {
-    let resolve: (result: UsbCompletionMessage) => void = () => undefined;
-    const done = new Promise<UsbCompletionMessage>((settle) => {
-      resolve = settle;
-    });
-    const settle = (result: UsbCompletionMessage) => {
-      if (this.inFlight.get(id)?.settle !== settle) return; // cancelled or settled already
-      this.inFlight.delete(id);
-      resolve(result);
-    };
-    this.inFlight.set(id, { settle });
-    return { settle, done };
+  private fail(entry: InFlightRequest, error: unknown): void {
+    entry.settle(completion(entry.id, statusFromError(error, this.isGone())));
   }
 
   /** Completes every request still in flight (`disconnected`) and releases the device. */

@@ -98,11 +98,17 @@ class Bundler implements StageHalf {
     }
   }
 
+  /** Made once per channel class: a request or reply asks for an end-of-turn flush every turn. */
+  private readonly flushes: Record<ChannelClass, () => void> = {
+    reliable: () => this.flushClass('reliable'),
+    unreliable: () => this.flushClass('unreliable'),
+  };
+
   private flushAtTurnEnd(channel: ChannelClass): void {
     const bundle = this.pending[channel];
     if (bundle.deferred) return;
     const { scheduler } = this.context;
-    const flush = () => this.flushClass(channel);
+    const flush = this.flushes[channel];
     bundle.deferred = scheduler.defer ? scheduler.defer(flush) : scheduler.schedule(0, flush);
   }
 

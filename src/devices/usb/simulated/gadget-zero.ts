@@ -82,21 +82,22 @@ export class GadgetZero implements UsbFunctionModel {
     return this.vendorRequest(setup, data);
   }
 
-  async transferIn(endpoint: number, length: number): Promise<FunctionResult> {
-    if (this.halted.has(endpoint)) return STALL;
+  /* The bulk calls are not async: the loopback's own promise goes back as it is (no extra promise and turns per transfer). */
+  transferIn(endpoint: number, length: number): Promise<FunctionResult> {
+    if (this.halted.has(endpoint)) return Promise.resolve(STALL);
     if (this.inLoopback()) return this.loopback.read(length);
-    return { status: 'ok', data: gadgetZeroPattern(length) };
+    return Promise.resolve({ status: 'ok', data: gadgetZeroPattern(length) });
   }
 
-  async transferOut(endpoint: number, data: Uint8Array): Promise<FunctionResult> {
-    if (this.halted.has(endpoint)) return STALL;
+  transferOut(endpoint: number, data: Uint8Array): Promise<FunctionResult> {
+    if (this.halted.has(endpoint)) return Promise.resolve(STALL);
     if (this.inLoopback()) return this.loopback.write(data);
     if (!matchesPattern(data, GADGET_ZERO.bulkPacketSize)) {
       // check_read_data fails the request and the function halts the endpoint, as the kernel does.
       this.halted.add(endpoint);
-      return STALL;
+      return Promise.resolve(STALL);
     }
-    return { status: 'ok', bytesWritten: data.length };
+    return Promise.resolve({ status: 'ok', bytesWritten: data.length });
   }
 
   async isochronousIn(endpoint: number, packetLengths: readonly number[]): Promise<FunctionIsoResult> {

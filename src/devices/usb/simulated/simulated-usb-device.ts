@@ -159,9 +159,13 @@ export class SimulatedUsbDevice implements USBDevice {
     this.model.clearHalt(address);
   }
 
-  async transferIn(endpointNumber: number, length: number): Promise<USBInTransferResult> {
-    const address = this.ensureEndpoint(true, endpointNumber);
-    return inResult(await this.track(this.model.transferIn(address, length)));
+  transferIn(endpointNumber: number, length: number): Promise<USBInTransferResult> {
+    try {
+      const address = this.ensureEndpoint(true, endpointNumber);
+      return this.track(this.model.transferIn(address, length)).then(inResult);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /**
@@ -217,12 +221,20 @@ export class SimulatedUsbDevice implements USBDevice {
     this.alternates.clear();
   }
 
+  /** One promise per transfer (no finally(): two more promises and a turn each, per report). */
   private track<T>(work: Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.pending.add(reject);
-      work
-        .then(resolve, (error: unknown) => reject(transferError(error)))
-        .finally(() => this.pending.delete(reject));
+      work.then(
+        (value) => {
+          this.pending.delete(reject);
+          resolve(value);
+        },
+        (error: unknown) => {
+          this.pending.delete(reject);
+          reject(transferError(error));
+        },
+      );
     });
   }
 
