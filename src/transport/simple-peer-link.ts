@@ -13,18 +13,8 @@ import { UnreliableChannel } from './unreliable-channel.ts';
 
 type Wrtc = NonNullable<SimplePeer.Options['wrtc']>;
 
-/**
- * simple-peer keeps its RTCPeerConnection and data channel in private fields, and hands each channel
- * message to `_onChannelMessage` (looked up per message); only this file reaches for them.
- */
-type PeerWithConnection = SimplePeer.Instance & {
-  _pc?: RTCPeerConnection;
-  _channel?: RTCDataChannel;
-  _onChannelMessage: (event: MessageEvent) => void;
-};
-
-/** Messages that arrive before anyone listens (none should: PeerChannel listens at once) wait, a few. */
-const MAX_EARLY_MESSAGES = 64;
+/** simple-peer keeps its RTCPeerConnection and data channel in private fields; only this file reaches for them. */
+type PeerWithConnection = SimplePeer.Instance & { _pc?: RTCPeerConnection; _channel?: RTCDataChannel };
 
 /** How often to look for an open channel that simple-peer has not announced (see watchChannelOpen). */
 const OPEN_WATCH_MS = 250;
@@ -42,8 +32,6 @@ class SimplePeerLink implements SignaledLink {
   private readonly peer: SimplePeer.Instance;
   private unreliable: UnreliableChannel | undefined;
   private readonly unreliableListeners: Array<(message: Uint8Array) => void> = [];
-  private readonly reliableListeners: Array<(message: Uint8Array) => void> = [];
-  private unheard: Uint8Array[] = [];
   private current: LinkState = 'connecting';
   private localFingerprint: string | undefined;
   private remoteFingerprint: string | undefined;
@@ -64,7 +52,6 @@ class SimplePeerLink implements SignaledLink {
       config: { iceServers: options.iceServers },
       ...(wrtc ? { wrtc } : {}),
     });
-    this.takeMessages(this.peer as PeerWithConnection);
     const connection = (this.peer as PeerWithConnection)._pc;
     // The offerer creates it synchronously, before simple-peer's first offer (made in a microtask). The
     // answerer creates it once connected: made before the offer arrived, it stalled about one Chromium →
@@ -128,29 +115,12 @@ class SimplePeerLink implements SignaledLink {
   }
 
   onMessage(listener: (message: Uint8Array, channel: LinkChannel) => void): void {
-    this.reliableListeners.push((data) => listener(data, 'reliable'));
+    // simple-peer hands out Buffers, whose slice() is a view: expose a plain Uint8Array (no copy), so
+    // that slice() copies for everyone downstream.
+    this.peer.on('data', (data: Uint8Array) =>
+      listener(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), 'reliable'),
+    );
     this.unreliableListeners.push((data) => listener(data, 'unreliable'));
-    for (const message of this.unheard.splice(0)) this.hear(message);
-  }
-
-  /**
-   * The reliable channel's messages, straight from its message event: simple-peer would wrap each in a
-   * Buffer and pass it through its Node stream (push, 'data', a nextTick per message to read ahead) —
-   * the largest share of Ferry's JavaScript per message on a request/reply path (docs/performance.md).
-   * Each is a plain Uint8Array over the event's own new ArrayBuffer (no copy), so slice() copies for
-   * everyone downstream. simple-peer still does signaling and the channel's life (open, close, errors).
-   */
-  private takeMessages(peer: PeerWithConnection): void {
-    peer._onChannelMessage = (event: MessageEvent) => {
-      if (peer.destroyed) return;
-      const message = asBytes(event.data);
-      if (this.reliableListeners.length > 0) this.hear(message);
-      else if (this.unheard.length < MAX_EARLY_MESSAGES) this.unheard.push(message);
-    };
-  }
-
-  private hear(message: Uint8Array): void {
-    for (const listener of this.reliableListeners) listener(message);
   }
 
   onStall(listener: (stalled: boolean) => void): void {
@@ -235,17 +205,9 @@ class SimplePeerLink implements SignaledLink {
     if (this.current === 'closed') return;
     this.current = 'closed';
     this.early = [];
-    this.unheard = [];
     this.unreliable?.close();
     for (const listener of this.closeListeners.splice(0)) listener(this.closeReason, this.failed);
   }
-}
-
-/** A channel message as bytes: binary messages as they are; a text one (no Ferry peer sends text) as its UTF-8. */
-function asBytes(data: unknown): Uint8Array {
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  return new TextEncoder().encode(String(data));
 }
 
 /** Links over simple-peer; Node passes a WebRTC implementation (see receiver/), browsers use their own. */
