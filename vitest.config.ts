@@ -8,6 +8,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['tests/unit/**/*.test.ts'],
+          setupFiles: ['tests/setup/pin-peer-connections.ts'],
           environment: 'node',
           testTimeout: 30_000,
         },
