@@ -70,4 +70,4 @@ export class FreezeAwareStamp {
 }
 
 /** The share page's one stamp: every WebHID source it opens stamps its reports with it. */
-export const pageStamp = new FreezeAwareStamp(document).stamp;
+export const pageStamp = typeof document === 'undefined' ? wallClock : new FreezeAwareStamp(document).stamp;
