@@ -43,7 +43,7 @@ const BUTTONS_AT = 1;
 const SELECT_DOWN = 0x01;
 const STAMP_AT = 8;
 const STAMP_WRAP = 2 ** 32;
-/** A report every this many ms while the person plays (100 reports/s). */
+/** Two reports every this many ms while the person plays (200 reports/s). */
 const REPORT_EVERY_MS = 10;
 /** The hidden tab's play: SPELLS times moving for MOVE_MS, then resting for REST_MS (20 s in all). */
 const SPELLS = 5;
@@ -101,8 +101,9 @@ class HeldPad {
   }
 
   /**
-   * Moves: a report every REPORT_EVERY_MS, asked of the fake device over CDP and not awaited, so a
-   * frozen page queues them as Chrome's device service would.
+   * Moves: every REPORT_EVERY_MS two reports in one go (as a fast device's come, several to a task),
+   * asked of the fake device over CDP and not awaited, so a frozen page queues them as Chrome's device
+   * service would.
    */
   move(): void {
     this.timer ??= setInterval(() => {
@@ -110,10 +111,13 @@ class HeldPad {
       new DataView(data.buffer).setUint32(STAMP_AT, Math.floor(wallClock()) % STAMP_WRAP, true);
       this.page
         .evaluate(
-          ([id, hex]) =>
-            (
-              window as unknown as { __ferryFakeHid: { emit(i: number, id: number, hex: string): unknown } }
-            ).__ferryFakeHid.emit(0, id as number, hex as string),
+          ([id, hex]) => {
+            const { __ferryFakeHid: fake } = window as unknown as {
+              __ferryFakeHid: { emit(i: number, id: number, hex: string): unknown };
+            };
+            fake.emit(0, id as number, hex as string);
+            fake.emit(0, id as number, hex as string);
+          },
           [REPORT_ID, bytesToHex(data)] as const,
         )
         .catch(() => undefined); // the page closing at the end of a test
@@ -215,6 +219,9 @@ describe('a sharer page in a background tab', () => {
     for (const [from, to] of spells) expect(madeBetween(run, from, to).length).toBeGreaterThan(50);
     await expect.poll(() => madeBetween(run, movingAgain, Infinity).length).toBeGreaterThan(20);
     expect(stderrOf(run)).not.toMatch(/link stalled|link answers again/);
+    // Nothing came late enough to be dropped: a burst used to wait for the bundle's 1 ms timer, which
+    // the hidden tab ran up to a second late (441 dropped in one run).
+    expect(stderrOf(run)).not.toMatch(/stale dropped/);
     await expect
       .poll(() => run.sharer.locator('[data-testid="status-peer"]').getAttribute('data-state'))
       .toBe('open');
