@@ -29,6 +29,8 @@ export class WebHidSource implements HidSource {
   constructor(
     private readonly device: HIDDevice,
     private readonly hid: ConnectionEvents,
+    /** When an input report was made (ms, wall clock); the share page's knows about frozen tabs. */
+    private readonly stamp: () => number = now,
   ) {
     this.collections = device.collections as unknown as CollectionBody[];
     this.numbered = usesReportIds(this.collections);
@@ -44,19 +46,19 @@ export class WebHidSource implements HidSource {
     return this.device.productName;
   }
 
-  static async open(device: HIDDevice, hid: ConnectionEvents) {
+  static async open(device: HIDDevice, hid: ConnectionEvents, stamp: () => number = now) {
     try {
       if (!device.opened) await device.open();
     } catch (error) {
       throw deviceErrorFrom(error);
     }
-    return new WebHidSource(device, hid);
+    return new WebHidSource(device, hid, stamp);
   }
 
   onInput(listener: (reportId: number, data: Uint8Array, timestampMs: number) => void): () => void {
     const handler = (event: HIDInputReportEvent) => {
       const { data } = event;
-      listener(event.reportId, new Uint8Array(data.buffer, data.byteOffset, data.byteLength), now());
+      listener(event.reportId, new Uint8Array(data.buffer, data.byteOffset, data.byteLength), this.stamp());
     };
     this.device.addEventListener('inputreport', handler);
     return () => this.device.removeEventListener('inputreport', handler);

@@ -19,6 +19,12 @@ export interface Scheduler {
    * together without waiting. Schedulers without it fall back to `schedule(0, task)`.
    */
   defer?(task: () => void): Cancel;
+  /**
+   * True while this platform runs short timers late: Chrome runs a hidden tab's timers at most once a
+   * second (tests/e2e/background-tab.test.ts), so a 1 ms wait there can take a second. Schedulers
+   * without it are never throttled.
+   */
+  throttled?(): boolean;
 }
 
 export const realClock: Clock = { now: () => performance.now() };
@@ -44,12 +50,19 @@ function deferTask(task: () => void): Cancel {
   };
 }
 
+/** A hidden browser page (found by feature detection: Node has no document). */
+function pageHidden(): boolean {
+  const page = (globalThis as { document?: { visibilityState?: string } }).document;
+  return page?.visibilityState === 'hidden';
+}
+
 export const realScheduler: Scheduler = {
   schedule(delayMs, task) {
     const handle = setTimeout(task, Math.max(0, delayMs));
     return () => clearTimeout(handle);
   },
   defer: deferTask,
+  throttled: pageHidden,
 };
 
 interface VirtualTask {

@@ -258,6 +258,7 @@ function guardScheduler(
     schedule: (delayMs, task) => scheduler.schedule(delayMs, guarded(task)),
     defer: (task) =>
       scheduler.defer ? scheduler.defer(guarded(task)) : scheduler.schedule(0, guarded(task)),
+    ...(scheduler.throttled ? { throttled: scheduler.throttled } : {}),
   };
 }
 

@@ -25,11 +25,23 @@ export const SILENT_TICKS_TO_STALL = 5;
 const LEARNED_GAP_MARGIN = 2;
 export const MAX_TICKS_TO_STALL = 12;
 
+/**
+ * A tick that comes this much later than the last one means this end's own timers are throttled (a
+ * hidden Chrome tab runs them once a second; tests/e2e/background-tab.test.ts). Such an end beats on
+ * every tick, even one that followed a send: skipping it left the peer up to two late ticks (2 s) of
+ * silence, past its one-second stall bound, every time the device fell quiet. And it answers what it
+ * hears with a heartbeat, at most one per HEARTBEAT_TICK_MS: the peer's messages are not throttled,
+ * so the peer hears it as often as it speaks itself, whatever this end's timers do.
+ */
+export const LATE_TICK_MS = 2 * HEARTBEAT_TICK_MS;
+
 export interface HeartbeatHooks {
   /** Sends one HEARTBEAT frame to the peer. */
   readonly beat: () => void;
   /** The peer went silent (`true`) or was heard again (`false`). */
   readonly stall: (stalled: boolean) => void;
+  /** Monotonic milliseconds (tests inject one); read once a tick, and per message only while late. */
+  readonly now?: () => number;
 }
 
 export class LinkHeartbeat {
@@ -39,9 +51,16 @@ export class LinkHeartbeat {
   /** The longest silence (in ticks) seen on this link that was not a stall. */
   private longestLiveGap = 0;
   private stalled = false;
+  /** This end's ticks come late (its timers are throttled): beat every tick and answer the peer. */
+  private late = false;
+  private lastTickAt: number;
+  private lastAnswerAt = Number.NEGATIVE_INFINITY;
+  private readonly now: () => number;
   private readonly timer: ReturnType<typeof setInterval>;
 
   constructor(private readonly hooks: HeartbeatHooks) {
+    this.now = hooks.now ?? (() => performance.now());
+    this.lastTickAt = this.now();
     this.timer = setInterval(() => this.tick(), HEARTBEAT_TICK_MS);
     // A Node process must not stay up for a heartbeat alone (a browser's timer has no unref).
     (this.timer as { unref?: () => void }).unref?.();
@@ -55,6 +74,7 @@ export class LinkHeartbeat {
   /** Something came from the peer. */
   heard(): void {
     this.heardSinceTick = true;
+    if (this.late) this.answer();
     if (this.stalled) this.setStalled(false);
     else this.longestLiveGap = Math.max(this.longestLiveGap, this.silentTicks);
   }
@@ -75,8 +95,23 @@ export class LinkHeartbeat {
     clearInterval(this.timer);
   }
 
+  /** Whether this end's ticks come late (see LATE_TICK_MS). */
+  get ticksLate(): boolean {
+    return this.late;
+  }
+
+  private answer(): void {
+    const now = this.now();
+    if (now - this.lastAnswerAt < HEARTBEAT_TICK_MS) return;
+    this.lastAnswerAt = now;
+    this.hooks.beat();
+  }
+
   private tick(): void {
-    if (!this.sentSinceTick) this.hooks.beat();
+    const now = this.now();
+    this.late = now - this.lastTickAt > LATE_TICK_MS;
+    this.lastTickAt = now;
+    if (!this.sentSinceTick || this.late) this.hooks.beat();
     this.sentSinceTick = false;
     if (this.heardSinceTick) this.silentTicks = 0;
     else if (++this.silentTicks >= this.ticksToStall && !this.stalled) this.setStalled(true);

@@ -116,7 +116,11 @@ class Bundler implements StageHalf {
     const bundle = this.pending[channel];
     if (bundle.timer || bundle.deferred) return;
     const wait = bundle.lastFlushAt + this.params.window - this.context.clock.now();
-    if (wait > 0) bundle.timer = this.context.scheduler.schedule(wait, () => this.flushClass(channel));
+    // Where timers are throttled (a hidden tab runs them once a second) the window would hold the
+    // frames behind it for up to a second, and the receiver would drop them as late: there the window
+    // is the current turn, whose frames still share a message.
+    if (wait > 0 && this.context.scheduler.throttled?.()) this.flushAtTurnEnd(channel);
+    else if (wait > 0) bundle.timer = this.context.scheduler.schedule(wait, () => this.flushClass(channel));
     // After a quiet window an unreliable frame leaves at the end of this turn, not alone: input reports
     // that came due together (a stalled page catching up, Mojo delivering a backlog) arrive as back-to-back
     // tasks and share its message. Per report that is a task's delay; per burst, one send instead of two

@@ -8,6 +8,7 @@
  */
 import { type HidSource, WebHidSource } from '../../devices/index.ts';
 import type { SharerSession } from '../../transport/index.ts';
+import { pageStamp } from './freeze-stamp.ts';
 
 /** Long enough to replug a cable or move a device to another port; short enough not to hang on. */
 export const REPLUG_WINDOW_MS = 5_000;
@@ -98,7 +99,7 @@ export class ReplugSwaps {
     const ids = { vendorId: device.vendorId, productId: device.productId, collections };
     const gone = [...this.unplugged].find((share) => equivalent(share.source, ids));
     if (gone === undefined || this.hid === undefined) return;
-    void WebHidSource.open(device, this.hid).then(
+    void WebHidSource.open(device, this.hid, pageStamp).then(
       (next) => {
         if (this.unplugged.has(gone)) this.share(gone.session, next);
         else void next.close();

@@ -31,6 +31,7 @@ import {
   saveStoredShare,
 } from '../lib/stored-share.ts';
 import { connectToServer, type PeerConnectionKit } from './connection.ts';
+import { pageStamp } from './freeze-stamp.ts';
 import { reopenDevice } from './reopen-device.ts';
 import { ReplugSwaps } from './replug-swaps.ts';
 
@@ -292,7 +293,7 @@ export class SharerController implements ReactiveController {
   }
 
   private async addHidDevice(device: HIDDevice, hid: HidEvents, target: ShareTarget): Promise<void> {
-    const source = await WebHidSource.open(device, hid);
+    const source = await WebHidSource.open(device, hid, pageStamp);
     const { vendorId, productId, productName } = device;
     await this.addSource(source, target, { kind: 'hid', vendorId, productId, productName });
   }
@@ -300,7 +301,7 @@ export class SharerController implements ReactiveController {
   private async addDemo(target: ShareTarget): Promise<void> {
     const demo = new DemoSpaceNavigator();
     const hid = 'hid' in navigator ? navigator.hid : new EventTarget();
-    const source = await WebHidSource.open(demo as unknown as HIDDevice, hid);
+    const source = await WebHidSource.open(demo as unknown as HIDDevice, hid, pageStamp);
     this.demo = demo;
     await this.addSource(source, target, { kind: 'demo' });
   }

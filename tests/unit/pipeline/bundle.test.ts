@@ -20,6 +20,18 @@ describe('bundle', () => {
     expect(link.atReceiver).toHaveLength(6);
   });
 
+  it('where timers are throttled (a hidden tab), does not hold a burst for the window: it leaves with the turn', async () => {
+    const link = createLink('bundle(2ms)', { throttled: () => true });
+    link.sharer.outbound.push(inputFrame(0, [1]));
+    expect(link.wire).toHaveLength(1);
+    for (let i = 0; i < 5; i++) link.sharer.outbound.push(inputFrame(i, [i]));
+    expect(link.wire).toHaveLength(1);
+    link.clock.advance(0); // the end of this turn: a throttled 2 ms timer could have taken a second
+    expect(link.wire).toHaveLength(2);
+    await link.settle();
+    expect(link.atReceiver).toHaveLength(6);
+  });
+
   it('restores every corpus frame with its timestamp, in order, with fewer messages', async () => {
     for (const recording of corpusRecordings().slice(0, 8)) {
       const link = createLink('bundle(4ms)');

@@ -84,6 +84,8 @@ export interface LinkOptions {
   /** Lets a test drop, reorder or corrupt messages on their way to the receiver. */
   readonly tamper?: (message: Uint8Array, channel: ChannelClass) => Array<[Uint8Array, ChannelClass]>;
   readonly receiverSpec?: PipelineSpec | string;
+  /** The sharer's timers run late (a hidden tab): its scheduler says so. */
+  readonly throttled?: () => boolean;
 }
 
 /** Two pipelines joined back to back, on one virtual clock. */
@@ -99,7 +101,13 @@ export function createLink(spec: PipelineSpec | string, options: LinkOptions = {
     secret: TEST_SECRET,
     connectionContext: TEST_CONTEXT,
     clock,
-    scheduler: clock,
+    scheduler: options.throttled
+      ? {
+          schedule: (delayMs: number, task: () => void) => clock.schedule(delayMs, task),
+          defer: (task: () => void) => clock.defer(task),
+          throttled: options.throttled,
+        }
+      : clock,
     codecFor: options.codecFor,
     deviceSpec: options.deviceSpec,
     onError: (error: PipelineError) => errors.push(error),
