@@ -13,6 +13,11 @@
  * the end of the current turn, so the frames that turn produces (an OUT transfer and the IN issued with
  * it, a completion and the next) share one message — each data-channel send has a fixed cost that, for
  * request/response traffic, outweighs everything else Ferry does (docs/performance.md).
+ *
+ * `repeat=k` (sender only, the wire is unchanged): each unreliable bundle starts with the items of the k
+ * unreliable bundles before it, again, so a message lost on the unretransmitted channel is recovered
+ * from the next one. Only unreliable frames repeat, and their receivers already drop duplicates (seq
+ * numbers its reports, input orders its MOTION by sequence), so the receiver needs nothing new.
  */
 import { type Cursor, isExchangeFrame, readVarint, Scratch, varintLength, writeVarint } from '../bytes.ts';
 import type { Cancel } from '../clock.ts';
@@ -27,6 +32,7 @@ export const UNRELIABLE_BUNDLE_BYTES = 1024;
 const bundleParams = {
   window: duration(1, 0, 100, 'longest a frame waits for others to share its message'),
   max: integer(65_536, 256, 262_144, 'largest bundle in bytes (unreliable bundles stop at 1024)'),
+  repeat: integer(0, 0, 3, 'earlier unreliable bundles each unreliable bundle carries again'),
 } as const;
 
 export const bundle = defineStage({
@@ -40,17 +46,67 @@ export const bundle = defineStage({
   createReceiver: (_values, context) => new Unbundler(context),
 });
 
+/** The new items (varint-framed, no tag) of the last unreliable bundles sent, oldest first once rotated. */
+class BundleHistory {
+  private readonly bodies: Uint8Array[];
+  private readonly lengths: number[];
+  private next = 0;
+
+  constructor(depth: number, limit: number) {
+    this.bodies = Array.from({ length: depth }, () => new Uint8Array(limit));
+    this.lengths = new Array<number>(depth).fill(0);
+  }
+
+  /** Copies the remembered items, oldest first, into `into` at `at`; returns the offset after them. */
+  writeInto(into: Uint8Array, at: number): number {
+    let offset = at;
+    for (let i = 0; i < this.bodies.length; i++) {
+      const slot = (this.next + i) % this.bodies.length;
+      const length = this.lengths[slot]!;
+      into.set(this.bodies[slot]!.subarray(0, length), offset);
+      offset += length;
+    }
+    return offset;
+  }
+
+  remember(items: Uint8Array): void {
+    this.bodies[this.next]!.set(items);
+    this.lengths[this.next] = items.length;
+    this.next = (this.next + 1) % this.bodies.length;
+  }
+
+  forget(): void {
+    this.lengths.fill(0);
+  }
+}
+
 class PendingBundle {
   readonly buffer: Uint8Array;
   length = 0;
+  /** Where this bundle's new items start (after the tag and any repeated items). */
+  start = 0;
   lastFlushAt = Number.NEGATIVE_INFINITY;
   timer: Cancel | undefined;
   /** An end-of-turn flush is due (a request or reply is in the bundle). */
   deferred: Cancel | undefined;
 
-  constructor(readonly limit: number) {
-    this.buffer = new Uint8Array(limit);
+  /**
+   * `limit` bounds the new items; repeated items come on top of it (the buffer holds both). A bundle that
+   * repeats more than one packet's worth of bytes travels as a fragmented SCTP message.
+   */
+  constructor(
+    readonly limit: number,
+    readonly history?: BundleHistory,
+    depth = 0,
+  ) {
+    this.buffer = new Uint8Array(limit * (depth + 1));
   }
+}
+
+function unreliableBundle(limit: number, repeat: number): PendingBundle {
+  return repeat > 0
+    ? new PendingBundle(limit, new BundleHistory(repeat, limit), repeat)
+    : new PendingBundle(limit);
 }
 
 class Bundler implements StageHalf {
@@ -63,19 +119,24 @@ class Bundler implements StageHalf {
   ) {
     this.pending = {
       reliable: new PendingBundle(params.max),
-      unreliable: new PendingBundle(Math.min(params.max, UNRELIABLE_BUNDLE_BYTES)),
+      unreliable: unreliableBundle(Math.min(params.max, UNRELIABLE_BUNDLE_BYTES), params.repeat),
     };
   }
 
   push(bytes: Uint8Array, channel: ChannelClass): void {
     const bundle = this.pending[channel];
     const itemBytes = varintLength(bytes.length) + bytes.length;
-    if (bundle.length > 0 && bundle.length + itemBytes > bundle.limit) this.flushClass(channel);
+    if (bundle.length > 0 && 1 + bundle.length - bundle.start + itemBytes > bundle.limit)
+      this.flushClass(channel);
     if (1 + itemBytes > bundle.limit) {
       this.sendAlone(bytes, channel);
       return;
     }
-    if (bundle.length === 0) bundle.buffer[bundle.length++] = BUNDLE_TAG;
+    if (bundle.length === 0) {
+      bundle.buffer[0] = BUNDLE_TAG;
+      bundle.length = bundle.history ? bundle.history.writeInto(bundle.buffer, 1) : 1;
+      bundle.start = bundle.length;
+    }
     bundle.length = writeVarint(bundle.buffer, bundle.length, bytes.length);
     bundle.buffer.set(bytes, bundle.length);
     bundle.length += bytes.length;
@@ -90,6 +151,7 @@ class Bundler implements StageHalf {
 
   close(): void {
     for (const bundle of Object.values(this.pending)) {
+      bundle.history?.forget();
       bundle.timer?.();
       bundle.timer = undefined;
       bundle.deferred?.();
@@ -129,6 +191,7 @@ class Bundler implements StageHalf {
     const length = bundle.length;
     bundle.length = 0;
     bundle.lastFlushAt = this.context.clock.now();
+    bundle.history?.remember(bundle.buffer.subarray(bundle.start, length));
     this.context.emit(bundle.buffer.subarray(0, length), channel);
   }
 

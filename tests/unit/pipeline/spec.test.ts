@@ -26,7 +26,7 @@ function specError(text: string): PipelineSpecError {
 describe('pipeline spec', () => {
   it('parses the examples and fills defaults', () => {
     expect(parsePipelineSpec('bundle(1ms),deflate,encrypt')).toEqual([
-      { name: 'bundle', params: { window: 1, max: 65_536 } },
+      { name: 'bundle', params: { window: 1, max: 65_536, repeat: 0 } },
       { name: 'deflate', params: { impl: 'auto', level: 6 } },
       { name: 'encrypt', params: { window: 1024 } },
     ]);
@@ -42,13 +42,17 @@ describe('pipeline spec', () => {
     expect(parsePipelineSpec('')).toEqual([]);
     expect(parsePipelineSpec('   ')).toEqual([]);
     expect(formatPipelineSpec([])).toBe('');
-    expect(formatPipelineSpec(parsePipelineSpec(DEFAULT_PIPELINE))).toBe('bundle(window=1ms,max=65536)');
+    expect(formatPipelineSpec(parsePipelineSpec(DEFAULT_PIPELINE))).toBe(
+      'bundle(window=1ms,max=65536,repeat=0)',
+    );
   });
 
   it('accepts us/ms/s durations at microsecond resolution', () => {
     expect(parsePipelineSpec('bundle(500us)')[0]!.params.window).toBe(0.5);
     expect(parsePipelineSpec('pace(1s)')[0]!.params.delay).toBe(1000);
-    expect(formatPipelineSpec(parsePipelineSpec('bundle(1500us)'))).toBe('bundle(window=1.5ms,max=65536)');
+    expect(formatPipelineSpec(parsePipelineSpec('bundle(1500us)'))).toBe(
+      'bundle(window=1.5ms,max=65536,repeat=0)',
+    );
   });
 
   it('round-trips every composition: parse(format(parse(s))) = parse(s)', () => {

@@ -12,7 +12,7 @@ const peer = (name: string): PeerStatus => ({
   peerId: `id-${name}`,
   name,
   state: 'waiting',
-  pipeline: 'bundle(window=1ms,max=65536)',
+  pipeline: 'bundle(window=1ms,max=65536,repeat=0)',
   permission: undefined,
   verification: `${name} words`,
   refused: [],
