@@ -6,7 +6,7 @@ import { checkClock } from './clock.ts';
 import { closeEndpoint, connectEndpoint, type Endpoint, type Services } from './endpoints.ts';
 import type { BenchWindow } from './page/api.ts';
 import { type AbsentRow, type ClockCheck, CONFIGS, type LatencyRow } from './results.ts';
-import { udpRcvbufErrors } from './snmp.ts';
+import { benchSocketDrops, type SocketDrops, udpRcvbufErrors } from './snmp.ts';
 import { round, summarize } from './stats.ts';
 import { type Measured, measureWindow } from './window.ts';
 
@@ -20,15 +20,25 @@ export interface LatencyOptions {
 }
 
 /** A window with the machine's UDP receive-buffer drops during it (undefined off Linux). */
-type Timed = Measured & { rcvbufErrors: number | undefined };
+type Timed = Measured & { rcvbufErrors: number | undefined; socketDrops: SocketDrops | undefined };
 
 async function measureCounted(endpoint: Endpoint, run: Parameters<typeof measureWindow>[1]): Promise<Timed> {
+  const pid = endpoint.receiver.child.pid;
   const before = udpRcvbufErrors();
+  const socketsBefore = benchSocketDrops(pid);
   const measured = await measureWindow(endpoint, run);
   const after = udpRcvbufErrors();
+  const socketsAfter = benchSocketDrops(pid);
   return {
     ...measured,
     rcvbufErrors: before === undefined || after === undefined ? undefined : after - before,
+    socketDrops:
+      socketsBefore && socketsAfter
+        ? {
+            receiver: socketsAfter.receiver - socketsBefore.receiver,
+            others: socketsAfter.others - socketsBefore.others,
+          }
+        : undefined,
   };
 }
 
@@ -63,6 +73,10 @@ function latencyRow(endpoint: Endpoint, rateHz: number, durationMs: number, wind
   };
   if (windows.every((m) => m.rcvbufErrors !== undefined))
     row.udp_rcvbuf_errors = sum((m) => m.rcvbufErrors ?? 0);
+  if (windows.every((m) => m.socketDrops !== undefined)) {
+    row.socket_drops_receiver = sum((m) => m.socketDrops?.receiver ?? 0);
+    row.socket_drops_sharer = sum((m) => m.socketDrops?.others ?? 0);
+  }
   return { row, samples: all };
 }
 
@@ -122,6 +136,9 @@ export async function runLatency(services: Services, options: LatencyOptions): P
             (row.row.seq_lost_total ? ` (seq declared ${row.row.seq_lost_total} lost so far)` : '') +
             (row.row.dropped_at_sender_messages
               ? `, ${row.row.dropped_at_sender_messages} messages dropped at the sender`
+              : '') +
+            (row.row.socket_drops_receiver !== undefined
+              ? `, socket drops: receiver ${row.row.socket_drops_receiver}, sharer ${row.row.socket_drops_sharer}`
               : '') +
             (row.row.udp_rcvbuf_errors !== undefined
               ? `, ${row.row.udp_rcvbuf_errors} UDP RcvbufErrors`

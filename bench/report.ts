@@ -39,6 +39,7 @@ export function formatResults(results: Results): string {
           'slip p99',
           'sender drops',
           'rcvbuf err',
+          'sock drops r/s',
         ],
         results.latency.map((r) => [
           r.config,
@@ -56,9 +57,10 @@ export function formatResults(results: Results): string {
           r.pacing_slip_p99_ms,
           r.dropped_at_sender_messages ?? '–',
           r.udp_rcvbuf_errors ?? '–',
+          r.socket_drops_receiver === undefined ? '–' : `${r.socket_drops_receiver}/${r.socket_drops_sharer}`,
         ]),
       ),
-      '(latency in ms, sharer inputreport → receiver sink; cpu/1k = receiver CPU ms per 1000 reports; sender drops = messages the page dropped at the 64 KiB cap; rcvbuf err = UDP datagrams the kernel dropped at a full receive buffer, machine-wide)',
+      "(latency in ms, sharer inputreport → receiver sink; cpu/1k = receiver CPU ms per 1000 reports; sender drops = messages the page dropped at the 64 KiB cap; rcvbuf err = UDP datagrams the kernel dropped at a full receive buffer, machine-wide; sock drops r/s = the same on this bench's own sockets: the receiver child's / Chromium's)",
     );
     for (const row of results.absent) out.push(`absent: ${row.config}: ${row.absent}`);
     out.push('');

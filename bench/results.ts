@@ -44,6 +44,13 @@ export interface LatencyRow {
    * UDP counts too). Absent off Linux.
    */
   udp_rcvbuf_errors?: number;
+  /**
+   * The same drops counted on this bench's own sockets only (/proc/net/udp* per-socket `drops`): the
+   * row's receiver child's, and every other socket of the bench's process tree (Chromium's network
+   * service: the sharer's end, which takes in the receiver's SACKs).
+   */
+  socket_drops_receiver?: number;
+  socket_drops_sharer?: number;
 }
 
 export interface AbsentRow {

@@ -17,7 +17,9 @@
  * `repeat=k` (sender only, the wire is unchanged): each unreliable bundle starts with the items of the k
  * unreliable bundles before it, again, so a message lost on the unretransmitted channel is recovered
  * from the next one. Only unreliable frames repeat, and their receivers already drop duplicates (seq
- * numbers its reports, input orders its MOTION by sequence), so the receiver needs nothing new.
+ * numbers its reports, input orders its MOTION by sequence), so the receiver needs nothing new. Repeats
+ * are left out while more than REPEAT_BACKLOG_BYTES wait on the unreliable channel: the path is backed up
+ * then, and doubling the bytes would only bring the sender's 64 KiB drop sooner (docs/performance.md).
  */
 import { type Cursor, isExchangeFrame, readVarint, Scratch, varintLength, writeVarint } from '../bytes.ts';
 import type { Cancel } from '../clock.ts';
@@ -28,6 +30,8 @@ import { type ChannelClass, defineStage, type StageContext, type StageHalf } fro
 export const BUNDLE_TAG = 0xb1;
 /** An unreliable message must fit one SCTP packet (~1200 bytes after DTLS): a lost packet loses one bundle. */
 export const UNRELIABLE_BUNDLE_BYTES = 1024;
+/** `repeat` adds nothing while more than this waits on the unreliable channel (a quarter of its cap). */
+export const REPEAT_BACKLOG_BYTES = 16 * 1024;
 
 const bundleParams = {
   window: duration(1, 0, 100, 'longest a frame waits for others to share its message'),
@@ -134,7 +138,8 @@ class Bundler implements StageHalf {
     }
     if (bundle.length === 0) {
       bundle.buffer[0] = BUNDLE_TAG;
-      bundle.length = bundle.history ? bundle.history.writeInto(bundle.buffer, 1) : 1;
+      const clear = this.context.backlog(channel) <= REPEAT_BACKLOG_BYTES;
+      bundle.length = bundle.history && clear ? bundle.history.writeInto(bundle.buffer, 1) : 1;
       bundle.start = bundle.length;
     }
     bundle.length = writeVarint(bundle.buffer, bundle.length, bytes.length);

@@ -13,10 +13,11 @@ const report = (n: number) =>
  * A link whose unreliable messages are numbered as they leave the sharer; `drop(n)` decides whether the
  * n-th one is lost on the way.
  */
-function lossyLink(spec: string, drop: (n: number) => boolean, receiverSpec?: string) {
+function lossyLink(spec: string, drop: (n: number) => boolean, receiverSpec?: string, backlog = () => 0) {
   let unreliable = 0;
   return createLink(spec, {
     receiverSpec,
+    backlog,
     tamper: (message, channel) =>
       channel === 'unreliable' && drop(unreliable++) ? [] : [[message, channel]],
   });
@@ -79,6 +80,26 @@ describe('bundle(repeat)', () => {
     const link = lossyLink('seq,bundle(1ms,repeat=1)', (n) => n % 2 === 1, 'seq,bundle(1ms)');
     const sent = await send(link, 11); // messages 0…10: the last one arrives
     expect(link.atReceiver.map(hexOf)).toEqual(sent.map(hexOf));
+  });
+
+  it('repeats nothing while the unreliable channel is backed up, and again once it clears', async () => {
+    let queued = 20_000; // above REPEAT_BACKLOG_BYTES: repeats would only bring the 64 KiB drop sooner
+    const link = lossyLink(
+      'seq,bundle(1ms,repeat=1)',
+      () => false,
+      undefined,
+      () => queued,
+    );
+    const sent = await send(link, 5);
+    const backedUp = unreliableMessages(link).map((entry) => entry.message.length);
+    queued = 0;
+    sent.push(...(await send(link, 5)));
+    const clear = unreliableMessages(link)
+      .slice(5)
+      .map((entry) => entry.message.length);
+    expect(link.atReceiver.map(hexOf)).toEqual(sent.map(hexOf));
+    expect(Math.max(...backedUp)).toBeLessThan(1024);
+    expect(Math.min(...clear)).toBeGreaterThan(1.8 * Math.min(...backedUp));
   });
 
   it('repeats only unreliable bundles: reliable frames arrive once, as sent', async () => {

@@ -84,6 +84,8 @@ export interface LinkOptions {
   /** Lets a test drop, reorder or corrupt messages on their way to the receiver. */
   readonly tamper?: (message: Uint8Array, channel: ChannelClass) => Array<[Uint8Array, ChannelClass]>;
   readonly receiverSpec?: PipelineSpec | string;
+  /** What the sharer's link says waits on each channel (default: nothing). */
+  readonly backlog?: PipelineOptions['backlog'];
 }
 
 /** Two pipelines joined back to back, on one virtual clock. */
@@ -109,6 +111,7 @@ export function createLink(spec: PipelineSpec | string, options: LinkOptions = {
   const sharer = createPipeline(spec, {
     ...common,
     role: 'sharer',
+    backlog: options.backlog,
     onOutbound: (message, channel) => {
       wire.push({ message: message.slice(), channel });
       const delivered = options.tamper
