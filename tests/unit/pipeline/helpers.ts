@@ -173,7 +173,13 @@ export const specArbitrary = fc
     seq: fc.option(fc.tuple(fc.integer({ min: 1, max: 256 }), fc.constantFrom('reorder', 'latest'))),
     /** `input` excludes `seq` (same rank): it takes the seq slot when both are drawn. */
     input: fc.option(fc.tuple(fc.integer({ min: 0, max: 16 }), fc.integer({ min: 0, max: 4096 }))),
-    bundle: fc.option(fc.tuple(fc.integer({ min: 0, max: 20 }), fc.integer({ min: 256, max: 65536 }))),
+    bundle: fc.option(
+      fc.tuple(
+        fc.integer({ min: 0, max: 20 }),
+        fc.integer({ min: 256, max: 65536 }),
+        fc.integer({ min: 0, max: 3 }),
+      ),
+    ),
     compress: fc.option(fc.constantFrom('lz4', 'deflate(impl=fflate)', 'deflate(stream,level=9)')),
     encrypt: fc.option(fc.integer({ min: 32, max: 4096 })),
   })
@@ -185,7 +191,7 @@ export const specArbitrary = fc
       pick.input
         ? `input(repeat=${pick.input[0]},backlog=${pick.input[1]})`
         : pick.seq && `seq(window=${pick.seq[0]},mode=${pick.seq[1]})`,
-      pick.bundle && `bundle(${pick.bundle[0] * 250}us,${pick.bundle[1]})`,
+      pick.bundle && `bundle(${pick.bundle[0] * 250}us,${pick.bundle[1]},repeat=${pick.bundle[2]})`,
       pick.compress,
       pick.encrypt !== null && `encrypt(${pick.encrypt})`,
     ]
@@ -198,7 +204,13 @@ export const exactSpecArbitrary = fc
   .record({
     pace: fc.option(fc.integer({ min: 0, max: 40 })),
     seq: fc.option(fc.constantFrom('reorder', 'latest')),
-    bundle: fc.option(fc.tuple(fc.integer({ min: 0, max: 8 }), fc.integer({ min: 256, max: 4096 }))),
+    bundle: fc.option(
+      fc.tuple(
+        fc.integer({ min: 0, max: 8 }),
+        fc.integer({ min: 256, max: 4096 }),
+        fc.integer({ min: 0, max: 3 }),
+      ),
+    ),
     compress: fc.option(fc.constantFrom('lz4', 'deflate(impl=fflate)', 'deflate(impl=stream)')),
     encrypt: fc.boolean(),
   })
@@ -206,7 +218,7 @@ export const exactSpecArbitrary = fc
     [
       pick.pace !== null && `pace(${pick.pace}ms)`,
       pick.seq && `seq(mode=${pick.seq})`,
-      pick.bundle && `bundle(${pick.bundle[0] * 250}us,${pick.bundle[1]})`,
+      pick.bundle && `bundle(${pick.bundle[0] * 250}us,${pick.bundle[1]},repeat=${pick.bundle[2]})`,
       pick.compress,
       pick.encrypt && 'encrypt',
     ]
