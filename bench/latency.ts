@@ -6,6 +6,7 @@ import { checkClock } from './clock.ts';
 import { closeEndpoint, connectEndpoint, type Endpoint, type Services } from './endpoints.ts';
 import type { BenchWindow } from './page/api.ts';
 import { type AbsentRow, type ClockCheck, CONFIGS, type LatencyRow } from './results.ts';
+import { benchSocketDrops, type SocketDrops, udpRcvbufErrors } from './snmp.ts';
 import { round, summarize } from './stats.ts';
 import { type Measured, measureWindow } from './window.ts';
 
@@ -18,8 +19,31 @@ export interface LatencyOptions {
   configs?: readonly string[] | undefined;
 }
 
-function latencyRow(endpoint: Endpoint, rateHz: number, durationMs: number, windows: Measured[]) {
-  const sum = (pick: (m: Measured) => number) => windows.reduce((total, m) => total + pick(m), 0);
+/** A window with the machine's UDP receive-buffer drops during it (undefined off Linux). */
+type Timed = Measured & { rcvbufErrors: number | undefined; socketDrops: SocketDrops | undefined };
+
+async function measureCounted(endpoint: Endpoint, run: Parameters<typeof measureWindow>[1]): Promise<Timed> {
+  const pid = endpoint.receiver.child.pid;
+  const before = udpRcvbufErrors();
+  const socketsBefore = benchSocketDrops(pid);
+  const measured = await measureWindow(endpoint, run);
+  const after = udpRcvbufErrors();
+  const socketsAfter = benchSocketDrops(pid);
+  return {
+    ...measured,
+    rcvbufErrors: before === undefined || after === undefined ? undefined : after - before,
+    socketDrops:
+      socketsBefore && socketsAfter
+        ? {
+            receiver: socketsAfter.receiver - socketsBefore.receiver,
+            others: socketsAfter.others - socketsBefore.others,
+          }
+        : undefined,
+  };
+}
+
+function latencyRow(endpoint: Endpoint, rateHz: number, durationMs: number, windows: Timed[]) {
+  const sum = (pick: (m: Timed) => number) => windows.reduce((total, m) => total + pick(m), 0);
   const all = new Float64Array(sum((m) => m.received.latencies.length));
   let offset = 0;
   for (const m of windows) {
@@ -47,6 +71,12 @@ function latencyRow(endpoint: Endpoint, rateHz: number, durationMs: number, wind
     pacing_bursts: sum((m) => m.paced.bursts),
     dropped_at_sender_messages: sum((m) => m.droppedAtSender),
   };
+  if (windows.every((m) => m.rcvbufErrors !== undefined))
+    row.udp_rcvbuf_errors = sum((m) => m.rcvbufErrors ?? 0);
+  if (windows.every((m) => m.socketDrops !== undefined)) {
+    row.socket_drops_receiver = sum((m) => m.socketDrops?.receiver ?? 0);
+    row.socket_drops_sharer = sum((m) => m.socketDrops?.others ?? 0);
+  }
   return { row, samples: all };
 }
 
@@ -88,12 +118,12 @@ export async function runLatency(services: Services, options: LatencyOptions): P
     const rows: LatencyRow[] = [];
     const samples = new Map<string, Float64Array>();
     for (const rateHz of options.rates) {
-      const windows = new Map<Endpoint, Measured[]>(endpoints.map((endpoint) => [endpoint, []]));
+      const windows = new Map<Endpoint, Timed[]>(endpoints.map((endpoint) => [endpoint, []]));
       // Round-robin in short windows, so a burst of load on the machine lands on every configuration.
       for (let round = 0; round < options.rounds; round++) {
         for (const endpoint of endpoints) {
           const run = { rateHz, durationMs: options.durationMs / options.rounds, device: 0 };
-          windows.get(endpoint)?.push(await measureWindow(endpoint, run));
+          windows.get(endpoint)?.push(await measureCounted(endpoint, run));
         }
       }
       for (const endpoint of endpoints) {
@@ -106,6 +136,12 @@ export async function runLatency(services: Services, options: LatencyOptions): P
             (row.row.seq_lost_total ? ` (seq declared ${row.row.seq_lost_total} lost so far)` : '') +
             (row.row.dropped_at_sender_messages
               ? `, ${row.row.dropped_at_sender_messages} messages dropped at the sender`
+              : '') +
+            (row.row.socket_drops_receiver !== undefined
+              ? `, socket drops: receiver ${row.row.socket_drops_receiver}, sharer ${row.row.socket_drops_sharer}`
+              : '') +
+            (row.row.udp_rcvbuf_errors !== undefined
+              ? `, ${row.row.udp_rcvbuf_errors} UDP RcvbufErrors`
               : ''),
         );
       }

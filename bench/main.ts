@@ -11,6 +11,7 @@
  *   --usb-round-ms N       each bulk row's time per round (default 2000; 500 with --quick)
  *   --configs a,b  the impaired and latency parts measure only these configurations (e.g. ferry-input,ferry-reliable)
  *   --latency-rates 8000   the latency part's rates (default 125,1000,8000)
+ *   --load N       N busy child processes (nice 0) spin beside the run and stop after it: a defined load
  * The full run writes bench/results.json and bench/latency.svg. A bench never fails on a number.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -19,6 +20,7 @@ import { createFerryServer } from '../signaling/index.ts';
 import { runHidBench } from './hid.ts';
 import { runImpaired } from './impaired.ts';
 import { runLatency } from './latency.ts';
+import { startLoad } from './load.ts';
 import { describeMachine } from './machine.ts';
 import { FULL_OUTAGE_PLAN, QUICK_OUTAGE_PLAN, runOutage } from './outage.ts';
 import { runPipelineBench } from './pipeline.ts';
@@ -71,6 +73,7 @@ const latencyRates = listArg('--latency-rates')?.map(Number);
 const usbRounds = listArg('--usb-rounds')?.map(Number)[0];
 const usbPaths = listArg('--usb-paths') as UsbPath[] | undefined;
 const usbRoundMs = listArg('--usb-round-ms')?.map(Number)[0];
+const addedLoad = listArg('--load')?.map(Number)[0] ?? 0;
 const childFlags = args.indexOf('--child-flags');
 const receiverArgv = [
   ...(args.includes('--cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []),
@@ -115,6 +118,7 @@ const results: Results = {
   date: new Date().toISOString(),
   machine: describeMachine(),
   loadAverage: { start: loadavg()[0] ?? 0, end: 0 },
+  addedLoad,
   mode: quick ? 'quick' : 'full',
   clock: [],
   latency: [],
@@ -144,6 +148,7 @@ async function timed(part: Part, body: () => Promise<void>): Promise<void> {
 }
 
 const started = performance.now();
+const load = startLoad(addedLoad);
 mkdirSync(outDir, { recursive: true });
 if (receiverArgv.length) mkdirSync(profDir, { recursive: true });
 let svg: string | undefined;
@@ -229,6 +234,7 @@ await timed('hid', async () => {
   results.hid = await runHidBench();
 });
 results.loadAverage.end = loadavg()[0] ?? 0;
+load.stop();
 results.durations.total = Number(((performance.now() - started) / 1000).toFixed(1));
 
 writeFileSync(new URL('results.json', outDir), `${JSON.stringify(results, null, 2)}\n`);

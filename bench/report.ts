@@ -17,7 +17,8 @@ function ratio(results: Results, config: string, rateHz: number): string {
 }
 
 export function formatResults(results: Results): string {
-  const load = `load average ${results.loadAverage.start.toFixed(1)} → ${results.loadAverage.end.toFixed(1)}`;
+  const added = results.addedLoad ? `, with --load ${results.addedLoad}` : '';
+  const load = `load average ${results.loadAverage.start.toFixed(1)} → ${results.loadAverage.end.toFixed(1)}${added}`;
   const out: string[] = [`Ferry bench (${results.mode}), ${results.date}`, `${results.machine}; ${load}`, ''];
   if (results.latency.length) {
     out.push(
@@ -36,6 +37,9 @@ export function formatResults(results: Results): string {
           'cpu/1k',
           'rss MB',
           'slip p99',
+          'sender drops',
+          'rcvbuf err',
+          'sock drops r/s',
         ],
         results.latency.map((r) => [
           r.config,
@@ -51,9 +55,12 @@ export function formatResults(results: Results): string {
           r.cpu_ms_per_1000,
           r.rss_mb,
           r.pacing_slip_p99_ms,
+          r.dropped_at_sender_messages ?? '–',
+          r.udp_rcvbuf_errors ?? '–',
+          r.socket_drops_receiver === undefined ? '–' : `${r.socket_drops_receiver}/${r.socket_drops_sharer}`,
         ]),
       ),
-      '(latency in ms, sharer inputreport → receiver sink; cpu/1k = receiver CPU ms per 1000 reports)',
+      "(latency in ms, sharer inputreport → receiver sink; cpu/1k = receiver CPU ms per 1000 reports; sender drops = messages the page dropped at the 64 KiB cap; rcvbuf err = UDP datagrams the kernel dropped at a full receive buffer, machine-wide; sock drops r/s = the same on this bench's own sockets: the receiver child's / Chromium's)",
     );
     for (const row of results.absent) out.push(`absent: ${row.config}: ${row.absent}`);
     out.push('');

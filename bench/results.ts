@@ -38,6 +38,19 @@ export interface LatencyRow {
    * this row's windows, because sending would have queued the unreliable channel past 64 KiB.
    */
   dropped_at_sender_messages?: number;
+  /**
+   * UDP datagrams the kernel dropped at a full socket receive buffer during this row's windows
+   * (/proc/net/snmp6 Udp6RcvbufErrors + /proc/net/snmp RcvbufErrors; machine-wide, so other processes'
+   * UDP counts too). Absent off Linux.
+   */
+  udp_rcvbuf_errors?: number;
+  /**
+   * The same drops counted on this bench's own sockets only (/proc/net/udp* per-socket `drops`): the
+   * row's receiver child's, and every other socket of the bench's process tree (Chromium's network
+   * service: the sharer's end, which takes in the receiver's SACKs).
+   */
+  socket_drops_receiver?: number;
+  socket_drops_sharer?: number;
 }
 
 export interface AbsentRow {
@@ -147,6 +160,8 @@ export interface Results {
   mode: 'full' | 'quick';
   /** 1-minute load average at the start and end: other work on the machine shows up in every p99. */
   loadAverage: { start: number; end: number };
+  /** `--load N`: spinning child processes the bench ran beside itself (0 without the flag). */
+  addedLoad?: number;
   clock: ClockCheck[];
   latency: LatencyRow[];
   absent: AbsentRow[];
