@@ -134,6 +134,14 @@ export const ErrorCode = {
    * close; a link that closes with neither is a sharer that vanished, not one that stopped.
    */
   Stopped: 9,
+  /**
+   * Sharer → receiver: the sharer's page is going away — closed, or reloaded, which a page cannot tell
+   * apart when it goes; a reload resumes the session within seconds with the same devices. So the
+   * receiver keeps them for a short while (transport's PAGE_RETURN_MS) instead of ending, and counts it
+   * a stop when the page does not come back. The link closes right after. A receiver that predates it
+   * sees a problem and then a quiet close, i.e. a lost link (its grace).
+   */
+  Leaving: 10,
 } as const;
 
 /**

@@ -6,7 +6,7 @@
  * it when the grace has passed without it; with --keep the run waits for a sharer as long as it runs.
  */
 import type { ReceiverSession } from '../transport/index.ts';
-import { DeviceKeeper, type KeptDevice, Outages, VirtualUsbDevice } from './keep/index.ts';
+import { DeviceKeeper, type KeptDevice, keptForLinkDown, Outages, VirtualUsbDevice } from './keep/index.ts';
 import type { Sink } from './sinks/types.ts';
 
 export interface LinkLifeOptions {
@@ -49,19 +49,27 @@ export function followLinkLife(
   const outages = new Outages();
   let graceTimer: ReturnType<typeof setTimeout> | undefined;
 
-  session.on('link-down', ({ reason, kind }) => {
+  session.on('link-down', (down) => {
+    const { reason, kind } = down;
     if (kind === 'closed' && !options.keep) return ends.stopped(reason);
-    const kept = keeper.linkDown();
+    // With --keep a page that went away is kept like any sharer; without, only as long as a reload takes.
+    const pageLeft = options.keep ? undefined : keptForLinkDown(down);
+    const keptMs = Math.min(options.graceMs, pageLeft?.ms ?? options.graceMs);
+    const kept = keeper.linkDown(pageLeft);
     outages.begin();
     const waiting = options.keep
       ? 'waiting for a sharer as long as this runs (--keep)'
-      : `waiting up to ${graceSeconds} s for the sharer to come back (--grace)`;
-    err(`ferry: link down: ${reason}; keeping ${kept} device(s) for ${graceSeconds} s; ${waiting}`);
-    if (!options.keep && graceTimer === undefined)
-      graceTimer = setTimeout(
-        () => ends.gone(`the sharer did not come back within ${graceSeconds} s (--grace)`),
-        options.graceMs,
-      );
+      : `waiting up to ${keptMs / 1000} s for the sharer to come back${pageLeft ? '' : ' (--grace)'}`;
+    err(`ferry: link down: ${reason}; keeping ${kept} device(s) for ${keptMs / 1000} s; ${waiting}`);
+    if (options.keep || graceTimer !== undefined) return;
+    // A page that does not come back was closed: a stop (exit 0), not a sharer gone missing (exit 5).
+    graceTimer = setTimeout(
+      () =>
+        pageLeft
+          ? ends.stopped(pageLeft.why)
+          : ends.gone(`the sharer did not come back within ${graceSeconds} s (--grace)`),
+      keptMs,
+    );
   });
   // A stall is an outage for the stats line ("reconnecting (n s)", the count), but starts no grace.
   session.on('link-stall', ({ stalled }) => {

@@ -13,3 +13,17 @@ export const GOODBYE_SIGNAL: SignalData = { type: 'goodbye' };
 export function isGoodbye(data: SignalData): boolean {
   return data.type === GOODBYE_SIGNAL.type;
 }
+
+/**
+ * The goodbye of a page that is going away (closed or reloaded; it cannot tell which): a receiver that
+ * knows it keeps the devices for PAGE_RETURN_MS for a reload to bring them back, and counts it a stop
+ * when none does. One that predates it reads a goodbye, a stop, as before.
+ */
+export const LEAVING_SIGNAL: SignalData = { type: 'goodbye', leaving: true };
+
+export function isLeaving(data: SignalData): boolean {
+  return isGoodbye(data) && (data as { leaving?: unknown }).leaving === true;
+}
+
+/** How long a receiver keeps the devices of a page that left for it to come back (a reload). */
+export const PAGE_RETURN_MS = 15_000;

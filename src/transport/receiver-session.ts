@@ -13,7 +13,7 @@ import {
 } from '../protocol/index.ts';
 import { CLOSE_CODES, type PeerInfo } from '../protocol/signaling.ts';
 import { DeviceCodecs } from './device-codecs.ts';
-import { isGoodbye } from './goodbye.ts';
+import { isGoodbye, isLeaving, PAGE_RETURN_MS } from './goodbye.ts';
 import { currentIceServers, type IceServerSource } from './ice-servers.ts';
 import type { LinkFactory } from './link.ts';
 import type { LinkPath } from './link-path.ts';
@@ -72,6 +72,11 @@ const STOPPED = 'the sharer stopped sharing';
 const linkDownReason = (reason: string): string =>
   reason === 'closed' ? 'the link closed without a goodbye from the sharer' : reason;
 const VANISHED = 'the sharer vanished: it left without saying goodbye';
+const PAGE_LEFT = `the sharer's page went away (closed, or reloading: kept ${PAGE_RETURN_MS / 1000} s for it to come back)`;
+
+/** What the sharer said before its link went: stopped on purpose, or its page is going away. */
+type Goodbye = 'stopped' | 'leaving';
+type LinkDown = ReceiverEvents['link-down'];
 
 /** Signals kept while a join awaits its reply (an offer and a burst of candidates fit). */
 const MAX_EARLY_SIGNALS = 64;
@@ -118,9 +123,11 @@ interface ReceiverEvents {
    * listener can tell a lost link from a device the sharer removed. `kind`: 'closed' when the sharer
    * stopped sharing on purpose (it said goodbye), 'lost' when it vanished or ICE failed. A link judged
    * lost whose sharer's goodbye arrives late (a slow machine: after the quiet-close wait) is followed by a
-   * second 'link-down' of kind 'closed', with no link between them.
+   * second 'link-down' of kind 'closed', with no link between them. `returnWithinMs`: the sharer's page
+   * went away (closed or reloaded): a reload brings it back within that, so keep its devices that long
+   * (not the whole grace) and count it a stop when it does not come.
    */
-  'link-down': { reason: string; kind: 'closed' | 'lost' };
+  'link-down': { reason: string; kind: 'closed' | 'lost'; returnWithinMs?: number };
   /**
    * The paired link stalled (`stalled: true`: a sharer that sends heartbeats was silent for about a
    * second, or, with one that sends none, ICE disconnected; nothing arrives, but the link is not down and
@@ -168,8 +175,8 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
   private joining: Array<{ from: string; data: Record<string, unknown> }> | undefined;
   /** True when this receiver made the session (receiver first): it holds both secrets and answers hellos. */
   private hosted = false;
-  /** Set when the sharer said goodbye (it stops sharing on purpose): its leaving then ends normally. */
-  private sharerSaidGoodbye = false;
+  /** Set when the sharer said goodbye (it stops sharing, or its page goes): its leaving is no vanishing. */
+  private sharerGoodbye: Goodbye | undefined;
   /** The sharer of a link judged lost, whose goodbye may still come (lateGoodbye); cleared by a new link. */
   private lostSharerId: string | undefined;
 
@@ -179,7 +186,7 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
     const { signaling } = options;
     signaling.on('signal', ({ from, data }) => {
       if (from === this.sharerId) this.fromSharer(from, data);
-      else if (from === this.lostSharerId && isGoodbye(data)) this.lateGoodbye();
+      else if (from === this.lostSharerId && isGoodbye(data) && !isLeaving(data)) this.lateGoodbye();
       else if (this.joining && this.joining.length < MAX_EARLY_SIGNALS) this.joining.push({ from, data });
     });
     signaling.on('peer-joined', (peer) => {
@@ -235,8 +242,22 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
   }
 
   private fromSharer(from: string, data: Record<string, unknown>): void {
-    if (isGoodbye(data)) this.sharerSaidGoodbye = true;
+    if (isGoodbye(data)) this.heardGoodbye(isLeaving(data) ? 'leaving' : 'stopped');
     else this.linkFor(from).link.signal(data);
+  }
+
+  /** A stop outranks a page going away: both goodbyes may come, in either order. */
+  private heardGoodbye(goodbye: Goodbye): void {
+    if (this.sharerGoodbye !== 'stopped') this.sharerGoodbye = goodbye;
+  }
+
+  /** How the link went, from the goodbye heard (which it uses up); `lost` says why when there was none. */
+  private takeGoodbye(lost: string): LinkDown {
+    const goodbye = this.sharerGoodbye;
+    this.sharerGoodbye = undefined;
+    if (goodbye === 'stopped') return { reason: STOPPED, kind: 'closed' };
+    if (goodbye === 'leaving') return { reason: PAGE_LEFT, kind: 'lost', returnWithinMs: PAGE_RETURN_MS };
+    return { reason: lost, kind: 'lost' };
   }
 
   get connected(): boolean {
@@ -284,7 +305,7 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
     } else if (this.options.whenSharerLeaves === 'wait') {
       // A quiet close may be a stop whose goodbyes are still on their way: the signaling one goes through
       // the server and can lose its race with the link's close. Give it a moment before judging.
-      if (!this.sharerSaidGoodbye && channel.endedAs === 'closed')
+      if (!this.sharerGoodbye && channel.endedAs === 'closed')
         setTimeout(() => this.linkWentDown(channel, reason), QUIET_CLOSE_WAIT_MS);
       else this.linkWentDown(channel, reason);
     } else if (channel.endedAs === 'lost') this.end(reason, 'lost');
@@ -298,10 +319,10 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
    */
   private linkWentDown(channel: PeerChannel, reason: string): void {
     if (this.channel !== channel || this.ended) return; // the sharer left or called again meanwhile
-    const kind = this.sharerSaidGoodbye ? 'closed' : 'lost';
-    this.sharerSaidGoodbye = false;
-    if (kind === 'lost') this.lostSharerId = channel.peerId;
-    this.emit('link-down', { reason: kind === 'closed' ? STOPPED : linkDownReason(reason), kind });
+    const heard = this.sharerGoodbye !== undefined;
+    const down = this.takeGoodbye(linkDownReason(reason));
+    if (!heard) this.lostSharerId = channel.peerId;
+    this.emit('link-down', down);
     void this.meetAgain(reason);
   }
 
@@ -391,7 +412,7 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
       this.end(reason, 'lost');
       return;
     }
-    this.sharerSaidGoodbye = false;
+    this.sharerGoodbye = undefined;
     this.emit('link-down', { reason, kind: 'lost' });
     void this.meetAgain(reason);
   }
@@ -402,19 +423,17 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
    */
   private sharerLeft(): void {
     this.sharerId = undefined;
-    const saidGoodbye = this.sharerSaidGoodbye;
-    this.sharerSaidGoodbye = false;
+    const saidGoodbye = this.sharerGoodbye !== undefined;
+    const down = this.takeGoodbye(VANISHED);
     if (this.ended) return;
     const wasConnected = this.channel?.ready ?? false;
     if (wasConnected && this.options.whenSharerLeaves !== 'wait') {
+      // A receiver that does not wait has no use for a page that may come back: either goodbye is a stop.
       if (saidGoodbye) this.end(STOPPED, 'closed');
       else this.end(VANISHED, 'lost');
       return;
     }
     if (wasConnected) {
-      const down = saidGoodbye
-        ? { reason: STOPPED, kind: 'closed' as const }
-        : { reason: VANISHED, kind: 'lost' as const };
       this.emit('link-down', down);
       if (this.ended) return; // a listener ended the session on it
     }
@@ -494,7 +513,8 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
         this.emit('granted', { permission: frame.permission });
         break;
       case 'error':
-        if (frame.code === ErrorCode.Stopped) this.sharerSaidGoodbye = true;
+        if (frame.code === ErrorCode.Stopped) this.heardGoodbye('stopped');
+        else if (frame.code === ErrorCode.Leaving) this.heardGoodbye('leaving');
         else if (frame.code === ErrorCode.Denied || frame.code === ErrorCode.Revoked)
           this.end(frame.message, 'dismissed');
         else this.emit('problem', new Error(`sharer: ${frame.message}`));

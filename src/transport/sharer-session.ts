@@ -14,11 +14,11 @@ import {
   TICKET_CAPABILITY,
   type UsbFrame,
 } from '../protocol/index.ts';
-import type { PeerInfo } from '../protocol/signaling.ts';
+import type { PeerInfo, SignalData } from '../protocol/signaling.ts';
 import { Admissions, type Approval } from './admissions.ts';
 import { DeviceCodecs } from './device-codecs.ts';
 import { deviceGoneFrame } from './device-gone.ts';
-import { GOODBYE_SIGNAL } from './goodbye.ts';
+import { GOODBYE_SIGNAL, LEAVING_SIGNAL } from './goodbye.ts';
 import { currentIceServers, type IceServerSource } from './ice-servers.ts';
 import type { LinkFactory, LinkState } from './link.ts';
 import type { LinkPath } from './link-path.ts';
@@ -452,32 +452,39 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
     return dropped;
   }
 
-  /** Stops sharing: receivers are told it is on purpose (a goodbye), so that theirs is a normal end. */
-  close(): void {
+  /**
+   * Stops sharing: receivers are told it is on purpose (a goodbye), so that theirs is a normal end.
+   * `leaving`: the page is going away (closed or reloaded, which it cannot tell apart). Its devices stay
+   * shared (no DEVICE_GONE) and the goodbye says so, so that receivers keep them for a reload to bring
+   * back (PAGE_RETURN_MS), and count it a stop when none does.
+   */
+  close(options: { leaving?: boolean } = {}): void {
     this.closing = true;
     clearInterval(this.statusTimer);
-    for (const index of [...this.devices.keys(), ...this.usb.indexes()]) this.removeDevice(index);
+    if (!options.leaving)
+      for (const index of [...this.devices.keys(), ...this.usb.indexes()]) this.removeDevice(index);
+    const goodbye = options.leaving ? LEAVING : STOPPED;
     for (const channel of this.channels.values()) {
-      this.sayGoodbye(channel.peerId);
-      this.sayStopped(channel);
+      this.sayGoodbye(channel.peerId, goodbye.signal);
+      this.sayOnLink(channel, goodbye);
       channel.close('sharer closed');
     }
     this.options.signaling.close();
   }
 
-  /** The goodbye on the link itself (ERROR Stopped): it cannot lose a race with the link's close. */
-  private sayStopped(channel: PeerChannel): void {
+  /** The goodbye on the link itself (an ERROR frame): it cannot lose a race with the link's close. */
+  private sayOnLink(channel: PeerChannel, goodbye: Goodbye): void {
     if (!channel.ready) return;
     try {
-      channel.sendError(ErrorCode.Stopped, 'the sharer stopped sharing');
+      channel.sendError(goodbye.code, goodbye.message);
     } catch {
       // The link is closing under us already: the receiver sees it go, and the signaling goodbye says why.
     }
   }
 
-  private sayGoodbye(peerId: string): void {
+  private sayGoodbye(peerId: string, signal: SignalData): void {
     try {
-      this.options.signaling.signal(peerId, GOODBYE_SIGNAL);
+      this.options.signaling.signal(peerId, signal);
     } catch (error) {
       // Signaling is already gone: the receiver will see this sharer vanish, which is all it can know.
       if (!(error instanceof SignalingError)) throw error;
@@ -716,6 +723,23 @@ export class SharerSession extends TypedEmitter<SharerEvents> {
 }
 
 const EMPTY = new Uint8Array(0);
+
+/** A goodbye, as signaled and as said on the link. */
+interface Goodbye {
+  readonly signal: SignalData;
+  readonly code: number;
+  readonly message: string;
+}
+const STOPPED: Goodbye = {
+  signal: GOODBYE_SIGNAL,
+  code: ErrorCode.Stopped,
+  message: 'the sharer stopped sharing',
+};
+const LEAVING: Goodbye = {
+  signal: LEAVING_SIGNAL,
+  code: ErrorCode.Leaving,
+  message: "the sharer's page is going away (closed or reloaded)",
+};
 /** Long enough for a leaving receiver's 'peer-left' to arrive first. */
 const RECONNECT_LINK_AFTER_MS = 1500;
 /** After signaling comes back, links that close this soon are taken for casualties of the outage. */

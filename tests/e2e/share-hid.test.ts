@@ -138,6 +138,37 @@ describe('a corpus device shared from a Chromium page', () => {
     expect(await receive.exited).toBe(0);
   });
 
+  it('a reload of the share page keeps the device at `ferry receive`; a closed tab then ends the run', async () => {
+    const sharer = await page('/', true);
+    const link = await shareFakeDevice(sharer.page);
+    const receive = ferry([link]);
+    await approveReceiver(sharer.page);
+    await receive.waitForLine((line) => line.startsWith('R: '));
+    const events = () => receive.stdout.filter((line) => line.startsWith('E: '));
+    await expect
+      .poll(() => sharer.page.getByTestId('status-peers').textContent(), { timeout: 15_000 })
+      .toMatch(/connected|open/i);
+    await replay(sharer.page, 10);
+    await expect.poll(() => events().length, { timeout: 15_000 }).toBe(10);
+
+    // The page cannot tell a reload from a close when it goes: it says it is leaving, and the receiver
+    // keeps the device for the reload to bring it back (approved again by its ticket, no click).
+    await sharer.page.reload();
+    await receive.waitForErrLine(
+      (line) => /resumed .*the same device, kept on this machine/.test(line),
+      30_000,
+    );
+    await replay(sharer.page, 10);
+    await expect.poll(() => events().length, { timeout: 15_000 }).toBeGreaterThanOrEqual(20);
+    expect(receive.stdout.filter((line) => line.startsWith('R: '))).toHaveLength(1); // one device throughout
+    expect(receive.stderr.join('\n')).not.toMatch(/removed/);
+
+    // A closed tab says the same, and no reload follows: once the page has not come back, a normal end.
+    await sharer.page.close();
+    expect(await receive.exited).toBe(0);
+    expect(receive.stderr.join('\n')).toMatch(/removed .*the sharer's page did not come back within 15 s/);
+  });
+
   it('reaches a waiting `ferry receive` (receiver first) through its /r/ link', async () => {
     const receive = ferry(['--signal', app.origin, '--name', 'build-box']);
     const link = await receive.waitForLine(() => true);

@@ -162,9 +162,10 @@ describe('the full Ferry path from a Chromium sharer into a guest kernel', () =>
     const pair = await sharer.selectedCandidates();
     console.info(`[vm] uhid in the guest: selected ICE pair ${JSON.stringify(pair)}`);
     expect(pair?.remote).toMatch(/^prflx /);
-    // The share ends (the sharer's tab closes): UHID_DESTROY, and ferry exits 0.
+    // The share ends (the sharer's tab closes): a closing page says it is leaving (it cannot tell a close
+    // from a reload), so ferry keeps the node for PAGE_RETURN_MS (15 s), then UHID_DESTROY and exit 0.
     await sharer.closePage();
-    const gone = await hidraw.waitGone(node);
+    const gone = await hidraw.waitGone(node, 60);
     if (!gone)
       console.info(
         `[vm] uhid in the guest: still there after the tab closed; ferry said:\n${await vm.runOk('cat /tmp/ferry.err')}`,

@@ -24,6 +24,22 @@ export interface KeeperOptions extends VirtualDeviceOptions {
   readonly keep: boolean;
 }
 
+/**
+ * A shorter keep than the grace for one outage, and why a device it did not bring back goes: the
+ * sharer's page went away, and only a reload (within seconds) brings it back.
+ */
+export interface KeptFor {
+  readonly ms: number;
+  readonly why: string;
+}
+
+/** The keep a link-down asks for: shorter than the grace when the sharer's page went away. */
+export function keptForLinkDown(down: { readonly returnWithinMs?: number }): KeptFor | undefined {
+  const ms = down.returnWithinMs;
+  if (ms === undefined) return undefined;
+  return { ms, why: `the sharer's page did not come back within ${ms / 1000} s (it was closed, not reloaded)` };
+}
+
 /** A device of either kind, as the keeper handles it. */
 export type KeptDevice = VirtualHidDevice | VirtualUsbDevice;
 
@@ -108,8 +124,8 @@ export class DeviceKeeper {
    * The link went down (call it before the link's devices close): every attached device lets go of
    * what it held and is kept for the grace period. Returns how many are kept.
    */
-  linkDown(): number {
-    for (const device of this.devices) if (device.attached) this.keep(device);
+  linkDown(keptFor?: KeptFor): number {
+    for (const device of this.devices) if (device.attached) this.keep(device, keptFor);
     // A replacement announced on a later link is not told apart from any device that comes back.
     this.swapping.length = 0;
     return this.keptCount;
@@ -190,16 +206,19 @@ export class DeviceKeeper {
     if (swapped) this.swapping.push(device);
   }
 
-  /** Detaches the device and keeps it for the grace period. */
-  private keep(device: KeptDevice): void {
+  /** Detaches the device and keeps it for the grace period, or for less when the outage says so. */
+  private keep(device: KeptDevice, keptFor?: KeptFor): void {
     device.detach();
     clearTimeout(this.graceTimers.get(device));
-    const why = `no sharer brought it back within ${this.options.graceMs / 1000} s (--grace)`;
+    const { graceMs } = this.options;
+    const ms = Math.min(graceMs, keptFor?.ms ?? graceMs);
+    const why =
+      keptFor && ms < graceMs ? keptFor.why : `no sharer brought it back within ${graceMs / 1000} s (--grace)`;
     const expire = () => {
       this.notices.removed(device, why);
       device.remove();
     };
-    this.graceTimers.set(device, setTimeout(expire, this.options.graceMs));
+    this.graceTimers.set(device, setTimeout(expire, ms));
   }
 
   private forget(device: KeptDevice): void {

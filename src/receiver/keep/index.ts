@@ -3,6 +3,8 @@ export {
   DeviceKeeper,
   type KeeperNotices,
   type KeeperOptions,
+  type KeptFor,
+  keptForLinkDown,
   type KeptDevice,
   type Taken,
 } from './device-keeper.ts';

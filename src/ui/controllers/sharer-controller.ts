@@ -245,8 +245,13 @@ export class SharerController implements ReactiveController {
     this.host.requestUpdate();
   }
 
-  /** Closing the tab stops sharing on purpose: receivers are told (a goodbye), so theirs is a normal end. */
-  private readonly onPageHide = (): void => this.openSession?.close();
+  /**
+   * The page goes: closed, or reloaded, which it cannot tell apart. A share that a reload resumes (it is
+   * stored) says it is leaving, and its receivers keep its devices for a reload to bring them back
+   * (transport/goodbye.ts, PAGE_RETURN_MS); one that a reload does not resume stops, as Stop sharing does.
+   */
+  private readonly onPageHide = (): void =>
+    this.openSession?.close({ leaving: this.resumable !== undefined || this.joinedSession !== undefined });
 
   /** Closes the session and every shared device; the page can start again from scratch. */
   private stop(): void {

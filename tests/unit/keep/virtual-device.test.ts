@@ -7,7 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { collectionsFromDescriptor } from '../../../src/hid/index.ts';
 import { type DeviceAnnouncement, decodeFrame, ReplyStatus } from '../../../src/protocol/index.ts';
-import { DeviceKeeper, type VirtualHidDevice } from '../../../src/receiver/keep/index.ts';
+import { DeviceKeeper, keptForLinkDown, type VirtualHidDevice } from '../../../src/receiver/keep/index.ts';
 import { RemoteDeviceError } from '../../../src/receiver/sinks/types.ts';
 import { RemoteDevice } from '../../../src/transport/index.ts';
 import { fromHex, loadCorpus } from '../hid/corpus.ts';
@@ -94,6 +94,37 @@ describe('VirtualHidDevice and DeviceKeeper', () => {
     expect(closed).toHaveBeenCalledOnce();
     expect(removed).toEqual(['Gila (0458:0138): no sharer brought it back within 60 s (--grace)']);
     expect(devices.count).toBe(1);
+  });
+
+  it('a page that went away is kept only as long as a reload takes, and removed saying it did not come back', () => {
+    const removed: string[] = [];
+    const devices = keeper(removed);
+    const first = linkDevice();
+    const { device } = devices.take(first.device);
+    const closed = vi.fn();
+    device.onClose(closed);
+    devices.linkDown(keptForLinkDown({ returnWithinMs: 15_000 }));
+    first.device.close();
+    vi.advanceTimersByTime(14_999);
+    expect(closed).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(1);
+    expect(closed).toHaveBeenCalledOnce();
+    expect(removed).toEqual([
+      "Gila (0458:0138): the sharer's page did not come back within 15 s (it was closed, not reloaded)",
+    ]);
+  });
+
+  it('a page that went away and reloads within the window resumes the same device', () => {
+    const devices = keeper();
+    const first = linkDevice();
+    const { device } = devices.take(first.device);
+    devices.linkDown(keptForLinkDown({ returnWithinMs: 15_000 }));
+    first.device.close();
+    vi.advanceTimersByTime(3000);
+    const again = devices.take(linkDevice().device);
+    expect(again).toMatchObject({ device, resumed: true });
+    vi.advanceTimersByTime(60_000);
+    expect(device.removed).toBe(false);
   });
 
   it('a request while the link is down waits for it, and goes through the device that resumes', async () => {

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { createFerryServer } from '../../../signaling/index.ts';
 import { WebHidSource } from '../../../src/devices/index.ts';
-import { GOODBYE_SIGNAL } from '../../../src/transport/goodbye.ts';
+import { GOODBYE_SIGNAL, PAGE_RETURN_MS } from '../../../src/transport/goodbye.ts';
 import {
   type LinkFactory,
   ReceiverSession,
@@ -21,7 +21,7 @@ import { connectSignaling, nodeLinks, simulatedCorpusDevice } from '../../suppor
 
 const defer = cleanupAfterEach();
 
-type LinkDown = { reason: string; kind: 'closed' | 'lost' };
+type LinkDown = { reason: string; kind: 'closed' | 'lost'; returnWithinMs?: number };
 
 /** A paired sharer and waiting receiver; `sharerLinks` are the sharer's links as they were made. */
 async function pair(options: { dropSignalingGoodbye: boolean }) {
@@ -118,6 +118,24 @@ describe('a waiting receiver tells a stop from a loss', () => {
     const down = await linkDown;
     expect(down.kind).toBe('lost');
     expect(down.reason).not.toMatch(/stopped sharing/);
+  });
+
+  it('a sharer page that goes away (closed or reloaded) is a loss to wait for a little, not a stop', {
+    timeout: 20_000,
+  }, async () => {
+    const { sharer, linkDown } = await pair({ dropSignalingGoodbye: false });
+    sharer.close({ leaving: true });
+    const down = await linkDown;
+    expect(down).toMatchObject({ kind: 'lost', returnWithinMs: PAGE_RETURN_MS });
+    expect(down.reason).toMatch(/page went away/);
+  });
+
+  it('a leaving page whose signaling goodbye is lost is still known by its in-band one', {
+    timeout: 20_000,
+  }, async () => {
+    const { sharer, linkDown } = await pair({ dropSignalingGoodbye: true });
+    sharer.close({ leaving: true });
+    expect(await linkDown).toMatchObject({ kind: 'lost', returnWithinMs: PAGE_RETURN_MS });
   });
 
   it('a goodbye handled after the link was judged lost still ends it as a stop', {
