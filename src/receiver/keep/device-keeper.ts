@@ -37,7 +37,10 @@ export interface KeptFor {
 export function keptForLinkDown(down: { readonly returnWithinMs?: number }): KeptFor | undefined {
   const ms = down.returnWithinMs;
   if (ms === undefined) return undefined;
-  return { ms, why: `the sharer's page did not come back within ${ms / 1000} s (it was closed, not reloaded)` };
+  return {
+    ms,
+    why: `the sharer's page did not come back within ${ms / 1000} s (it was closed, not reloaded)`,
+  };
 }
 
 /** A device of either kind, as the keeper handles it. */
@@ -213,7 +216,9 @@ export class DeviceKeeper {
     const { graceMs } = this.options;
     const ms = Math.min(graceMs, keptFor?.ms ?? graceMs);
     const why =
-      keptFor && ms < graceMs ? keptFor.why : `no sharer brought it back within ${graceMs / 1000} s (--grace)`;
+      keptFor && ms < graceMs
+        ? keptFor.why
+        : `no sharer brought it back within ${graceMs / 1000} s (--grace)`;
     const expire = () => {
       this.notices.removed(device, why);
       device.remove();

@@ -3,9 +3,9 @@ export {
   DeviceKeeper,
   type KeeperNotices,
   type KeeperOptions,
+  type KeptDevice,
   type KeptFor,
   keptForLinkDown,
-  type KeptDevice,
   type Taken,
 } from './device-keeper.ts';
 export { FreshnessFilter } from './freshness.ts';
