@@ -10,7 +10,6 @@ import {
   encodeFeatureGet,
   encodeFeatureSet,
   encodeOutputReport,
-  type Frame,
   ReplyStatus,
 } from '../../../src/protocol/index.ts';
 import {
@@ -22,8 +21,8 @@ import {
   type RemoteDevice,
   SharerSession,
 } from '../../../src/transport/index.ts';
-import { PeerChannel } from '../../../src/transport/peer-channel.ts';
 import { connectSignaling, nodeLinks as links, simulatedCorpusDevice } from '../../support/node-peers.ts';
+import { rawReceiver as rawFrameReceiver } from '../../support/raw-receiver.ts';
 
 const SECRET = 'A'.repeat(22);
 const cleanups: Array<() => unknown> = [];
@@ -78,32 +77,15 @@ async function receiver(server: FerryServer, name = 'ci-box') {
 const nextDevice = (session: ReceiverSession) =>
   new Promise<RemoteDevice>((resolve) => session.on('device', resolve));
 
-/** A receiver at the frame level: it authenticates, then records every frame the sharer sends it. */
+/** A receiver at the frame level (tests/support/raw-receiver.ts), closed after the test. */
 async function rawReceiver(server: FerryServer, sessionId: string) {
-  const client = await signaling(server);
-  const frames: Frame[] = [];
-  let channel: PeerChannel | undefined;
-  client.on('signal', ({ from, data }) => {
-    if (!channel) {
-      const link = links({ initiator: false, iceServers: [] });
-      link.onSignal((out) => client.signal(from, out as Record<string, unknown>));
-      channel = new PeerChannel(from, link, {
-        role: 'receiver',
-        name: 'raw',
-        sessionId,
-        auth: { link: SECRET },
-        capabilities: ['hid'],
-        pipeline: '',
-        speaksFirst: true, // it joined the session
-      });
-      channel.on('frame', (frame) => frames.push(frame));
-    }
-    channel.link.signal(data);
+  const raw = await rawFrameReceiver({
+    signaling: await signaling(server),
+    sessionId,
+    auth: { link: SECRET },
   });
-  await client.join({ sessionId }, 'receiver', 'raw');
-  await expect.poll(() => channel?.ready, { timeout: 10_000 }).toBe(true);
-  cleanups.push(() => channel?.close());
-  return { channel: channel!, frames };
+  cleanups.push(() => raw.channel.close());
+  return raw;
 }
 
 /** Approves the receiver that arrives next with `permission`, and returns its first device. */

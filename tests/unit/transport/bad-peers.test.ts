@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createFerryServer } from '../../../signaling/index.ts';
 import { SimulatedHidDevice, WebHidSource } from '../../../src/devices/index.ts';
 import { collectionsFromDescriptor } from '../../../src/hid/index.ts';
-import { type CollectionBody, encodeInputReport, type Frame } from '../../../src/protocol/index.ts';
+import { type CollectionBody, encodeInputReport } from '../../../src/protocol/index.ts';
 import {
   ReceiverSession,
   type RemoteDevice,
@@ -11,9 +11,9 @@ import {
   type SignalingClient,
   simplePeerLinks,
 } from '../../../src/transport/index.ts';
-import { PeerChannel } from '../../../src/transport/peer-channel.ts';
 import { loadCorpusDevice } from '../../support/corpus.ts';
 import { connectSignaling } from '../../support/node-peers.ts';
+import { rawReceiver } from '../../support/raw-receiver.ts';
 
 const links = simplePeerLinks(wrtc);
 const cleanups: Array<() => unknown> = [];
@@ -67,30 +67,16 @@ async function setup() {
 
 /** A receiver that authenticates properly and then misbehaves at the frame level. */
 async function rogueReceiver(url: string, sessionId: string) {
-  const signaling = await connect(url);
-  const frames: Frame[] = [];
-  let channel: PeerChannel | undefined;
-  signaling.on('signal', ({ from, data }) => {
-    if (!channel) {
-      const link = links({ initiator: false, iceServers: [] });
-      link.onSignal((out) => signaling.signal(from, out as Record<string, unknown>));
-      channel = new PeerChannel(from, link, {
-        role: 'receiver',
-        name: 'rogue',
-        sessionId,
-        speaksFirst: true, // it joined the session
-        auth: { link: 'S'.repeat(22) },
-        capabilities: [],
-        pipeline: '',
-      });
-      channel.on('frame', (frame) => frames.push(frame));
-    }
-    channel.link.signal(data);
+  const auth = { link: 'S'.repeat(22) };
+  const rogue = await rawReceiver({
+    signaling: await connect(url),
+    sessionId,
+    auth,
+    name: 'rogue',
+    capabilities: [],
   });
-  await signaling.join({ sessionId }, 'receiver', 'rogue');
-  await expect.poll(() => channel?.ready, { timeout: 10_000 }).toBe(true);
-  cleanups.push(() => channel?.close());
-  return { channel: channel!, frames };
+  cleanups.push(() => rogue.channel.close());
+  return rogue;
 }
 
 describe('one bad peer never takes down another', () => {

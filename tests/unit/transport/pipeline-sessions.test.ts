@@ -15,7 +15,7 @@ import {
   reportCodecFromModel,
 } from '../../../src/pipeline/index.ts';
 import { rolesOf } from '../../../src/pipeline/stages/input-roles.ts';
-import { type CollectionBody, ErrorCode, type Frame } from '../../../src/protocol/index.ts';
+import { type CollectionBody, ErrorCode } from '../../../src/protocol/index.ts';
 import {
   ReceiverSession,
   type RemoteDevice,
@@ -24,9 +24,9 @@ import {
   simplePeerLinks,
 } from '../../../src/transport/index.ts';
 import type { LinkChannel, LinkFactory } from '../../../src/transport/link.ts';
-import { PeerChannel } from '../../../src/transport/peer-channel.ts';
 import { loadCorpusDevice } from '../../support/corpus.ts';
 import { connectSignaling } from '../../support/node-peers.ts';
+import { rawReceiver } from '../../support/raw-receiver.ts';
 
 const links = simplePeerLinks(wrtc);
 const SECRET = 'P'.repeat(22);
@@ -292,28 +292,13 @@ describe('sessions run the negotiated pipeline on every link', () => {
 
 /** A receiver that authenticates and agrees properly, then sends bytes past its own pipeline. */
 async function rogueReceiver(server: FerryServer, sessionId: string) {
-  const client = await signaling(server);
-  const frames: Frame[] = [];
-  let channel: PeerChannel | undefined;
-  client.on('signal', ({ from, data }) => {
-    if (!channel) {
-      const link = links({ initiator: false, iceServers: [] });
-      link.onSignal((out) => client.signal(from, out as Record<string, unknown>));
-      channel = new PeerChannel(from, link, {
-        role: 'receiver',
-        name: 'rogue',
-        sessionId,
-        speaksFirst: true, // it joined the session
-        auth: { link: SECRET },
-        capabilities: ['hid'],
-        pipeline: '',
-      });
-      channel.on('frame', (frame) => frames.push(frame));
-    }
-    channel.link.signal(data);
+  const signalingClient = await signaling(server);
+  const rogue = await rawReceiver({
+    signaling: signalingClient,
+    sessionId,
+    auth: { link: SECRET },
+    name: 'rogue',
   });
-  await client.join({ sessionId }, 'receiver', 'rogue');
-  await expect.poll(() => channel?.ready, { timeout: 10_000 }).toBe(true);
-  cleanups.push(() => channel?.close());
-  return { channel: channel!, frames, errorCode: ErrorCode.MalformedFrame };
+  cleanups.push(() => rogue.channel.close());
+  return { ...rogue, errorCode: ErrorCode.MalformedFrame };
 }

@@ -21,9 +21,10 @@ import {
   type TicketRecord,
   type WebSocketConstructor,
 } from '../../../src/transport/index.ts';
-import { PeerChannel } from '../../../src/transport/peer-channel.ts';
+import type { PeerChannel } from '../../../src/transport/peer-channel.ts';
 import { readmitProof } from '../../../src/transport/tickets.ts';
 import { nodeLinks as links, simulatedCorpusDevice } from '../../support/node-peers.ts';
+import { rawReceiver as rawFrameReceiver } from '../../support/raw-receiver.ts';
 
 const AUTH = { link: 'B'.repeat(22) };
 const cleanups: Array<() => unknown> = [];
@@ -115,33 +116,17 @@ async function rawReceiver(
   sessionId: string,
   options: { capabilities: string[]; readmit?: (channel: PeerChannel) => Uint8Array },
 ) {
-  const client = await signalingTo(server);
-  const frames: Frame[] = [];
-  let channel: PeerChannel | undefined;
-  client.on('signal', ({ from, data }) => {
-    if (!channel) {
-      const link = links({ initiator: false, iceServers: [] });
-      link.onSignal((out) => client.signal(from, out as Record<string, unknown>));
-      const made = new PeerChannel(from, link, {
-        role: 'receiver',
-        name: 'raw',
-        sessionId,
-        auth: AUTH,
-        capabilities: options.capabilities,
-        pipeline: '',
-        speaksFirst: true,
-      });
-      made.on('frame', (frame) => frames.push(frame));
-      made.on('ready', () => options.readmit && made.send(options.readmit(made)));
-      channel = made;
-      cleanups.push(() => made.close());
-    }
-    channel.link.signal(data);
+  const { readmit } = options;
+  const raw = await rawFrameReceiver({
+    signaling: await signalingTo(server),
+    sessionId,
+    auth: AUTH,
+    capabilities: options.capabilities,
+    onReady: readmit && ((channel) => channel.send(readmit(channel))),
   });
-  await client.join({ sessionId }, 'receiver', 'raw');
-  await expect.poll(() => channel?.ready, { timeout: 10_000 }).toBe(true);
-  const grants = () => frames.filter((frame) => frame.type === 'grant');
-  return { channel: channel!, frames, grants };
+  cleanups.push(() => raw.channel.close());
+  const grants = () => raw.frames.filter((frame) => frame.type === 'grant');
+  return { ...raw, grants };
 }
 
 /** The ticket in the one GRANT `raw` got. */
