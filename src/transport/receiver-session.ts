@@ -330,7 +330,9 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
     // A channel that ended and waits to be judged (linkWentDown) is not reused by a new call.
     if (this.channel && this.channel.peerId === peerId && !this.channel.endedAs) return this.channel;
     // One sharer per session: a signal from a new sharer id means the old one left and another joined.
-    if (!this.channel?.endedAs) this.channel?.close('replaced');
+    const old = this.channel;
+    if (old?.ready && this.options.whenSharerLeaves === 'wait') this.replaceLink(old);
+    else if (!old?.endedAs) old?.close('replaced');
     this.lostSharerId = undefined;
     const link = this.options.links({
       initiator: false,
@@ -478,6 +480,16 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
     this.lostSharerId = undefined;
     if (this.ended || this.channel) return;
     this.emit('link-down', { reason: STOPPED, kind: 'closed' });
+  }
+
+  /**
+   * A call that comes before the connected link it replaces was judged down: a reloaded page can be back
+   * within the quiet-close wait, or before this end saw its old link close. That link is down now, said
+   * first, so that its devices are kept for the new link to resume rather than removed by its announcements.
+   */
+  private replaceLink(old: PeerChannel): void {
+    this.emit('link-down', this.takeGoodbye(linkDownReason(old.endedAs ? 'closed' : 'replaced')));
+    this.dropLink('replaced');
   }
 
   /** Forgets the sharer's link and everything it carried, staying in the session. */

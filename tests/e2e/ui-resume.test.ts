@@ -88,6 +88,9 @@ describe('web app: a reloaded sharer tab resumes its share', () => {
       .toBe('connected');
     await replay(sharer.page, 5);
     await expectReports(receiver.page, 5);
+    // Marks the receiver's device panel element, to tell after the reload whether it is still the same.
+    const panel = receiver.page.getByTestId('device-name');
+    await panel.evaluate((element) => ((element as { ferryMark?: number }).ferryMark = 1));
 
     await sharer.page.reload();
     expect(await shareLink(sharer.page)).toBe(link);
@@ -99,12 +102,21 @@ describe('web app: a reloaded sharer tab resumes its share', () => {
         timeout: 20_000,
       })
       .toContain('Sony');
-    // The receiver page did nothing: it saw the sharer go and come back, and its new device streams.
+    // The receiver page did nothing: it kept the device's panel while the page reloaded (a page that goes
+    // says it is leaving), was called again, and the same panel streams on with its history.
+    await expect
+      .poll(() => receiver.page.getByTestId('receive-quality').getAttribute('data-reconnects'), {
+        timeout: 20_000,
+      })
+      .toBe('1');
     await expect
       .poll(() => receiver.page.getByTestId('receive-state').getAttribute('data-phase'), { timeout: 20_000 })
       .toBe('connected');
+    expect(await panel.evaluate((element) => (element as { ferryMark?: number }).ferryMark)).toBe(1);
+    const before = Number(await receiver.page.getByTestId('input-count-1').textContent());
+    expect(before).toBeGreaterThanOrEqual(5); // the 5 before the reload (and the neutral report at the outage)
     await replay(sharer.page, 7);
-    await expectReports(receiver.page, 7);
+    await expectReports(receiver.page, before + 7);
     expect([...sharer.errors, ...receiver.errors]).toEqual([]);
   });
 
