@@ -4,7 +4,7 @@
  * not a link's RemoteDevice, so a page's device object, its `opened` state and its event listeners stay
  * while the sharer comes back. A sharer that says goodbye, or none within the grace, removes them.
  */
-import { DeviceKeeper, keptForLinkDown } from '../receiver/keep/index.ts';
+import { DeviceKeeper } from '../receiver/keep/index.ts';
 import type { ReceiverSession } from '../transport/index.ts';
 
 export interface KeepOptions {
@@ -38,10 +38,7 @@ export function sessionKeeper(session: ReceiverSession, options: KeepOptions = {
   );
   // Emitted before the link's devices go: the keeper detaches them first, so they are kept, not removed.
   // A stop (a goodbye, even one that came after the link was judged lost) takes the kept devices too.
-  session.on('link-down', (down) => {
-    if (down.kind === 'lost') keeper.linkDown(keptForLinkDown(down));
-    else keeper.removeAll(down.reason);
-  });
+  session.on('link-down', (down) => keeper.linkWent(down));
   session.on('link-stall', ({ stalled }) => {
     if (stalled) keeper.stall();
   });

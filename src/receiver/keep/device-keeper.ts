@@ -148,6 +148,22 @@ export class DeviceKeeper {
     return stalled;
   }
 
+  /**
+   * A link-down as the session reports it, for a receiver whose devices end with the session (the
+   * receiver page, the web API): a stop removes every device, kept ones too (its goodbye may come after
+   * the link was judged lost); a loss keeps them, for less than the grace when the sharer's page went
+   * away. Returns how many are kept.
+   */
+  linkWent(down: {
+    readonly kind: 'closed' | 'lost';
+    readonly reason: string;
+    readonly returnWithinMs?: number;
+  }): number {
+    if (down.kind === 'lost') return this.linkDown(keptForLinkDown(down));
+    this.removeAll(down.reason);
+    return 0;
+  }
+
   /** Removes every device (the run ends): each leaves the sinks before they close. */
   removeAll(why: string): void {
     for (const device of [...this.devices]) {

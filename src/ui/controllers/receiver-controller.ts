@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { DeviceKeeper, keptForLinkDown } from '../../receiver/keep/index.ts';
+import { DeviceKeeper } from '../../receiver/keep/index.ts';
 import {
   type LinkPath,
   type RemoteUsbDevice as LinkUsbDevice,
@@ -167,11 +167,7 @@ export class ReceiverController implements ReactiveController {
     // Called before the link's devices go: a link lost (not a goodbye) keeps their panels for the grace.
     // A stop's goodbye that came after the link was judged lost takes the kept panels with it.
     session.on('link-down', (down) => {
-      if (down.kind === 'closed') {
-        this.keeper.removeAll(down.reason);
-        return;
-      }
-      if (this.keeper.linkDown(keptForLinkDown(down)) === 0) return;
+      if (this.keeper.linkWent(down) === 0) return;
       for (const tile of this.usbDevices) tile.linkDown();
       this.tickWhileKept();
     });
