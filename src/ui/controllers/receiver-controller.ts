@@ -167,9 +167,7 @@ export class ReceiverController implements ReactiveController {
     // Called before the link's devices go: a link lost (not a goodbye) keeps their panels for the grace.
     // A stop's goodbye that came after the link was judged lost takes the kept panels with it.
     session.on('link-down', (down) => {
-      if (this.keeper.linkWent(down) === 0) return;
-      for (const tile of this.usbDevices) tile.linkDown();
-      this.tickWhileKept();
+      if (this.keeper.linkWent(down) > 0) this.tickWhileKept();
     });
     session.on('link-stall', ({ stalled }) => {
       if (stalled) this.keeper.stall();
@@ -197,12 +195,8 @@ export class ReceiverController implements ReactiveController {
   /** The same for a USB device: the same descriptors carry on in the kept panel, its requests too. */
   private takeUsb(source: LinkUsbDevice): void {
     const { device, resumed } = this.keeper.takeUsb(source);
-    if (!resumed) {
-      this.show(new UsbTile(device, KEEP_OPTIONS.requestTimeoutMs));
-      return;
-    }
-    for (const tile of this.usbDevices) if (tile.device === device) tile.linkUp();
-    this.host.requestUpdate();
+    if (resumed) this.host.requestUpdate();
+    else this.show(new UsbTile(device, KEEP_OPTIONS.requestTimeoutMs));
   }
 
   /** A new panel, which leaves the page with its device (past the grace, a goodbye, the end). */
@@ -283,8 +277,10 @@ export class ReceiverController implements ReactiveController {
 }
 
 function newKeeper(): DeviceKeeper {
-  // The panel says itself that it is gone; nothing to log.
-  return new DeviceKeeper(KEEP_OPTIONS, { removed: () => {} });
+  // The panel says itself that it is gone; nothing to log. A USB request waits for the link as long as
+  // any request does, then fails (a bulk IN without a timeout would otherwise wait out the grace).
+  const usb = { linkWaitMs: KEEP_OPTIONS.requestTimeoutMs };
+  return new DeviceKeeper({ ...KEEP_OPTIONS, usb }, { removed: () => {} });
 }
 
 function authFor(target: ReceiveTarget | undefined) {

@@ -3,8 +3,8 @@
  * docs/receiver.md "When the link goes down"), like HidTile for HID. It wraps the receiver's
  * VirtualUsbDevice (receiver/keep, platform-free, the one `ferry receive`'s USB sinks use): while the
  * link is down the panel stays as "reconnecting", and a request waits for the link for at most
- * `waitMs`, then fails with a LinkDownError that says so (never a hang: a bulk IN would otherwise wait
- * for the next link however long it takes). An equivalent device on the next link (the same device,
+ * `waitMs` (the page's keeper gives its VirtualUsbDevices that `linkWaitMs`), then fails with a
+ * LinkDownError that says so rather than a bare `timeout`. An equivalent device on the next link (the same device,
  * configuration and BOS descriptors) carries on in the same panel, with its history.
  */
 import type { UsbSetup } from '../../protocol/index.ts';
@@ -24,15 +24,7 @@ export class LinkDownError extends Error {
   }
 }
 
-/** One request in flight: aborted once the link has been down for `waitMs` during it. */
-interface InFlight {
-  readonly abort: AbortController;
-  timer?: ReturnType<typeof setTimeout>;
-}
-
 export class UsbTile extends KeptTile<VirtualUsbDevice> implements ReceivedUsbDevice {
-  private readonly inFlight = new Set<InFlight>();
-
   constructor(
     device: VirtualUsbDevice,
     private readonly waitMs: number,
@@ -48,29 +40,16 @@ export class UsbTile extends KeptTile<VirtualUsbDevice> implements ReceivedUsbDe
     return this.device.activeConfiguration;
   }
 
-  /** The link went down: requests in flight wait for the next one for `waitMs` at most. */
-  linkDown(): void {
-    for (const request of this.inFlight) this.startWaiting(request);
-  }
-
-  /** The device carries on over a new link: requests waiting for one go on through it. */
-  linkUp(): void {
-    for (const request of this.inFlight) {
-      clearTimeout(request.timer);
-      request.timer = undefined;
-    }
-  }
-
   controlTransfer(setup: UsbSetup, data?: Uint8Array, options?: UsbCallOptions) {
-    return this.request((signal) => this.device.controlTransfer(setup, data, { ...options, signal }));
+    return this.request(() => this.device.controlTransfer(setup, data, options));
   }
 
   transferIn(endpoint: number, length: number, options?: UsbCallOptions) {
-    return this.request((signal) => this.device.transferIn(endpoint, length, { ...options, signal }));
+    return this.request(() => this.device.transferIn(endpoint, length, options));
   }
 
   transferOut(endpoint: number, data: Uint8Array, options?: UsbCallOptions) {
-    return this.request((signal) => this.device.transferOut(endpoint, data, { ...options, signal }));
+    return this.request(() => this.device.transferOut(endpoint, data, options));
   }
 
   // Commands have a deadline of their own (5 s, as Linux's control timeout): they never wait longer.
@@ -83,28 +62,12 @@ export class UsbTile extends KeptTile<VirtualUsbDevice> implements ReceivedUsbDe
   }
 
   /**
-   * Runs one request; one that did not complete because the link was down (it gave up waiting, or the
-   * device still has no link when it ends) throws LinkDownError rather than a bare `timeout`.
+   * Runs one request; one that did not complete because the link was down (the device still has no
+   * link when it ends: it gave up waiting) throws LinkDownError rather than a bare `timeout`.
    */
-  private async request(
-    run: (signal: AbortSignal) => Promise<UsbTransferResult>,
-  ): Promise<UsbTransferResult> {
-    const request: InFlight = { abort: new AbortController() };
-    this.inFlight.add(request);
-    if (!this.device.attached) this.startWaiting(request);
-    try {
-      const result = await run(request.abort.signal);
-      if (result.status !== 'ok' && (request.abort.signal.aborted || !this.device.attached))
-        throw new LinkDownError(this.waitMs);
-      return result;
-    } finally {
-      clearTimeout(request.timer);
-      this.inFlight.delete(request);
-    }
-  }
-
-  private startWaiting(request: InFlight): void {
-    if (request.timer !== undefined) return;
-    request.timer = setTimeout(() => request.abort.abort(), this.waitMs);
+  private async request(run: () => Promise<UsbTransferResult>): Promise<UsbTransferResult> {
+    const result = await run();
+    if (result.status !== 'ok' && !this.device.attached) throw new LinkDownError(this.waitMs);
+    return result;
   }
 }
