@@ -17,6 +17,8 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
+          // Tests that run a Node sharer in the worker meet the same wrtc finalizer crash as the unit tier.
+          setupFiles: ['tests/setup/pin-peer-connections.ts'],
           // Real browsers, processes and WebRTC on a shared 2-core machine: one retry absorbs a rare stall
           // of the environment; a real failure still fails twice. (See docs/performance.md for timing.)
           retry: 1,
