@@ -425,6 +425,19 @@ export class ReceiverSession extends TypedEmitter<ReceiverEvents> {
    */
   private sharerLeft(): void {
     this.sharerId = undefined;
+    const channel = this.channel;
+    if (channel?.ready && channel.endedAs === undefined && this.sharerGoodbye === undefined) {
+      // Its goodbye on the link (an ERROR frame sent just before it closed its socket) may still be on
+      // its way: the server's 'peer-left' can beat the link. The link's close, or a moment, settles it.
+      setTimeout(() => {
+        if (this.channel === channel && channel.endedAs === undefined) this.judgeSharerLeft();
+      }, QUIET_CLOSE_WAIT_MS);
+      return;
+    }
+    this.judgeSharerLeft();
+  }
+
+  private judgeSharerLeft(): void {
     const saidGoodbye = this.sharerGoodbye !== undefined;
     const down = this.takeGoodbye(VANISHED);
     if (this.ended) return;

@@ -53,9 +53,10 @@ async function pair(options: { dropSignalingGoodbye: boolean }) {
   const { sessionId } = await sharer.host();
   const receiverSignaling = await connectSignaling(server.url);
   const slowly = slowReceiver(receiverSignaling);
+  const slowLinks = slowLinkFactory();
   const receiver = new ReceiverSession({
     signaling: receiverSignaling,
-    links: nodeLinks,
+    links: slowLinks.links,
     iceServers: [],
     name: 'ci-box',
     auth: { link: 'secret-g' },
@@ -69,7 +70,52 @@ async function pair(options: { dropSignalingGoodbye: boolean }) {
   await receiver.join({ sessionId });
   await connected;
   const receiverId = receiverSignaling.session?.peerId ?? '';
-  return { sharer, sharerLinks, linkDown, linkDowns, signaling, receiverId, slowly };
+  return {
+    sharer,
+    sharerLinks,
+    linkDown,
+    linkDowns,
+    signaling,
+    receiverId,
+    slowly,
+    slowLink: slowLinks.slow,
+  };
+}
+
+/**
+ * Receiver links that, once `slow(ms)` is called, hand on what arrives (messages, then the close) that
+ * much later, in order: a link slower than the signaling path (a loaded machine's WebRTC threads).
+ */
+function slowLinkFactory(): { links: LinkFactory; slow: (delayMs: number) => void } {
+  let delayMs = 0;
+  const later = (run: () => void) => (delayMs === 0 ? run() : setTimeout(run, delayMs));
+  const links: LinkFactory = (options) => {
+    const link = nodeLinks(options);
+    const slowed: SignaledLink = {
+      get state() {
+        return link.state;
+      },
+      get bufferedAmount() {
+        return link.bufferedAmount;
+      },
+      freshMessages: link.freshMessages,
+      send: (message, channel) => link.send(message, channel),
+      onOpen: (listener) => link.onOpen(listener),
+      onMessage: (listener) => link.onMessage((message, channel) => later(() => listener(message, channel))),
+      onClose: (listener) => link.onClose((reason, failed) => later(() => listener(reason, failed))),
+      close: () => link.close(),
+      signal: (data) => link.signal(data),
+      onSignal: (listener) => link.onSignal(listener),
+      fingerprints: () => link.fingerprints(),
+    };
+    return slowed;
+  };
+  return {
+    links,
+    slow: (ms) => {
+      delayMs = ms;
+    },
+  };
 }
 
 /**
@@ -134,6 +180,24 @@ describe('a waiting receiver tells a stop from a loss', () => {
     timeout: 20_000,
   }, async () => {
     const { sharer, linkDown } = await pair({ dropSignalingGoodbye: true });
+    sharer.close({ leaving: true });
+    expect(await linkDown).toMatchObject({ kind: 'lost', returnWithinMs: PAGE_RETURN_MS });
+  });
+
+  it('a goodbye on a link slower than the server\'s "peer-left" still counts: a stop', {
+    timeout: 20_000,
+  }, async () => {
+    const { sharer, linkDown, slowLink } = await pair({ dropSignalingGoodbye: true });
+    slowLink(300);
+    sharer.close();
+    expect(await linkDown).toEqual({ reason: 'the sharer stopped sharing', kind: 'closed' });
+  });
+
+  it('a goodbye on a link slower than the server\'s "peer-left" still counts: a page leaving', {
+    timeout: 20_000,
+  }, async () => {
+    const { sharer, linkDown, slowLink } = await pair({ dropSignalingGoodbye: true });
+    slowLink(300);
     sharer.close({ leaving: true });
     expect(await linkDown).toMatchObject({ kind: 'lost', returnWithinMs: PAGE_RETURN_MS });
   });
