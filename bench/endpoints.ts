@@ -37,7 +37,7 @@ export interface Services {
  */
 export const UNRELIABLE_PIPELINE = 'seq,bundle(1ms)';
 /** BENCH_UNRELIABLE_PIPELINE=<spec> runs the `ferry-unreliable` rows with another spec (an experiment). */
-const unreliablePipeline = () => process.env.BENCH_UNRELIABLE_PIPELINE || UNRELIABLE_PIPELINE;
+export const unreliablePipeline = () => process.env.BENCH_UNRELIABLE_PIPELINE || UNRELIABLE_PIPELINE;
 
 /** A page call that does not answer within `ms` fails, naming itself: a bench never hangs. */
 export function bounded<T>(what: string, call: Promise<T>, ms = 30_000): Promise<T> {

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_PIPELINE, formatPipelineSpec, parsePipelineSpec } from '../src/pipeline/index.ts';
-import { UNRELIABLE_PIPELINE } from './endpoints.ts';
+import { unreliablePipeline } from './endpoints.ts';
 import { edgesIn } from './impair/mouse.ts';
 import { createImpairedNet, type ImpairedNet, RECEIVER_ADDRESS, type WireStats } from './impair/netns.ts';
 import type { ImpairedWindowResult } from './impair/recorder.ts';
@@ -50,7 +50,7 @@ export function impairedConfigs(): ImpairedConfig[] {
     { name: 'ferry-default', kind: 'ferry' },
     ...named('ferry-reliable', RELIABLE_PIPELINE),
     ...named('ferry-input', INPUT_PIPELINE),
-    { name: 'ferry-unreliable', kind: 'ferry', pipeline: UNRELIABLE_PIPELINE },
+    { name: 'ferry-unreliable', kind: 'ferry', pipeline: unreliablePipeline() },
     { name: 'websocket-relay', kind: 'relay' },
   ];
 }

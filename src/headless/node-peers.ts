@@ -1,4 +1,3 @@
-import wrtc from '@roamhq/wrtc';
 import WebSocket from 'ws';
 import {
   SignalingClient,
@@ -6,9 +5,10 @@ import {
   simplePeerLinks,
   type WebSocketConstructor,
 } from '../transport/index.ts';
+import { keptWrtc } from './kept-wrtc.ts';
 
-/** WebRTC links for a peer in Node (wrtc behind simple-peer: the stack `ferry receive` uses). */
-export const nodeLinks = simplePeerLinks(wrtc);
+/** WebRTC links for a peer in Node (wrtc behind simple-peer: the stack `ferry receive` uses; kept-wrtc.ts). */
+export const nodeLinks = simplePeerLinks(keptWrtc);
 
 /** A signaling client on Node's `ws`, not yet connected (`{ reconnect: true }`: it resumes after outages). */
 export function nodeSignaling(options: SignalingClientOptions = {}): SignalingClient {

@@ -1,7 +1,6 @@
 import { hostname } from 'node:os';
-import wrtc from '@roamhq/wrtc';
 import WebSocket from 'ws';
-import { announceInvite } from '../headless/index.ts';
+import { announceInvite, nodeLinks } from '../headless/index.ts';
 import {
   buildShareLink,
   buildShortCode,
@@ -20,7 +19,6 @@ import {
   type ReceiverEnd,
   ReceiverSession,
   SignalingClient,
-  simplePeerLinks,
   type WebSocketConstructor,
 } from '../transport/index.ts';
 import { DEFAULT_SERVER, endpointsFrom } from './endpoints.ts';
@@ -131,7 +129,7 @@ export async function receive(options: ReceiveOptions, stop: AbortSignal): Promi
     // Only a receiver that can present generic USB devices asks for them; the sharer gives each to one.
     acceptUsb: sink.attachUsb !== undefined,
     signaling,
-    links: simplePeerLinks(wrtc),
+    links: nodeLinks,
     iceServers: ice.current,
     name: options.name ?? hostname(),
     auth: authFor(target, secret, words.join('-')),
