@@ -36,7 +36,7 @@ export interface Services {
  * which the unreliable channel drops rather than queues.
  */
 export const UNRELIABLE_PIPELINE = 'seq,bundle(1ms)';
-/** BENCH_UNRELIABLE_PIPELINE=<spec> runs the `ferry-unreliable` rows with another spec (an experiment). */
+/** BENCH_UNRELIABLE_PIPELINE=<spec> runs the `ferry-unreliable` rows (latency and impaired parts) with another spec (an experiment). */
 export const unreliablePipeline = () => process.env.BENCH_UNRELIABLE_PIPELINE || UNRELIABLE_PIPELINE;
 
 /** A page call that does not answer within `ms` fails, naming itself: a bench never hangs. */
