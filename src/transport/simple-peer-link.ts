@@ -13,8 +13,13 @@ import { UnreliableChannel } from './unreliable-channel.ts';
 
 type Wrtc = NonNullable<SimplePeer.Options['wrtc']>;
 
-/** simple-peer keeps its RTCPeerConnection and data channel in private fields; only this file reaches for them. */
-type PeerWithConnection = SimplePeer.Instance & { _pc?: RTCPeerConnection; _channel?: RTCDataChannel };
+/** simple-peer keeps its RTCPeerConnection, data channel and message handler private; only this file reaches for them. */
+type PeerWithConnection = SimplePeer.Instance & {
+  _pc?: RTCPeerConnection;
+  _channel?: RTCDataChannel;
+  /** Called by simple-peer's channel onmessage for every message (see takeMessages). */
+  _onChannelMessage: (event: MessageEvent) => void;
+};
 
 /** How often to look for an open channel that simple-peer has not announced (see watchChannelOpen). */
 const OPEN_WATCH_MS = 250;
@@ -31,6 +36,7 @@ const MAX_EARLY_SENDS = 64;
 class SimplePeerLink implements SignaledLink {
   private readonly peer: SimplePeer.Instance;
   private unreliable: UnreliableChannel | undefined;
+  private readonly reliableListeners: Array<(message: Uint8Array) => void> = [];
   private readonly unreliableListeners: Array<(message: Uint8Array) => void> = [];
   private current: LinkState = 'connecting';
   private localFingerprint: string | undefined;
@@ -58,6 +64,7 @@ class SimplePeerLink implements SignaledLink {
     // wrtc connection in ten (never opened). Nothing travels on it before the answerer's HELLO anyway.
     if (connection && options.initiator) this.openUnreliable(connection);
     else if (connection) this.openListeners.push(() => this.openUnreliable(connection));
+    this.takeMessages(this.peer as PeerWithConnection);
     this.peer.on('connect', () => this.markOpen());
     this.peer.on('iceStateChange', (state: RTCIceConnectionState) => {
       if (state === 'connected' || state === 'completed') {
@@ -72,7 +79,7 @@ class SimplePeerLink implements SignaledLink {
     this.peer.on('close', () => this.finish());
   }
 
-  /** simple-peer wraps each message event's new ArrayBuffer; the unreliable channel's are new too. */
+  /** Each message event's ArrayBuffer is new (wrapped, not copied); the unreliable channel's are new too. */
   readonly freshMessages = true;
 
   get state(): LinkState {
@@ -115,11 +122,7 @@ class SimplePeerLink implements SignaledLink {
   }
 
   onMessage(listener: (message: Uint8Array, channel: LinkChannel) => void): void {
-    // simple-peer hands out Buffers, whose slice() is a view: expose a plain Uint8Array (no copy), so
-    // that slice() copies for everyone downstream.
-    this.peer.on('data', (data: Uint8Array) =>
-      listener(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), 'reliable'),
-    );
+    this.reliableListeners.push((data) => listener(data, 'reliable'));
     this.unreliableListeners.push((data) => listener(data, 'unreliable'));
   }
 
@@ -170,6 +173,20 @@ class SimplePeerLink implements SignaledLink {
   fingerprints(): LinkFingerprints | undefined {
     if (!this.localFingerprint || !this.remoteFingerprint) return undefined;
     return { local: this.localFingerprint, remote: this.remoteFingerprint };
+  }
+
+  /**
+   * simple-peer wraps each message's ArrayBuffer in a Buffer and pushes it through a Readable stream
+   * before 'data' fires: per message, more JavaScript than the rest of the link's receive path (and in a
+   * page, Buffer is a polyfill). Its channel's onmessage calls this method by name, so the link takes the
+   * message event itself. Text messages mean nothing to Ferry.
+   */
+  private takeMessages(peer: PeerWithConnection): void {
+    peer._onChannelMessage = (event: MessageEvent) => {
+      if (peer.destroyed || !(event.data instanceof ArrayBuffer)) return;
+      const message = new Uint8Array(event.data);
+      for (const listener of this.reliableListeners) listener(message);
+    };
   }
 
   private markOpen(): void {

@@ -1,0 +1,63 @@
+import wrtc from '@roamhq/wrtc';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SignaledLink } from '../../../src/transport/link.ts';
+import { simplePeerLinks } from '../../../src/transport/simple-peer-link.ts';
+
+const links = simplePeerLinks(wrtc);
+
+/** Two real links on loopback, each one's signals fed straight to the other (no signaling server). */
+async function connectedLinks(): Promise<[SignaledLink, SignaledLink]> {
+  const offerer = links({ initiator: true, iceServers: [] });
+  const answerer = links({ initiator: false, iceServers: [] });
+  offerer.onSignal((data) => answerer.signal(data));
+  answerer.onSignal((data) => offerer.signal(data));
+  await Promise.all([offerer, answerer].map((link) => new Promise<void>((open) => link.onOpen(open))));
+  return [offerer, answerer];
+}
+
+/** simple-peer's data channel, which the link keeps private: the test speaks on it directly. */
+function rawChannel(link: SignaledLink): RTCDataChannel {
+  return (link as unknown as { peer: { _channel: RTCDataChannel } }).peer._channel;
+}
+
+function collect(link: SignaledLink, count: number): Promise<Uint8Array[]> {
+  const received: Uint8Array[] = [];
+  return new Promise((done) =>
+    link.onMessage((message, channel) => {
+      if (channel !== 'reliable') return;
+      received.push(message);
+      if (received.length === count) done(received);
+    }),
+  );
+}
+
+describe('SimplePeerLink takes the data channel messages itself', () => {
+  const open: SignaledLink[] = [];
+  afterEach(() => {
+    for (const link of open.splice(0)) link.close();
+  });
+
+  it('hands out each message as a plain Uint8Array over its own buffer, in order', async () => {
+    const [offerer, answerer] = await connectedLinks();
+    open.push(offerer, answerer);
+    const arriving = collect(answerer, 50);
+    for (let i = 0; i < 50; i++) offerer.send(Uint8Array.from({ length: 100 + i }, (_, j) => (i + j) & 0xff));
+    const received = await arriving;
+    received.forEach((message, i) => {
+      expect(Object.getPrototypeOf(message)).toBe(Uint8Array.prototype); // not simple-peer's Buffer
+      expect(message.byteOffset).toBe(0);
+      expect(message.buffer.byteLength).toBe(100 + i);
+      expect([...message]).toEqual(Array.from({ length: 100 + i }, (_, j) => (i + j) & 0xff));
+    });
+  });
+
+  it('ignores text messages and goes on delivering the binary ones after them', async () => {
+    const [offerer, answerer] = await connectedLinks();
+    open.push(offerer, answerer);
+    const arriving = collect(answerer, 2);
+    offerer.send(Uint8Array.of(1));
+    rawChannel(offerer).send('not a frame');
+    offerer.send(Uint8Array.of(2));
+    expect((await arriving).map((message) => [...message])).toEqual([[1], [2]]);
+  });
+});
