@@ -3,27 +3,15 @@
  * so that @roamhq/wrtc's native finalizer, which can segfault, never runs on them mid-run.
  */
 import { describe, expect, it } from 'vitest';
-import { nodeLinks } from '../../../src/headless/index.ts';
 import { KeptList, kept, keptWrtc } from '../../../src/headless/kept-wrtc.ts';
-import type { SignaledLink } from '../../../src/transport/index.ts';
-
-/** Two links of the headless peers, signaled to each other directly, open. */
-async function openLinks(): Promise<[SignaledLink, SignaledLink]> {
-  const a = nodeLinks({ initiator: true, iceServers: [] });
-  const b = nodeLinks({ initiator: false, iceServers: [] });
-  a.onSignal((data) => b.signal(data));
-  b.onSignal((data) => a.signal(data));
-  const open = (link: SignaledLink) => new Promise<void>((resolve) => link.onOpen(resolve));
-  await Promise.all([open(a), open(b)]);
-  return [a, b];
-}
+import { openLinkPair } from '../../support/link-pair.ts';
 
 describe('kept WebRTC connections', () => {
   it("the headless links' connections stay kept, with their data channels, after they close", {
     timeout: 20_000,
   }, async () => {
     const before = kept.size;
-    const [a, b] = await openLinks();
+    const [a, b] = await openLinkPair();
     const message = new Promise<Uint8Array>((resolve) => b.onMessage((bytes) => resolve(bytes)));
     a.send(Uint8Array.of(1, 2, 3));
     expect([...(await message)]).toEqual([1, 2, 3]);

@@ -1,19 +1,6 @@
-import wrtc from '@roamhq/wrtc';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SignaledLink } from '../../../src/transport/link.ts';
-import { simplePeerLinks } from '../../../src/transport/simple-peer-link.ts';
-
-const links = simplePeerLinks(wrtc);
-
-/** Two real links on loopback, each one's signals fed straight to the other (no signaling server). */
-async function connectedLinks(): Promise<[SignaledLink, SignaledLink]> {
-  const offerer = links({ initiator: true, iceServers: [] });
-  const answerer = links({ initiator: false, iceServers: [] });
-  offerer.onSignal((data) => answerer.signal(data));
-  answerer.onSignal((data) => offerer.signal(data));
-  await Promise.all([offerer, answerer].map((link) => new Promise<void>((open) => link.onOpen(open))));
-  return [offerer, answerer];
-}
+import { openLinkPair } from '../../support/link-pair.ts';
 
 /** simple-peer's data channel, which the link keeps private: the test speaks on it directly. */
 function rawChannel(link: SignaledLink): RTCDataChannel {
@@ -38,7 +25,7 @@ describe('SimplePeerLink takes the data channel messages itself', () => {
   });
 
   it('hands out each message as a plain Uint8Array over its own buffer, in order', async () => {
-    const [offerer, answerer] = await connectedLinks();
+    const [offerer, answerer] = await openLinkPair();
     open.push(offerer, answerer);
     const arriving = collect(answerer, 50);
     for (let i = 0; i < 50; i++) offerer.send(Uint8Array.from({ length: 100 + i }, (_, j) => (i + j) & 0xff));
@@ -52,7 +39,7 @@ describe('SimplePeerLink takes the data channel messages itself', () => {
   });
 
   it('ignores text messages and goes on delivering the binary ones after them', async () => {
-    const [offerer, answerer] = await connectedLinks();
+    const [offerer, answerer] = await openLinkPair();
     open.push(offerer, answerer);
     const arriving = collect(answerer, 2);
     offerer.send(Uint8Array.of(1));
