@@ -36,8 +36,7 @@ const MAX_EARLY_SENDS = 64;
 class SimplePeerLink implements SignaledLink {
   private readonly peer: SimplePeer.Instance;
   private unreliable: UnreliableChannel | undefined;
-  private readonly reliableListeners: Array<(message: Uint8Array) => void> = [];
-  private readonly unreliableListeners: Array<(message: Uint8Array) => void> = [];
+  private readonly messageListeners: Array<(message: Uint8Array, channel: LinkChannel) => void> = [];
   private current: LinkState = 'connecting';
   private localFingerprint: string | undefined;
   private remoteFingerprint: string | undefined;
@@ -122,8 +121,7 @@ class SimplePeerLink implements SignaledLink {
   }
 
   onMessage(listener: (message: Uint8Array, channel: LinkChannel) => void): void {
-    this.reliableListeners.push((data) => listener(data, 'reliable'));
-    this.unreliableListeners.push((data) => listener(data, 'unreliable'));
+    this.messageListeners.push(listener);
   }
 
   onStall(listener: (stalled: boolean) => void): void {
@@ -186,7 +184,7 @@ class SimplePeerLink implements SignaledLink {
     peer._onChannelMessage = (event: MessageEvent) => {
       if (peer.destroyed || !(event.data instanceof ArrayBuffer)) return;
       const message = new Uint8Array(event.data);
-      for (const listener of this.reliableListeners) listener(message);
+      for (const listener of this.messageListeners) listener(message, 'reliable');
     };
   }
 
@@ -215,7 +213,7 @@ class SimplePeerLink implements SignaledLink {
   private openUnreliable(connection: RTCPeerConnection): void {
     if (this.current === 'closed') return;
     this.unreliable = UnreliableChannel.open(connection, (message) => {
-      for (const listener of this.unreliableListeners) listener(message);
+      for (const listener of this.messageListeners) listener(message, 'unreliable');
     });
   }
 
