@@ -4,7 +4,8 @@
  * over ::1, and on the unretransmitted channel each such drop is a lost message (docs/performance.md).
  * Machine-wide: other processes' UDP counts too. Undefined where the files do not exist (not Linux).
  */
-import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { socketDescriptors, udpSockets } from '../src/headless/index.ts';
 
 function field(path: string, pattern: RegExp): number | undefined {
   try {
@@ -31,40 +32,6 @@ export function udpRcvbufErrors(): number | undefined {
   }
   if (v6 === undefined && v4 === undefined) return undefined;
   return (v6 ?? 0) + (v4 ?? 0);
-}
-
-/** inode → `drops` (the last column) of every UDP socket in /proc/net/udp and /proc/net/udp6. */
-function udpSocketDrops(): Map<string, number> {
-  const drops = new Map<string, number>();
-  for (const path of ['/proc/net/udp', '/proc/net/udp6']) {
-    let lines: string[];
-    try {
-      lines = readFileSync(path, 'utf8').split('\n').slice(1);
-    } catch {
-      continue;
-    }
-    for (const line of lines) {
-      const columns = line.trim().split(/\s+/);
-      // sl local remote st tx:rx tr:when retrnsmt uid timeout inode ref pointer drops
-      if (columns.length >= 13) drops.set(columns[9]!, Number(columns[12]));
-    }
-  }
-  return drops;
-}
-
-function socketInodes(pid: number): string[] {
-  try {
-    return readdirSync(`/proc/${pid}/fd`).flatMap((fd) => {
-      try {
-        const match = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
-        return match ? [match[1]!] : [];
-      } catch {
-        return [];
-      }
-    });
-  } catch {
-    return [];
-  }
 }
 
 /** This process's descendants (Chromium's processes, the receiver children), from /proc/<pid>/stat. */
@@ -106,8 +73,9 @@ export interface SocketDrops {
  */
 export function benchSocketDrops(receiverPid: number | undefined): SocketDrops | undefined {
   if (!existsSync('/proc/net/udp6')) return undefined;
-  const drops = udpSocketDrops();
-  const sum = (pid: number) => socketInodes(pid).reduce((total, inode) => total + (drops.get(inode) ?? 0), 0);
+  const sockets = udpSockets();
+  const sum = (pid: number) =>
+    socketDescriptors(pid).reduce((total, { inode }) => total + (sockets.get(inode)?.drops ?? 0), 0);
   const result: SocketDrops = { receiver: 0, others: 0 };
   for (const pid of descendants(process.pid)) {
     if (pid === receiverPid) result.receiver += sum(pid);

@@ -1,12 +1,8 @@
 /** The receiver ends of the three transports; each calls `record(stampMs, bytes)` at its sink write. */
 import wrtc from '@roamhq/wrtc';
 import WebSocket from 'ws';
-import {
-  ReceiverSession,
-  SignalingClient,
-  simplePeerLinks,
-  type WebSocketConstructor,
-} from '../../src/transport/index.ts';
+import { nodeLinks } from '../../src/headless/index.ts';
+import { ReceiverSession, SignalingClient, type WebSocketConstructor } from '../../src/transport/index.ts';
 import { REPORT_TAG_OFFSET } from '../page/api.ts';
 
 /** The report as delivered (a borrowed view) and the sharer's stamp of it. */
@@ -54,7 +50,10 @@ export async function joinRelay(url: string, record: Record): Promise<() => void
   return () => socket.close();
 }
 
-/** Ferry's real ReceiverSession, timing at the RemoteDevice input listener (where sinks write). */
+/**
+ * Ferry's real ReceiverSession on `ferry receive`'s links (nodeLinks), timing at the RemoteDevice input
+ * listener (where sinks write).
+ */
 export async function joinFerry(
   signalUrl: string,
   sessionId: string,
@@ -65,7 +64,7 @@ export async function joinFerry(
   const signaling = new SignalingClient(WebSocket as unknown as WebSocketConstructor);
   const session = new ReceiverSession({
     signaling,
-    links: simplePeerLinks(wrtc),
+    links: nodeLinks,
     iceServers: [],
     name: 'bench-receiver',
     auth: { link: secret },

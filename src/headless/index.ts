@@ -4,3 +4,4 @@
  */
 export { announceInvite, type InviteLines } from './invite.ts';
 export { connectSignaling, nodeLinks, nodeSignaling } from './node-peers.ts';
+export { socketDescriptors, type UdpSocket, udpSockets } from './udp-sockets.ts';

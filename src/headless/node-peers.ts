@@ -1,14 +1,25 @@
 import WebSocket from 'ws';
 import {
+  type LinkFactory,
   SignalingClient,
   type SignalingClientOptions,
   simplePeerLinks,
   type WebSocketConstructor,
 } from '../transport/index.ts';
 import { keptWrtc } from './kept-wrtc.ts';
+import { enlargeUdpReceiveBuffers } from './receive-buffers.ts';
 
-/** WebRTC links for a peer in Node (wrtc behind simple-peer: the stack `ferry receive` uses; kept-wrtc.ts). */
-export const nodeLinks = simplePeerLinks(keptWrtc);
+const wrtcLinks = simplePeerLinks(keptWrtc);
+
+/**
+ * WebRTC links for a peer in Node (wrtc behind simple-peer: the stack `ferry receive` uses; kept-wrtc.ts).
+ * When one opens, its sockets get larger receive buffers (receive-buffers.ts).
+ */
+export const nodeLinks: LinkFactory = (options) => {
+  const link = wrtcLinks(options);
+  link.onOpen(() => enlargeUdpReceiveBuffers());
+  return link;
+};
 
 /** A signaling client on Node's `ws`, not yet connected (`{ reconnect: true }`: it resumes after outages). */
 export function nodeSignaling(options: SignalingClientOptions = {}): SignalingClient {

@@ -1,7 +1,7 @@
 export type { Role } from './auth.ts';
 export { Backoff, type BackoffOptions } from './backoff.ts';
 export * from './ice-servers.ts';
-export type { Link, LinkFactory, SignaledLink } from './link.ts';
+export type { Link, LinkChannel, LinkFactory, SignaledLink } from './link.ts';
 export { describePath, type LinkPath, type LinkQuality, type PathKind, pathFromStats } from './link-path.ts';
 export { type AuthMethod, PeerAuthError, type PeerAuthErrorCode } from './peer-auth-error.ts';
 export type { AuthFailure, ChannelAuth, ChannelEnd } from './peer-channel.ts';

@@ -41,6 +41,11 @@ export const SYSTEM_REQUIREMENTS: readonly SystemRequirement[] = [
     usedBy: 'vm: outages inside the guest (tests/vm/guest-network.ts: netem, run over the 9p root)',
   },
   {
+    path: '/usr/bin/ss',
+    pkg: 'iproute2',
+    usedBy: "unit: a socket's receive buffer (tests/unit/headless/receive-buffers.test.ts)",
+  },
+  {
     path: '/usr/sbin/sysctl',
     pkg: 'procps',
     usedBy: 'e2e and bench: IPv6 off, IP forwarding inside those namespaces',
