@@ -43,8 +43,13 @@ function setReceiveBuffer(fd: number, family: 'udp4' | 'udp6', bytes: number): b
     return false;
   }
   handle.recvStop();
-  socket.setRecvBufferSize(bytes);
-  return true;
+  socket.on('error', () => {}); // it never reads or sends; nothing it could report is wrtc's business
+  try {
+    socket.setRecvBufferSize(bytes);
+    return true;
+  } catch {
+    return false; // wrtc's network thread closed the descriptor meanwhile (it runs beside this one)
+  }
 }
 
 /** Inodes of the sockets already tried, so that each is opened once. */

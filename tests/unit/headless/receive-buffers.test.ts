@@ -3,7 +3,7 @@ import dgram from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { socketDescriptors, udpSockets } from '../../../src/headless/index.ts';
-import { RECEIVE_BUFFER_BYTES } from '../../../src/headless/receive-buffers.ts';
+import { enlargeUdpReceiveBuffers, RECEIVE_BUFFER_BYTES } from '../../../src/headless/receive-buffers.ts';
 import type { LinkChannel, SignaledLink } from '../../../src/transport/index.ts';
 import { openLinkPair } from '../../support/link-pair.ts';
 
@@ -75,5 +75,22 @@ describe("a Node link's sockets get larger receive buffers when it opens", () =>
     own.send('still mine', own.address().port, '127.0.0.1');
     expect(await received).toBe('still mine');
     own.close();
+  });
+
+  it('never throws while links open and close under it (wrtc closes its sockets on its own thread)', async () => {
+    const failures: unknown[] = [];
+    const poll = setInterval(() => {
+      try {
+        enlargeUdpReceiveBuffers();
+      } catch (error) {
+        failures.push(error);
+      }
+    }, 1);
+    for (let round = 0; round < 4; round++) {
+      const pair = await openLinkPair();
+      for (const link of pair) link.close();
+    }
+    clearInterval(poll);
+    expect(failures).toEqual([]);
   });
 });
