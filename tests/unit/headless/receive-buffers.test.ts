@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import dgram from 'node:dgram';
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { socketDescriptors, udpSockets } from '../../../src/headless/index.ts';
 import { enlargeUdpReceiveBuffers, RECEIVE_BUFFER_BYTES } from '../../../src/headless/receive-buffers.ts';
 import type { LinkChannel, SignaledLink } from '../../../src/transport/index.ts';
-import { openLinkPair } from '../../support/link-pair.ts';
+import { collectMessages, linkPairsClosedAfterEach, openLinkPair } from '../../support/link-pair.ts';
 
 /** This process's UDP descriptors and the receive buffer `ss` reports for each (`skmem:(…,rb<bytes>,…)`). */
 function receiveBuffers(): Map<number, number> {
@@ -22,26 +22,17 @@ function receiveBuffers(): Map<number, number> {
   return buffers;
 }
 
-function collect(link: SignaledLink, on: LinkChannel, count: number): Promise<number[]> {
-  const received: number[] = [];
-  return new Promise((done) =>
-    link.onMessage((message, channel) => {
-      if (channel !== on) return;
-      received.push(message[0]! | (message[1]! << 8));
-      if (received.length === count) done(received);
-    }),
-  );
+/** The index each of the first `count` messages on `channel` carries in its first two bytes. */
+async function indices(link: SignaledLink, channel: LinkChannel, count: number): Promise<number[]> {
+  const messages = await collectMessages(link, count, channel);
+  return messages.map((message) => message[0]! | (message[1]! << 8));
 }
 
 describe("a Node link's sockets get larger receive buffers when it opens", () => {
-  const open: SignaledLink[] = [];
-  afterEach(() => {
-    for (const link of open.splice(0)) link.close();
-  });
+  const openPair = linkPairsClosedAfterEach();
 
   it('sets every UDP socket of the process to the asked size, as far as net.core.rmem_max allows', async () => {
-    const [offerer, answerer] = await openLinkPair();
-    open.push(offerer, answerer);
+    await openPair();
     const rmemMax = Number(readFileSync('/proc/sys/net/core/rmem_max', 'utf8'));
     const buffers = receiveBuffers();
     expect(buffers.size).toBeGreaterThan(0);
@@ -50,11 +41,10 @@ describe("a Node link's sockets get larger receive buffers when it opens", () =>
   });
 
   it('leaves wrtc the only reader: every message still arrives, on both channels', async () => {
-    const [offerer, answerer] = await openLinkPair();
-    open.push(offerer, answerer);
+    const [offerer, answerer] = await openPair();
     const count = 400;
-    const reliable = collect(answerer, 'reliable', count);
-    const unreliable = collect(offerer, 'unreliable', count);
+    const reliable = indices(answerer, 'reliable', count);
+    const unreliable = indices(offerer, 'unreliable', count);
     for (let i = 0; i < count; i++) {
       const message = Uint8Array.of(i & 0xff, i >> 8, ...new Uint8Array(500));
       offerer.send(message, 'reliable');
@@ -69,8 +59,7 @@ describe("a Node link's sockets get larger receive buffers when it opens", () =>
   it("leaves the process's own dgram sockets working", async () => {
     const own = dgram.createSocket('udp4');
     await new Promise<void>((bound) => own.bind(0, '127.0.0.1', bound));
-    const [offerer, answerer] = await openLinkPair();
-    open.push(offerer, answerer);
+    await openPair();
     const received = new Promise<string>((done) => own.once('message', (data) => done(data.toString())));
     own.send('still mine', own.address().port, '127.0.0.1');
     expect(await received).toBe('still mine');

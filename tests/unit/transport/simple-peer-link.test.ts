@@ -1,33 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SignaledLink } from '../../../src/transport/link.ts';
-import { openLinkPair } from '../../support/link-pair.ts';
+import { collectMessages, linkPairsClosedAfterEach } from '../../support/link-pair.ts';
 
 /** simple-peer's data channel, which the link keeps private: the test speaks on it directly. */
 function rawChannel(link: SignaledLink): RTCDataChannel {
   return (link as unknown as { peer: { _channel: RTCDataChannel } }).peer._channel;
 }
 
-function collect(link: SignaledLink, count: number): Promise<Uint8Array[]> {
-  const received: Uint8Array[] = [];
-  return new Promise((done) =>
-    link.onMessage((message, channel) => {
-      if (channel !== 'reliable') return;
-      received.push(message);
-      if (received.length === count) done(received);
-    }),
-  );
-}
-
 describe('SimplePeerLink takes the data channel messages itself', () => {
-  const open: SignaledLink[] = [];
-  afterEach(() => {
-    for (const link of open.splice(0)) link.close();
-  });
+  const openPair = linkPairsClosedAfterEach();
 
   it('hands out each message as a plain Uint8Array over its own buffer, in order', async () => {
-    const [offerer, answerer] = await openLinkPair();
-    open.push(offerer, answerer);
-    const arriving = collect(answerer, 50);
+    const [offerer, answerer] = await openPair();
+    const arriving = collectMessages(answerer, 50);
     for (let i = 0; i < 50; i++) offerer.send(Uint8Array.from({ length: 100 + i }, (_, j) => (i + j) & 0xff));
     const received = await arriving;
     received.forEach((message, i) => {
@@ -39,9 +24,8 @@ describe('SimplePeerLink takes the data channel messages itself', () => {
   });
 
   it('ignores text messages and goes on delivering the binary ones after them', async () => {
-    const [offerer, answerer] = await openLinkPair();
-    open.push(offerer, answerer);
-    const arriving = collect(answerer, 2);
+    const [offerer, answerer] = await openPair();
+    const arriving = collectMessages(answerer, 2);
     offerer.send(Uint8Array.of(1));
     rawChannel(offerer).send('not a frame');
     offerer.send(Uint8Array.of(2));
